@@ -1,0 +1,44 @@
+package catalog
+
+import (
+	"strings"
+	"testing"
+)
+
+// Every message must exist in every language: a missing English text would otherwise show up as a
+// bracketed key in a reply, or an Indonesian one fall back silently.
+func TestCatalogComplete(t *testing.T) {
+	c := Must()
+	id, en := c.Keys("id"), c.Keys("en")
+	if len(id) == 0 {
+		t.Fatal("no Indonesian messages loaded")
+	}
+	for _, k := range id {
+		if !c.Has("en", k) {
+			t.Errorf("message %q has no English text", k)
+		}
+	}
+	for _, k := range en {
+		if !c.Has("id", k) {
+			t.Errorf("message %q has no Indonesian text", k)
+		}
+	}
+}
+
+// Every template must render with empty data without a template error, in both languages.
+func TestCatalogTemplatesParse(t *testing.T) {
+	c := Must()
+	for _, lang := range Languages {
+		for _, k := range c.Keys(lang) {
+			if s := c.T(lang, k, Args{}); strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") && s == "["+k+"]" {
+				t.Errorf("%s/%s does not render", lang, k)
+			}
+		}
+	}
+}
+
+func TestMissingKeyVisible(t *testing.T) {
+	if got := Must().T("id", "no.such.key", nil); got != "[no.such.key]" {
+		t.Fatalf("missing key rendered as %q", got)
+	}
+}
