@@ -1,0 +1,87 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Leave kinds.
+const (
+	LeaveCuti  = "cuti"
+	LeaveSakit = "sakit"
+	LeaveDL    = "dl"
+)
+
+// Leave is a period an employee is away: leave, sick leave or official travel.
+type Leave struct {
+	ID        int64
+	NIP       string
+	Kind      string
+	StartDate string // YYYY-MM-DD
+	EndDate   string // YYYY-MM-DD, inclusive
+	Reason    string
+}
+
+// AddLeave stores a leave period.
+func (t *Tx) AddLeave(ctx context.Context, l Leave, now time.Time) (int64, error) {
+	res, err := t.q.ExecContext(ctx, `INSERT INTO leave(nip, kind, start_date, end_date, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		l.NIP, l.Kind, l.StartDate, l.EndDate, l.Reason, now.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("save leave of %s: %w", l.NIP, err)
+	}
+	return res.LastInsertId()
+}
+
+// LeaveBetween returns the employee's leave that overlaps from..to.
+func (t *Tx) LeaveBetween(ctx context.Context, nip, from, to string) ([]Leave, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT id, nip, kind, start_date, end_date, reason FROM leave
+		WHERE nip = ? AND start_date <= ? AND end_date >= ? ORDER BY start_date`, nip, to, from)
+	if err != nil {
+		return nil, fmt.Errorf("leave of %s: %w", nip, err)
+	}
+	defer rows.Close()
+	var out []Leave
+	for rows.Next() {
+		var l Leave
+		if err := rows.Scan(&l.ID, &l.NIP, &l.Kind, &l.StartDate, &l.EndDate, &l.Reason); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// Holiday is a day off for every OPD.
+type Holiday struct {
+	Date string // YYYY-MM-DD
+	Name string
+}
+
+// AddHoliday stores a holiday, replacing the name of one already on that date.
+func (t *Tx) AddHoliday(ctx context.Context, h Holiday, by string, now time.Time) error {
+	_, err := t.q.ExecContext(ctx, `INSERT INTO holidays(date, name, created_by, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT(date) DO UPDATE SET name = excluded.name`, h.Date, h.Name, by, now.UTC())
+	if err != nil {
+		return fmt.Errorf("save holiday %s: %w", h.Date, err)
+	}
+	return nil
+}
+
+// HolidaysBetween returns the stored holidays from..to.
+func (t *Tx) HolidaysBetween(ctx context.Context, from, to string) ([]Holiday, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT date, name FROM holidays WHERE date BETWEEN ? AND ? ORDER BY date`, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("list holidays: %w", err)
+	}
+	defer rows.Close()
+	var out []Holiday
+	for rows.Next() {
+		var h Holiday
+		if err := rows.Scan(&h.Date, &h.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}

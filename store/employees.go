@@ -1,0 +1,296 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Roles an employee can have.
+const (
+	RoleASN    = "asn"
+	RoleKepala = "kepala"
+	RoleAdmin  = "admin"
+)
+
+// OPD is a city agency.
+type OPD struct {
+	Code     string
+	Name     string
+	WorkDays int // 5 or 6
+}
+
+// Employee is one civil servant of the roster.
+type Employee struct {
+	NIP           string
+	Name          string
+	Position      string
+	Eselon        string
+	OPDCode       string
+	Phone         string
+	Role          string
+	SupervisorNIP string
+	Language      string
+	Active        bool
+}
+
+const employeeCols = `nip, name, position, eselon, opd_code, COALESCE(phone, ''), role, COALESCE(supervisor_nip, ''), language, active`
+
+func scanEmployee(sc interface{ Scan(...any) error }) (Employee, error) {
+	var e Employee
+	err := sc.Scan(&e.NIP, &e.Name, &e.Position, &e.Eselon, &e.OPDCode, &e.Phone, &e.Role, &e.SupervisorNIP, &e.Language, &e.Active)
+	return e, err
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// UpsertOPD creates or updates an OPD.
+func (t *Tx) UpsertOPD(ctx context.Context, o OPD, now time.Time) error {
+	if o.WorkDays == 0 {
+		o.WorkDays = 5
+	}
+	_, err := t.q.ExecContext(ctx, `INSERT INTO opds(code, name, work_days, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT(code) DO UPDATE SET name = excluded.name, work_days = excluded.work_days, updated_at = excluded.updated_at`,
+		o.Code, o.Name, o.WorkDays, now.UTC(), now.UTC())
+	if err != nil {
+		return fmt.Errorf("save OPD %s: %w", o.Code, err)
+	}
+	return nil
+}
+
+// OPD returns the OPD with code.
+func (t *Tx) OPD(ctx context.Context, code string) (OPD, error) {
+	var o OPD
+	err := t.q.QueryRowContext(ctx, `SELECT code, name, work_days FROM opds WHERE code = ?`, code).Scan(&o.Code, &o.Name, &o.WorkDays)
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, ErrNotFound
+	}
+	if err != nil {
+		return o, fmt.Errorf("get OPD %s: %w", code, err)
+	}
+	return o, nil
+}
+
+// OPDs returns every OPD by code.
+func (t *Tx) OPDs(ctx context.Context) ([]OPD, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT code, name, work_days FROM opds ORDER BY code`)
+	if err != nil {
+		return nil, fmt.Errorf("list OPDs: %w", err)
+	}
+	defer rows.Close()
+	var out []OPD
+	for rows.Next() {
+		var o OPD
+		if err := rows.Scan(&o.Code, &o.Name, &o.WorkDays); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// UpsertEmployee creates or updates an employee. The language a person chose is kept.
+func (t *Tx) UpsertEmployee(ctx context.Context, e Employee, now time.Time) error {
+	if e.Role == "" {
+		e.Role = RoleASN
+	}
+	_, err := t.q.ExecContext(ctx, `INSERT INTO employees(nip, name, position, eselon, opd_code, phone, role, supervisor_nip, language, active, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+		ON CONFLICT(nip) DO UPDATE SET name = excluded.name, position = excluded.position, eselon = excluded.eselon,
+			opd_code = excluded.opd_code, phone = excluded.phone, role = excluded.role,
+			supervisor_nip = excluded.supervisor_nip, active = 1, updated_at = excluded.updated_at`,
+		e.NIP, e.Name, e.Position, e.Eselon, e.OPDCode, nullIfEmpty(e.Phone), e.Role, nullIfEmpty(e.SupervisorNIP), e.Language,
+		now.UTC(), now.UTC())
+	if err != nil {
+		return fmt.Errorf("save employee %s: %w", e.NIP, err)
+	}
+	return nil
+}
+
+// Employee returns the employee with nip.
+func (t *Tx) Employee(ctx context.Context, nip string) (Employee, error) {
+	e, err := scanEmployee(t.q.QueryRowContext(ctx, `SELECT `+employeeCols+` FROM employees WHERE nip = ?`, nip))
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, ErrNotFound
+	}
+	if err != nil {
+		return e, fmt.Errorf("get employee %s: %w", nip, err)
+	}
+	return e, nil
+}
+
+// EmployeeByPhone returns the employee whose normalised phone is phone.
+func (t *Tx) EmployeeByPhone(ctx context.Context, phone string) (Employee, error) {
+	e, err := scanEmployee(t.q.QueryRowContext(ctx, `SELECT `+employeeCols+` FROM employees WHERE phone = ? AND active = 1`, phone))
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, ErrNotFound
+	}
+	if err != nil {
+		return e, fmt.Errorf("find employee by phone: %w", err)
+	}
+	return e, nil
+}
+
+// Employees returns the active employees of one OPD, or of every OPD when opd is "", by name.
+func (t *Tx) Employees(ctx context.Context, opd string) ([]Employee, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT `+employeeCols+` FROM employees
+		WHERE active = 1 AND (? = '' OR opd_code = ?) ORDER BY opd_code, name`, opd, opd)
+	if err != nil {
+		return nil, fmt.Errorf("list employees: %w", err)
+	}
+	defer rows.Close()
+	var out []Employee
+	for rows.Next() {
+		e, err := scanEmployee(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// SetLanguage stores a person's reply language.
+func (t *Tx) SetLanguage(ctx context.Context, nip, lang string, now time.Time) error {
+	_, err := t.q.ExecContext(ctx, `UPDATE employees SET language = ?, updated_at = ? WHERE nip = ?`, lang, now.UTC(), nip)
+	if err != nil {
+		return fmt.Errorf("set language of %s: %w", nip, err)
+	}
+	return nil
+}
+
+// Identity links a chat account to an employee.
+type Identity struct {
+	Net         string
+	ExternalID  string
+	NIP         string
+	Unreachable bool
+}
+
+// LookupIdentity returns the employee NIP linked to the chat account, or ErrNotFound.
+func (t *Tx) LookupIdentity(ctx context.Context, net, externalID string) (Identity, error) {
+	var id Identity
+	err := t.q.QueryRowContext(ctx, `SELECT i.net, i.external_id, i.employee_nip, i.unreachable FROM identities i
+		JOIN employees e ON e.nip = i.employee_nip AND e.active = 1
+		WHERE i.net = ? AND i.external_id = ?`, net, externalID).Scan(&id.Net, &id.ExternalID, &id.NIP, &id.Unreachable)
+	if errors.Is(err, sql.ErrNoRows) {
+		return id, ErrNotFound
+	}
+	if err != nil {
+		return id, fmt.Errorf("look up identity %s/%s: %w", net, externalID, err)
+	}
+	return id, nil
+}
+
+// LinkIdentity links the chat account to the employee, replacing an earlier link of that account.
+func (t *Tx) LinkIdentity(ctx context.Context, net, externalID, nip string, now time.Time) error {
+	_, err := t.q.ExecContext(ctx, `INSERT INTO identities(net, external_id, employee_nip, linked_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT(net, external_id) DO UPDATE SET employee_nip = excluded.employee_nip, unreachable = 0, linked_at = excluded.linked_at`,
+		net, externalID, nip, now.UTC())
+	if err != nil {
+		return fmt.Errorf("link %s/%s to %s: %w", net, externalID, nip, err)
+	}
+	return nil
+}
+
+// IdentitiesOf returns the chat accounts of an employee, the most recently linked first.
+func (t *Tx) IdentitiesOf(ctx context.Context, nip string) ([]Identity, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT net, external_id, employee_nip, unreachable FROM identities
+		WHERE employee_nip = ? ORDER BY linked_at DESC, net`, nip)
+	if err != nil {
+		return nil, fmt.Errorf("identities of %s: %w", nip, err)
+	}
+	defer rows.Close()
+	var out []Identity
+	for rows.Next() {
+		var id Identity
+		if err := rows.Scan(&id.Net, &id.ExternalID, &id.NIP, &id.Unreachable); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// MarkUnreachable records that a chat account can no longer be written to (it blocked the bot).
+func (t *Tx) MarkUnreachable(ctx context.Context, net, externalID string) error {
+	_, err := t.q.ExecContext(ctx, `UPDATE identities SET unreachable = 1 WHERE net = ? AND external_id = ?`, net, externalID)
+	return err
+}
+
+// BindGroup makes a group chat receive an OPD's digests.
+func (t *Tx) BindGroup(ctx context.Context, net, chatID, opd, by string, now time.Time) error {
+	_, err := t.q.ExecContext(ctx, `INSERT INTO group_bindings(net, chat_id, opd_code, bound_by, bound_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT(net, chat_id) DO UPDATE SET opd_code = excluded.opd_code, bound_by = excluded.bound_by, bound_at = excluded.bound_at`,
+		net, chatID, opd, by, now.UTC())
+	if err != nil {
+		return fmt.Errorf("bind group %s/%s to %s: %w", net, chatID, opd, err)
+	}
+	return nil
+}
+
+// GroupOPD returns the OPD a group chat is bound to, or ErrNotFound.
+func (t *Tx) GroupOPD(ctx context.Context, net, chatID string) (string, error) {
+	var code string
+	err := t.q.QueryRowContext(ctx, `SELECT opd_code FROM group_bindings WHERE net = ? AND chat_id = ?`, net, chatID).Scan(&code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return code, err
+}
+
+// RegistrationCode is a one-time code an admin issues for one employee.
+type RegistrationCode struct {
+	Code      string
+	NIP       string
+	CreatedBy string
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
+// AddRegistrationCode stores a new code; earlier unused codes of the same employee stop working.
+func (t *Tx) AddRegistrationCode(ctx context.Context, c RegistrationCode, now time.Time) error {
+	if _, err := t.q.ExecContext(ctx, `UPDATE registration_codes SET expires_at = ? WHERE nip = ? AND used_at IS NULL AND expires_at > ?`,
+		now.UTC(), c.NIP, now.UTC()); err != nil {
+		return fmt.Errorf("retire old codes of %s: %w", c.NIP, err)
+	}
+	_, err := t.q.ExecContext(ctx, `INSERT INTO registration_codes(code, nip, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		c.Code, c.NIP, c.CreatedBy, now.UTC(), c.ExpiresAt.UTC())
+	if err != nil {
+		return fmt.Errorf("save registration code: %w", err)
+	}
+	return nil
+}
+
+// UseRegistrationCode consumes the code if it belongs to nip, is unused and has not expired. It
+// reports whether the code was accepted.
+func (t *Tx) UseRegistrationCode(ctx context.Context, code, nip string, now time.Time) (bool, error) {
+	res, err := t.q.ExecContext(ctx, `UPDATE registration_codes SET used_at = ?
+		WHERE code = ? AND nip = ? AND used_at IS NULL AND expires_at > ?`, now.UTC(), code, nip, now.UTC())
+	if err != nil {
+		return false, fmt.Errorf("use registration code: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// AddRegistrationFailure records a failed registration attempt of a chat account.
+func (t *Tx) AddRegistrationFailure(ctx context.Context, net, externalID string, now time.Time) error {
+	_, err := t.q.ExecContext(ctx, `INSERT INTO registration_failures(net, external_id, at) VALUES (?, ?, ?)`, net, externalID, now.UTC())
+	return err
+}
+
+// RegistrationFailures counts the failed attempts of a chat account since a time.
+func (t *Tx) RegistrationFailures(ctx context.Context, net, externalID string, since time.Time) (int, error) {
+	var n int
+	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM registration_failures WHERE net = ? AND external_id = ? AND at > ?`,
+		net, externalID, since.UTC()).Scan(&n)
+	return n, err
+}

@@ -1,0 +1,202 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Report statuses.
+const (
+	ReportSubmitted = "submitted"
+	ReportApproved  = "approved"
+	ReportReturned  = "returned"
+	ReportDeleted   = "deleted"
+)
+
+// Report is one entry of an employee's daily work.
+type Report struct {
+	ID          int64
+	NIP         string
+	OPDCode     string
+	LocalDate   string // YYYY-MM-DD in the city's timezone
+	Text        string
+	Quantity    *float64
+	TargetID    *int64
+	Minutes     *int
+	EvidenceID  *int64
+	CreatedAt   time.Time
+	SourceNet   string
+	SourceMsgID string
+	Status      string
+}
+
+const reportCols = `id, nip, opd_code, local_date, text, quantity, target_id, minutes, evidence_id, created_at, source_net, source_msg_id, status`
+
+func scanReport(sc interface{ Scan(...any) error }) (Report, error) {
+	var r Report
+	var q sql.NullFloat64
+	var tid, eid sql.NullInt64
+	var min sql.NullInt64
+	err := sc.Scan(&r.ID, &r.NIP, &r.OPDCode, &r.LocalDate, &r.Text, &q, &tid, &min, &eid, &r.CreatedAt, &r.SourceNet, &r.SourceMsgID, &r.Status)
+	if q.Valid {
+		r.Quantity = &q.Float64
+	}
+	if tid.Valid {
+		r.TargetID = &tid.Int64
+	}
+	if eid.Valid {
+		r.EvidenceID = &eid.Int64
+	}
+	if min.Valid {
+		m := int(min.Int64)
+		r.Minutes = &m
+	}
+	return r, err
+}
+
+// AddReport stores a report and returns its id.
+func (t *Tx) AddReport(ctx context.Context, r Report) (int64, error) {
+	if r.Status == "" {
+		r.Status = ReportSubmitted
+	}
+	res, err := t.q.ExecContext(ctx, `INSERT INTO reports(nip, opd_code, local_date, text, quantity, target_id, minutes, evidence_id, created_at, source_net, source_msg_id, status)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.NIP, r.OPDCode, r.LocalDate, r.Text, r.Quantity, r.TargetID, r.Minutes, r.EvidenceID, r.CreatedAt.UTC(), r.SourceNet, r.SourceMsgID, r.Status)
+	if err != nil {
+		return 0, fmt.Errorf("save report of %s: %w", r.NIP, err)
+	}
+	return res.LastInsertId()
+}
+
+// Report returns the report with id.
+func (t *Tx) Report(ctx context.Context, id int64) (Report, error) {
+	r, err := scanReport(t.q.QueryRowContext(ctx, `SELECT `+reportCols+` FROM reports WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, ErrNotFound
+	}
+	if err != nil {
+		return r, fmt.Errorf("get report %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// ReportsBetween returns an employee's reports dated from..to (inclusive, YYYY-MM-DD), deleted ones
+// left out, oldest first.
+func (t *Tx) ReportsBetween(ctx context.Context, nip, from, to string) ([]Report, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT `+reportCols+` FROM reports
+		WHERE nip = ? AND local_date BETWEEN ? AND ? AND status <> 'deleted' ORDER BY local_date, id`, nip, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("list reports of %s: %w", nip, err)
+	}
+	defer rows.Close()
+	var out []Report
+	for rows.Next() {
+		r, err := scanReport(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// DeleteReport marks a report deleted. The row stays, so nothing received is ever lost.
+func (t *Tx) DeleteReport(ctx context.Context, id int64, now time.Time) error {
+	_, err := t.q.ExecContext(ctx, `UPDATE reports SET status = 'deleted', deleted_at = ? WHERE id = ?`, now.UTC(), id)
+	if err != nil {
+		return fmt.Errorf("delete report %d: %w", id, err)
+	}
+	return nil
+}
+
+// TargetRealisation sums the quantities reported towards each of the given targets up to and
+// including date `to`. With approvedOnly, only validated reports count.
+func (t *Tx) TargetRealisation(ctx context.Context, targetIDs []int64, to string, approvedOnly bool) (map[int64]float64, error) {
+	out := map[int64]float64{}
+	if len(targetIDs) == 0 {
+		return out, nil
+	}
+	args := []any{}
+	for _, id := range targetIDs {
+		args = append(args, id)
+	}
+	args = append(args, to)
+	statuses := `('submitted', 'approved')`
+	if approvedOnly {
+		statuses = `('approved')`
+	}
+	rows, err := t.q.QueryContext(ctx, `SELECT target_id, COALESCE(SUM(quantity), 0) FROM reports
+		WHERE target_id IN (`+placeholders(len(targetIDs))+`) AND local_date <= ? AND status IN `+statuses+`
+		GROUP BY target_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sum realisation: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var sum float64
+		if err := rows.Scan(&id, &sum); err != nil {
+			return nil, err
+		}
+		out[id] = sum
+	}
+	return out, rows.Err()
+}
+
+// ReportDates returns the distinct dates from..to on which the employee has a report that counts.
+func (t *Tx) ReportDates(ctx context.Context, nip, from, to string, approvedOnly bool) (map[string]bool, error) {
+	statuses := `('submitted', 'approved')`
+	if approvedOnly {
+		statuses = `('approved')`
+	}
+	rows, err := t.q.QueryContext(ctx, `SELECT DISTINCT local_date FROM reports
+		WHERE nip = ? AND local_date BETWEEN ? AND ? AND status IN `+statuses, nip, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("report dates of %s: %w", nip, err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return nil, err
+		}
+		out[d] = true
+	}
+	return out, rows.Err()
+}
+
+// Evidence is a stored file supporting a report, addressed by its content hash.
+type Evidence struct {
+	ID     int64
+	SHA256 string
+	Path   string
+	MIME   string
+	Size   int64
+}
+
+// AddEvidence records a stored file, or returns the id of the same content stored before.
+func (t *Tx) AddEvidence(ctx context.Context, e Evidence, now time.Time) (int64, error) {
+	if _, err := t.q.ExecContext(ctx, `INSERT OR IGNORE INTO evidence(sha256, path, mime, size, created_at) VALUES (?, ?, ?, ?, ?)`,
+		e.SHA256, e.Path, e.MIME, e.Size, now.UTC()); err != nil {
+		return 0, fmt.Errorf("save evidence: %w", err)
+	}
+	var id int64
+	if err := t.q.QueryRowContext(ctx, `SELECT id FROM evidence WHERE sha256 = ?`, e.SHA256).Scan(&id); err != nil {
+		return 0, fmt.Errorf("find evidence: %w", err)
+	}
+	return id, nil
+}
+
+// EvidenceByID returns a stored file's record.
+func (t *Tx) EvidenceByID(ctx context.Context, id int64) (Evidence, error) {
+	var e Evidence
+	err := t.q.QueryRowContext(ctx, `SELECT id, sha256, path, mime, size FROM evidence WHERE id = ?`, id).Scan(&e.ID, &e.SHA256, &e.Path, &e.MIME, &e.Size)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, ErrNotFound
+	}
+	return e, err
+}

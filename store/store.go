@@ -1,0 +1,161 @@
+// Package store keeps Lapkin's data in SQLite through modernc.org/sqlite (no cgo).
+//
+// It knows SQL and nothing of chat: callers pass plain values and get plain rows. Every write goes
+// through Update, one immediate transaction, so that a flow's effects, its flow state and the replies
+// it queues in the outbox commit together or not at all.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store is an open Lapkin database.
+type Store struct {
+	db   *sql.DB
+	path string
+}
+
+// DSN returns the connection string for the database file at path. The pragmas must be in the DSN:
+// a PRAGMA run through Exec reaches only one pooled connection. _txlock=immediate makes every
+// transaction take the write lock at BEGIN, so read-then-write transactions never fail with
+// SQLITE_BUSY midway (see LIBRARIES.md), and _time_format=sqlite keeps times readable by SQLite's
+// date functions.
+func DSN(path string) string {
+	return "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+		"&_pragma=foreign_keys(1)&_txlock=immediate&_time_format=sqlite"
+}
+
+// Open opens (creating if needed) the database at path and applies pending migrations.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" || path == ":memory:" {
+		// Each pooled connection to :memory: is a different empty database.
+		return nil, errors.New("open database: a file path is required")
+	}
+	db, err := sql.Open("sqlite", DSN(path))
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// DB exposes the handle for the few callers that need it (the scheduler's ledger, backups).
+func (s *Store) DB() *sql.DB { return s.db }
+
+// querier is what both *sql.DB and *sql.Tx offer, so one set of query methods serves reads
+// outside a transaction and writes inside one.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Tx carries the queries of one unit of work. From Update it is a transaction; from View it reads
+// the database directly.
+type Tx struct {
+	q querier
+}
+
+// Update runs fn in one immediate transaction and commits when fn returns nil.
+func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	if err := fn(&Tx{q: tx}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// View runs fn with read queries that need no transaction.
+func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
+	return fn(&Tx{q: s.db})
+}
+
+// Backup writes a consistent copy of the live database to out with VACUUM INTO, which works while
+// the bot runs. out must not exist yet.
+func (s *Store) Backup(ctx context.Context, out string) error {
+	if _, err := os.Stat(out); err == nil {
+		return fmt.Errorf("backup: %s already exists", out)
+	}
+	if _, err := s.db.ExecContext(ctx, "VACUUM INTO ?", out); err != nil {
+		return fmt.Errorf("backup to %s: %w", out, err)
+	}
+	return nil
+}
+
+// GetKV returns the value stored under key, or "" when none is.
+func (t *Tx) GetKV(ctx context.Context, key string) (string, error) {
+	var v string
+	err := t.q.QueryRowContext(ctx, `SELECT value FROM kv WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("get %s: %w", key, err)
+	}
+	return v, nil
+}
+
+// SetKV stores value under key.
+func (t *Tx) SetKV(ctx context.Context, key, value string) error {
+	_, err := t.q.ExecContext(ctx, `INSERT INTO kv(key, value) VALUES (?, ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+	if err != nil {
+		return fmt.Errorf("set %s: %w", key, err)
+	}
+	return nil
+}
+
+// MarkInbound records that the inbound message (net, id) is being handled. It returns false when the
+// message was handled before: a redelivery that must be ignored.
+func (t *Tx) MarkInbound(ctx context.Context, net, id string, at time.Time) (bool, error) {
+	if id == "" {
+		return true, nil
+	}
+	res, err := t.q.ExecContext(ctx, `INSERT OR IGNORE INTO processed_inbound(net, msg_id, processed_at) VALUES (?, ?, ?)`,
+		net, id, at.UTC())
+	if err != nil {
+		return false, fmt.Errorf("mark inbound %s/%s: %w", net, id, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// placeholders returns "?, ?, ?" for n arguments.
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}
