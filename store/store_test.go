@@ -168,7 +168,10 @@ func TestOutboxOrderAndRetry(t *testing.T) {
 	if len(due) != 1 || due[0].Payload != "c" {
 		t.Fatalf("after retry due = %+v", due)
 	}
-	s.View(ctx, func(tx *Tx) (err error) { due, err = tx.DueOutbox(ctx, []string{"console"}, t0.Add(time.Minute), 10); return })
+	s.View(ctx, func(tx *Tx) (err error) {
+		due, err = tx.DueOutbox(ctx, []string{"console"}, t0.Add(time.Minute), 10)
+		return
+	})
 	if len(due) != 2 || due[0].Payload != "b" {
 		t.Fatalf("after the wait due = %+v", due)
 	}
