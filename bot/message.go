@@ -1,0 +1,141 @@
+// Package bot is Lapkin's runtime: transport-neutral messages and replies, the Transport interface,
+// a router that keeps each chat's messages in order, the injected clock, and the outbox sender that
+// delivers queued replies at each platform's pace. It holds no business rule: what a message means
+// is decided in package flows.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Networks a ChatRef can belong to.
+const (
+	NetTelegram = "tg"
+	NetWhatsApp = "wa"
+	NetConsole  = "console"
+)
+
+// ChatRef names a chat on one network: a private chat with a person or a group.
+type ChatRef struct {
+	Net string
+	ID  string
+}
+
+// String renders the ref as "net:id", for logs.
+func (c ChatRef) String() string { return c.Net + ":" + c.ID }
+
+// Photo is an image that came with a message. Data is read by the transport before the message is
+// handed on, so that a flow never waits on the network inside a database transaction.
+type Photo struct {
+	Name string
+	MIME string
+	Data []byte
+}
+
+// Contact is a phone number shared by the sender. Own is true when the transport has verified that
+// the number is the sender's own (Telegram: Contact.UserID == From.ID; WhatsApp: the sender's JID).
+type Contact struct {
+	Phone string
+	Own   bool
+}
+
+// Message is one inbound update, whatever network it came from.
+type Message struct {
+	// ID identifies the update on its network; a redelivery carries the same ID and is ignored.
+	ID string
+	// Chat is where the message was written: the private chat or the group.
+	Chat ChatRef
+	// Sender is the person who wrote it (same as Chat in a private chat).
+	Sender ChatRef
+	// Group is true when Chat is a group.
+	Group bool
+	// Text is the text, or a photo's caption.
+	Text string
+	// Callback is the data of a pressed button; Text is empty then.
+	Callback string
+	Photo    *Photo
+	Contact  *Contact
+	Time     time.Time
+	// Raw is the platform's own object, for the rare case that needs it.
+	Raw any
+}
+
+// Button is one choice offered with a reply. Data comes back as Message.Callback when pressed.
+type Button struct {
+	Label string
+	Data  string
+}
+
+// Reply is one outgoing message.
+type Reply struct {
+	To   ChatRef `json:"-"`
+	Text string  `json:"text"`
+	// Buttons are rows of choices. A transport without buttons shows the text alone, which must
+	// already list the choices as numbers ("Balas dengan angka").
+	Buttons [][]Button `json:"buttons,omitempty"`
+	// AskContact asks the transport to offer a "share my phone number" button.
+	AskContact bool `json:"ask_contact,omitempty"`
+	// Photo, when set, makes the reply a photo with Text as its caption.
+	Photo     []byte `json:"-"`
+	PhotoName string `json:"photo_name,omitempty"`
+}
+
+// Transport delivers replies on one network.
+type Transport interface {
+	// Net is the network this transport serves (NetTelegram, NetWhatsApp, NetConsole).
+	Net() string
+	// Send delivers one reply. It returns an *Error with Code Unreachable when the recipient can no
+	// longer be written to, or RetryLater with a wait when the platform asks to slow down.
+	Send(ctx context.Context, r Reply) error
+}
+
+// Handler handles one inbound message. A returned error means the message's effects were not
+// committed, so the transport must not acknowledge it.
+type Handler interface {
+	Handle(ctx context.Context, m Message) error
+}
+
+// HandlerFunc adapts a function to Handler.
+type HandlerFunc func(ctx context.Context, m Message) error
+
+// Handle calls f.
+func (f HandlerFunc) Handle(ctx context.Context, m Message) error { return f(ctx, m) }
+
+// Delivery error codes a transport reports.
+const (
+	// Unreachable: the person blocked the bot or the chat is gone; retrying will not help.
+	Unreachable = "unreachable"
+	// RetryLater: the platform asked us to wait (Telegram 429) or the network failed.
+	RetryLater = "retry_later"
+	// Rejected: the platform refused this message for good (bad request).
+	Rejected = "rejected"
+)
+
+// Error is a delivery failure with a code the sender acts on.
+type Error struct {
+	Code  string
+	Wait  time.Duration // for RetryLater: how long the platform asked us to wait, 0 if it did not say
+	Cause error
+}
+
+func (e *Error) Error() string {
+	if e.Cause != nil {
+		return fmt.Sprintf("%s: %v", e.Code, e.Cause)
+	}
+	return e.Code
+}
+
+func (e *Error) Unwrap() error { return e.Cause }
+
+// ErrorCode returns the code of a delivery error, RetryLater for an error without one (a network
+// failure is worth another try).
+func ErrorCode(err error) (string, time.Duration) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code, e.Wait
+	}
+	return RetryLater, 0
+}

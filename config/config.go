@@ -1,0 +1,406 @@
+// Package config reads Lapkin's TOML configuration file and checks it.
+//
+// Every key has a default (see [Default]) so that an empty file, or no file
+// at all, runs the console demo; a file only needs the keys an operator
+// wants to change. The key names are part of the product contract in
+// SPEC.md and are spelled out in config.example.toml at the repository
+// root.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	// Embed the time zone database so that Asia/Jakarta loads on minimal
+	// hosts and containers that ship without /usr/share/zoneinfo.
+	_ "time/tzdata"
+)
+
+// EnvTelegramToken is the environment variable whose value, when set and
+// non-empty, replaces telegram.token, so that the bot token can be kept out
+// of files that are copied, backed up or committed.
+const EnvTelegramToken = "LAPKIN_TELEGRAM_TOKEN"
+
+// Config is the whole configuration of one Lapkin instance. Each field is one
+// TOML section; the zero value is not useful, start from [Default] or [Load].
+type Config struct {
+	App        App        `toml:"app"`
+	Telegram   Telegram   `toml:"telegram"`
+	WhatsApp   WhatsApp   `toml:"whatsapp"`
+	Schedule   Schedule   `toml:"schedule"`
+	Evaluation Evaluation `toml:"evaluation"`
+	Holidays   Holidays   `toml:"holidays"`
+	Admin      Admin      `toml:"admin"`
+	Reports    Reports    `toml:"reports"`
+	Digest     Digest     `toml:"digest"`
+	HTTP       HTTP       `toml:"http"`
+
+	// loc caches the time zone loaded from App.Timezone by Default or
+	// Validate, so that Location does not reread the zone database on every
+	// call.
+	loc *time.Location
+}
+
+// App is the [app] section: settings that concern the whole program rather
+// than one transport.
+type App struct {
+	// Timezone is the IANA zone in which cron specs fire and days begin and
+	// end; regional governments work on local time, not UTC.
+	Timezone string `toml:"timezone"`
+	// Language is the default reply language ("id" or "en") for people who
+	// have not chosen one with /bahasa.
+	Language string `toml:"language"`
+	// DataDir is the directory that holds the databases unless their paths
+	// are set explicitly.
+	DataDir string `toml:"data_dir"`
+	// Database is the SQLite file; empty means <data_dir>/lapkin.db. Use
+	// [Config.DatabasePath] rather than reading it directly.
+	Database string `toml:"database"`
+}
+
+// Telegram is the [telegram] section: the Bot API transport.
+type Telegram struct {
+	// Enabled turns the Telegram transport on for `lapkin run`.
+	Enabled bool `toml:"enabled"`
+	// Token is the bot token from @BotFather. It is a secret: prefer the
+	// LAPKIN_TELEGRAM_TOKEN environment variable, which overrides it.
+	Token string `toml:"token"`
+	// APIEndpoint is the Bot API URL format, with one %s for the token and
+	// one for the method, so that a self-hosted Bot API server can be used.
+	APIEndpoint string `toml:"api_endpoint"`
+	// Mode is "polling" (long polling, works behind NAT) or "webhook"
+	// (Telegram calls WebhookURL, which needs a public HTTPS address).
+	Mode string `toml:"mode"`
+	// WebhookURL is the public HTTPS URL registered with Telegram in webhook
+	// mode.
+	WebhookURL string `toml:"webhook_url"`
+	// WebhookSecret, when set, is sent to Telegram as secret_token and checked
+	// on every incoming request, so that only Telegram can post updates. It
+	// is a secret.
+	WebhookSecret string `toml:"webhook_secret"`
+	// Listen is the local address the webhook server listens on, usually
+	// behind a reverse proxy that terminates TLS.
+	Listen string `toml:"listen"`
+}
+
+// WhatsApp is the [whatsapp] section: the whatsmeow transport.
+type WhatsApp struct {
+	// Enabled turns the WhatsApp transport on for `lapkin run`.
+	Enabled bool `toml:"enabled"`
+	// SessionDB is the whatsmeow session database, kept apart from Lapkin's
+	// own; empty means <data_dir>/whatsapp.db. Use [Config.SessionDBPath].
+	SessionDB string `toml:"session_db"`
+	// SendInterval is the pause between two outgoing WhatsApp messages;
+	// WhatsApp bans numbers that send many messages quickly.
+	SendInterval Duration `toml:"send_interval"`
+}
+
+// Schedule is the [schedule] section: one five-field cron spec per scheduled
+// job, in the configured time zone. The specs are only checked for being
+// non-empty here; the scheduler parses them and reports a bad one by key.
+type Schedule struct {
+	// Reminder lists the times at which people who have not reported today
+	// are reminded; several specs give several reminders a day.
+	Reminder []string `toml:"reminder"`
+	// Deadline is when people whose targets are due soon and behind are
+	// warned.
+	Deadline string `toml:"deadline"`
+	// Contract is when unsigned and unapproved contracts are chased.
+	Contract string `toml:"contract"`
+	// Digest is when each OPD's group receives its weekly digest.
+	Digest string `toml:"digest"`
+	// EvaluationDue is when admins and supervisors are told which contracts
+	// reach their 3- or 6-month checkpoint this week.
+	EvaluationDue string `toml:"evaluation_due"`
+}
+
+// Evaluation is the [evaluation] section: the parameters of the /evaluate
+// score N = w_c·C + w_k·K.
+type Evaluation struct {
+	// WeightAchievement is w_c, the weight of achievement C.
+	WeightAchievement float64 `toml:"w_c"`
+	// WeightCompliance is w_k, the weight of reporting compliance K.
+	WeightCompliance float64 `toml:"w_k"`
+	// PassScore is the lowest score that meets the standard; below it a
+	// 6-month checkpoint starts the resignation procedure.
+	PassScore float64 `toml:"pass_score"`
+	// Bands are the lower bounds of the predicates.
+	Bands Bands `toml:"bands"`
+}
+
+// Bands holds the lowest score of each predicate (PermenPANRB 6/2022 names);
+// a score below Kurang is Sangat Kurang. They live in [evaluation.bands] so
+// that a region with its own regulation can move them.
+type Bands struct {
+	SangatBaik     float64 `toml:"sangat_baik"`
+	Baik           float64 `toml:"baik"`
+	ButuhPerbaikan float64 `toml:"butuh_perbaikan"`
+	Kurang         float64 `toml:"kurang"`
+}
+
+// Holidays is the [holidays] section: days off declared in the config, on
+// top of those added with /libur, which never count as working days.
+type Holidays struct {
+	Dates []Holiday `toml:"dates"`
+}
+
+// Admin is the [admin] section.
+type Admin struct {
+	// NIPs are the 18-digit NIPs that have the admin role whatever the
+	// roster says, so that the first BKPPD operator can bootstrap the bot.
+	NIPs []string `toml:"nips"`
+}
+
+// Reports is the [reports] section: rules for daily reports.
+type Reports struct {
+	// RequireApproval makes supervisors validate reports (/validasi) before
+	// they count towards achievement.
+	RequireApproval bool `toml:"require_approval"`
+	// MaxText is the longest report text accepted, in characters.
+	MaxText int `toml:"max_text"`
+	// MaxPhotoMB is the largest evidence photo accepted, in megabytes.
+	MaxPhotoMB int `toml:"max_photo_mb"`
+}
+
+// Digest is the [digest] section: what the weekly digest shows.
+type Digest struct {
+	// ShowMissing lists by name the people who did not report at all; some
+	// OPD heads prefer not to name them in a group chat.
+	ShowMissing bool `toml:"show_missing"`
+}
+
+// HTTP is the [http] section: the operator's endpoints.
+type HTTP struct {
+	// Listen is the address for /healthz and /metrics; empty turns the
+	// server off.
+	Listen string `toml:"listen"`
+}
+
+// Default returns a new configuration holding every default value. It is
+// what an empty config file yields, and it runs the console demo. Each call
+// returns a fresh value, so callers may modify it.
+func Default() *Config {
+	c := &Config{
+		App: App{
+			Timezone: "Asia/Jakarta",
+			Language: "id",
+			DataDir:  "./data",
+		},
+		Telegram: Telegram{
+			APIEndpoint: "https://api.telegram.org/bot%s/%s",
+			Mode:        "polling",
+			Listen:      ":8443",
+		},
+		WhatsApp: WhatsApp{
+			SendInterval: Duration{3 * time.Second},
+		},
+		Schedule: Schedule{
+			Reminder:      []string{"0 14 * * 1-5", "0 16 * * 1-5"},
+			Deadline:      "0 8 * * 1-5",
+			Contract:      "0 9 * * 1",
+			Digest:        "0 16 * * 5",
+			EvaluationDue: "0 8 * * 1",
+		},
+		Evaluation: Evaluation{
+			WeightAchievement: 0.6,
+			WeightCompliance:  0.4,
+			PassScore:         76,
+			Bands: Bands{
+				SangatBaik:     91,
+				Baik:           76,
+				ButuhPerbaikan: 61,
+				Kurang:         51,
+			},
+		},
+		// Empty rather than nil slices, because that is what an explicit
+		// "dates = []" decodes to: the example file then equals Default.
+		Holidays: Holidays{Dates: []Holiday{}},
+		Admin:    Admin{NIPs: []string{}},
+		Reports: Reports{
+			MaxText:    1000,
+			MaxPhotoMB: 5,
+		},
+		Digest: Digest{
+			ShowMissing: true,
+		},
+	}
+	// The zone database is embedded, so this cannot fail; if it somehow
+	// did, Location would load the zone itself.
+	c.loc, _ = time.LoadLocation(c.App.Timezone)
+	return c
+}
+
+// Load reads the TOML file at path over the defaults, applies the
+// LAPKIN_TELEGRAM_TOKEN environment variable and validates the result.
+//
+// An empty path means no file: the defaults (plus the environment) are used.
+// A path that is given but cannot be read is an error, because an operator
+// who names a file expects it to be used. Keys that Lapkin does not know are
+// an error naming each of them, so that a typo such as "tokne" is not
+// silently ignored.
+func Load(path string) (*Config, error) {
+	c := Default()
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read config: %w", err)
+		}
+		md, err := toml.Decode(string(data), c)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if err := unknownKeys(path, md.Undecoded()); err != nil {
+			return nil, err
+		}
+	}
+	if tok := os.Getenv(EnvTelegramToken); tok != "" {
+		c.Telegram.Token = tok
+	}
+	if err := c.Validate(); err != nil {
+		if path == "" {
+			return nil, err
+		}
+		return nil, prefixEach(path, err)
+	}
+	return c, nil
+}
+
+// unknownKeys turns the keys the decoder did not use into one error per key.
+// A key inside an unknown table is not repeated: a misspelt [telegarm]
+// section is reported once, not once per key in it.
+func unknownKeys(path string, keys []toml.Key) error {
+	var errs []error
+	var reported []toml.Key
+	for _, k := range keys {
+		if hasPrefix(k, reported) {
+			continue
+		}
+		reported = append(reported, k)
+		errs = append(errs, fmt.Errorf("%s: unknown key %q", path, k.String()))
+	}
+	return errors.Join(errs...)
+}
+
+// hasPrefix reports whether one of prefixes is k itself or a table that
+// contains k.
+func hasPrefix(k toml.Key, prefixes []toml.Key) bool {
+next:
+	for _, p := range prefixes {
+		if len(p) > len(k) {
+			continue
+		}
+		for i := range p {
+			if p[i] != k[i] {
+				continue next
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// prefixEach puts path in front of every problem of a joined validation
+// error, so that each line of the message says which file it is about.
+func prefixEach(path string, err error) error {
+	var list interface{ Unwrap() []error }
+	if !errors.As(err, &list) {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	errs := list.Unwrap()
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		out[i] = fmt.Errorf("%s: %w", path, e)
+	}
+	return errors.Join(out...)
+}
+
+// Location returns the configured time zone. Default and Validate load it
+// once; Location only loads it again when App.Timezone was changed since.
+// An invalid zone yields UTC, but Load never returns a configuration with
+// one, because Validate rejects it.
+func (c *Config) Location() *time.Location {
+	if c.loc != nil && c.loc.String() == c.App.Timezone {
+		return c.loc
+	}
+	loc, err := time.LoadLocation(c.App.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// DatabasePath returns the SQLite file to open: [app] database when set,
+// otherwise lapkin.db inside the data directory.
+func (c *Config) DatabasePath() string {
+	if c.App.Database != "" {
+		return c.App.Database
+	}
+	return filepath.Join(c.App.DataDir, "lapkin.db")
+}
+
+// SessionDBPath returns the whatsmeow session database: [whatsapp]
+// session_db when set, otherwise whatsapp.db inside the data directory.
+func (c *Config) SessionDBPath() string {
+	if c.WhatsApp.SessionDB != "" {
+		return c.WhatsApp.SessionDB
+	}
+	return filepath.Join(c.App.DataDir, "whatsapp.db")
+}
+
+// redactedMark replaces a secret that is set, so that an operator can still
+// see whether it is set.
+const redactedMark = "[REDACTED]"
+
+// Redacted returns the configuration as TOML with the Telegram token and
+// webhook secret masked, so that the effective configuration can be printed
+// or logged without leaking credentials. An unset secret stays empty.
+func (c *Config) Redacted() string {
+	r := *c
+	if r.Telegram.Token != "" {
+		r.Telegram.Token = redactedMark
+	}
+	if r.Telegram.WebhookSecret != "" {
+		r.Telegram.WebhookSecret = redactedMark
+	}
+	var b bytes.Buffer
+	enc := toml.NewEncoder(&b)
+	enc.Indent = "" // the layout of config.example.toml
+	if err := enc.Encode(r); err != nil {
+		// Every field type encodes; this only guards against a future
+		// field that does not, without ever printing the raw struct.
+		return fmt.Sprintf("config: cannot encode: %v", err)
+	}
+	return b.String()
+}
+
+// String returns [Config.Redacted], so that printing a *Config with fmt
+// never shows a secret.
+func (c *Config) String() string { return c.Redacted() }
+
+// GoString returns [Config.Redacted], so that %#v does not bypass the
+// redaction either.
+func (c *Config) GoString() string { return c.Redacted() }
+
+// LogValue summarises the configuration for log/slog without secrets; it
+// keeps a JSON log handler from marshalling the raw struct, token included.
+func (c *Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("timezone", c.App.Timezone),
+		slog.String("language", c.App.Language),
+		slog.String("database", c.DatabasePath()),
+		slog.Bool("telegram", c.Telegram.Enabled),
+		slog.String("telegram_mode", c.Telegram.Mode),
+		slog.Bool("telegram_token_set", c.Telegram.Token != ""),
+		slog.Bool("whatsapp", c.WhatsApp.Enabled),
+		slog.String("whatsapp_session_db", c.SessionDBPath()),
+		slog.String("http_listen", c.HTTP.Listen),
+		slog.Bool("require_approval", c.Reports.RequireApproval),
+	)
+}

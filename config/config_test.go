@@ -1,0 +1,381 @@
+package config
+
+import (
+	"bytes"
+	"encoding"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// examplePath is config.example.toml at the repository root, which
+// operators copy; it must stay in step with Default.
+var examplePath = filepath.Join("..", "config.example.toml")
+
+// withoutCache returns a copy of c without the cached location, whose
+// internal caches differ between two loads of the same zone.
+func withoutCache(c *Config) Config {
+	cc := *c
+	cc.loc = nil
+	return cc
+}
+
+func assertEqualConfig(t *testing.T, got, want *Config) {
+	t.Helper()
+	if !reflect.DeepEqual(withoutCache(got), withoutCache(want)) {
+		t.Errorf("config differs\n got: %s\nwant: %s", got.Redacted(), want.Redacted())
+	}
+}
+
+func writeFile(t *testing.T, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestLoad(t *testing.T) {
+	example, err := os.ReadFile(examplePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const noFile = "\x00no file"
+	tests := []struct {
+		name    string
+		file    string // noFile: Load(""); otherwise written to a temp file
+		env     string // LAPKIN_TELEGRAM_TOKEN
+		want    func(c *Config)
+		wantErr []string // substrings; "PATH" stands for the file's path
+		notErr  []string
+	}{
+		{name: "no path gives defaults", file: noFile, want: func(*Config) {}},
+		{name: "empty file gives defaults", file: "", want: func(*Config) {}},
+		{name: "comments only give defaults", file: "# nothing\n\n[app]\n", want: func(*Config) {}},
+		{name: "example file gives defaults", file: string(example), want: func(*Config) {}},
+		{
+			name: "overrides keep other defaults",
+			file: `
+[app]
+timezone = "Asia/Makassar"
+[whatsapp]
+send_interval = "500ms"
+[schedule]
+reminder = ["30 15 * * 1-6"]
+[evaluation]
+w_c = 0.7
+w_k = 0.3
+[evaluation.bands]
+kurang = 50
+[holidays]
+dates = ["2026-08-17 HUT RI", 2026-12-25]
+[admin]
+nips = ["198501012010011001"]
+[digest]
+show_missing = false
+[http]
+listen = "127.0.0.1:9090"
+`,
+			want: func(c *Config) {
+				c.App.Timezone = "Asia/Makassar"
+				c.WhatsApp.SendInterval = Duration{500 * time.Millisecond}
+				c.Schedule.Reminder = []string{"30 15 * * 1-6"}
+				c.Evaluation.WeightAchievement = 0.7
+				c.Evaluation.WeightCompliance = 0.3
+				c.Evaluation.Bands.Kurang = 50
+				c.Holidays.Dates = []Holiday{
+					{Date: time.Date(2026, 8, 17, 0, 0, 0, 0, time.UTC), Name: "HUT RI"},
+					{Date: time.Date(2026, 12, 25, 0, 0, 0, 0, time.UTC)},
+				}
+				c.Admin.NIPs = []string{"198501012010011001"}
+				c.Digest.ShowMissing = false
+				c.HTTP.Listen = "127.0.0.1:9090"
+			},
+		},
+		{
+			name: "token from file",
+			file: "[telegram]\nenabled = true\ntoken = \"111:file\"\n",
+			want: func(c *Config) { c.Telegram.Enabled = true; c.Telegram.Token = "111:file" },
+		},
+		{
+			name: "env token overrides file token",
+			file: "[telegram]\nenabled = true\ntoken = \"111:file\"\n",
+			env:  "222:env",
+			want: func(c *Config) { c.Telegram.Enabled = true; c.Telegram.Token = "222:env" },
+		},
+		{
+			name: "env token satisfies enabled telegram",
+			file: "[telegram]\nenabled = true\n",
+			env:  "222:env",
+			want: func(c *Config) { c.Telegram.Enabled = true; c.Telegram.Token = "222:env" },
+		},
+		{
+			name: "env token without a file",
+			file: noFile,
+			env:  "222:env",
+			want: func(c *Config) { c.Telegram.Token = "222:env" },
+		},
+		{
+			name:    "enabled telegram without any token",
+			file:    "[telegram]\nenabled = true\n",
+			wantErr: []string{"PATH: telegram.token:", EnvTelegramToken},
+		},
+		{
+			name:    "unknown nested key",
+			file:    "[telegram]\ntokne = \"x\"\n",
+			wantErr: []string{`PATH: unknown key "telegram.tokne"`},
+		},
+		{
+			name:    "unknown top-level key",
+			file:    "timezone = \"Asia/Jakarta\"\n",
+			wantErr: []string{`PATH: unknown key "timezone"`},
+		},
+		{
+			name:    "unknown section named once",
+			file:    "[telegarm]\ntoken = \"x\"\nmode = \"polling\"\n",
+			wantErr: []string{`PATH: unknown key "telegarm"`},
+			notErr:  []string{"telegarm.token", "telegarm.mode"},
+		},
+		{
+			name:    "every unknown key named",
+			file:    "[app]\nlanguge = \"en\"\n[reports]\nmax_txt = 5\n[evaluation.bands]\nbaiks = 1\n",
+			wantErr: []string{`unknown key "app.languge"`, `unknown key "reports.max_txt"`, `unknown key "evaluation.bands.baiks"`},
+		},
+		{
+			name:    "validation problems name file and key",
+			file:    "[app]\nlanguage = \"fr\"\n[reports]\nmax_text = 0\n",
+			wantErr: []string{"PATH: app.language:", "PATH: reports.max_text:"},
+		},
+		{
+			name:    "bad holiday names the key",
+			file:    "[holidays]\ndates = [\"2026-02-30 Libur\"]\n",
+			wantErr: []string{"PATH:", `"holidays.dates"`, "2026-02-30"},
+		},
+		{
+			name:    "bad duration names the key",
+			file:    "[whatsapp]\nsend_interval = 3\n",
+			wantErr: []string{"PATH:", `"whatsapp.send_interval"`},
+		},
+		{
+			name:    "wrong type names the key",
+			file:    "[schedule]\nreminder = \"0 14 * * 1-5\"\n",
+			wantErr: []string{"PATH:", `"schedule.reminder"`},
+		},
+		{
+			name:    "syntax error",
+			file:    "[app\n",
+			wantErr: []string{"PATH: toml: line"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(EnvTelegramToken, tc.env)
+			path := ""
+			if tc.file != noFile {
+				path = writeFile(t, tc.file)
+			}
+			got, err := Load(path)
+			if len(tc.wantErr) > 0 {
+				if err == nil {
+					t.Fatalf("Load succeeded, want error containing %q", tc.wantErr)
+				}
+				for _, w := range tc.wantErr {
+					w = strings.ReplaceAll(w, "PATH", path)
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("error %q does not contain %q", err, w)
+					}
+				}
+				for _, n := range tc.notErr {
+					if strings.Contains(err.Error(), n) {
+						t.Errorf("error %q contains %q", err, n)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			want := Default()
+			tc.want(want)
+			assertEqualConfig(t, got, want)
+			if got.Location().String() != want.App.Timezone {
+				t.Errorf("Location() = %s, want %s", got.Location(), want.App.Timezone)
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nope.toml")
+	_, err := Load(path)
+	if err == nil || !strings.Contains(err.Error(), path) {
+		t.Fatalf("Load(%q) error = %v, want one naming the path", path, err)
+	}
+}
+
+// leafKeys lists the dotted TOML key of every setting in t, recursing into
+// sections but not into types that decode themselves (Duration, Holiday).
+func leafKeys(t reflect.Type, prefix string) []string {
+	var keys []string
+	textType := reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+		key := prefix + name
+		if f.Type.Kind() == reflect.Struct && !reflect.PointerTo(f.Type).Implements(textType) {
+			keys = append(keys, leafKeys(f.Type, key+".")...)
+			continue
+		}
+		keys = append(keys, key)
+	}
+	return keys
+}
+
+func TestExampleHasEveryKey(t *testing.T) {
+	var c Config
+	md, err := toml.DecodeFile(examplePath, &c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inFile := map[string]bool{}
+	for _, k := range md.Keys() {
+		inFile[k.String()] = true
+	}
+	keys := leafKeys(reflect.TypeOf(Config{}), "")
+	if len(keys) < 30 {
+		t.Fatalf("found only %d keys (%v): is every field tagged?", len(keys), keys)
+	}
+	for _, k := range keys {
+		if !inFile[k] {
+			t.Errorf("%s lacks key %q", examplePath, k)
+		}
+	}
+}
+
+func TestTOMLTagsAreSnakeCase(t *testing.T) {
+	for _, k := range leafKeys(reflect.TypeOf(Config{}), "") {
+		for _, part := range strings.Split(k, ".") {
+			if part == "" || part != strings.ToLower(part) || strings.ContainsAny(part, " -") {
+				t.Errorf("key %q: part %q is not lower snake case (missing toml tag?)", k, part)
+			}
+		}
+	}
+}
+
+func TestDefaultIsValidAndFresh(t *testing.T) {
+	a, b := Default(), Default()
+	if err := a.Validate(); err != nil {
+		t.Fatalf("Default().Validate() = %v", err)
+	}
+	a.Schedule.Reminder[0] = "changed"
+	if b.Schedule.Reminder[0] == "changed" {
+		t.Error("Default() values share the reminder slice")
+	}
+}
+
+func TestPaths(t *testing.T) {
+	tests := []struct {
+		name              string
+		dataDir, db, sess string
+		wantDB, wantSess  string
+	}{
+		{"defaults", "./data", "", "", filepath.Join("data", "lapkin.db"), filepath.Join("data", "whatsapp.db")},
+		{"data dir moves both", "/var/lib/lapkin", "", "", "/var/lib/lapkin/lapkin.db", "/var/lib/lapkin/whatsapp.db"},
+		{"explicit paths win", "/var/lib/lapkin", "/srv/db.sqlite", "/srv/wa.db", "/srv/db.sqlite", "/srv/wa.db"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Default()
+			c.App.DataDir, c.App.Database, c.WhatsApp.SessionDB = tc.dataDir, tc.db, tc.sess
+			if got := c.DatabasePath(); got != tc.wantDB {
+				t.Errorf("DatabasePath() = %q, want %q", got, tc.wantDB)
+			}
+			if got := c.SessionDBPath(); got != tc.wantSess {
+				t.Errorf("SessionDBPath() = %q, want %q", got, tc.wantSess)
+			}
+		})
+	}
+}
+
+func TestLocation(t *testing.T) {
+	c := Default()
+	if got := c.Location().String(); got != "Asia/Jakarta" {
+		t.Errorf("Default().Location() = %s", got)
+	}
+	// WIB is UTC+7 all year: Indonesia has no daylight saving time.
+	if _, off := time.Date(2026, 7, 1, 12, 0, 0, 0, c.Location()).Zone(); off != 7*3600 {
+		t.Errorf("Asia/Jakarta offset = %d, want %d", off, 7*3600)
+	}
+	c.App.Timezone = "Asia/Jayapura"
+	if got := c.Location().String(); got != "Asia/Jayapura" {
+		t.Errorf("after changing app.timezone, Location() = %s", got)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if c.loc == nil || c.loc.String() != "Asia/Jayapura" {
+		t.Errorf("Validate did not cache the location: %v", c.loc)
+	}
+}
+
+func TestRedacted(t *testing.T) {
+	const token = "123456789:AAHsecretTOKENvalue"
+	const secret = "webhookSECRETvalue"
+	c := Default()
+	c.Telegram.Enabled = true
+	c.Telegram.Token = token
+	c.Telegram.WebhookSecret = secret
+
+	var jsonLog, textLog bytes.Buffer
+	slog.New(slog.NewJSONHandler(&jsonLog, nil)).Info("config", "config", c)
+	slog.New(slog.NewTextHandler(&textLog, nil)).Info("config", "config", c)
+
+	outputs := map[string]string{
+		"Redacted":  c.Redacted(),
+		"String":    c.String(),
+		"%v":        fmt.Sprintf("%v", c),
+		"%+v":       fmt.Sprintf("%+v", c),
+		"%#v":       fmt.Sprintf("%#v", c),
+		"%s":        fmt.Sprintf("%s", c),
+		"slog json": jsonLog.String(),
+		"slog text": textLog.String(),
+	}
+	for name, out := range outputs {
+		if strings.Contains(out, token) || strings.Contains(out, "AAHsecret") {
+			t.Errorf("%s shows the token: %s", name, out)
+		}
+		if strings.Contains(out, secret) {
+			t.Errorf("%s shows the webhook secret: %s", name, out)
+		}
+	}
+	if r := c.Redacted(); !strings.Contains(r, `token = "[REDACTED]"`) || !strings.Contains(r, "mode = \"polling\"") {
+		t.Errorf("Redacted() should mark the token and show other settings:\n%s", r)
+	}
+	if c.Telegram.Token != token {
+		t.Error("Redacted modified the configuration")
+	}
+}
+
+func TestRedactedLoadsBack(t *testing.T) {
+	t.Setenv(EnvTelegramToken, "")
+	want := Default()
+	want.App.Timezone = "Asia/Makassar"
+	want.Holidays.Dates = []Holiday{{Date: time.Date(2026, 8, 17, 0, 0, 0, 0, time.UTC), Name: "HUT RI"}}
+	want.WhatsApp.SendInterval = Duration{1500 * time.Millisecond}
+	got, err := Load(writeFile(t, want.Redacted()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertEqualConfig(t, got, want)
+}

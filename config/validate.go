@@ -1,0 +1,197 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// weightTolerance is how far w_c + w_k may be from 1, to allow for decimal
+// fractions that binary floating point cannot hold exactly.
+const weightTolerance = 1e-9
+
+// problems collects every validation failure, so that an operator fixes a
+// config file in one round rather than one error per restart.
+type problems []error
+
+// addf records a problem with key, the TOML key it concerns.
+func (p *problems) addf(key, format string, args ...any) {
+	*p = append(*p, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+}
+
+// Validate checks the whole configuration and returns every problem found,
+// joined with errors.Join, each starting with the TOML key it concerns. On
+// success it caches the time zone for [Config.Location]. Cron specs are only
+// checked for being present: the scheduler parses them.
+func (c *Config) Validate() error {
+	var p problems
+	c.validateApp(&p)
+	c.validateTelegram(&p)
+	if c.WhatsApp.SendInterval.Duration < 0 {
+		p.addf("whatsapp.send_interval", "must not be negative, got %s", c.WhatsApp.SendInterval)
+	}
+	c.validateSchedule(&p)
+	c.validateEvaluation(&p)
+	for i, h := range c.Holidays.Dates {
+		if h.Date.IsZero() || !h.Date.Equal(time.Date(h.Date.Year(), h.Date.Month(), h.Date.Day(), 0, 0, 0, 0, time.UTC)) {
+			p.addf(fmt.Sprintf("holidays.dates[%d]", i), "must be a date at midnight UTC, got %s", h.Date.Format(time.RFC3339))
+		}
+	}
+	for i, nip := range c.Admin.NIPs {
+		if !isNIPShape(nip) {
+			p.addf(fmt.Sprintf("admin.nips[%d]", i), "%q is not an 18-digit NIP", nip)
+		}
+	}
+	if c.Reports.MaxText <= 0 {
+		p.addf("reports.max_text", "must be greater than 0, got %d", c.Reports.MaxText)
+	}
+	if c.Reports.MaxPhotoMB < 1 || c.Reports.MaxPhotoMB > 50 {
+		p.addf("reports.max_photo_mb", "must be between 1 and 50, got %d", c.Reports.MaxPhotoMB)
+	}
+	if c.HTTP.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
+			p.addf("http.listen", "%q is not a host:port address such as \":9090\"", c.HTTP.Listen)
+		}
+	}
+	return errors.Join(p...)
+}
+
+func (c *Config) validateApp(p *problems) {
+	if c.App.Timezone == "" {
+		p.addf("app.timezone", "must not be empty; the default is \"Asia/Jakarta\"")
+	} else if loc, err := time.LoadLocation(c.App.Timezone); err != nil {
+		p.addf("app.timezone", "unknown time zone %q; use an IANA name such as \"Asia/Jakarta\", \"Asia/Makassar\" or \"Asia/Jayapura\"", c.App.Timezone)
+	} else {
+		c.loc = loc
+	}
+	if c.App.Language != "id" && c.App.Language != "en" {
+		p.addf("app.language", "must be \"id\" or \"en\", got %q", c.App.Language)
+	}
+	if c.App.DataDir == "" {
+		p.addf("app.data_dir", "must not be empty; the default is \"./data\"")
+	}
+}
+
+func (c *Config) validateTelegram(p *problems) {
+	t := c.Telegram
+	if t.Mode != "polling" && t.Mode != "webhook" {
+		p.addf("telegram.mode", "must be \"polling\" or \"webhook\", got %q", t.Mode)
+	}
+	// "%s/" is not a valid URL escape, so parse the URL with the verbs
+	// filled in, as the Bot API client will.
+	filled := strings.ReplaceAll(t.APIEndpoint, "%s", "x")
+	if u, err := url.Parse(filled); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		strings.Count(t.APIEndpoint, "%s") != 2 || strings.Count(t.APIEndpoint, "%") != 2 {
+		p.addf("telegram.api_endpoint", "must be an http(s) URL with two %%s (token, method), such as \"http://host:8081/bot%%s/%%s\"")
+	}
+	if t.WebhookSecret != "" && !isWebhookSecret(t.WebhookSecret) {
+		p.addf("telegram.webhook_secret", "must be 1 to 256 characters from A-Z, a-z, 0-9, _ and -")
+	}
+	if !t.Enabled {
+		return
+	}
+	if t.Token == "" {
+		p.addf("telegram.token", "required when telegram.enabled is true; set telegram.token or %s", EnvTelegramToken)
+	}
+	if t.Mode == "webhook" {
+		if t.WebhookURL == "" {
+			p.addf("telegram.webhook_url", "required when telegram.mode is \"webhook\"")
+		} else if u, err := url.Parse(t.WebhookURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			p.addf("telegram.webhook_url", "%q is not an https URL; Telegram only calls HTTPS webhooks", t.WebhookURL)
+		}
+		if _, _, err := net.SplitHostPort(t.Listen); err != nil {
+			p.addf("telegram.listen", "%q is not a host:port address such as \":8443\"", t.Listen)
+		}
+	}
+}
+
+func (c *Config) validateSchedule(p *problems) {
+	s := c.Schedule
+	if len(s.Reminder) == 0 {
+		p.addf("schedule.reminder", "needs at least one cron spec, such as \"0 14 * * 1-5\"")
+	}
+	for i, spec := range s.Reminder {
+		if strings.TrimSpace(spec) == "" {
+			p.addf(fmt.Sprintf("schedule.reminder[%d]", i), "must not be empty")
+		}
+	}
+	for _, j := range []struct{ key, spec string }{
+		{"schedule.deadline", s.Deadline},
+		{"schedule.contract", s.Contract},
+		{"schedule.digest", s.Digest},
+		{"schedule.evaluation_due", s.EvaluationDue},
+	} {
+		if strings.TrimSpace(j.spec) == "" {
+			p.addf(j.key, "must not be empty")
+		}
+	}
+}
+
+func (c *Config) validateEvaluation(p *problems) {
+	e := c.Evaluation
+	// Comparisons are written so that NaN, which TOML allows, fails them.
+	wc, wk := e.WeightAchievement, e.WeightCompliance
+	if !(wc >= 0) || math.IsInf(wc, 0) {
+		p.addf("evaluation.w_c", "must be 0 or more, got %v", wc)
+	}
+	if !(wk >= 0) || math.IsInf(wk, 0) {
+		p.addf("evaluation.w_k", "must be 0 or more, got %v", wk)
+	}
+	if !(math.Abs(wc+wk-1) <= weightTolerance) {
+		p.addf("evaluation.w_c", "w_c + w_k must be 1, got %v + %v = %v", wc, wk, wc+wk)
+	}
+	if !(e.PassScore >= 0 && e.PassScore <= 100) {
+		p.addf("evaluation.pass_score", "must be between 0 and 100, got %v", e.PassScore)
+	}
+	b := e.Bands
+	bands := []struct {
+		key string
+		v   float64
+	}{
+		{"evaluation.bands.sangat_baik", b.SangatBaik},
+		{"evaluation.bands.baik", b.Baik},
+		{"evaluation.bands.butuh_perbaikan", b.ButuhPerbaikan},
+		{"evaluation.bands.kurang", b.Kurang},
+	}
+	for i, x := range bands {
+		if !(x.v >= 0 && x.v <= 100) {
+			p.addf(x.key, "must be between 0 and 100, got %v", x.v)
+		}
+		if i > 0 && !(bands[i-1].v > x.v) {
+			p.addf(x.key, "must be lower than %s (%v), got %v", bands[i-1].key, bands[i-1].v, x.v)
+		}
+	}
+}
+
+// isNIPShape reports whether s has the shape of a NIP: 18 digits. The full
+// check (birth date, appointment month, sex) belongs to the roster import;
+// here it is enough to catch a typo that would leave the bot without admins.
+func isNIPShape(s string) bool {
+	if len(s) != 18 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// isWebhookSecret reports whether s is a secret_token Telegram accepts.
+func isWebhookSecret(s string) bool {
+	if len(s) < 1 || len(s) > 256 {
+		return false
+	}
+	for _, r := range s {
+		ok := r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
