@@ -1,0 +1,92 @@
+package flows
+
+import (
+	"strings"
+
+	"github.com/lapkin-id/lapkin/store"
+)
+
+// command is one chat command: its Indonesian name, its aliases (the English one first), the least
+// role that may use it, and what it does. A nil run marks a command of SPEC.md that this version
+// does not have yet: it answers so, rather than "unknown command".
+type command struct {
+	name    string
+	aliases []string
+	role    string
+	run     func(r *request, args string) error
+}
+
+// commands lists every command in the order /bantuan shows them.
+func commands() []*command {
+	return []*command{
+		{name: "start", role: "", run: cmdStart},
+		{name: "bantuan", aliases: []string{"help"}, role: "", run: cmdHelp},
+		{name: "daftar", aliases: []string{"register"}, role: "", run: cmdRegister},
+		{name: "lapor", aliases: []string{"report"}, role: store.RoleASN, run: cmdReport},
+		{name: "riwayat", aliases: []string{"history"}, role: store.RoleASN, run: cmdHistory},
+		{name: "hapus", aliases: []string{"delete"}, role: store.RoleASN, run: cmdDelete},
+		{name: "progres", aliases: []string{"progress"}, role: store.RoleASN, run: cmdProgress},
+		{name: "kontrak", aliases: []string{"contract"}, role: store.RoleASN},
+		{name: "target", role: store.RoleASN},
+		{name: "ajukan", aliases: []string{"submit"}, role: store.RoleASN},
+		{name: "tandatangani", aliases: []string{"sign"}, role: store.RoleASN},
+		{name: "cuti", aliases: []string{"leave"}, role: store.RoleASN},
+		{name: "bahasa", aliases: []string{"language"}, role: store.RoleASN, run: cmdLanguage},
+		{name: "batal", aliases: []string{"cancel"}, role: "", run: cmdCancel},
+		{name: "tim", aliases: []string{"team"}, role: store.RoleKepala},
+		{name: "setujui", aliases: []string{"approve"}, role: store.RoleKepala},
+		{name: "tolak", aliases: []string{"reject"}, role: store.RoleKepala},
+		{name: "validasi", aliases: []string{"review"}, role: store.RoleKepala},
+		{name: "ingatkan", aliases: []string{"nudge"}, role: store.RoleKepala},
+		{name: "rekap", aliases: []string{"digest"}, role: store.RoleKepala},
+		{name: "hubungkan", aliases: []string{"bind"}, role: store.RoleKepala},
+		{name: "pegawai", aliases: []string{"employee"}, role: store.RoleKepala},
+		{name: "evaluate", aliases: []string{"evaluasi"}, role: store.RoleKepala},
+		{name: "kode", aliases: []string{"code"}, role: store.RoleAdmin, run: cmdCode},
+		{name: "libur", aliases: []string{"holiday"}, role: store.RoleAdmin},
+		{name: "umumkan", aliases: []string{"announce"}, role: store.RoleAdmin},
+	}
+}
+
+// lookupCommand finds a command by its name or an alias, case-insensitively.
+func lookupCommand(word string) *command {
+	word = strings.ToLower(word)
+	for _, c := range commands() {
+		if c.name == word {
+			return c
+		}
+		for _, a := range c.aliases {
+			if a == word {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+// parseCommand splits "/lapor 3 SPJ" into the command and its arguments. WhatsApp has no command
+// menu, so a command also works without its slash ("lapor 3 SPJ"), unless slashOnly: inside a
+// flow a bare word is an answer, and only "/x" or "batal" leaves it. Telegram's "/lapor@LapkinBot"
+// form is understood.
+func parseCommand(text string, slashOnly bool) (*command, string, bool) {
+	text = strings.TrimSpace(text)
+	slash := strings.HasPrefix(text, "/")
+	word, args, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
+	if i := strings.IndexAny(word, "\n\t"); i >= 0 {
+		word, args = word[:i], word[i+1:]+" "+args
+	}
+	if at := strings.IndexByte(word, '@'); slash && at > 0 {
+		word = word[:at]
+	}
+	c := lookupCommand(word)
+	if c == nil {
+		return nil, "", false
+	}
+	if slashOnly && !slash && c.name != "batal" {
+		return nil, "", false
+	}
+	if slashOnly && !slash && strings.TrimSpace(args) != "" {
+		return nil, "", false // "batal rapat" is an answer, not a cancellation
+	}
+	return c, strings.TrimSpace(args), true
+}

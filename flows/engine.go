@@ -1,0 +1,336 @@
+// Package flows decides what Lapkin's messages mean: the chat commands, the multi-step
+// conversations, and what each stores and answers. It never imports a transport: it reads
+// bot.Message values and queues bot.Reply values in the outbox, inside the same transaction as the
+// effects that caused them.
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/store"
+)
+
+// Options are the parts of the configuration the flows need.
+type Options struct {
+	Location        *time.Location
+	Language        string          // default reply language
+	AdminNIPs       []string        // admins in addition to the roster's role
+	MaxText         int             // longest report text, in characters
+	MaxPhotoBytes   int64           // largest evidence photo
+	RequireApproval bool            // only validated reports count
+	Holidays        []store.Holiday // from the config, in addition to /libur
+	EvidenceDir     string          // where evidence files are stored
+	FlowTimeout     time.Duration   // idle time after which a flow expires
+}
+
+// Engine handles inbound messages.
+type Engine struct {
+	store *store.Store
+	clock bot.Clock
+	cat   *catalog.Catalog
+	opt   Options
+	log   *slog.Logger
+
+	// Queued, when set, is called after replies have been committed to the outbox, to wake the sender.
+	Queued func()
+}
+
+// New returns an engine. Zero options take their defaults.
+func New(st *store.Store, clock bot.Clock, cat *catalog.Catalog, opt Options, log *slog.Logger) *Engine {
+	if opt.Location == nil {
+		opt.Location = time.UTC
+	}
+	if opt.Language == "" {
+		opt.Language = "id"
+	}
+	if opt.MaxText == 0 {
+		opt.MaxText = 1000
+	}
+	if opt.MaxPhotoBytes == 0 {
+		opt.MaxPhotoBytes = 5 << 20
+	}
+	if opt.FlowTimeout == 0 {
+		opt.FlowTimeout = 30 * time.Minute
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Engine{store: st, clock: clock, cat: cat, opt: opt, log: log}
+}
+
+// request is one message being handled: who sent it, in which language to answer, and the replies
+// gathered so far.
+type request struct {
+	ctx   context.Context
+	e     *Engine
+	tx    *store.Tx
+	msg   bot.Message
+	now   time.Time // in the city's timezone
+	today time.Time // civil date, midnight UTC
+	who   *store.Employee
+	lang  string
+	out   []bot.Reply
+}
+
+// t renders a message in the request's language.
+func (r *request) t(key string, args catalog.Args) string { return r.e.cat.T(r.lang, key, args) }
+
+// say queues a reply to the chat the message came from.
+func (r *request) say(key string, args catalog.Args) { r.sayText(r.t(key, args)) }
+
+func (r *request) sayText(text string) {
+	r.out = append(r.out, bot.Reply{To: r.msg.Chat, Text: text})
+}
+
+// ask queues a question with buttons.
+func (r *request) ask(text string, buttons [][]bot.Button) {
+	r.out = append(r.out, bot.Reply{To: r.msg.Chat, Text: text, Buttons: buttons})
+}
+
+// Handle handles one inbound message: it stores the effects and queues the replies in one
+// transaction. A redelivered message is recognised by its id and ignored. It returns an error only
+// when nothing could be committed, so that the transport does not acknowledge the message.
+func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
+	now := e.clock.Now().In(e.opt.Location)
+	var lang string
+	err := e.store.Update(ctx, func(tx *store.Tx) error {
+		fresh, err := tx.MarkInbound(ctx, m.Sender.Net, m.ID, now)
+		if err != nil || !fresh {
+			return err
+		}
+		r := &request{ctx: ctx, e: e, tx: tx, msg: m, now: now, today: civil(now)}
+		if err := r.identify(); err != nil {
+			return err
+		}
+		lang = r.lang
+		if err := e.dispatch(r); err != nil {
+			return err
+		}
+		return r.flush()
+	})
+	if err == nil {
+		e.queued()
+		return nil
+	}
+	// The effects were rolled back. Answer in a transaction of its own, which also marks the
+	// message handled: a coded error with its explanation, anything else with an apology.
+	if lang == "" {
+		lang = e.opt.Language
+	}
+	text := e.cat.T(lang, "common.internal_error", nil)
+	if fe, ok := asError(err); ok {
+		text = e.cat.T(lang, fe.Key, fe.Args)
+	} else {
+		e.log.Error("handle message", "chat", m.Chat.String(), "msg", m.ID, "err", err)
+	}
+	err2 := e.store.Update(ctx, func(tx *store.Tx) error {
+		if _, err := tx.MarkInbound(ctx, m.Sender.Net, m.ID, now); err != nil {
+			return err
+		}
+		return bot.Enqueue(ctx, tx, bot.Reply{To: m.Chat, Text: text}, now)
+	})
+	if err2 != nil {
+		return fmt.Errorf("answer failed message: %w (after %v)", err2, err)
+	}
+	e.queued()
+	return nil
+}
+
+func (e *Engine) queued() {
+	if e.Queued != nil {
+		e.Queued()
+	}
+}
+
+// flush queues the gathered replies in the outbox.
+func (r *request) flush() error {
+	for _, rep := range r.out {
+		if err := bot.Enqueue(r.ctx, r.tx, rep, r.now); err != nil {
+			return err
+		}
+	}
+	r.out = nil
+	return nil
+}
+
+// identify finds the employee behind the sender, and the language to answer in.
+func (r *request) identify() error {
+	r.lang = r.e.opt.Language
+	id, err := r.tx.LookupIdentity(r.ctx, r.msg.Sender.Net, r.msg.Sender.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	emp, err := r.tx.Employee(r.ctx, id.NIP)
+	if err != nil {
+		return err
+	}
+	r.setWho(emp)
+	return nil
+}
+
+func (r *request) setWho(emp store.Employee) {
+	r.who = &emp
+	if emp.Language != "" {
+		r.lang = catalog.Lang(emp.Language)
+	}
+}
+
+// isAdmin reports whether the sender is an admin, by the roster or by the config.
+func (r *request) isAdmin() bool {
+	if r.who == nil {
+		return false
+	}
+	if r.who.Role == store.RoleAdmin {
+		return true
+	}
+	for _, n := range r.e.opt.AdminNIPs {
+		if n == r.who.NIP {
+			return true
+		}
+	}
+	return false
+}
+
+// hasRole reports whether the sender may use a command for role.
+func (r *request) hasRole(role string) bool {
+	switch role {
+	case "":
+		return true
+	case store.RoleASN:
+		return r.who != nil
+	case store.RoleKepala:
+		return r.who != nil && (r.who.Role == store.RoleKepala || r.isAdmin())
+	case store.RoleAdmin:
+		return r.isAdmin()
+	}
+	return false
+}
+
+// dispatch routes the message: a contact share, a step of the current flow, or a command.
+func (e *Engine) dispatch(r *request) error {
+	m := r.msg
+	if m.Group {
+		// Groups get digests and announcements only; chatter there is none of our business.
+		return nil
+	}
+	if m.Contact != nil && r.who == nil {
+		if err := r.registerByPhone(m.Contact); err != nil || r.who == nil {
+			return err
+		}
+		if strings.TrimSpace(m.Text) == "" {
+			return nil
+		}
+	}
+	text := strings.TrimSpace(m.Text)
+	if r.msg.Callback == "" && len([]rune(text)) > r.e.opt.MaxText+200 {
+		return invalid("common.too_long", catalog.Args{"Max": r.e.opt.MaxText})
+	}
+
+	st, err := r.tx.FlowState(r.ctx, m.Chat.Net, m.Chat.ID)
+	inFlow := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if inFlow && r.now.Sub(st.UpdatedAt) > e.opt.FlowTimeout {
+		if _, err := r.tx.ClearFlowState(r.ctx, m.Chat.Net, m.Chat.ID); err != nil {
+			return err
+		}
+		inFlow = false
+		r.say("flow.expired", catalog.Args{"Flow": r.t("flow.name."+st.Flow, nil), "Minutes": int(e.opt.FlowTimeout.Minutes())})
+		if m.Callback != "" {
+			return nil
+		}
+		if _, _, ok := parseCommand(text, true); !ok {
+			return nil
+		}
+	}
+
+	if inFlow {
+		// Inside a flow a bare word is an answer; only a slash command (or "batal") leaves it.
+		if cmd, args, ok := parseCommand(text, true); ok && m.Callback == "" {
+			if cmd.name != "batal" {
+				if _, err := r.tx.ClearFlowState(r.ctx, m.Chat.Net, m.Chat.ID); err != nil {
+					return err
+				}
+			}
+			return e.run(r, cmd, args)
+		}
+		return e.step(r, st)
+	}
+
+	if m.Callback != "" {
+		// A button of a question that is no longer open.
+		r.say("flow.stale_button", nil)
+		return nil
+	}
+	cmd, args, ok := parseCommand(text, false)
+	if !ok {
+		if r.who == nil {
+			r.say("register.unknown_person", nil)
+			return nil
+		}
+		if m.Photo != nil {
+			r.say("report.photo_without_command", nil)
+			return nil
+		}
+		r.say("common.unknown_command", nil)
+		return nil
+	}
+	return e.run(r, cmd, args)
+}
+
+// run runs a command after checking the sender's role. The role is checked on every call.
+func (e *Engine) run(r *request, cmd *command, args string) error {
+	if cmd.run == nil {
+		r.say("common.not_yet", catalog.Args{"Command": "/" + cmd.name})
+		return nil
+	}
+	if r.who == nil && cmd.role != "" {
+		r.say("register.unknown_person", nil)
+		return nil
+	}
+	if !r.hasRole(cmd.role) {
+		return forbidden("common.forbidden", catalog.Args{"Command": "/" + cmd.name})
+	}
+	return cmd.run(r, strings.TrimSpace(args))
+}
+
+// step continues the chat's current flow with this message.
+func (e *Engine) step(r *request, st store.FlowState) error {
+	f := flowStep(st.Flow)
+	if f == nil || r.who == nil {
+		// A flow this version does not know, or its owner was removed from the roster: end it.
+		_, err := r.tx.ClearFlowState(r.ctx, r.msg.Chat.Net, r.msg.Chat.ID)
+		return err
+	}
+	return f(r, st)
+}
+
+// saveFlow stores the chat's flow at step with data (JSON-encoded by the caller).
+func (r *request) saveFlow(flow, step, data string) error {
+	return r.tx.SaveFlowState(r.ctx, r.msg.Chat.Net, r.msg.Chat.ID, store.FlowState{Flow: flow, Step: step, Data: data, UpdatedAt: r.now})
+}
+
+// endFlow ends the chat's flow.
+func (r *request) endFlow() error {
+	_, err := r.tx.ClearFlowState(r.ctx, r.msg.Chat.Net, r.msg.Chat.ID)
+	return err
+}
+
+// civil returns the calendar date of t as midnight UTC, the form dates are compared in.
+func civil(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// dateKey formats a civil date as stored: YYYY-MM-DD.
+func dateKey(d time.Time) string { return d.Format("2006-01-02") }

@@ -1,0 +1,97 @@
+package flows
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// Numbers are written the Indonesian way in both languages (SPEC: "82,5%", "1.250"): the figures of
+// an evaluation must read the same whoever looks at them.
+var numPrinter = message.NewPrinter(language.Indonesian)
+
+// FormatNumber writes f with a thousands dot and at most one decimal after a comma: 1250 -> "1.250",
+// 82.5 -> "82,5", 3.04 -> "3".
+func FormatNumber(f float64) string {
+	r := math.Round(f*10) / 10
+	if r == math.Trunc(r) {
+		return numPrinter.Sprintf("%d", int64(r))
+	}
+	return numPrinter.Sprintf("%.1f", r)
+}
+
+// FormatPercent writes f as a percentage: "82,5%".
+func FormatPercent(f float64) string { return FormatNumber(f) + "%" }
+
+var (
+	monthsID = []string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
+	monthsEN = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+	daysID   = []string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"}
+	daysEN   = []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
+)
+
+// FormatDate writes a date as "23 Nov 2026" (Indonesian and English month abbreviations agree
+// except for Mei/May, Agu/Aug, Okt/Oct, Des/Dec).
+func FormatDate(lang string, d time.Time) string {
+	m := monthName(lang, d.Month())
+	if len(m) > 3 {
+		m = m[:3]
+	}
+	return itoa(d.Day()) + " " + m + " " + itoa(d.Year())
+}
+
+// FormatLongDate writes a date as "Senin, 23 November 2026".
+func FormatLongDate(lang string, d time.Time) string {
+	return dayName(lang, d.Weekday()) + ", " + itoa(d.Day()) + " " + monthName(lang, d.Month()) + " " + itoa(d.Year())
+}
+
+// FormatShortDay writes a date as "Sen, 23 Nov", for lists.
+func FormatShortDay(lang string, d time.Time) string {
+	return dayName(lang, d.Weekday())[:3] + ", " + itoa(d.Day()) + " " + monthName(lang, d.Month())[:3]
+}
+
+// FormatTime writes a time of day as "14.00" (Indonesian) or "14:00" (English).
+func FormatTime(lang string, t time.Time) string {
+	if lang == "en" {
+		return t.Format("15:04")
+	}
+	return t.Format("15.04")
+}
+
+func monthName(lang string, m time.Month) string {
+	if lang == "en" {
+		return monthsEN[m-1]
+	}
+	return monthsID[m-1]
+}
+
+func dayName(lang string, d time.Weekday) string {
+	if lang == "en" {
+		return daysEN[d]
+	}
+	return daysID[d]
+}
+
+// itoa writes n without grouping: days and years are never "2.026".
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// FormatMinutes writes a duration in minutes as "1 j 30 mnt" / "1 h 30 min".
+func FormatMinutes(lang string, m int) string {
+	h, mm := m/60, m%60
+	hu, mu := "j", "mnt"
+	if lang == "en" {
+		hu, mu = "h", "min"
+	}
+	var parts []string
+	if h > 0 {
+		parts = append(parts, itoa(h)+" "+hu)
+	}
+	if mm > 0 || h == 0 {
+		parts = append(parts, itoa(mm)+" "+mu)
+	}
+	return strings.Join(parts, " ")
+}

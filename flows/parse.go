@@ -1,0 +1,141 @@
+package flows
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lapkin-id/lapkin/catalog"
+)
+
+// QuickReport is the parsed quick form of /lapor: "/lapor 3 Verifikasi SPJ #2 90m".
+type QuickReport struct {
+	Text     string
+	Quantity float64 // 0 when none was given
+	Target   int     // the target's number (#2), 0 when none
+	Minutes  int     // effective minutes, 0 when none
+}
+
+var (
+	targetToken = regexp.MustCompile(`^#(\d{1,3})$`)
+	// Durations: 90m, 90mnt, 90menit, 2j, 2jam, 1,5j, 2h, 1j30m.
+	durMinutes = regexp.MustCompile(`^(\d{1,4})(m|mnt|menit|min)$`)
+	durHours   = regexp.MustCompile(`^(\d{1,2}(?:[.,]\d{1,2})?)(j|jam|h)$`)
+	durBoth    = regexp.MustCompile(`^(\d{1,2})(?:j|h)(\d{1,2})(?:m|mnt)?$`)
+	thousands  = regexp.MustCompile(`^\d{1,3}(\.\d{3})+$`)
+	numberTok  = regexp.MustCompile(`^\d{1,7}(?:[.,]\d{1,3})?$`)
+)
+
+// ParseNumber reads a quantity written the Indonesian way ("2,5") or with a dot ("2.5"). A dot
+// followed by exactly three digits is a thousands separator ("1.250").
+func ParseNumber(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, false
+	}
+	switch {
+	case strings.Contains(s, ","):
+		// "1.250,5": dots group thousands, the comma is the decimal mark.
+		s = strings.ReplaceAll(s, ".", "")
+		if strings.Count(s, ",") > 1 {
+			return 0, false
+		}
+		s = strings.Replace(s, ",", ".", 1)
+	case thousands.MatchString(s):
+		s = strings.ReplaceAll(s, ".", "")
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 0 || f != f {
+		return 0, false
+	}
+	return f, true
+}
+
+// parseDuration reads one duration token into minutes.
+func parseDuration(tok string) (int, bool) {
+	tok = strings.ToLower(tok)
+	if m := durBoth.FindStringSubmatch(tok); m != nil {
+		h, _ := strconv.Atoi(m[1])
+		mm, _ := strconv.Atoi(m[2])
+		return h*60 + mm, true
+	}
+	if m := durMinutes.FindStringSubmatch(tok); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n, true
+	}
+	if m := durHours.FindStringSubmatch(tok); m != nil {
+		h, ok := ParseNumber(m[1])
+		if !ok {
+			return 0, false
+		}
+		return int(h*60 + 0.5), true
+	}
+	return 0, false
+}
+
+// maxQuantity bounds a reported quantity: a larger number is a typing mistake, not a day's work.
+const maxQuantity = 100000
+
+// ParseQuickReport reads the text after /lapor. A leading number is the quantity, a "#n" token the
+// target, a duration token ("90m", "2j", "1j30m") the effective minutes; the rest is what was done.
+func ParseQuickReport(s string) (QuickReport, error) {
+	var q QuickReport
+	toks := strings.Fields(s)
+	var text []string
+	for i, tok := range toks {
+		if m := targetToken.FindStringSubmatch(tok); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			if n == 0 {
+				return q, invalid("report.bad_target", catalog.Args{"Token": tok})
+			}
+			if q.Target != 0 {
+				return q, invalid("report.two_targets", nil)
+			}
+			q.Target = n
+			continue
+		}
+		if strings.HasPrefix(tok, "#") && len(tok) > 1 {
+			return q, invalid("report.bad_target", catalog.Args{"Token": tok})
+		}
+		if min, ok := parseDuration(tok); ok {
+			if q.Minutes != 0 {
+				return q, invalid("report.two_durations", nil)
+			}
+			if min <= 0 || min > 24*60 {
+				return q, invalid("report.bad_duration", catalog.Args{"Token": tok})
+			}
+			q.Minutes = min
+			continue
+		}
+		if i == 0 && numberTok.MatchString(tok) {
+			f, ok := ParseNumber(tok)
+			if !ok || f <= 0 || f > maxQuantity {
+				return q, invalid("report.bad_quantity", catalog.Args{"Token": tok})
+			}
+			q.Quantity = f
+			continue
+		}
+		text = append(text, tok)
+	}
+	q.Text = strings.Join(text, " ")
+	if q.Text == "" {
+		return q, invalid("report.empty_text", nil)
+	}
+	return q, nil
+}
+
+// ParseDate reads a date as YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY and returns it at midnight UTC (a
+// civil date, not an instant).
+func ParseDate(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01-02", "02-01-2006", "2-1-2006", "02/01/2006", "2/1/2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			if t.Year() < 2000 || t.Year() > 2100 {
+				return time.Time{}, false
+			}
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}

@@ -1,0 +1,232 @@
+package flows
+
+import (
+	"crypto/rand"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/roster"
+	"github.com/lapkin-id/lapkin/store"
+)
+
+// Registration codes: one-time, for one NIP, valid a day; guessing is slowed to a few tries an hour.
+const (
+	codeAlphabet     = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789" // no 0/O or 1/I: codes are read aloud and typed on phones
+	codeLength       = 6
+	codeValidity     = 24 * time.Hour
+	maxCodeFailures  = 5
+	codeFailureReset = time.Hour
+)
+
+// salutation is "Bapak Ahmad" or "Ibu Siti": the title from the NIP's sex digit, the first name
+// without academic titles.
+func (r *request) salutation(e *store.Employee) string {
+	title := "title.neutral"
+	if n, err := roster.ParseNIP(e.NIP); err == nil {
+		switch n.Sex {
+		case 1:
+			title = "title.male"
+		case 2:
+			title = "title.female"
+		}
+	}
+	return strings.TrimSpace(r.t(title, nil) + " " + firstName(e.Name))
+}
+
+// firstName skips leading titles ("Drs.", "H.", "Ir.") and trailing degrees.
+func firstName(name string) string {
+	for _, w := range strings.Fields(name) {
+		w = strings.Trim(w, ",")
+		if w == "" || strings.HasSuffix(w, ".") {
+			continue
+		}
+		return w
+	}
+	return strings.TrimSpace(name)
+}
+
+func cmdStart(r *request, _ string) error {
+	if r.who == nil {
+		r.say("start.unknown", nil)
+		return nil
+	}
+	r.say("start.known", catalog.Args{"Name": r.salutation(r.who)})
+	return cmdHelp(r, "")
+}
+
+func cmdHelp(r *request, _ string) error {
+	if r.who == nil {
+		r.say("help.unregistered", nil)
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(r.t("help.title", nil))
+	for _, c := range commands() {
+		if c.run == nil || c.name == "start" || !r.hasRole(c.role) {
+			continue
+		}
+		b.WriteString("\n")
+		b.WriteString(r.t("help.cmd."+c.name, nil))
+	}
+	b.WriteString("\n\n")
+	b.WriteString(r.t("help.footer", nil))
+	r.sayText(b.String())
+	return nil
+}
+
+func cmdRegister(r *request, args string) error {
+	if r.who != nil {
+		r.say("register.already", catalog.Args{"Name": r.who.Name, "NIP": r.who.NIP})
+		return nil
+	}
+	fields := strings.Fields(args)
+	if len(fields) == 0 {
+		r.out = append(r.out, replyAskContact(r, r.t("register.how", nil)))
+		return nil
+	}
+	if len(fields) != 2 {
+		return invalid("register.format", nil)
+	}
+	since := r.now.Add(-codeFailureReset)
+	fails, err := r.tx.RegistrationFailures(r.ctx, r.msg.Sender.Net, r.msg.Sender.ID, since)
+	if err != nil {
+		return err
+	}
+	if fails >= maxCodeFailures {
+		return conflict("register.too_many", catalog.Args{"Minutes": int(codeFailureReset.Minutes())})
+	}
+	nip, err := roster.ParseNIP(fields[0])
+	if err != nil {
+		return invalid("register.bad_nip", catalog.Args{"NIP": fields[0]})
+	}
+	code := strings.ToUpper(fields[1])
+	ok, err := r.tx.UseRegistrationCode(r.ctx, code, nip.Raw, r.now)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		// The failure must be kept, so this is an answer, not an error that rolls back. The reply does
+		// not say whether the NIP exists.
+		if err := r.tx.AddRegistrationFailure(r.ctx, r.msg.Sender.Net, r.msg.Sender.ID, r.now); err != nil {
+			return err
+		}
+		r.say("register.bad_code", nil)
+		return nil
+	}
+	emp, err := r.tx.Employee(r.ctx, nip.Raw)
+	if err != nil {
+		return err
+	}
+	return r.link(emp)
+}
+
+// registerByPhone links the sender by a phone number their transport vouches for: the Telegram
+// contact button, or the WhatsApp sender's own number. This is the entry point transports use.
+func (r *request) registerByPhone(c *bot.Contact) error {
+	if !c.Own {
+		r.say("register.contact_not_own", nil)
+		return nil
+	}
+	phone, err := roster.NormalizePhone(c.Phone)
+	if err != nil {
+		r.say("register.phone_unknown", nil)
+		return nil
+	}
+	emp, err := r.tx.EmployeeByPhone(r.ctx, phone)
+	if errors.Is(err, store.ErrNotFound) {
+		r.say("register.phone_unknown", nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return r.link(emp)
+}
+
+// replyAskContact is a reply that offers the "share my phone number" button where the transport has one.
+func replyAskContact(r *request, text string) bot.Reply {
+	return bot.Reply{To: r.msg.Chat, Text: text, AskContact: true}
+}
+
+// link connects the sender's chat account to emp and welcomes them.
+func (r *request) link(emp store.Employee) error {
+	if err := r.tx.LinkIdentity(r.ctx, r.msg.Sender.Net, r.msg.Sender.ID, emp.NIP, r.now); err != nil {
+		return err
+	}
+	r.setWho(emp)
+	opd, err := r.tx.OPD(r.ctx, emp.OPDCode)
+	if err != nil {
+		return err
+	}
+	r.say("register.done", catalog.Args{"Name": r.salutation(&emp), "FullName": emp.Name, "NIP": emp.NIP,
+		"Position": emp.Position, "OPD": opd.Name})
+	return nil
+}
+
+func cmdCode(r *request, args string) error {
+	nip, err := roster.ParseNIP(strings.TrimSpace(args))
+	if args == "" || err != nil {
+		return invalid("code.format", nil)
+	}
+	emp, err := r.tx.Employee(r.ctx, nip.Raw)
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound("code.no_employee", catalog.Args{"NIP": nip.Raw})
+	}
+	if err != nil {
+		return err
+	}
+	code := newCode()
+	expires := r.now.Add(codeValidity)
+	if err := r.tx.AddRegistrationCode(r.ctx, store.RegistrationCode{Code: code, NIP: emp.NIP, CreatedBy: r.who.NIP, ExpiresAt: expires}, r.now); err != nil {
+		return err
+	}
+	r.say("code.issued", catalog.Args{"Code": code, "Name": emp.Name, "NIP": emp.NIP,
+		"Until": FormatDate(r.lang, expires) + " " + FormatTime(r.lang, expires)})
+	return nil
+}
+
+// newCode returns a random registration code from crypto/rand.
+func newCode() string {
+	b := make([]byte, codeLength)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	for i := range b {
+		b[i] = codeAlphabet[int(b[i])%len(codeAlphabet)]
+	}
+	return string(b)
+}
+
+func cmdLanguage(r *request, args string) error {
+	lang := strings.ToLower(strings.TrimSpace(args))
+	switch lang {
+	case "id", "indonesia", "in":
+		lang = "id"
+	case "en", "english", "inggris":
+		lang = "en"
+	default:
+		return invalid("language.format", nil)
+	}
+	if err := r.tx.SetLanguage(r.ctx, r.who.NIP, lang, r.now); err != nil {
+		return err
+	}
+	r.lang = lang
+	r.say("language.set", nil)
+	return nil
+}
+
+func cmdCancel(r *request, _ string) error {
+	had, err := r.tx.ClearFlowState(r.ctx, r.msg.Chat.Net, r.msg.Chat.ID)
+	if err != nil {
+		return err
+	}
+	if had {
+		r.say("cancel.done", nil)
+	} else {
+		r.say("cancel.nothing", nil)
+	}
+	return nil
+}

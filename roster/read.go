@@ -1,0 +1,373 @@
+package roster
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+)
+
+// Column names of the roster header, as SPEC.md "Roster columns" defines them.
+const (
+	colNIP        = "nip"
+	colName       = "nama"
+	colPosition   = "jabatan"
+	colEselon     = "eselon"
+	colOPDCode    = "opd_kode"
+	colOPDName    = "opd_nama"
+	colPhone      = "telepon"
+	colRole       = "peran"
+	colSupervisor = "atasan_nip"
+	colWorkDays   = "hari_kerja"
+)
+
+// columns lists every accepted column, the required ones first, in the order SPEC.md gives; the
+// order also sorts the problems of one row as the operator reads the spreadsheet.
+var columns = []string{colNIP, colName, colPosition, colEselon, colOPDCode, colOPDName, colPhone, colRole, colSupervisor, colWorkDays}
+
+// required is how many leading entries of columns must be present in a header.
+const required = 9
+
+// Row is one person of the roster as written in the file, before Validate normalises it. Keeping
+// the text as written lets Validate quote the operator's own cell back in its messages.
+type Row struct {
+	// Line is the 1-based line of the row in the file, counting the header, so the first data row
+	// right below the header is line 2; it is the row number the operator sees in Excel.
+	Line int
+	// NIP is the 18-digit civil-servant number.
+	NIP string
+	// Name is the person's full name, with titles (nama).
+	Name string
+	// Position is the job title (jabatan).
+	Position string
+	// Eselon is the structural rank, "I.a" to "IV.b" or empty for none.
+	Eselon string
+	// OPDCode is the short code of the agency (opd_kode), such as "DINKES".
+	OPDCode string
+	// OPDName is the agency's full name (opd_nama).
+	OPDName string
+	// Phone is the mobile number (telepon); Validate turns it into the 62… form.
+	Phone string
+	// Role is asn, kepala or admin (peran).
+	Role string
+	// SupervisorNIP is the NIP of the person who approves this person's contract (atasan_nip);
+	// empty for the top of the hierarchy.
+	SupervisorNIP string
+	// WorkDays is the OPD's working week, 5 or 6 (hari_kerja); 0 when the column is absent or the
+	// cell empty, and -1 when the cell holds no whole number.
+	WorkDays int
+
+	// workDays is the hari_kerja cell as written, so that an invalid value is quoted as typed.
+	workDays string
+}
+
+// record is one line of a file, its cells as text, before the header gives them meaning.
+type record struct {
+	line  int
+	cells []string
+}
+
+// Read reads a roster in format "csv" or "xlsx" (the first sheet of the workbook).
+//
+// The header row may list the columns in any order, in any case, with surrounding spaces (and
+// with a space or hyphen for the underscore, as people retype "opd kode"). The required columns
+// are nip, nama, jabatan, eselon, opd_kode, opd_nama, telepon, peran and atasan_nip; hari_kerja is
+// optional. An unknown column is an error rather than ignored, because it is usually a misspelt
+// required one whose data would otherwise be lost silently.
+//
+// CSV may start with a byte-order mark (Excel's "CSV UTF-8") and may be UTF-16 (Excel's "Unicode
+// Text") or, when it is not valid UTF-8, Windows-1252 (Excel's plain "CSV" on Windows). The
+// delimiter is detected from the header line: comma, semicolon (Excel with Indonesian regional
+// settings, where the comma is the decimal separator) or tab. Quotes follow RFC 4180 strictly, so
+// that an unbalanced quote is reported at its line rather than swallowing the rows after it.
+//
+// Blank lines are skipped but counted, so Row.Line stays the line the operator sees. Cells are
+// trimmed; everything else is left as written for Validate.
+//
+// Problems with the file's shape (format, header, a row with more cells than the header, CSV
+// syntax) are returned together as Errors; I/O failures are returned wrapped. Read does not
+// complain about a header without data rows: Validate does.
+func Read(r io.Reader, format string) ([]Row, error) {
+	var recs []record
+	var err error
+	switch f := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(format), ".")); f {
+	case "csv":
+		recs, err = readCSV(r)
+	case "xlsx":
+		recs, err = readXLSX(r)
+	default:
+		return nil, Errors{{Key: keyFormat, Args: map[string]any{"Value": format}}}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rowsOf(recs)
+}
+
+// ReadFile reads the roster at path, choosing the format by the extension .csv or .xlsx (in any
+// case). Other extensions, including the old binary .xls, are an error: excelize cannot read
+// .xls, and the operator can save the sheet again as .xlsx.
+func ReadFile(path string) ([]Row, error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext != ".csv" && ext != ".xlsx" {
+		return nil, Errors{{Key: keyFormat, Args: map[string]any{"Value": filepath.Base(path)}}}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open roster: %w", err)
+	}
+	defer f.Close()
+	return Read(f, ext)
+}
+
+// readCSV decodes the text and splits it into records with the detected delimiter.
+func readCSV(r io.Reader) ([]record, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read roster: %w", err)
+	}
+	text := decodeText(data)
+	cr := csv.NewReader(strings.NewReader(text))
+	cr.Comma = delimiter(text)
+	cr.FieldsPerRecord = -1 // a short or long row is judged against the header in rowsOf
+	// Allows `a, "b, c"`; with tabs it would swallow empty cells, as the tab is white space.
+	cr.TrimLeadingSpace = cr.Comma != '\t'
+	var recs []record
+	for {
+		cells, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return recs, nil
+		}
+		if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
+			return nil, Errors{{Line: pe.Line, Key: keyCSVSyntax, Args: map[string]any{"Value": "", "Detail": pe.Err.Error()}}}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read roster: %w", err)
+		}
+		line, _ := cr.FieldPos(0)
+		recs = append(recs, record{line: line, cells: cells})
+	}
+}
+
+// decodeText returns data as UTF-8 text without a byte-order mark, whichever of the encodings
+// Excel saves CSV in it was written with.
+func decodeText(data []byte) string {
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		if out, err := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Bytes(data); err == nil {
+			return string(out)
+		}
+	}
+	data = bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
+	if !utf8.Valid(data) {
+		if out, err := charmap.Windows1252.NewDecoder().Bytes(data); err == nil {
+			return string(out)
+		}
+	}
+	return string(data)
+}
+
+// delimiter guesses the CSV delimiter from the first non-blank line, the header: whichever of
+// semicolon or tab occurs more often than the comma there, else the comma. The header names
+// contain none of them, so the count is the number of columns less one.
+func delimiter(text string) rune {
+	for line := range strings.Lines(text) {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		comma, semi, tab := strings.Count(line, ","), strings.Count(line, ";"), strings.Count(line, "\t")
+		switch {
+		case semi > comma && semi >= tab:
+			return ';'
+		case tab > comma && tab > semi:
+			return '\t'
+		}
+		return ','
+	}
+	return ','
+}
+
+// readXLSX returns the rows of the workbook's first sheet as text. Numbers come back as excelize
+// formats them; an 18-digit NIP stored as a number comes back in scientific notation, which
+// ParseNIP recognises and explains.
+func readXLSX(r io.Reader) ([]record, error) {
+	f, err := excelize.OpenReader(r)
+	if err != nil {
+		return nil, Errors{{Key: keyXLSXUnreadable, Args: map[string]any{"Value": "", "Detail": err.Error()}}}
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, Errors{{Key: keyXLSXUnreadable, Args: map[string]any{"Value": "", "Detail": "no sheet"}}}
+	}
+	rows, err := f.GetRows(sheets[0])
+	if err != nil {
+		return nil, Errors{{Key: keyXLSXUnreadable, Args: map[string]any{"Value": "", "Detail": err.Error()}}}
+	}
+	recs := make([]record, 0, len(rows))
+	for i, cells := range rows {
+		// A cell that once held a value may come back empty at the end of a row; only cells with
+		// text count, since unlike CSV a spreadsheet cannot shift a row.
+		for len(cells) > 0 && strings.TrimSpace(cells[len(cells)-1]) == "" {
+			cells = cells[:len(cells)-1]
+		}
+		recs = append(recs, record{line: i + 1, cells: cells})
+	}
+	return recs, nil
+}
+
+// rowsOf gives the records meaning through the header, the first non-blank record.
+func rowsOf(recs []record) ([]Row, error) {
+	var header *record
+	var body []record
+	for i := range recs {
+		if blank(recs[i].cells) {
+			continue
+		}
+		if header == nil {
+			header = &recs[i]
+			continue
+		}
+		body = append(body, recs[i])
+	}
+	if header == nil {
+		return nil, Errors{{Key: keyFileEmpty, Args: map[string]any{"Value": ""}}}
+	}
+
+	var errs Errors
+	index := make([]string, len(header.cells)) // cell position -> column name, "" for none
+	seen := map[string]bool{}
+	for i, cell := range header.cells {
+		written := strings.TrimSpace(strings.ReplaceAll(cell, "\ufeff", ""))
+		if written == "" {
+			continue
+		}
+		name := strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToLower(written))
+		switch {
+		case !isColumn(name):
+			errs = append(errs, &FieldError{Line: header.line, Column: written, Key: keyHeaderUnknown,
+				Args: map[string]any{"Value": written, "Allowed": strings.Join(columns, ", ")}})
+		case seen[name]:
+			errs = append(errs, &FieldError{Line: header.line, Column: name, Key: keyHeaderDuplicate,
+				Args: map[string]any{"Value": written}})
+		default:
+			seen[name] = true
+			index[i] = name
+		}
+	}
+	for _, c := range columns[:required] {
+		if !seen[c] {
+			errs = append(errs, &FieldError{Line: header.line, Column: c, Key: keyHeaderMissing,
+				Args: map[string]any{"Value": ""}})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+
+	rows := make([]Row, 0, len(body))
+	for _, rec := range body {
+		row := Row{Line: rec.line}
+		// More cells than the header means the row has shifted, usually by an unquoted comma
+		// in a name with titles ("Budi, S.Kom"); reading it on would put every later cell under
+		// the wrong column, so the row is refused as a whole.
+		shifted := len(rec.cells) > len(index)
+		for i, cell := range rec.cells {
+			cell = strings.TrimSpace(cell)
+			if i >= len(index) || index[i] == "" {
+				shifted = shifted || cell != ""
+				continue
+			}
+			row.set(index[i], cell)
+		}
+		if shifted {
+			errs = append(errs, &FieldError{Line: rec.line, Key: keyRowFields,
+				Args: map[string]any{"Value": "", "Count": len(rec.cells), "Expected": len(index)}})
+			continue
+		}
+		rows = append(rows, row)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return rows, nil
+}
+
+// set stores cell in the field of column.
+func (r *Row) set(column, cell string) {
+	switch column {
+	case colNIP:
+		r.NIP = cell
+	case colName:
+		r.Name = cell
+	case colPosition:
+		r.Position = cell
+	case colEselon:
+		r.Eselon = cell
+	case colOPDCode:
+		r.OPDCode = cell
+	case colOPDName:
+		r.OPDName = cell
+	case colPhone:
+		r.Phone = cell
+	case colRole:
+		r.Role = cell
+	case colSupervisor:
+		r.SupervisorNIP = cell
+	case colWorkDays:
+		r.workDays = cell
+		r.WorkDays = parseWorkDays(cell)
+	}
+}
+
+// parseWorkDays reads a hari_kerja cell: empty or a dash is 0 (not stated), "6", "6 hari" and
+// "6.0" / "6,0" (a number formatted with decimals in Excel) are 6, anything else -1.
+func parseWorkDays(s string) int {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), "hari"))
+	if dashOrEmpty(s) {
+		return 0
+	}
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	if f, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64); err == nil && f >= 0 && f <= 100 && f == math.Trunc(f) {
+		return int(f)
+	}
+	return -1
+}
+
+// isColumn reports whether name is an accepted column.
+func isColumn(name string) bool {
+	for _, c := range columns {
+		if c == name {
+			return true
+		}
+	}
+	return false
+}
+
+// blank reports whether every cell is empty, as in a blank line or a row of bare delimiters.
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// dashOrEmpty reports whether s is empty or only dashes, which Indonesian spreadsheets use for
+// "none" in optional cells.
+func dashOrEmpty(s string) bool {
+	return strings.Trim(strings.TrimSpace(s), "-–—") == ""
+}
