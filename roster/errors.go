@@ -120,6 +120,7 @@ var reasons = map[string]string{
 	keyPhoneLength:       "phone number must have 10 to 15 digits in the 62 form",
 	keyPhoneNotMobile:    "phone number is not an Indonesian mobile number (62 8…)",
 	keyPhoneDuplicate:    "phone number already appears in an earlier row",
+	keyPhoneTaken:        "phone number already belongs to another employee in the database",
 	keyRoleEmpty:         "role is empty",
 	keyRoleInvalid:       "role must be asn, kepala or admin",
 	keyEselonInvalid:     "eselon must be I to IV with an optional a/b, or empty / non / -",
@@ -166,6 +167,7 @@ const (
 	keyPhoneLength    = "roster.phone_length"
 	keyPhoneNotMobile = "roster.phone_not_mobile"
 	keyPhoneDuplicate = "roster.phone_duplicate"
+	keyPhoneTaken     = "roster.phone_taken"
 
 	keyRoleEmpty     = "roster.role_empty"
 	keyRoleInvalid   = "roster.role_invalid"

@@ -206,6 +206,8 @@ func TestMessagesRender(t *testing.T) {
 	}
 	_, err := NormalizePhone("")
 	all = append(all, err.(*FieldError).with(3, "telepon"))
+	// Raised by Import against the database (import_test.go checks when).
+	all = append(all, &FieldError{Line: 2, Column: "telepon", Key: keyPhoneTaken, Args: map[string]any{"Value": "6281200000002", "Other": "198806202014031004"}})
 
 	seen := map[string]bool{}
 	for _, e := range all {

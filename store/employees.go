@@ -294,3 +294,9 @@ func (t *Tx) RegistrationFailures(ctx context.Context, net, externalID string, s
 		net, externalID, since.UTC()).Scan(&n)
 	return n, err
 }
+
+// ClearPhone removes an employee's phone number, so that a roster import can hand it to another.
+func (t *Tx) ClearPhone(ctx context.Context, nip string) error {
+	_, err := t.q.ExecContext(ctx, `UPDATE employees SET phone = NULL WHERE nip = ?`, nip)
+	return err
+}
