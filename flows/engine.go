@@ -28,6 +28,9 @@ type Options struct {
 	Holidays        []store.Holiday // from the config, in addition to /libur
 	EvidenceDir     string          // where evidence files are stored
 	FlowTimeout     time.Duration   // idle time after which a flow expires
+	// NewCode makes a registration code; nil means random from crypto/rand. Only the demo sets it,
+	// so that a piped script can type the code it will be given.
+	NewCode func() string
 }
 
 // Engine handles inbound messages.
@@ -55,6 +58,9 @@ func New(st *store.Store, clock bot.Clock, cat *catalog.Catalog, opt Options, lo
 	}
 	if opt.MaxPhotoBytes == 0 {
 		opt.MaxPhotoBytes = 5 << 20
+	}
+	if opt.NewCode == nil {
+		opt.NewCode = newCode
 	}
 	if opt.FlowTimeout == 0 {
 		opt.FlowTimeout = 30 * time.Minute

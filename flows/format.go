@@ -19,7 +19,9 @@ var numPrinter = message.NewPrinter(language.Indonesian)
 func FormatNumber(f float64) string {
 	r := math.Round(f*10) / 10
 	if r == math.Trunc(r) {
-		return numPrinter.Sprintf("%d", int64(r))
+		// %.0f, not int64(r): an infinite or huge value would overflow into a negative number;
+		// r+0 turns -0 into 0.
+		return numPrinter.Sprintf("%.0f", r+0)
 	}
 	return numPrinter.Sprintf("%.1f", r)
 }

@@ -22,7 +22,7 @@ var (
 	// Durations: 90m, 90mnt, 90menit, 2j, 2jam, 1,5j, 2h, 1j30m.
 	durMinutes = regexp.MustCompile(`^(\d{1,4})(m|mnt|menit|min)$`)
 	durHours   = regexp.MustCompile(`^(\d{1,2}(?:[.,]\d{1,2})?)(j|jam|h)$`)
-	durBoth    = regexp.MustCompile(`^(\d{1,2})(?:j|h)(\d{1,2})(?:m|mnt)?$`)
+	durBoth    = regexp.MustCompile(`^(\d{1,2})(?:j|jam|h)(\d{1,2})(?:m|mnt|menit|min)?$`)
 	thousands  = regexp.MustCompile(`^\d{1,3}(\.\d{3})+$`)
 	numberTok  = regexp.MustCompile(`^\d{1,7}(?:[.,]\d{1,3})?$`)
 )
@@ -31,17 +31,19 @@ var (
 // followed by exactly three digits is a thousands separator ("1.250").
 func ParseNumber(s string) (float64, bool) {
 	s = strings.TrimSpace(s)
-	if s == "" {
+	// Digits and separators only: strconv.ParseFloat would also take "inf", "1e3", "+5", "1_000".
+	if s == "" || strings.Trim(s, "0123456789.,") != "" {
 		return 0, false
 	}
 	switch {
 	case strings.Contains(s, ","):
-		// "1.250,5": dots group thousands, the comma is the decimal mark.
-		s = strings.ReplaceAll(s, ".", "")
-		if strings.Count(s, ",") > 1 {
+		// "1.250,5": dots group thousands, the comma is the decimal mark. Anything else around a
+		// comma ("1,250.5", "1.25,5", "1,2,3") is ambiguous and rejected.
+		whole, frac, _ := strings.Cut(s, ",")
+		if strings.ContainsAny(frac, ".,") || (strings.Contains(whole, ".") && !thousands.MatchString(whole)) {
 			return 0, false
 		}
-		s = strings.Replace(s, ",", ".", 1)
+		s = strings.ReplaceAll(whole, ".", "") + "." + frac
 	case thousands.MatchString(s):
 		s = strings.ReplaceAll(s, ".", "")
 	}

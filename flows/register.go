@@ -178,7 +178,7 @@ func cmdCode(r *request, args string) error {
 	if err != nil {
 		return err
 	}
-	code := newCode()
+	code := r.e.opt.NewCode()
 	expires := r.now.Add(codeValidity)
 	if err := r.tx.AddRegistrationCode(r.ctx, store.RegistrationCode{Code: code, NIP: emp.NIP, CreatedBy: r.who.NIP, ExpiresAt: expires}, r.now); err != nil {
 		return err
@@ -194,10 +194,17 @@ func newCode() string {
 	if _, err := rand.Read(b); err != nil {
 		panic(err) // crypto/rand does not fail on supported platforms
 	}
+	return CodeFromBytes(b)
+}
+
+// CodeFromBytes turns codeLength random bytes into a code. The alphabet has 32 letters, so every
+// byte maps evenly and the code keeps all of its 30 bits.
+func CodeFromBytes(b []byte) string {
+	out := make([]byte, len(b))
 	for i := range b {
-		b[i] = codeAlphabet[int(b[i])%len(codeAlphabet)]
+		out[i] = codeAlphabet[int(b[i])%len(codeAlphabet)]
 	}
-	return string(b)
+	return string(out)
 }
 
 func cmdLanguage(r *request, args string) error {
