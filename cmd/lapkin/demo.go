@@ -1,0 +1,255 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/bot/console"
+	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/config"
+	"github.com/lapkin-id/lapkin/flows"
+	"github.com/lapkin-id/lapkin/roster"
+	"github.com/lapkin-id/lapkin/store"
+)
+
+// The embedded sample: a fictional city's roster and the signed contracts of its people.
+//
+//go:embed sample/roster.csv sample/targets.csv
+var sample embed.FS
+
+const (
+	// sampleUnlinked is the sample's one roster member left unregistered, to show registration by code.
+	sampleUnlinked = "199505052020122003"
+	// sampleSpeaker is who the demo starts as: a staff member with a signed contract.
+	sampleSpeaker = "198806202014031004"
+)
+
+func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs, cf := newFlags("demo", stderr)
+	rosterPath := fs.String("roster", "", "roster file (.csv or .xlsx) instead of the embedded sample")
+	startAt := fs.String("time", "", "start the clock at YYYY-MM-DDTHH:MM (default: now)")
+	if err := fs.Parse(args); err != nil {
+		return errReported
+	}
+	cfg, err := cf.loadConfig()
+	if err != nil {
+		return err
+	}
+	// The demo never touches the production database: a fresh file each run, unless --db names one.
+	dbPath := cf.db
+	if dbPath == "" {
+		dir, err := os.MkdirTemp("", "lapkin-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		dbPath = filepath.Join(dir, "demo.db")
+	}
+	cfg.App.Database = dbPath
+	cfg.App.DataDir = filepath.Join(filepath.Dir(dbPath), "lapkin-demo-data")
+	loc := cfg.Location()
+
+	start := nowIn(cfg).Truncate(time.Minute)
+	if *startAt != "" {
+		if start, err = time.ParseInLocation("2006-01-02T15:04", *startAt, loc); err != nil {
+			return fmt.Errorf("demo: --time wants YYYY-MM-DDTHH:MM: %w", err)
+		}
+	}
+	clock := bot.NewManualClock(start)
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+	var m *Main
+	con := console.New(stdout, func(ctx context.Context, id string) (string, bool) {
+		var e store.Employee
+		err := m.Store.View(ctx, func(tx *store.Tx) (err error) { e, err = tx.Employee(ctx, id); return })
+		return e.Name, err == nil
+	})
+	m, err = Open(ctx, cfg, clock, log, demoCodes(), con)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+
+	speaker, err := seedDemo(ctx, m, *rosterPath, stderr)
+	if err != nil {
+		return err
+	}
+	script := true
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		script = false
+	}
+	sess := &console.Session{
+		In: stdin, Out: stdout, Console: con, Clock: clock, Loc: loc, Script: script, Speaker: speaker,
+		Handle:   m.Router.Handle,
+		Deliver:  func(ctx context.Context) error { _, err := m.Sender.Flush(ctx); return err },
+		Describe: func(ctx context.Context, id string) string { return describe(ctx, m.Store, id) },
+	}
+	if !script {
+		fmt.Fprintln(stdout, m.Catalog.T(cfg.App.Language, "cli.demo_banner", catalog.Args{
+			"Database": dbPath, "Speaker": describe(ctx, m.Store, speaker)}))
+	}
+	return sess.Run(ctx)
+}
+
+// describe names a console speaker: "Budi Santoso [1988…] — Pranata Komputer, DISKOMINFO (asn)".
+func describe(ctx context.Context, st *store.Store, id string) string {
+	var e store.Employee
+	err := st.View(ctx, func(tx *store.Tx) (err error) { e, err = tx.Employee(ctx, id); return })
+	if err != nil {
+		return "[" + id + "]"
+	}
+	return fmt.Sprintf("%s [%s] — %s, %s (%s)", e.Name, e.NIP, e.Position, e.OPDCode, e.Role)
+}
+
+// seedDemo imports the roster, links every member to the console (but the sample's one newcomer),
+// binds a console group to every OPD, and gives the sample's people their signed contracts. It is
+// idempotent, so a demo on a kept --db starts again where it was. It returns who speaks first.
+func seedDemo(ctx context.Context, m *Main, rosterPath string, stderr io.Writer) (string, error) {
+	var rows []roster.Row
+	var err error
+	embedded := rosterPath == ""
+	if embedded {
+		b, _ := sample.ReadFile("sample/roster.csv")
+		rows, err = roster.Read(bytes.NewReader(b), "csv")
+	} else {
+		rows, err = roster.ReadFile(rosterPath)
+	}
+	now := m.Clock.Now()
+	if err == nil {
+		_, err = roster.Import(ctx, m.Store, rows, now)
+	}
+	var errs roster.Errors
+	if errors.As(err, &errs) {
+		for _, e := range errs {
+			fmt.Fprintln(stderr, e.Message(m.Catalog, m.Config.App.Language))
+		}
+		return "", errReported
+	}
+	if err != nil {
+		return "", err
+	}
+	var contracts []store.Contract
+	if embedded {
+		if contracts, err = sampleContracts(m.Config); err != nil {
+			return "", err
+		}
+	}
+	speaker := ""
+	err = m.Store.Update(ctx, func(tx *store.Tx) error {
+		emps, err := tx.Employees(ctx, "")
+		if err != nil {
+			return err
+		}
+		for _, e := range emps {
+			if embedded && e.NIP == sampleUnlinked {
+				continue
+			}
+			if err := tx.LinkIdentity(ctx, bot.NetConsole, e.NIP, e.NIP, now); err != nil {
+				return err
+			}
+			if (speaker == "" && e.Role == store.RoleASN) || e.NIP == sampleSpeaker {
+				speaker = e.NIP
+			}
+		}
+		opds, err := tx.OPDs(ctx)
+		if err != nil {
+			return err
+		}
+		for _, o := range opds {
+			if err := tx.BindGroup(ctx, bot.NetConsole, console.GroupID(o.Code), o.Code, "demo", now); err != nil {
+				return err
+			}
+		}
+		for _, c := range contracts {
+			if _, err := tx.SignedContract(ctx, c.NIP, c.Year); err == nil {
+				continue // seeded by an earlier run on this database
+			} else if !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			if _, err := tx.AddContract(ctx, c, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if speaker == "" && len(rows) > 0 {
+		speaker = rows[0].NIP
+	}
+	return speaker, err
+}
+
+// sampleContracts reads sample/targets.csv (nip, ditandatangani, uraian, jumlah, satuan, tenggat,
+// bobot) into signed contracts, one per NIP, signed at 09:00 on the given day.
+func sampleContracts(cfg *config.Config) ([]store.Contract, error) {
+	b, err := sample.ReadFile("sample/targets.csv")
+	if err != nil {
+		return nil, err
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("sample targets: %w", err)
+	}
+	var out []store.Contract
+	index := map[string]int{}
+	for i, rec := range recs[1:] {
+		if len(rec) != 7 {
+			return nil, fmt.Errorf("sample targets line %d: want 7 fields", i+2)
+		}
+		nip, signedOn, desc, qty, unit, due, weight := rec[0], rec[1], rec[2], rec[3], rec[4], rec[5], rec[6]
+		d, err1 := time.ParseInLocation("2006-01-02", signedOn, cfg.Location())
+		q, err2 := strconv.ParseFloat(qty, 64)
+		w, err3 := strconv.ParseFloat(weight, 64)
+		if err := errors.Join(err1, err2, err3); err != nil {
+			return nil, fmt.Errorf("sample targets line %d: %w", i+2, err)
+		}
+		k, ok := index[nip]
+		if !ok {
+			signed := d.Add(9 * time.Hour)
+			out = append(out, store.Contract{NIP: nip, Year: d.Year(), Status: store.ContractSigned, SignedAt: &signed})
+			k = len(out) - 1
+			index[nip] = k
+		}
+		out[k].Targets = append(out[k].Targets, store.Target{Description: strings.TrimSpace(desc), Quantity: q,
+			Unit: strings.TrimSpace(unit), DueDate: due, Weight: w})
+	}
+	return out, nil
+}
+
+// demoCodes makes the demo's registration codes predictable (the first is always the same), so
+// that a piped script can register someone with the code it knows it will get. Production codes
+// come from crypto/rand.
+func demoCodes() func(*flows.Options) {
+	src := rand.New(rand.NewPCG(2026, 11))
+	var mu sync.Mutex
+	return func(o *flows.Options) {
+		o.NewCode = func() string {
+			mu.Lock()
+			defer mu.Unlock()
+			b := make([]byte, 6)
+			for i := range b {
+				b[i] = byte(src.IntN(256))
+			}
+			return flows.CodeFromBytes(b)
+		}
+	}
+}
+
+// nowIn is the wall clock in the city's timezone. Only the command line reads it: everything below
+// gets a bot.Clock.
+func nowIn(cfg *config.Config) time.Time { return time.Now().In(cfg.Location()) }

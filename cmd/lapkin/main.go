@@ -1,0 +1,243 @@
+// Command lapkin runs the Lapkin bot and its operator tools: the console demo, the production
+// bot, roster import, export and backup. See SPEC.md's CLI section.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+	"time"
+
+	_ "time/tzdata" // Asia/Jakarta must load on minimal hosts without zoneinfo
+
+	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/config"
+	"github.com/lapkin-id/lapkin/flows"
+	"github.com/lapkin-id/lapkin/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=…"; otherwise the module's.
+var version = ""
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, errReported) {
+			fmt.Fprintln(os.Stderr, "lapkin:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// errReported is returned when the details were already written to stderr.
+var errReported = errors.New("reported")
+
+const usage = `Lapkin: laporan kinerja harian ASN lewat WhatsApp dan Telegram.
+
+Pemakaian / usage:
+  lapkin demo [--roster F] [--db F] [--config F] [--time YYYY-MM-DDTHH:MM]
+  lapkin run [--config F]
+  lapkin import [--config F] [--db F] <roster.csv|roster.xlsx>
+  lapkin backup [--config F] [--db F] --out F
+  lapkin version
+`
+
+// run is main without the process: it takes its arguments and streams so tests can call it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errReported
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "demo":
+		return runDemo(ctx, rest, stdin, stdout, stderr)
+	case "run":
+		return runBot(ctx, rest, stderr)
+	case "import":
+		return runImport(ctx, rest, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, rest, stdout, stderr)
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "lapkin", versionString())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "lapkin: unknown command %q\n\n%s", cmd, usage)
+	return errReported
+}
+
+func versionString() string {
+	v := version
+	bi, ok := debug.ReadBuildInfo()
+	if v == "" && ok && bi.Main.Version != "" {
+		v = bi.Main.Version
+	}
+	if v == "" {
+		v = "(devel)"
+	}
+	gov := "go"
+	if ok {
+		gov = bi.GoVersion
+	}
+	return v + " (" + gov + ")"
+}
+
+// commonFlags are the flags every command takes.
+type commonFlags struct {
+	config string
+	db     string
+}
+
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *commonFlags) {
+	fs := flag.NewFlagSet("lapkin "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := &commonFlags{}
+	fs.StringVar(&c.config, "config", "", "config file (default ./config.toml when it exists)")
+	fs.StringVar(&c.db, "db", "", "database file (overrides [app] database)")
+	return fs, c
+}
+
+// loadConfig reads the config: the given file, else ./config.toml when it exists, else the
+// defaults; --db overrides the database.
+func (c *commonFlags) loadConfig() (*config.Config, error) {
+	path := c.config
+	if path == "" {
+		if _, err := os.Stat("config.toml"); err == nil {
+			path = "config.toml"
+		}
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if c.db != "" {
+		cfg.App.Database = c.db
+	}
+	return cfg, nil
+}
+
+// Main is one running Lapkin: its configuration, database, clock and the bot's parts, wired.
+type Main struct {
+	Config  *config.Config
+	Store   *store.Store
+	Catalog *catalog.Catalog
+	Clock   bot.Clock
+	Log     *slog.Logger
+	Engine  *flows.Engine
+	Router  *bot.Router
+	Sender  *bot.Sender
+}
+
+// Open opens the database and builds the engine, router and sender for the given transports.
+// tweak, when not nil, adjusts the flows' options derived from the config (the demo's codes).
+func Open(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Logger, tweak func(*flows.Options), transports ...bot.Transport) (*Main, error) {
+	path := cfg.DatabasePath()
+	if err := ensureDir(path); err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := catalog.New()
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	m := &Main{Config: cfg, Store: st, Catalog: cat, Clock: clock, Log: log}
+	opt := flowOptions(cfg)
+	if tweak != nil {
+		tweak(&opt)
+	}
+	m.Engine = flows.New(st, clock, cat, opt, log)
+	m.Router = bot.NewRouter(m.Engine, log)
+	m.Sender = bot.NewSender(st, clock, log, transports...)
+	m.Engine.Queued = m.Sender.Notify
+	return m, nil
+}
+
+// Close waits for messages in hand and closes the database.
+func (m *Main) Close() error {
+	if m.Router != nil {
+		m.Router.Close()
+	}
+	return m.Store.Close()
+}
+
+func flowOptions(cfg *config.Config) flows.Options {
+	var hol []store.Holiday
+	for _, h := range cfg.Holidays.Dates {
+		hol = append(hol, store.Holiday{Date: h.Date.Format("2006-01-02"), Name: h.Name})
+	}
+	return flows.Options{
+		Location:        cfg.Location(),
+		Language:        cfg.App.Language,
+		AdminNIPs:       cfg.Admin.NIPs,
+		MaxText:         cfg.Reports.MaxText,
+		MaxPhotoBytes:   int64(cfg.Reports.MaxPhotoMB) << 20,
+		RequireApproval: cfg.Reports.RequireApproval,
+		Holidays:        hol,
+		EvidenceDir:     evidenceDir(cfg),
+		FlowTimeout:     30 * time.Minute,
+	}
+}
+
+func evidenceDir(cfg *config.Config) string {
+	return joinPath(cfg.App.DataDir, "evidence")
+}
+
+func runBot(ctx context.Context, args []string, stderr io.Writer) error {
+	fs, cf := newFlags("run", stderr)
+	if err := fs.Parse(args); err != nil {
+		return errReported
+	}
+	cfg, err := cf.loadConfig()
+	if err != nil {
+		return err
+	}
+	if !cfg.Telegram.Enabled && !cfg.WhatsApp.Enabled {
+		return errors.New("no transport is enabled: set [telegram] enabled = true or [whatsapp] enabled = true in the config (try `lapkin demo` for the console)")
+	}
+	return errors.New("the Telegram and WhatsApp transports are not part of this version yet; use `lapkin demo` for the console")
+}
+
+func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, cf := newFlags("backup", stderr)
+	out := fs.String("out", "", "file to write the copy to (must not exist)")
+	if err := fs.Parse(args); err != nil {
+		return errReported
+	}
+	if *out == "" {
+		return errors.New("backup: --out F is required")
+	}
+	cfg, err := cf.loadConfig()
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(cfg.DatabasePath()); err != nil {
+		return fmt.Errorf("backup: no database at %s", cfg.DatabasePath())
+	}
+	st, err := store.Open(ctx, cfg.DatabasePath())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Backup(ctx, *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backup written to %s\n", *out)
+	return nil
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lapkin-id/lapkin/store"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func runCLI(t *testing.T, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	t.Chdir(t.TempDir()) // no stray ./config.toml, and files land in the test's directory
+	err := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+// The sample script through the whole program: registration with a code, quick and step reports,
+// history and progress. The transcript is compared with a golden file (go test -update rewrites it).
+func TestDemoScriptGolden(t *testing.T) {
+	script, err := os.ReadFile("sample/demo.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join(mustAbs(t, "testdata"), "demo.golden")
+	out, stderr, err := runCLI(t, string(script), "demo", "--time", "2026-11-23T09:00")
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, stderr)
+	}
+	if *update {
+		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != string(want) {
+		t.Fatalf("demo transcript differs from %s (run with -update after checking):\n%s", golden, out)
+	}
+	for _, s := range []string{"<<< /bantuan", "--> Budi Santoso [198806202014031004]", "✅ Laporan tercatat",
+		"Terima kasih, Ibu Rina", "--> Rina Wulandari [199505052020122003]"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("transcript lacks %q", s)
+		}
+	}
+}
+
+func TestDemoKeptDatabaseResumes(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "demo.db")
+	script := ":as 198806202014031004\n/lapor Rapat pagi\n/lapor\nMenyusun laporan\n"
+	if _, stderr, err := runCLI(t, script, "demo", "--db", db, "--time", "2026-11-23T09:00"); err != nil {
+		t.Fatalf("%v %s", err, stderr)
+	}
+	// A second run on the same database seeds nothing twice and resumes the open flow.
+	out, stderr, err := runCLI(t, ":as 198806202014031004\n0\n0\n1\n/riwayat\n", "demo", "--db", db, "--time", "2026-11-23T09:10")
+	if err != nil {
+		t.Fatalf("%v %s", err, stderr)
+	}
+	if !strings.Contains(out, "Menyusun laporan") || !strings.Contains(out, "Jumlah: 2 laporan") {
+		t.Fatalf("second run:\n%s", out)
+	}
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var contracts int
+	st.DB().QueryRow(`SELECT COUNT(*) FROM contracts WHERE nip = '198806202014031004'`).Scan(&contracts)
+	if contracts != 1 {
+		t.Fatalf("Budi has %d contracts after two runs", contracts)
+	}
+}
+
+func TestImportCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "lapkin.db")
+	good := mustAbs(t, "sample/roster.csv")
+	out, stderr, err := runCLI(t, "", "import", "--db", db, good)
+	if err != nil || !strings.Contains(out, "23 pegawai baru") {
+		t.Fatalf("import: %v\nout: %s\nerr: %s", err, out, stderr)
+	}
+
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip\n"+
+		"199901012020011001,Baru Satu,Staf,,DINKES,Dinas Kesehatan,0812-9999-0001,asn,\n"+
+		"12345,Baru Dua,Staf,,DINKES,Dinas Kesehatan,,bos,\n"), 0o644)
+	_, stderr, err = runCLI(t, "", "import", "--db", db, bad)
+	if err == nil {
+		t.Fatal("a bad roster was accepted")
+	}
+	for _, want := range []string{"Baris 3, kolom nip", "Baris 3, kolom peran", "tidak ada data yang disimpan"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	st, _ := store.Open(context.Background(), db)
+	defer st.Close()
+	var n int
+	st.DB().QueryRow(`SELECT COUNT(*) FROM employees`).Scan(&n)
+	if n != 23 {
+		t.Fatalf("%d employees after a rejected import, want 23", n)
+	}
+}
+
+func TestBackupAndVersion(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "lapkin.db")
+	if _, stderr, err := runCLI(t, "", "import", "--db", db, mustAbs(t, "sample/roster.csv")); err != nil {
+		t.Fatal(err, stderr)
+	}
+	copyPath := filepath.Join(dir, "copy.db")
+	if _, stderr, err := runCLI(t, "", "backup", "--db", db, "--out", copyPath); err != nil {
+		t.Fatal(err, stderr)
+	}
+	st, err := store.Open(context.Background(), copyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	st.DB().QueryRow(`SELECT COUNT(*) FROM employees`).Scan(&n)
+	st.Close()
+	if n != 23 {
+		t.Fatalf("backup holds %d employees", n)
+	}
+	if _, _, err := runCLI(t, "", "backup", "--db", db, "--out", copyPath); err == nil {
+		t.Fatal("backup overwrote a file")
+	}
+	out, _, err := runCLI(t, "", "version")
+	if err != nil || !strings.HasPrefix(out, "lapkin ") {
+		t.Fatalf("version: %q %v", out, err)
+	}
+	if _, _, err := runCLI(t, "", "frobnicate"); err == nil {
+		t.Fatal("unknown command accepted")
+	}
+}
+
+func TestBadConfigNamesKey(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.toml")
+	os.WriteFile(cfg, []byte("[app]\ntimezon = \"Asia/Jakarta\"\n"), 0o644)
+	_, _, err := runCLI(t, "", "demo", "--config", cfg)
+	if err == nil || !strings.Contains(err.Error(), "app.timezon") {
+		t.Fatalf("want an error naming app.timezon, got %v", err)
+	}
+}
+
+func mustAbs(t *testing.T, p string) string {
+	t.Helper()
+	a, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
