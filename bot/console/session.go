@@ -3,6 +3,7 @@ package console
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -40,6 +41,20 @@ type Session struct {
 	Speaker string
 	// Describe names a speaker in the prompt and after :as.
 	Describe func(ctx context.Context, id string) string
+	// T renders the session's own lines from the message catalog (keys console.*).
+	T func(key string, args map[string]any) string
+}
+
+// usageError is a session command typed wrongly: its text is a catalog key.
+type usageError struct {
+	key  string
+	args map[string]any
+}
+
+func (e *usageError) Error() string { return e.key }
+
+func (s *Session) say(key string, args map[string]any) {
+	fmt.Fprintln(s.Out, "*** "+s.T(key, args))
 }
 
 // Run reads lines until the input ends, :quit, or ctx is done.
@@ -63,7 +78,10 @@ func (s *Session) Run(ctx context.Context) error {
 			continue
 		}
 		quit, err := s.line(ctx, line)
-		if err != nil {
+		var ue *usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(s.Out, "!!! "+s.T(ue.key, ue.args))
+		} else if err != nil {
 			fmt.Fprintf(s.Out, "!!! %v\n", err)
 		}
 		if quit {
@@ -92,19 +110,19 @@ func (s *Session) line(ctx context.Context, line string) (bool, error) {
 		return true, nil
 	case ":as":
 		if arg == "" {
-			return false, fmt.Errorf(":as <NIP>")
+			return false, &usageError{key: "console.usage_as"}
 		}
 		s.Speaker = arg
 		if s.Describe != nil {
-			fmt.Fprintf(s.Out, "*** sekarang sebagai %s\n", s.Describe(ctx, arg))
+			s.say("console.now_as", map[string]any{"Who": s.Describe(ctx, arg)})
 		}
 		return false, nil
 	case ":group", ":grup":
 		if arg == "" {
-			return false, fmt.Errorf(":group <KODE-OPD>")
+			return false, &usageError{key: "console.usage_group"}
 		}
 		got := s.Console.Received(GroupID(strings.ToUpper(arg)))
-		fmt.Fprintf(s.Out, "*** grup %s menerima %d pesan\n", strings.ToUpper(arg), len(got))
+		s.say("console.group_received", map[string]any{"OPD": strings.ToUpper(arg), "Count": len(got)})
 		for _, m := range got {
 			fmt.Fprintf(s.Out, "%s\n---\n", strings.TrimRight(m, "\n"))
 		}
@@ -112,11 +130,11 @@ func (s *Session) line(ctx context.Context, line string) (bool, error) {
 	case ":time", ":waktu":
 		t, err := time.ParseInLocation("2006-01-02T15:04", arg, s.Loc)
 		if err != nil {
-			return false, fmt.Errorf(":time <YYYY-MM-DDTHH:MM>, contoh :time 2026-11-27T16:00")
+			return false, &usageError{key: "console.usage_time"}
 		}
 		from := s.Clock.Now()
 		s.Clock.Set(t)
-		fmt.Fprintf(s.Out, "*** waktu sekarang %s\n", t.Format("Mon 2006-01-02 15:04 MST"))
+		s.say("console.time_now", map[string]any{"Time": t.Format("2006-01-02 15:04 MST")})
 		if s.Tick != nil && t.After(from) {
 			if err := s.Tick(ctx, from, t); err != nil {
 				return false, err
@@ -126,16 +144,16 @@ func (s *Session) line(ctx context.Context, line string) (bool, error) {
 	case ":foto", ":photo":
 		file, caption, _ := strings.Cut(arg, " ")
 		if file == "" {
-			return false, fmt.Errorf(":foto <file> [keterangan]")
+			return false, &usageError{key: "console.usage_photo"}
 		}
 		data, err := os.ReadFile(file)
 		if err != nil {
-			return false, fmt.Errorf("read photo: %w", err)
+			return false, &usageError{key: "console.photo_unreadable", args: map[string]any{"File": file}}
 		}
 		p := &bot.Photo{Name: filepath.Base(file), MIME: http.DetectContentType(data), Data: data}
 		return false, s.send(ctx, strings.TrimSpace(caption), p)
 	}
-	return false, fmt.Errorf("unknown session command %s (:as, :group, :time, :foto, :quit)", cmd)
+	return false, &usageError{key: "console.unknown", args: map[string]any{"Command": cmd}}
 }
 
 func (s *Session) send(ctx context.Context, text string, p *bot.Photo) error {
