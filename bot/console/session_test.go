@@ -31,8 +31,11 @@ func TestSessionScript(t *testing.T) {
 		Deliver: func(ctx context.Context) error {
 			return con.Send(ctx, bot.Reply{To: bot.ChatRef{Net: bot.NetConsole, ID: GroupID("DISKOMINFO")}, Text: "rekap", Photo: []byte{1}, PhotoName: "rekap.png"})
 		},
-		Tick: func(ctx context.Context, from, to time.Time) error { ticks = append(ticks, [2]time.Time{from, to}); return nil },
-		T:    func(key string, args map[string]any) string { return key },
+		Tick: func(ctx context.Context, from, to time.Time) error {
+			ticks = append(ticks, [2]time.Time{from, to})
+			return nil
+		},
+		T: func(key string, args map[string]any) string { return key },
 	}
 	if err := s.Run(context.Background()); err != nil {
 		t.Fatal(err)
@@ -40,7 +43,7 @@ func TestSessionScript(t *testing.T) {
 	text := out.String()
 	for _, want := range []string{
 		"<<< halo\n--> Budi Santoso [1988]\nok halo\n", // echo, then the delivery with its recipient
-		"--> [1990]\nok /lapor Cek",                   // an unknown chat is shown by its id
+		"--> [1990]\nok /lapor Cek",                    // an unknown chat is shown by its id
 		"--> grup DISKOMINFO\n[foto: rekap.png]\nrekap",
 		"!!! console.usage_time", "*** console.group_received", "!!! console.unknown",
 	} {
