@@ -37,7 +37,7 @@ func mustLoc(name string) *time.Location {
 
 // harness is a running Lapkin on a real SQLite file with the console transport.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	path   string
 	dir    string
 	st     *store.Store
@@ -53,7 +53,7 @@ type harness struct {
 // Monday 23 November 2026, 09:00 in Jakarta.
 var monday = time.Date(2026, 11, 23, 9, 0, 0, 0, jakarta)
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	dir := t.TempDir()
 	h := &harness{t: t, dir: dir, path: filepath.Join(dir, "lapkin.db"), clock: bot.NewManualClock(monday), out: &bytes.Buffer{}}

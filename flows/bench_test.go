@@ -1,0 +1,72 @@
+package flows_test
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+
+	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/bot/console"
+	"github.com/lapkin-id/lapkin/flows"
+)
+
+// BenchmarkQuickReport measures one quick report end to end on a real SQLite file: the message is
+// routed, stored with its reply in one transaction, and the reply delivered from the outbox.
+func BenchmarkQuickReport(b *testing.B) {
+	h := newHarness(b)
+	b.Cleanup(h.stop)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m := console.Message(budi, "/lapor 3 Verifikasi SPJ #2 90m", nil, h.clock.Now())
+		if err := h.router.Handle(ctx, m); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := h.sender.Flush(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkQuickReportParallel sends quick reports from many chats at once, as a Monday afternoon
+// would: every transaction takes SQLite's write lock at BEGIN (_txlock=immediate), so this shows
+// the write throughput one database file gives.
+func BenchmarkQuickReportParallel(b *testing.B) {
+	h := newHarness(b)
+	b.Cleanup(h.stop)
+	ctx := context.Background()
+	var n atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(4)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			// Alternate the two linked staff; each message its own id.
+			who := budi
+			if n.Add(1)%2 == 0 {
+				who = siti
+			}
+			ref := bot.ChatRef{Net: bot.NetConsole, ID: who}
+			m := bot.Message{ID: fmt.Sprint("p", n.Load()), Chat: ref, Sender: ref, Text: "/lapor Rapat koordinasi 45m"}
+			if err := h.router.Handle(ctx, m); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	if _, err := h.sender.Flush(ctx); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func BenchmarkParseQuickReport(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := flows.ParseQuickReport("3 Verifikasi SPJ belanja perjalanan dinas #2 1j30m"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
