@@ -33,6 +33,9 @@ type Photo struct {
 	Name string
 	MIME string
 	Data []byte
+	// Size is the size the platform announced. A photo over the limit is not downloaded: Data is
+	// nil and Size tells the flow why.
+	Size int64
 }
 
 // Contact is a phone number shared by the sender. Own is true when the transport has verified that
@@ -76,8 +79,9 @@ type Reply struct {
 	// Buttons are rows of choices. A transport without buttons shows the text alone, which must
 	// already list the choices as numbers ("Balas dengan angka").
 	Buttons [][]Button `json:"buttons,omitempty"`
-	// AskContact asks the transport to offer a "share my phone number" button.
-	AskContact bool `json:"ask_contact,omitempty"`
+	// ContactButton, when set, is the label of a "share my phone number" button for transports
+	// that have one (Telegram); others show the text alone.
+	ContactButton string `json:"contact_button,omitempty"`
 	// Photo, when set, makes the reply a photo with Text as its caption.
 	Photo     []byte `json:"-"`
 	PhotoName string `json:"photo_name,omitempty"`
@@ -90,6 +94,12 @@ type Transport interface {
 	// Send delivers one reply. It returns an *Error with Code Unreachable when the recipient can no
 	// longer be written to, or RetryLater with a wait when the platform asks to slow down.
 	Send(ctx context.Context, r Reply) error
+}
+
+// Command is one entry of a platform's command menu.
+type Command struct {
+	Name        string
+	Description string
 }
 
 // Handler handles one inbound message. A returned error means the message's effects were not

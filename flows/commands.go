@@ -3,6 +3,7 @@ package flows
 import (
 	"strings"
 
+	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -39,13 +40,30 @@ func commands() []*command {
 		{name: "validasi", aliases: []string{"review"}, role: store.RoleKepala},
 		{name: "ingatkan", aliases: []string{"nudge"}, role: store.RoleKepala},
 		{name: "rekap", aliases: []string{"digest"}, role: store.RoleKepala},
-		{name: "hubungkan", aliases: []string{"bind"}, role: store.RoleKepala},
+		{name: "hubungkan", aliases: []string{"bind"}, role: store.RoleKepala, run: cmdBind},
 		{name: "pegawai", aliases: []string{"employee"}, role: store.RoleKepala},
 		{name: "evaluate", aliases: []string{"evaluasi"}, role: store.RoleKepala},
 		{name: "kode", aliases: []string{"code"}, role: store.RoleAdmin, run: cmdCode},
 		{name: "libur", aliases: []string{"holiday"}, role: store.RoleAdmin},
 		{name: "umumkan", aliases: []string{"announce"}, role: store.RoleAdmin},
 	}
+}
+
+// MenuCommands lists the commands a person uses every day, for a platform's command menu (Telegram
+// setMyCommands): Indonesian names with Indonesian descriptions, English aliases with English ones.
+func (e *Engine) MenuCommands(lang string) []bot.Command {
+	var out []bot.Command
+	for _, c := range commands() {
+		if c.run == nil || c.role == store.RoleAdmin || c.role == store.RoleKepala || c.name == "start" || c.name == "daftar" {
+			continue
+		}
+		name := c.name
+		if lang == "en" && len(c.aliases) > 0 {
+			name = c.aliases[0]
+		}
+		out = append(out, bot.Command{Name: name, Description: e.cat.T(lang, "menu."+c.name, nil)})
+	}
+	return out
 }
 
 // lookupCommand finds a command by its name or an alias, case-insensitively.

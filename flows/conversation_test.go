@@ -331,3 +331,41 @@ func TestProgress(t *testing.T) {
 	reject(t, got, "belum melapor hari ini")
 	expect(t, h.say(siti, "/progres"), "belum memiliki kontrak")
 }
+
+func TestGroupBinding(t *testing.T) {
+	h := newHarness(t)
+	group := bot.ChatRef{Net: bot.NetConsole, ID: "grup:rapat-dinas"}
+	n := 0
+	inGroup := func(who, text string) string {
+		n++
+		m := bot.Message{ID: fmt.Sprint("g", n), Chat: group, Sender: bot.ChatRef{Net: bot.NetConsole, ID: who}, Group: true, Text: text}
+		return strings.Join(h.send(m), "\n")
+	}
+	bound := func() string {
+		var opd string
+		h.st.View(context.Background(), func(tx *store.Tx) (err error) { opd, _ = tx.GroupOPD(context.Background(), group.Net, group.ID); return nil })
+		return opd
+	}
+	if got := inGroup(budi, "Selamat pagi semua"); got != "" {
+		t.Fatalf("chatter answered: %q", got)
+	}
+	if got := inGroup(budi, "/lapor Rapat"); got != "" || len(h.reports(budi)) != 0 {
+		t.Fatalf("a report taken in a group: %q", got)
+	}
+	expect(t, inGroup(budi, "/hubungkan DISKOMINFO"), "tidak tersedia untuk peran Anda")
+	expect(t, inGroup(kepala, "/hubungkan BKPPD"), "hanya kepala OPD BKPPD")
+	expect(t, inGroup(kepala, "/hubungkan"), "Format belum sesuai")
+	expect(t, inGroup(kepala, "/hubungkan NOPE"), "tidak ditemukan")
+	if bound() != "" {
+		t.Fatal("bound by a refused command")
+	}
+	expect(t, inGroup(kepala, "/hubungkan@LapkinBot diskominfo"), "Grup ini terhubung dengan Dinas Komunikasi dan Informatika")
+	if bound() != "DISKOMINFO" {
+		t.Fatalf("group bound to %q", bound())
+	}
+	expect(t, inGroup(admin, "/bind BKPPD"), "Badan Kepegawaian")
+	if bound() != "BKPPD" {
+		t.Fatal("admin could not rebind")
+	}
+	expect(t, h.say(kepala, "/hubungkan DISKOMINFO"), "di dalam grup OPD")
+}

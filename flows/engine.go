@@ -226,7 +226,11 @@ func (r *request) hasRole(role string) bool {
 func (e *Engine) dispatch(r *request) error {
 	m := r.msg
 	if m.Group {
-		// Groups get digests and announcements only; chatter there is none of our business.
+		// Groups get digests and announcements only; chatter there is none of our business, and
+		// the only command taken there is the one that binds the group to its OPD.
+		if cmd, args, ok := parseCommand(m.Text, true); ok && cmd.name == "hubungkan" && m.Callback == "" {
+			return e.run(r, cmd, args)
+		}
 		return nil
 	}
 	if m.Contact != nil && r.who == nil {

@@ -148,7 +148,7 @@ func (r *request) registerByPhone(c *bot.Contact) error {
 
 // replyAskContact is a reply that offers the "share my phone number" button where the transport has one.
 func replyAskContact(r *request, text string) bot.Reply {
-	return bot.Reply{To: r.msg.Chat, Text: text, AskContact: true}
+	return bot.Reply{To: r.msg.Chat, Text: text, ContactButton: r.t("button.share_phone", nil)}
 }
 
 // link connects the sender's chat account to emp and welcomes them.

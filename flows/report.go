@@ -339,7 +339,7 @@ func (r *request) saveReport(d reportDraft, c *store.Contract) error {
 // same picture sent twice is stored once, and records it. Only images within the size limit are
 // taken.
 func (r *request) storeEvidence(p *bot.Photo) (int64, error) {
-	if int64(len(p.Data)) > r.e.opt.MaxPhotoBytes {
+	if int64(len(p.Data)) > r.e.opt.MaxPhotoBytes || p.Size > r.e.opt.MaxPhotoBytes {
 		return 0, invalid("report.photo_too_big", catalog.Args{"MaxMB": FormatNumber(float64(r.e.opt.MaxPhotoBytes) / (1 << 20))})
 	}
 	mime := http.DetectContentType(p.Data)
