@@ -343,7 +343,10 @@ func TestGroupBinding(t *testing.T) {
 	}
 	bound := func() string {
 		var opd string
-		h.st.View(context.Background(), func(tx *store.Tx) (err error) { opd, _ = tx.GroupOPD(context.Background(), group.Net, group.ID); return nil })
+		h.st.View(context.Background(), func(tx *store.Tx) (err error) {
+			opd, _ = tx.GroupOPD(context.Background(), group.Net, group.ID)
+			return nil
+		})
 		return opd
 	}
 	if got := inGroup(budi, "Selamat pagi semua"); got != "" {
