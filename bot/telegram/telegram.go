@@ -1,0 +1,282 @@
+// Package telegram is Lapkin's Telegram transport, on go-telegram-bot-api/v5 behind our own
+// adapter. What we learned from the library's source (v5.5.1), and work around here:
+//
+//   - MakeRequest builds its requests without a context, so a long poll cannot be cancelled. We
+//     hand the library an HTTP client that puts our context on every request (ctxClient).
+//   - A transport error from net/http quotes the full URL, and the URL holds the token
+//     ("/bot<TOKEN>/getUpdates"). Every error leaving this package goes through redact.
+//   - GetFileDirectURL ignores a custom endpoint and embeds the token: we build the download URL
+//     from the configured endpoint and never log it.
+//   - GetUpdatesChan retries forever, hides 401/409 and keeps the offset in memory: we poll with
+//     GetUpdates ourselves and persist the offset only after the updates' effects are committed.
+//   - The HTTP status is ignored, only the JSON "ok" counts; an HTML 502 from a proxy is a decode
+//     error, which we treat as a network error worth a retry.
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"golang.org/x/time/rate"
+
+	"github.com/lapkin-id/lapkin/bot"
+)
+
+// DefaultEndpoint is Telegram's own Bot API server.
+const DefaultEndpoint = "https://api.telegram.org/bot%s/%s"
+
+// Config is what the transport needs from [telegram] in the config.
+type Config struct {
+	Token    string
+	Endpoint string // "http://host:port/bot%s/%s"; DefaultEndpoint when empty
+	// PollTimeout is the long-poll wait in seconds (Telegram allows up to 50).
+	PollTimeout int
+	// MaxPhotoBytes is the largest photo downloaded as evidence.
+	MaxPhotoBytes int64
+	// WebhookSecret is checked against the X-Telegram-Bot-Api-Secret-Token header.
+	WebhookSecret string
+}
+
+// Telegram delivers replies to Telegram and turns its updates into bot.Messages.
+type Telegram struct {
+	api    *tgbotapi.BotAPI
+	cfg    Config
+	log    *slog.Logger
+	client *ctxClient
+
+	global *rate.Limiter
+	mu     sync.Mutex
+	chats  map[int64]*rate.Limiter
+}
+
+var (
+	_ bot.Transport = (*Telegram)(nil)
+	_ bot.Pacer     = (*Telegram)(nil)
+)
+
+// New connects to the Bot API (the library calls getMe at once, which checks the token). ctx
+// bounds every request the transport makes; cancel it to stop a long poll.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*Telegram, error) {
+	if cfg.Endpoint == "" {
+		cfg.Endpoint = DefaultEndpoint
+	}
+	if strings.Count(cfg.Endpoint, "%s") != 2 {
+		return nil, errors.New("telegram: api_endpoint must have the form http://host:port/bot%s/%s")
+	}
+	if cfg.PollTimeout == 0 {
+		cfg.PollTimeout = 50
+	}
+	if cfg.MaxPhotoBytes == 0 {
+		cfg.MaxPhotoBytes = 5 << 20
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	client := &ctxClient{ctx: ctx, hc: &http.Client{Timeout: time.Duration(cfg.PollTimeout+15) * time.Second}}
+	api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, cfg.Endpoint, client)
+	if err != nil {
+		return nil, fmt.Errorf("telegram: connect: %w", redact(err, cfg.Token))
+	}
+	return &Telegram{
+		api: api, cfg: cfg, log: log.With("net", bot.NetTelegram), client: client,
+		// Telegram's limits: about 30 messages a second overall, 1 a second in a private chat,
+		// 20 a minute in a group.
+		global: rate.NewLimiter(30, 30),
+		chats:  map[int64]*rate.Limiter{},
+	}, nil
+}
+
+// Username is the bot's @name, as getMe told.
+func (t *Telegram) Username() string { return t.api.Self.UserName }
+
+// Net is bot.NetTelegram.
+func (t *Telegram) Net() string { return bot.NetTelegram }
+
+// Pace waits until a message to `to` fits Telegram's rate limits.
+func (t *Telegram) Pace(ctx context.Context, to bot.ChatRef) error {
+	id, err := strconv.ParseInt(to.ID, 10, 64)
+	if err != nil {
+		return nil // Send rejects it
+	}
+	t.mu.Lock()
+	l, ok := t.chats[id]
+	if !ok {
+		if id < 0 { // groups have negative ids
+			l = rate.NewLimiter(rate.Every(3*time.Second), 1)
+		} else {
+			l = rate.NewLimiter(rate.Every(time.Second), 1)
+		}
+		t.chats[id] = l
+	}
+	t.mu.Unlock()
+	if err := t.global.Wait(ctx); err != nil {
+		return err
+	}
+	return l.Wait(ctx)
+}
+
+// Send delivers one reply: a text or a photo, with inline buttons or a share-contact button.
+func (t *Telegram) Send(ctx context.Context, r bot.Reply) error {
+	chatID, err := strconv.ParseInt(r.To.ID, 10, 64)
+	if err != nil {
+		return &bot.Error{Code: bot.Rejected, Cause: fmt.Errorf("telegram: bad chat id %q", r.To.ID)}
+	}
+	var markup any
+	switch {
+	case len(r.Buttons) > 0:
+		var rows [][]tgbotapi.InlineKeyboardButton
+		for _, row := range r.Buttons {
+			var btns []tgbotapi.InlineKeyboardButton
+			for _, b := range row {
+				btns = append(btns, tgbotapi.NewInlineKeyboardButtonData(b.Label, b.Data))
+			}
+			rows = append(rows, btns)
+		}
+		markup = tgbotapi.NewInlineKeyboardMarkup(rows...)
+	case r.ContactButton != "":
+		kb := tgbotapi.NewOneTimeReplyKeyboard(tgbotapi.NewKeyboardButtonRow(tgbotapi.NewKeyboardButtonContact(r.ContactButton)))
+		kb.ResizeKeyboard = true
+		markup = kb
+	}
+	var c tgbotapi.Chattable
+	if r.Photo != nil {
+		name := r.PhotoName
+		if name == "" {
+			name = "foto.png"
+		}
+		p := tgbotapi.NewPhoto(chatID, tgbotapi.FileBytes{Name: name, Bytes: r.Photo})
+		p.Caption = r.Text
+		p.ReplyMarkup = markup
+		c = p
+	} else {
+		m := tgbotapi.NewMessage(chatID, r.Text)
+		m.ReplyMarkup = markup
+		c = m
+	}
+	_, err = t.api.Request(c)
+	return t.classify(err)
+}
+
+// classify turns a Bot API failure into the code the outbox sender acts on.
+func (t *Telegram) classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var te *tgbotapi.Error
+	if errors.As(err, &te) {
+		switch {
+		case te.Code == 429:
+			return &bot.Error{Code: bot.RetryLater, Wait: time.Duration(te.RetryAfter) * time.Second, Cause: redact(err, t.cfg.Token)}
+		case te.Code == 403, te.Code == 400 && strings.Contains(strings.ToLower(te.Message), "chat not found"):
+			return &bot.Error{Code: bot.Unreachable, Cause: redact(err, t.cfg.Token)}
+		case te.Code >= 400 && te.Code < 500:
+			return &bot.Error{Code: bot.Rejected, Cause: redact(err, t.cfg.Token)}
+		}
+	}
+	return &bot.Error{Code: bot.RetryLater, Cause: redact(err, t.cfg.Token)}
+}
+
+// SetCommands publishes the command menu of private chats, per language; the first language is
+// also the default for users whose Telegram speaks neither.
+func (t *Telegram) SetCommands(ctx context.Context, langs []string, menu func(lang string) []bot.Command) error {
+	for i, lang := range langs {
+		var cmds []tgbotapi.BotCommand
+		for _, c := range menu(lang) {
+			cmds = append(cmds, tgbotapi.BotCommand{Command: c.Name, Description: c.Description})
+		}
+		scope := tgbotapi.NewBotCommandScopeAllPrivateChats()
+		if _, err := t.api.Request(tgbotapi.NewSetMyCommandsWithScopeAndLanguage(scope, lang, cmds...)); err != nil {
+			return fmt.Errorf("telegram: set commands (%s): %w", lang, redact(err, t.cfg.Token))
+		}
+		if i == 0 {
+			if _, err := t.api.Request(tgbotapi.NewSetMyCommandsWithScope(scope, cmds...)); err != nil {
+				return fmt.Errorf("telegram: set default commands: %w", redact(err, t.cfg.Token))
+			}
+		}
+	}
+	return nil
+}
+
+// download fetches a file from the configured Bot API server. The URL holds the token: it is
+// built here from the configured endpoint (not GetFileDirectURL, which ignores it) and never logged.
+func (t *Telegram) download(ctx context.Context, fileID string, max int64) ([]byte, error) {
+	f, err := t.api.GetFile(tgbotapi.FileConfig{FileID: fileID})
+	if err != nil {
+		return nil, redact(err, t.cfg.Token)
+	}
+	if int64(f.FileSize) > max {
+		return nil, errTooBig
+	}
+	u := fmt.Sprintf(fileEndpoint(t.cfg.Endpoint), t.cfg.Token, f.FilePath)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, redact(err, t.cfg.Token)
+	}
+	resp, err := t.client.hc.Do(req)
+	if err != nil {
+		return nil, redact(err, t.cfg.Token)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("telegram: download file: HTTP %d", resp.StatusCode)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
+	if err != nil {
+		return nil, redact(err, t.cfg.Token)
+	}
+	if int64(len(data)) > max {
+		return nil, errTooBig
+	}
+	return data, nil
+}
+
+var errTooBig = errors.New("telegram: file too big")
+
+// fileEndpoint turns "http://h/bot%s/%s" into "http://h/file/bot%s/%s", where the Bot API serves files.
+func fileEndpoint(endpoint string) string {
+	i := strings.LastIndex(endpoint, "/bot%s/%s")
+	if i < 0 {
+		return endpoint
+	}
+	return endpoint[:i] + "/file/bot%s/%s"
+}
+
+// redact removes the token from an error's text: net/http errors quote the URL, which holds it.
+func redact(err error, token string) error {
+	if err == nil || token == "" || !strings.Contains(err.Error(), token) {
+		return err
+	}
+	return &redacted{msg: strings.ReplaceAll(err.Error(), token, "<token>"), err: err}
+}
+
+type redacted struct {
+	msg string
+	err error
+}
+
+func (r *redacted) Error() string { return r.msg }
+
+// Unwrap keeps errors.As working (for *tgbotapi.Error); the wrapped error's own text still holds
+// the token, so only Error() may be logged.
+func (r *redacted) Unwrap() error { return r.err }
+
+// ctxClient puts a context on every request the library makes, which it does not do itself.
+type ctxClient struct {
+	ctx context.Context
+	hc  *http.Client
+}
+
+// Do sends req under the transport's context. The library offers no per-call context, so a call
+// is bounded by this context (cancelled at shutdown) and the client's timeout.
+func (c *ctxClient) Do(req *http.Request) (*http.Response, error) {
+	return c.hc.Do(req.WithContext(c.ctx))
+}
