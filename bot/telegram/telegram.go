@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -270,13 +271,20 @@ func (r *redacted) Error() string { return r.msg }
 func (r *redacted) Unwrap() error { return r.err }
 
 // ctxClient puts a context on every request the library makes, which it does not do itself.
+// getUpdates runs under the poll loop's own context, so a shutdown ends the long poll at once
+// while replies still in the outbox can be sent under the transport's longer-lived one.
 type ctxClient struct {
-	ctx context.Context
-	hc  *http.Client
+	ctx  context.Context
+	hc   *http.Client
+	poll atomic.Pointer[context.Context]
 }
 
 // Do sends req under the transport's context. The library offers no per-call context, so a call
 // is bounded by this context (cancelled at shutdown) and the client's timeout.
 func (c *ctxClient) Do(req *http.Request) (*http.Response, error) {
-	return c.hc.Do(req.WithContext(c.ctx))
+	ctx := c.ctx
+	if p := c.poll.Load(); p != nil && strings.HasSuffix(req.URL.Path, "/getUpdates") {
+		ctx = *p
+	}
+	return c.hc.Do(req.WithContext(ctx))
 }

@@ -107,6 +107,8 @@ func (t *Telegram) Poll(ctx context.Context, st *store.Store, submit Submit) err
 	if _, err := t.api.Request(tgbotapi.DeleteWebhookConfig{}); err != nil {
 		return redact(err, t.cfg.Token)
 	}
+	t.client.poll.Store(&ctx)
+	defer t.client.poll.Store(nil)
 	var offset int
 	if err := st.View(ctx, func(tx *store.Tx) error {
 		v, err := tx.GetKV(ctx, offsetKey)

@@ -199,21 +199,6 @@ func evidenceDir(cfg *config.Config) string {
 	return joinPath(cfg.App.DataDir, "evidence")
 }
 
-func runBot(ctx context.Context, args []string, stderr io.Writer) error {
-	fs, cf := newFlags("run", stderr)
-	if err := fs.Parse(args); err != nil {
-		return errReported
-	}
-	cfg, err := cf.loadConfig()
-	if err != nil {
-		return err
-	}
-	if !cfg.Telegram.Enabled && !cfg.WhatsApp.Enabled {
-		return errors.New("no transport is enabled: set [telegram] enabled = true or [whatsapp] enabled = true in the config (try `lapkin demo` for the console)")
-	}
-	return errors.New("the Telegram and WhatsApp transports are not part of this version yet; use `lapkin demo` for the console")
-}
-
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, cf := newFlags("backup", stderr)
 	out := fs.String("out", "", "file to write the copy to (must not exist)")
