@@ -174,6 +174,17 @@ func (t *Telegram) classify(err error) error {
 	}
 	var te *tgbotapi.Error
 	if errors.As(err, &te) {
+		if te.Code == 0 {
+			// UploadFiles (sendPhoto) builds its Error without the code: read it from the answer.
+			switch {
+			case te.RetryAfter > 0:
+				te.Code = 429
+			case strings.HasPrefix(te.Message, "Forbidden"):
+				te.Code = 403
+			case strings.HasPrefix(te.Message, "Bad Request"):
+				te.Code = 400
+			}
+		}
 		switch {
 		case te.Code == 429:
 			return &bot.Error{Code: bot.RetryLater, Wait: time.Duration(te.RetryAfter) * time.Second, Cause: redact(err, t.cfg.Token)}
