@@ -30,14 +30,14 @@ func runBot(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	return Run(ctx, cfg, log, nil)
+	return Run(ctx, cfg, bot.SystemClock{}, log, nil)
 }
 
 // Run is production: the enabled transports, the outbox sender, until ctx ends. On a stop it
 // ends the long poll (or stops accepting webhooks), finishes the messages in hand, sends what it
 // can of the outbox within shutdownGrace, and closes the database. ready, when not nil, is called
-// once everything is up (tests wait on it).
-func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func(*Main)) error {
+// once everything is up and updates are being received (tests wait on it).
+func Run(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Logger, ready func(*Main)) error {
 	if cfg.WhatsApp.Enabled {
 		return errors.New("run: the WhatsApp transport is not part of this version yet; set [whatsapp] enabled = false")
 	}
@@ -54,7 +54,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func(*
 	if err != nil {
 		return err
 	}
-	m, err := Open(ctx, cfg, bot.SystemClock{}, log, nil, tg)
+	m, err := Open(ctx, cfg, clock, log, nil, tg)
 	if err != nil {
 		return err
 	}
@@ -68,12 +68,15 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func(*
 	go func() { defer close(senderDone); m.Sender.Run(sctx, time.Second) }()
 
 	log.Info("lapkin running", "bot", "@"+tg.Username(), "mode", cfg.Telegram.Mode, "database", cfg.DatabasePath())
-	if ready != nil {
-		ready(m)
+	up := func() {
+		if ready != nil {
+			ready(m)
+		}
 	}
 	if cfg.Telegram.Mode == "webhook" {
-		err = serveWebhook(ctx, cfg, tg, m, log)
+		err = serveWebhook(ctx, cfg, tg, m, log, up)
 	} else {
+		up()
 		err = tg.Poll(ctx, m.Store, m.Router.Submit)
 	}
 
@@ -92,7 +95,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func(*
 
 // serveWebhook registers the webhook and serves it until ctx ends; Shutdown waits for the
 // handlers in flight, each of which answers only after its update is committed.
-func serveWebhook(ctx context.Context, cfg *config.Config, tg *telegram.Telegram, m *Main, log *slog.Logger) error {
+func serveWebhook(ctx context.Context, cfg *config.Config, tg *telegram.Telegram, m *Main, log *slog.Logger, up func()) error {
 	u, err := url.Parse(cfg.Telegram.WebhookURL)
 	if err != nil {
 		return fmt.Errorf("run: telegram.webhook_url: %w", err)
@@ -115,6 +118,7 @@ func serveWebhook(ctx context.Context, cfg *config.Config, tg *telegram.Telegram
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("webhook listening", "listen", cfg.Telegram.Listen, "path", path)
+	up()
 	select {
 	case <-ctx.Done():
 	case err := <-errc:

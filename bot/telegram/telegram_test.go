@@ -1,0 +1,112 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/bot/telegram/telegramtest"
+)
+
+const token = "987654:VERY-secret-token"
+
+func newTG(t *testing.T) (*Telegram, *telegramtest.Server) {
+	t.Helper()
+	srv := telegramtest.New(token)
+	t.Cleanup(srv.Close)
+	tg, err := New(context.Background(), Config{Token: token, Endpoint: srv.Endpoint()}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg, srv
+}
+
+// net/http errors quote the URL, and the URL holds the token: none may leave the package.
+func TestErrorsNeverShowToken(t *testing.T) {
+	srv := telegramtest.New(token)
+	endpoint := srv.Endpoint()
+	srv.Close()
+	_, err := New(context.Background(), Config{Token: token, Endpoint: endpoint}, nil)
+	if err == nil {
+		t.Fatal("connected to a closed server")
+	}
+	if strings.Contains(err.Error(), token) || !strings.Contains(err.Error(), "<token>") {
+		t.Fatalf("error shows the token or hides where: %v", err)
+	}
+	if _, err := New(context.Background(), Config{Token: "wrong", Endpoint: endpoint}, nil); err == nil || strings.Contains(err.Error(), "wrong/") {
+		t.Fatalf("bad token error: %v", err)
+	}
+}
+
+func TestFileEndpoint(t *testing.T) {
+	for in, want := range map[string]string{
+		DefaultEndpoint:                   "https://api.telegram.org/file/bot%s/%s",
+		"http://127.0.0.1:8081/bot%s/%s": "http://127.0.0.1:8081/file/bot%s/%s",
+	} {
+		if got := fileEndpoint(in); got != want {
+			t.Errorf("fileEndpoint(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSendClassifiesFailures(t *testing.T) {
+	tg, srv := newTG(t)
+	ctx := context.Background()
+	to := bot.ChatRef{Net: bot.NetTelegram, ID: "42"}
+	png := []byte("\x89PNG\r\n\x1a\n")
+	cases := []struct {
+		name     string
+		method   string
+		code     int
+		desc     string
+		retry    int
+		want     string
+		wantWait time.Duration
+	}{
+		{"text 429", "sendMessage", 429, "Too Many Requests: retry after 3", 3, bot.RetryLater, 3 * time.Second},
+		{"text 403", "sendMessage", 403, "Forbidden: bot was blocked by the user", 0, bot.Unreachable, 0},
+		{"text 400", "sendMessage", 400, "Bad Request: message text is empty", 0, bot.Rejected, 0},
+		{"chat gone", "sendMessage", 400, "Bad Request: chat not found", 0, bot.Unreachable, 0},
+		{"text 502", "sendMessage", 502, "Bad Gateway", 0, bot.RetryLater, 0},
+		// sendPhoto goes through the library's UploadFiles, whose errors carry no code.
+		{"photo 429", "sendPhoto", 429, "Too Many Requests: retry after 2", 2, bot.RetryLater, 2 * time.Second},
+		{"photo 403", "sendPhoto", 403, "Forbidden: bot was blocked by the user", 0, bot.Unreachable, 0},
+	}
+	for _, c := range cases {
+		srv.Fail(c.method, 1, c.code, c.desc, c.retry)
+		r := bot.Reply{To: to, Text: "halo"}
+		if c.method == "sendPhoto" {
+			r.Photo, r.PhotoName = png, "rekap.png"
+		}
+		err := tg.Send(ctx, r)
+		var be *bot.Error
+		if !errors.As(err, &be) || be.Code != c.want || be.Wait != c.wantWait {
+			t.Errorf("%s: got %v (%+v), want %s wait %v", c.name, err, be, c.want, c.wantWait)
+		}
+	}
+	// And a good send carries the inline buttons.
+	if err := tg.Send(ctx, bot.Reply{To: to, Text: "Pilih", Buttons: [][]bot.Button{{{Label: "Simpan", Data: "save"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	calls := srv.Calls("sendMessage")
+	if mk := calls[len(calls)-1].Params.Get("reply_markup"); !strings.Contains(mk, `"callback_data":"save"`) {
+		t.Fatalf("reply_markup %s", mk)
+	}
+}
+
+func TestPacePerChat(t *testing.T) {
+	tg, _ := newTG(t)
+	ctx := context.Background()
+	start := time.Now()
+	for i := 0; i < 3; i++ {
+		if err := tg.Pace(ctx, bot.ChatRef{Net: bot.NetTelegram, ID: "42"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := time.Since(start); d < 1900*time.Millisecond {
+		t.Fatalf("three messages to one chat in %v: faster than 1/s", d)
+	}
+}

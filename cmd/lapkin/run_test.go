@@ -1,0 +1,401 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/lapkin-id/lapkin/bot/telegram/telegramtest"
+	"github.com/lapkin-id/lapkin/config"
+	"github.com/lapkin-id/lapkin/roster"
+	"github.com/lapkin-id/lapkin/store"
+)
+
+const testToken = "123456:SECRET-token-never-in-logs"
+
+// Telegram users of the test; their phone numbers are in the sample roster.
+var (
+	tgBudi  = telegramtest.User(1001, "Budi")  // 0813-0000-0001
+	tgAhmad = telegramtest.User(1002, "Ahmad") // 0811-0000-2001, head of DISKOMINFO
+	tgOther = telegramtest.User(1003, "Orang")
+)
+
+// testNow is when the Telegram tests happen: Monday 23 November 2026, 09:00 in Jakarta.
+var testNow = time.Date(2026, 11, 23, 9, 0, 0, 0, time.FixedZone("WIB", 7*3600))
+
+// shiftedClock runs at the real pace from a fixed start, so that the contracts of the sample are
+// current whatever day the tests run, while retry waits still elapse.
+type shiftedClock struct {
+	base, start time.Time
+}
+
+func (c *shiftedClock) Now() time.Time { return c.base.Add(time.Since(c.start)) }
+
+// syncBuffer collects the log, which several goroutines write.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// tgEnv is a fake Bot API server and a config for `lapkin run` pointed at it, on a database that
+// holds the sample roster.
+type tgEnv struct {
+	t   *testing.T
+	srv *telegramtest.Server
+	cfg *config.Config
+	log *syncBuffer
+}
+
+func newTGEnv(t *testing.T) *tgEnv {
+	t.Helper()
+	dir := t.TempDir()
+	srv := telegramtest.New(testToken)
+	t.Cleanup(srv.Close)
+	cfg := config.Default()
+	cfg.App.DataDir = dir
+	cfg.App.Database = filepath.Join(dir, "lapkin.db")
+	cfg.Telegram.Enabled = true
+	cfg.Telegram.Token = testToken
+	cfg.Telegram.APIEndpoint = srv.Endpoint()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), cfg.DatabasePath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := roster.ReadFile("sample/roster.csv")
+	if err == nil {
+		_, err = roster.Import(context.Background(), st, rows, testNow)
+	}
+	contracts, cerr := sampleContracts(cfg)
+	if err == nil && cerr != nil {
+		err = cerr
+	}
+	if err == nil {
+		err = st.Update(context.Background(), func(tx *store.Tx) error {
+			for _, c := range contracts {
+				if _, err := tx.AddContract(context.Background(), c, testNow); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &tgEnv{t: t, srv: srv, cfg: cfg, log: &syncBuffer{}}
+}
+
+// start runs `lapkin run` until the returned stop is called; stop waits for Run to return.
+func (e *tgEnv) start() (stop func()) {
+	e.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan struct{})
+	done := make(chan error, 1)
+	log := slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	clock := &shiftedClock{base: testNow, start: time.Now()}
+	go func() { done <- Run(ctx, e.cfg, clock, log, func(*Main) { close(ready) }) }()
+	select {
+	case <-ready:
+	case err := <-done:
+		e.t.Fatalf("run: %v", err)
+	case <-time.After(10 * time.Second):
+		e.t.Fatal("run did not start")
+	}
+	return func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				e.t.Errorf("run returned %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			e.t.Fatal("run did not stop")
+		}
+	}
+}
+
+// expectSent waits until the bot has sent chat a message containing want, and returns it.
+func (e *tgEnv) expectSent(chat int64, want string) tgbotapi.Message {
+	e.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, m := range e.srv.Messages(chat) {
+			if strings.Contains(m.Text, want) || strings.Contains(m.Caption, want) {
+				return m
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var texts []string
+	for _, m := range e.srv.Messages(chat) {
+		texts = append(texts, m.Text+m.Caption)
+	}
+	e.t.Fatalf("chat %d never got %q; it got:\n%s", chat, want, strings.Join(texts, "\n---\n"))
+	return tgbotapi.Message{}
+}
+
+func (e *tgEnv) count(query string, args ...any) int {
+	e.t.Helper()
+	st, err := store.Open(context.Background(), e.cfg.DatabasePath())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer st.Close()
+	var n int
+	if err := st.DB().QueryRow(query, args...).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+func TestTelegramEndToEnd(t *testing.T) {
+	e := newTGEnv(t)
+	stop := e.start()
+
+	// The command menu is published in both languages.
+	if cmds := e.srv.Commands(tgbotapi.NewBotCommandScopeAllPrivateChats(), "id"); len(cmds) == 0 || cmds[0].Command != "bantuan" {
+		t.Fatalf("Indonesian menu: %+v", cmds)
+	}
+	if cmds := e.srv.Commands(tgbotapi.NewBotCommandScopeAllPrivateChats(), "en"); len(cmds) == 0 || cmds[0].Command != "help" {
+		t.Fatalf("English menu: %+v", cmds)
+	}
+
+	// /daftar offers the share-contact button.
+	e.srv.AddUpdate(telegramtest.PrivateText(tgBudi, "/daftar"))
+	e.expectSent(tgBudi.ID, "/daftar <NIP> <KODE>")
+	calls := e.srv.Calls("sendMessage")
+	if !strings.Contains(calls[len(calls)-1].Params.Get("reply_markup"), `"request_contact":true`) {
+		t.Fatalf("no contact button: %s", calls[len(calls)-1].Params.Get("reply_markup"))
+	}
+
+	// Someone forwarding Budi's contact is refused; Budi's own contact registers him.
+	e.srv.AddUpdate(telegramtest.ContactShare(tgOther, tgBudi.ID, "+62 813-0000-0001"))
+	e.expectSent(tgOther.ID, "nomor telepon Anda sendiri")
+	e.srv.AddUpdate(telegramtest.ContactShare(tgBudi, tgBudi.ID, "+62 813-0000-0001"))
+	e.expectSent(tgBudi.ID, "Terima kasih, Bapak Budi")
+	if n := e.count(`SELECT COUNT(*) FROM identities WHERE net = 'tg' AND external_id = ?`, strconv.FormatInt(tgOther.ID, 10)); n != 0 {
+		t.Fatal("a forwarded contact linked its sender")
+	}
+
+	// A quick report.
+	e.srv.AddUpdate(telegramtest.PrivateText(tgBudi, "/lapor 3 Verifikasi SPJ #2 90m"))
+	e.expectSent(tgBudi.ID, "Laporan tercatat: Verifikasi SPJ — 3 dokumen untuk target #2")
+
+	// A step report through inline buttons; every callback is answered.
+	e.srv.AddUpdate(telegramtest.PrivateText(tgBudi, "/lapor"))
+	e.expectSent(tgBudi.ID, "Kegiatan apa")
+	e.srv.AddUpdate(telegramtest.PrivateText(tgBudi, "Backup server mingguan"))
+	q := e.expectSent(tgBudi.ID, "target yang mana")
+	if q.ReplyMarkup == nil || len(q.ReplyMarkup.InlineKeyboard) < 2 || *q.ReplyMarkup.InlineKeyboard[0][0].CallbackData != "t:1" {
+		t.Fatalf("target question without buttons: %+v", q.ReplyMarkup)
+	}
+	e.srv.AddUpdate(telegramtest.Callback(tgBudi, q.MessageID, "t:1"))
+	e.expectSent(tgBudi.ID, "Berapa laporan")
+	e.srv.AddUpdate(telegramtest.PrivateText(tgBudi, "2"))
+	p := e.expectSent(tgBudi.ID, "foto bukti dukung")
+	e.srv.AddUpdate(telegramtest.Callback(tgBudi, p.MessageID, "skip"))
+	c := e.expectSent(tgBudi.ID, "Periksa laporan")
+	e.srv.AddUpdate(telegramtest.Callback(tgBudi, c.MessageID, "save"))
+	e.expectSent(tgBudi.ID, "Realisasi target #1: 2 dari 12 laporan")
+	if n := len(e.srv.Calls("answerCallbackQuery")); n != 3 {
+		t.Fatalf("%d callbacks answered, want 3", n)
+	}
+	for _, m := range e.srv.Messages(tgBudi.ID) {
+		if m.MessageID == q.MessageID && m.ReplyMarkup != nil && len(m.ReplyMarkup.InlineKeyboard) > 0 {
+			t.Fatal("the answered question still has its buttons")
+		}
+	}
+
+	// A photo whose caption is a /lapor line is a report with evidence.
+	png, _ := os.ReadFile("testdata/bukti.png")
+	e.srv.AddFile("foto-1", png)
+	e.srv.AddUpdate(telegramtest.Photo(tgBudi, "foto-1", "/lapor 1 Pengecekan ruang server #1"))
+	e.expectSent(tgBudi.ID, "Pengecekan ruang server — 1 laporan untuk target #1 · 📎")
+	if n := e.count(`SELECT COUNT(*) FROM reports r JOIN evidence e ON e.id = r.evidence_id WHERE e.size = ?`, len(png)); n != 1 {
+		t.Fatalf("%d reports with the photo as evidence", n)
+	}
+
+	// Group: the head binds it; chatter there is ignored.
+	group := tgbotapi.Chat{ID: -4001, Type: "group", Title: "Diskominfo"}
+	e.srv.AddUpdate(telegramtest.ContactShare(tgAhmad, tgAhmad.ID, "08110000 2001"))
+	e.expectSent(tgAhmad.ID, "Terima kasih, Bapak Ahmad")
+	e.srv.AddUpdate(telegramtest.GroupText(tgBudi, group, "/hubungkan DISKOMINFO"))
+	e.expectSent(group.ID, "tidak tersedia untuk peran Anda")
+	e.srv.AddUpdate(telegramtest.GroupText(tgAhmad, group, "Selamat pagi, rekan-rekan"))
+	e.srv.AddUpdate(telegramtest.GroupText(tgAhmad, group, "/hubungkan@"+telegramtest.BotUserName+" DISKOMINFO"))
+	e.expectSent(group.ID, "Grup ini terhubung dengan Dinas Komunikasi dan Informatika")
+	if n := len(e.srv.Messages(group.ID)); n != 2 {
+		t.Fatalf("group got %d messages, want 2 (the refusal and the binding)", n)
+	}
+	stop()
+
+	if n := e.count(`SELECT COUNT(*) FROM reports WHERE nip = '198806202014031004'`); n != 3 {
+		t.Fatalf("Budi has %d reports, want 3", n)
+	}
+	if strings.Contains(e.log.String(), testToken) || strings.Contains(e.log.String(), "SECRET-token") {
+		t.Fatalf("the token appears in the log:\n%s", e.log.String())
+	}
+}
+
+// A crash after an update's effects are committed but before its offset is confirmed: Telegram
+// delivers the update again, and it must not become a second report or a second reply.
+func TestTelegramRestartBetweenCommitAndOffset(t *testing.T) {
+	e := newTGEnv(t)
+	stop := e.start()
+	e.srv.AddUpdate(telegramtest.ContactShare(tgBudi, tgBudi.ID, "081300000001"))
+	e.expectSent(tgBudi.ID, "Terima kasih")
+	id := e.srv.AddUpdate(telegramtest.PrivateText(tgBudi, "/lapor Rapat evaluasi aplikasi"))
+	e.expectSent(tgBudi.ID, "Laporan tercatat")
+	stop()
+
+	// As if the process had died before confirming: the stored offset goes back, and Telegram
+	// still has the update.
+	u, _ := e.srv.Update(id)
+	e.srv.AddUpdate(u)
+	st, _ := store.Open(context.Background(), e.cfg.DatabasePath())
+	st.Update(context.Background(), func(tx *store.Tx) error { return tx.SetKV(context.Background(), "telegram.offset", strconv.Itoa(id)) })
+	st.Close()
+
+	stop = e.start()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) && len(e.srv.Pending()) > 0 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	e.srv.AddUpdate(telegramtest.PrivateText(tgBudi, "/riwayat"))
+	e.expectSent(tgBudi.ID, "Jumlah: 1 laporan")
+	stop()
+	if n := e.count(`SELECT COUNT(*) FROM reports`); n != 1 {
+		t.Fatalf("%d reports after redelivery, want 1", n)
+	}
+	acks := 0
+	for _, m := range e.srv.Messages(tgBudi.ID) {
+		if strings.Contains(m.Text, "Laporan tercatat") {
+			acks++
+		}
+	}
+	if acks != 1 {
+		t.Fatalf("%d acknowledgements, want 1", acks)
+	}
+}
+
+// Delivery: a 429 waits its retry_after, a user who blocked the bot is marked unreachable, and an
+// outbox message queued before a stop is sent after the next start.
+func TestTelegramDeliveryFailures(t *testing.T) {
+	e := newTGEnv(t)
+	stop := e.start()
+	e.srv.AddUpdate(telegramtest.ContactShare(tgBudi, tgBudi.ID, "081300000001"))
+	e.expectSent(tgBudi.ID, "Terima kasih")
+
+	e.srv.Fail("sendMessage", 1, 429, "Too Many Requests: retry after 1", 1)
+	e.srv.AddUpdate(telegramtest.PrivateText(tgBudi, "/bantuan"))
+	e.expectSent(tgBudi.ID, "Perintah yang dapat Anda gunakan")
+	var failedAt, sentAt time.Time
+	for _, c := range e.srv.Calls("sendMessage") {
+		if c.ErrorCode == 429 {
+			failedAt = c.At
+		} else if strings.Contains(c.Params.Get("text"), "Perintah yang dapat") {
+			sentAt = c.At
+		}
+	}
+	if failedAt.IsZero() || sentAt.Sub(failedAt) < 900*time.Millisecond {
+		t.Fatalf("429 at %v, sent at %v: retry_after not honoured", failedAt, sentAt)
+	}
+
+	e.srv.SetBlocked(tgBudi.ID, true)
+	e.srv.AddUpdate(telegramtest.PrivateText(tgBudi, "/progres"))
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) && e.count(`SELECT COUNT(*) FROM identities WHERE unreachable = 1`) == 0 {
+		time.Sleep(50 * time.Millisecond)
+	}
+	stop()
+	if n := e.count(`SELECT COUNT(*) FROM identities WHERE external_id = ? AND unreachable = 1`, strconv.FormatInt(tgBudi.ID, 10)); n != 1 {
+		t.Fatal("a user who blocked the bot is not marked unreachable")
+	}
+	if n := e.count(`SELECT COUNT(*) FROM outbox WHERE status = 'failed'`); n != 1 {
+		t.Fatalf("%d failed outbox rows, want 1", n)
+	}
+}
+
+func TestTelegramWebhook(t *testing.T) {
+	e := newTGEnv(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	e.cfg.Telegram.Mode = "webhook"
+	e.cfg.Telegram.Listen = addr
+	e.cfg.Telegram.WebhookURL = "https://lapkin.example.go.id/telegram"
+	e.cfg.Telegram.WebhookSecret = "rahasia-webhook"
+	stop := e.start()
+	defer stop()
+	if url, secret := e.srv.Webhook(); url != e.cfg.Telegram.WebhookURL || secret != "rahasia-webhook" {
+		t.Fatalf("webhook set to %q with secret %q", url, secret)
+	}
+	post := func(secret string, u tgbotapi.Update) int {
+		b, _ := json.Marshal(u)
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/telegram", bytes.NewReader(b))
+		if secret != "" {
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	contact := telegramtest.ContactShare(tgBudi, tgBudi.ID, "081300000001")
+	contact.UpdateID = 501
+	contact.Message.MessageID = 1
+	if code := post("salah", contact); code != http.StatusForbidden {
+		t.Fatalf("wrong secret answered %d", code)
+	}
+	if code := post("", contact); code != http.StatusForbidden {
+		t.Fatalf("no secret answered %d", code)
+	}
+	if code := post("rahasia-webhook", contact); code != http.StatusOK {
+		t.Fatalf("good post answered %d", code)
+	}
+	report := telegramtest.PrivateText(tgBudi, "/lapor Rapat dari webhook")
+	report.UpdateID = 502
+	report.Message.MessageID = 2
+	for i := 0; i < 2; i++ { // Telegram may post the same update twice
+		if code := post("rahasia-webhook", report); code != http.StatusOK {
+			t.Fatalf("report post answered %d", code)
+		}
+	}
+	e.expectSent(tgBudi.ID, "Laporan tercatat: Rapat dari webhook")
+	if n := e.count(`SELECT COUNT(*) FROM reports`); n != 1 {
+		t.Fatalf("%d reports, want 1", n)
+	}
+}
