@@ -43,7 +43,7 @@ func TestErrorsNeverShowToken(t *testing.T) {
 
 func TestFileEndpoint(t *testing.T) {
 	for in, want := range map[string]string{
-		DefaultEndpoint:                   "https://api.telegram.org/file/bot%s/%s",
+		DefaultEndpoint:                  "https://api.telegram.org/file/bot%s/%s",
 		"http://127.0.0.1:8081/bot%s/%s": "http://127.0.0.1:8081/file/bot%s/%s",
 	} {
 		if got := fileEndpoint(in); got != want {
