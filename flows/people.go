@@ -1,0 +1,105 @@
+package flows
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/roster"
+	"github.com/lapkin-id/lapkin/store"
+)
+
+// notify queues a message to an employee on every chat account they registered (never to a
+// group), in their own language. Someone not registered yet is simply not told: Lapkin never
+// writes first to a number that did not write to it.
+func (r *request) notify(nip, key string, args catalog.Args) error {
+	emp, err := r.tx.Employee(r.ctx, nip)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	ids, err := r.tx.IdentitiesOf(r.ctx, nip)
+	if err != nil {
+		return err
+	}
+	lang := r.e.opt.Language
+	if emp.Language != "" {
+		lang = catalog.Lang(emp.Language)
+	}
+	if args == nil {
+		args = catalog.Args{}
+	}
+	if _, ok := args["Name"]; !ok {
+		args["Name"] = r.salutationIn(lang, &emp)
+	}
+	text := r.e.cat.T(lang, key, args)
+	for _, id := range ids {
+		if id.Unreachable {
+			continue
+		}
+		r.out = append(r.out, bot.Reply{To: bot.ChatRef{Net: id.Net, ID: id.ExternalID}, Text: text})
+	}
+	return nil
+}
+
+// salutationIn is salutation in a given language (for messages to someone other than the sender).
+func (r *request) salutationIn(lang string, e *store.Employee) string {
+	saved := r.lang
+	r.lang = lang
+	defer func() { r.lang = saved }()
+	return r.salutation(e)
+}
+
+// supervisorOf returns the NIP of emp's supervisor: atasan_nip, else the head of their OPD. It is
+// "" when there is none (the head of an OPD without a supervisor in the roster).
+func (r *request) supervisorOf(emp *store.Employee) (string, error) {
+	if emp.SupervisorNIP != "" {
+		return emp.SupervisorNIP, nil
+	}
+	staff, err := r.tx.Employees(r.ctx, emp.OPDCode)
+	if err != nil {
+		return "", err
+	}
+	for _, s := range staff {
+		if s.Role == store.RoleKepala && s.NIP != emp.NIP {
+			return s.NIP, nil
+		}
+	}
+	return "", nil
+}
+
+// canManage reports whether the sender may act on emp as a supervisor: an admin on anyone; a
+// kepala on the people of their own OPD and on those whose atasan they are.
+func (r *request) canManage(emp *store.Employee) bool {
+	if r.who == nil {
+		return false
+	}
+	if r.isAdmin() {
+		return true
+	}
+	if r.who.Role != store.RoleKepala {
+		return false
+	}
+	return emp.OPDCode == r.who.OPDCode || emp.SupervisorNIP == r.who.NIP
+}
+
+// employeeArg reads an NIP argument and loads the employee, refusing one the sender may not manage
+// with the same answer as an unknown one (their existence is not the sender's to learn).
+func (r *request) employeeArg(arg string) (*store.Employee, error) {
+	arg = strings.TrimSpace(arg)
+	nip, err := roster.ParseNIP(arg)
+	if arg == "" || err != nil {
+		return nil, invalid("people.bad_nip", catalog.Args{"NIP": arg})
+	}
+	emp, err := r.tx.Employee(r.ctx, nip.Raw)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !r.canManage(&emp)) {
+		return nil, notFound("people.not_found", catalog.Args{"NIP": nip.Raw})
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &emp, nil
+}
