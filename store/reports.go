@@ -128,9 +128,15 @@ func (t *Tx) TargetRealisation(ctx context.Context, targetIDs []int64, to string
 	if approvedOnly {
 		statuses = `('approved')`
 	}
-	rows, err := t.q.QueryContext(ctx, `SELECT target_id, COALESCE(SUM(quantity), 0) FROM reports
-		WHERE target_id IN (`+placeholders(len(targetIDs))+`) AND local_date <= ? AND status IN `+statuses+`
-		GROUP BY target_id`, args...)
+	// A target carried into a revised contract keeps the reports of its predecessors: walk the
+	// carried_from chain back and sum them all under the target asked for.
+	rows, err := t.q.QueryContext(ctx, `WITH RECURSIVE chain(id, root) AS (
+			SELECT id, id FROM targets WHERE id IN (`+placeholders(len(targetIDs))+`)
+			UNION ALL
+			SELECT t.carried_from, c.root FROM targets t JOIN chain c ON t.id = c.id WHERE t.carried_from IS NOT NULL)
+		SELECT c.root, COALESCE(SUM(r.quantity), 0) FROM reports r JOIN chain c ON r.target_id = c.id
+		WHERE r.local_date <= ? AND r.status IN `+statuses+`
+		GROUP BY c.root`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sum realisation: %w", err)
 	}
