@@ -1,5 +1,472 @@
 package flows
 
-func cmdLeave(r *request, args string) error { return nil }
+import (
+	"errors"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
-func cmdHoliday(r *request, args string) error { return nil }
+	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/store"
+)
+
+// Bounds of /cuti and /libur. Leave is recorded when it is taken, not back-dated at will: a month
+// is enough to record a sick day after the fact, and a longer gap would rewrite compliance figures
+// a supervisor has already seen. Ninety days covers the longest ordinary leave in one record;
+// longer leave (maternity, cuti besar) is recorded in two parts.
+const (
+	maxLeaveDays     = 90
+	maxLeaveBackDays = 30
+	maxLeaveReason   = 200
+	maxHolidayName   = 100
+	leaveListMax     = 10
+)
+
+// dateLike matches a token that was meant as a date, so that "31-02-2026" is reported as a wrong
+// date rather than taken as the first word of the reason.
+var dateLike = regexp.MustCompile(`^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$`)
+
+// leaveKind returns the leave kind a word names (Indonesian or English), or "".
+func leaveKind(word string) string {
+	switch strings.ToLower(word) {
+	case "cuti", "leave":
+		return store.LeaveCuti
+	case "sakit", "sick":
+		return store.LeaveSakit
+	case "dl", "dinas", "travel":
+		return store.LeaveDL
+	}
+	return ""
+}
+
+// isRangeWord reports whether word joins a start and an end date: "24-11-2026 s.d. 26-11-2026".
+func isRangeWord(word string) bool {
+	switch strings.ToLower(word) {
+	case "-", "–", "—", "s/d", "s.d.", "s.d", "sd", "sampai", "hingga", "to", "until", "..":
+		return true
+	}
+	return false
+}
+
+// leaveInput is a parsed /cuti line.
+type leaveInput struct {
+	kind       string
+	start, end time.Time
+	reason     string
+}
+
+// exampleArgs gives the format messages of /cuti example dates a week ahead, so that the example
+// can be sent as it is and is never in the past.
+func (r *request) exampleArgs(args catalog.Args) catalog.Args {
+	if args == nil {
+		args = catalog.Args{}
+	}
+	start := r.today.AddDate(0, 0, 7)
+	args["ExStart"] = dateKey(start)
+	args["ExEnd"] = dateKey(start.AddDate(0, 0, 2))
+	args["ExDay"] = start.Format("02-01-2006")
+	return args
+}
+
+// parseLeave reads "[kind] <start> [end] [reason]".
+func (r *request) parseLeave(words []string) (leaveInput, error) {
+	in := leaveInput{kind: store.LeaveCuti}
+	if k := leaveKind(words[0]); k != "" {
+		in.kind = k
+		words = words[1:]
+		if k == store.LeaveDL && len(words) > 0 && strings.EqualFold(words[0], "luar") {
+			words = words[1:] // "dinas luar"
+		}
+	}
+	if len(words) == 0 {
+		return in, invalid("leave.format", r.exampleArgs(nil))
+	}
+	date := func(tok string) (time.Time, error) {
+		d, ok := ParseDate(tok)
+		if !ok {
+			if dateLike.MatchString(tok) {
+				return d, invalid("leave.bad_date", r.exampleArgs(catalog.Args{"Token": tok}))
+			}
+			return d, invalid("leave.format", r.exampleArgs(nil))
+		}
+		return d, nil
+	}
+	var err error
+	if in.start, err = date(words[0]); err != nil {
+		return in, err
+	}
+	words = words[1:]
+	in.end = in.start
+	if len(words) >= 2 && isRangeWord(words[0]) && dateLike.MatchString(words[1]) {
+		words = words[1:]
+	}
+	if len(words) > 0 && dateLike.MatchString(words[0]) {
+		if in.end, err = date(words[0]); err != nil {
+			return in, err
+		}
+		words = words[1:]
+	}
+	in.reason = strings.Join(words, " ")
+	if n := utf8.RuneCountInString(in.reason); n > maxLeaveReason {
+		return in, invalid("leave.reason_too_long", catalog.Args{"Max": maxLeaveReason})
+	}
+	return in, nil
+}
+
+// validateLeave applies the bounds of /cuti to in.
+func (r *request) validateLeave(in leaveInput) error {
+	if in.end.Before(in.start) {
+		return invalid("leave.end_before_start", r.exampleArgs(catalog.Args{
+			"Start": FormatDate(r.lang, in.start), "End": FormatDate(r.lang, in.end)}))
+	}
+	if days := int(in.end.Sub(in.start).Hours()/24) + 1; days > maxLeaveDays {
+		return invalid("leave.too_long", catalog.Args{"Days": days, "Max": maxLeaveDays})
+	}
+	if earliest := r.today.AddDate(0, 0, -maxLeaveBackDays); in.start.Before(earliest) {
+		return invalid("leave.too_old", catalog.Args{"Start": FormatDate(r.lang, in.start),
+			"Max": maxLeaveBackDays, "Earliest": FormatDate(r.lang, earliest)})
+	}
+	if last := time.Date(r.today.Year()+1, 12, 31, 0, 0, 0, 0, time.UTC); in.end.After(last) {
+		return invalid("leave.too_far", catalog.Args{"End": FormatDate(r.lang, in.end), "Last": FormatDate(r.lang, last)})
+	}
+	return nil
+}
+
+// cmdLeave records leave, sick leave or official travel for the sender (/cuti), lists their
+// current and upcoming leave (bare /cuti), or cancels leave that has not started (/cuti batal <id>).
+// Leave days are neither reminded nor counted against compliance; the supervisor is told.
+func cmdLeave(r *request, args string) error {
+	words := strings.Fields(args)
+	if len(words) == 0 {
+		return r.listLeave()
+	}
+	switch strings.ToLower(words[0]) {
+	case "daftar", "list":
+		return r.listLeave()
+	case "batal", "hapus", "cancel", "delete":
+		return r.cancelLeave(words[1:])
+	}
+	in, err := r.parseLeave(words)
+	if err != nil {
+		return err
+	}
+	if err := r.validateLeave(in); err != nil {
+		return err
+	}
+	from, to := dateKey(in.start), dateKey(in.end)
+	clash, err := r.tx.LeaveBetween(r.ctx, r.who.NIP, from, to)
+	if err != nil {
+		return err
+	}
+	if len(clash) > 0 {
+		c := clash[0]
+		return conflict("leave.overlap", catalog.Args{"Kind": r.t("leave.kind."+c.Kind, nil),
+			"Range": r.leaveRange(r.lang, c.StartDate, c.EndDate), "ID": c.ID, "CanCancel": c.StartDate > dateKey(r.today)})
+	}
+	s, err := r.leaveDays(r.who, in.start, in.end)
+	if err != nil {
+		return err
+	}
+	id, err := r.tx.AddLeave(r.ctx, store.Leave{NIP: r.who.NIP, Kind: in.kind, StartDate: from, EndDate: to, Reason: in.reason}, r.now)
+	if err != nil {
+		return err
+	}
+	told, err := r.tellSupervisor("leave.notify_supervisor", func(lang string) catalog.Args {
+		return catalog.Args{"Kind": r.e.cat.T(lang, "leave.kind."+in.kind, nil), "Range": r.leaveRange(lang, from, to),
+			"Work": s.Work, "Reason": in.reason}
+	})
+	if err != nil {
+		return err
+	}
+	r.say("leave.saved", catalog.Args{"Kind": upperFirst(r.t("leave.kind."+in.kind, nil)), "Range": r.leaveRange(r.lang, from, to),
+		"Work": s.Work, "Holiday": s.Holiday, "OneDay": from == to, "Told": told, "ID": id, "CanCancel": in.start.After(r.today)})
+	return nil
+}
+
+// leaveDays counts the working days and holidays of from..to for emp, as the calendar of scoring
+// sees them, but without emp's own leave: the question is how many working days a leave covers.
+func (r *request) leaveDays(emp *store.Employee, from, to time.Time) (span, error) {
+	cal, err := r.calendarFor(emp, from, to)
+	if err != nil {
+		return span{}, err
+	}
+	cal.leave = nil
+	return cal.count(from, to, nil), nil
+}
+
+// listLeave shows the sender's current and upcoming leave, and how to record or cancel it.
+func (r *request) listLeave() error {
+	ls, err := r.tx.LeaveBetween(r.ctx, r.who.NIP, dateKey(r.today), "9999-12-31")
+	if err != nil {
+		return err
+	}
+	if len(ls) == 0 {
+		r.say("leave.list_empty", r.exampleArgs(nil))
+		return nil
+	}
+	lines := []string{r.t("leave.list_title", nil)}
+	for i, l := range ls {
+		if i == leaveListMax {
+			lines = append(lines, r.t("leave.list_more", catalog.Args{"More": len(ls) - leaveListMax}))
+			break
+		}
+		start, _ := time.Parse("2006-01-02", l.StartDate)
+		end, _ := time.Parse("2006-01-02", l.EndDate)
+		s, err := r.leaveDays(r.who, start, end)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, r.t("leave.list_item", catalog.Args{"ID": l.ID, "Kind": r.t("leave.kind."+l.Kind, nil),
+			"Range": r.leaveRange(r.lang, l.StartDate, l.EndDate), "Work": s.Work, "Reason": l.Reason,
+			"Ongoing": l.StartDate <= dateKey(r.today)}))
+	}
+	lines = append(lines, r.t("leave.list_footer", nil))
+	r.sayText(strings.Join(lines, "\n"))
+	return nil
+}
+
+// cancelLeave deletes one of the sender's leave records that has not started yet and tells the
+// supervisor. Leave already started stays: the days behind it may already have been counted.
+func (r *request) cancelLeave(words []string) error {
+	if len(words) != 1 {
+		return invalid("leave.cancel_format", nil)
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(words[0], "#"), 10, 64)
+	if err != nil || id <= 0 {
+		return invalid("leave.cancel_format", nil)
+	}
+	l, err := r.tx.Leave(r.ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && l.NIP != r.who.NIP) {
+		return notFound("leave.not_found", catalog.Args{"ID": id})
+	}
+	if err != nil {
+		return err
+	}
+	if l.StartDate <= dateKey(r.today) {
+		return conflict("leave.started", catalog.Args{"Kind": r.t("leave.kind."+l.Kind, nil),
+			"Range": r.leaveRange(r.lang, l.StartDate, l.EndDate)})
+	}
+	if err := r.tx.DeleteLeave(r.ctx, id, r.now); err != nil {
+		return err
+	}
+	told, err := r.tellSupervisor("leave.notify_cancelled", func(lang string) catalog.Args {
+		return catalog.Args{"Kind": r.e.cat.T(lang, "leave.kind."+l.Kind, nil), "Range": r.leaveRange(lang, l.StartDate, l.EndDate)}
+	})
+	if err != nil {
+		return err
+	}
+	r.say("leave.cancelled", catalog.Args{"Kind": upperFirst(r.t("leave.kind."+l.Kind, nil)),
+		"Range": r.leaveRange(r.lang, l.StartDate, l.EndDate), "Told": told})
+	return nil
+}
+
+// tellSupervisor sends the sender's supervisor message key, with args rendered in the
+// supervisor's own language (kinds and month names differ, and one message never mixes the two).
+// It reports whether a message was queued: a supervisor who never registered is not told.
+func (r *request) tellSupervisor(key string, args func(lang string) catalog.Args) (bool, error) {
+	sup, err := r.supervisorOf(r.who)
+	if err != nil || sup == "" || sup == r.who.NIP {
+		return false, err
+	}
+	emp, err := r.tx.Employee(r.ctx, sup)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	lang := r.e.opt.Language
+	if emp.Language != "" {
+		lang = catalog.Lang(emp.Language)
+	}
+	a := args(lang)
+	a["Employee"] = r.who.Name
+	a["NIP"] = r.who.NIP
+	before := len(r.out)
+	if err := r.notify(sup, key, a); err != nil {
+		return false, err
+	}
+	return len(r.out) > before, nil
+}
+
+// leaveRange writes from..to (YYYY-MM-DD) as "24 Nov 2026 – 26 Nov 2026", or one date for a
+// one-day leave.
+func (r *request) leaveRange(lang, from, to string) string {
+	a, errA := time.Parse("2006-01-02", from)
+	b, errB := time.Parse("2006-01-02", to)
+	if errA != nil || errB != nil {
+		return from + " – " + to
+	}
+	if from == to {
+		return FormatDate(lang, a)
+	}
+	return FormatDate(lang, a) + " – " + FormatDate(lang, b)
+}
+
+// upperFirst capitalises the first letter, for a kind name that opens a sentence.
+func upperFirst(s string) string {
+	c, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(c)) + s[n:]
+}
+
+// cmdHoliday manages the holidays every OPD observes (admin): "/libur <tanggal> <keterangan>" adds
+// or renames one, bare "/libur" or "/libur daftar" lists the next twelve months from the config and
+// the database, "/libur hapus <tanggal>" deletes one added in chat.
+func cmdHoliday(r *request, args string) error {
+	words := strings.Fields(args)
+	if len(words) == 0 {
+		return r.listHolidays()
+	}
+	switch strings.ToLower(words[0]) {
+	case "daftar", "list":
+		return r.listHolidays()
+	case "hapus", "delete", "remove":
+		return r.deleteHoliday(words[1:])
+	}
+	d, ok := ParseDate(words[0])
+	if !ok {
+		if dateLike.MatchString(words[0]) {
+			return invalid("holiday.bad_date", r.holidayExample(catalog.Args{"Token": words[0]}))
+		}
+		return invalid("holiday.format", r.holidayExample(nil))
+	}
+	name := strings.Join(words[1:], " ")
+	if name == "" {
+		return invalid("holiday.no_name", catalog.Args{"Date": dateKey(d)})
+	}
+	if utf8.RuneCountInString(name) > maxHolidayName {
+		return invalid("holiday.name_too_long", catalog.Args{"Max": maxHolidayName})
+	}
+	// Last year (a cuti bersama entered late corrects the compliance shown for it) to the end of
+	// next year (the government's decree for next year comes out in autumn).
+	first := time.Date(r.today.Year()-1, 1, 1, 0, 0, 0, 0, time.UTC)
+	last := time.Date(r.today.Year()+1, 12, 31, 0, 0, 0, 0, time.UTC)
+	if d.Before(first) || d.After(last) {
+		return invalid("holiday.out_of_range", catalog.Args{"Date": FormatDate(r.lang, d),
+			"First": FormatDate(r.lang, first), "Last": FormatDate(r.lang, last)})
+	}
+	key := dateKey(d)
+	long := FormatLongDate(r.lang, d)
+	if h, ok := r.configHoliday(key); ok {
+		return conflict("holiday.in_config", catalog.Args{"Date": long, "Name": h.Name})
+	}
+	old, err := r.tx.HolidaysBetween(r.ctx, key, key)
+	if err != nil {
+		return err
+	}
+	if err := r.tx.AddHoliday(r.ctx, store.Holiday{Date: key, Name: name}, r.who.NIP, r.now); err != nil {
+		return err
+	}
+	if len(old) > 0 {
+		r.say("holiday.updated", catalog.Args{"Date": long, "Name": name, "Old": old[0].Name})
+		return nil
+	}
+	r.say("holiday.added", catalog.Args{"Date": long, "Name": name})
+	return nil
+}
+
+// holidayExample gives the format messages of /libur the year of the next 24 December, so that
+// the example date can be sent as it is.
+func (r *request) holidayExample(args catalog.Args) catalog.Args {
+	if args == nil {
+		args = catalog.Args{}
+	}
+	year := r.today.Year()
+	if r.today.After(time.Date(year, 12, 24, 0, 0, 0, 0, time.UTC)) {
+		year++
+	}
+	args["Year"] = year
+	return args
+}
+
+// configHoliday returns the holiday the config file sets on date, if any.
+func (r *request) configHoliday(date string) (store.Holiday, bool) {
+	for _, h := range r.e.opt.Holidays {
+		if h.Date == date {
+			return h, true
+		}
+	}
+	return store.Holiday{}, false
+}
+
+// listHolidays shows the holidays of the next twelve months, those of the config marked: they can
+// be changed only in the config file.
+func (r *request) listHolidays() error {
+	from, to := r.today, r.today.AddDate(1, 0, -1)
+	fromKey, toKey := dateKey(from), dateKey(to)
+	type item struct {
+		store.Holiday
+		config bool
+	}
+	byDate := map[string]item{}
+	stored, err := r.tx.HolidaysBetween(r.ctx, fromKey, toKey)
+	if err != nil {
+		return err
+	}
+	for _, h := range stored {
+		byDate[h.Date] = item{Holiday: h}
+	}
+	for _, h := range r.e.opt.Holidays {
+		if h.Date >= fromKey && h.Date <= toKey {
+			byDate[h.Date] = item{Holiday: h, config: true}
+		}
+	}
+	window := catalog.Args{"From": FormatDate(r.lang, from), "To": FormatDate(r.lang, to)}
+	if len(byDate) == 0 {
+		r.say("holiday.list_empty", window)
+		return nil
+	}
+	dates := make([]string, 0, len(byDate))
+	for d := range byDate {
+		dates = append(dates, d)
+	}
+	slices.Sort(dates)
+	lines := []string{r.t("holiday.list_title", window)}
+	anyConfig := false
+	for _, k := range dates {
+		h := byDate[k]
+		d, _ := time.Parse("2006-01-02", k)
+		anyConfig = anyConfig || h.config
+		lines = append(lines, r.t("holiday.list_item", catalog.Args{
+			"Day": dayName(r.lang, d.Weekday())[:3] + ", " + FormatDate(r.lang, d), "Name": h.Name, "Config": h.config}))
+	}
+	lines = append(lines, r.t("holiday.list_footer", catalog.Args{"Config": anyConfig}))
+	r.sayText(strings.Join(lines, "\n"))
+	return nil
+}
+
+// deleteHoliday deletes a holiday added in chat. One from the config file is refused: deleting it
+// here would not survive the next restart, so the admin is told where it lives.
+func (r *request) deleteHoliday(words []string) error {
+	if len(words) != 1 {
+		return invalid("holiday.delete_format", r.holidayExample(nil))
+	}
+	d, ok := ParseDate(words[0])
+	if !ok {
+		return invalid("holiday.delete_format", r.holidayExample(nil))
+	}
+	key := dateKey(d)
+	long := FormatLongDate(r.lang, d)
+	if h, ok := r.configHoliday(key); ok {
+		return conflict("holiday.config_only", catalog.Args{"Date": long, "Name": h.Name})
+	}
+	old, err := r.tx.HolidaysBetween(r.ctx, key, key)
+	if err != nil {
+		return err
+	}
+	if len(old) == 0 {
+		return notFound("holiday.not_found", catalog.Args{"Date": long})
+	}
+	if err := r.tx.DeleteHoliday(r.ctx, key); err != nil {
+		return err
+	}
+	r.say("holiday.deleted", catalog.Args{"Date": long, "Name": old[0].Name})
+	return nil
+}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -36,7 +38,7 @@ func (t *Tx) AddLeave(ctx context.Context, l Leave, now time.Time) (int64, error
 // LeaveBetween returns the employee's leave that overlaps from..to.
 func (t *Tx) LeaveBetween(ctx context.Context, nip, from, to string) ([]Leave, error) {
 	rows, err := t.q.QueryContext(ctx, `SELECT id, nip, kind, start_date, end_date, reason FROM leave
-		WHERE nip = ? AND start_date <= ? AND end_date >= ? ORDER BY start_date`, nip, to, from)
+		WHERE cancelled_at IS NULL AND nip = ? AND start_date <= ? AND end_date >= ? ORDER BY start_date`, nip, to, from)
 	if err != nil {
 		return nil, fmt.Errorf("leave of %s: %w", nip, err)
 	}
@@ -84,4 +86,45 @@ func (t *Tx) HolidaysBetween(ctx context.Context, from, to string) ([]Holiday, e
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// Leave returns the leave period with id.
+func (t *Tx) Leave(ctx context.Context, id int64) (Leave, error) {
+	var l Leave
+	err := t.q.QueryRowContext(ctx, `SELECT id, nip, kind, start_date, end_date, reason FROM leave WHERE id = ? AND cancelled_at IS NULL`, id).
+		Scan(&l.ID, &l.NIP, &l.Kind, &l.StartDate, &l.EndDate, &l.Reason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, ErrNotFound
+	}
+	if err != nil {
+		return l, fmt.Errorf("get leave %d: %w", id, err)
+	}
+	return l, nil
+}
+
+// DeleteLeave cancels a leave period. The row stays, marked cancelled: its id is never given to
+// another leave (so a repeated "/cuti batal 5" cannot cancel a newer one), and what was recorded
+// is kept.
+func (t *Tx) DeleteLeave(ctx context.Context, id int64, now time.Time) error {
+	res, err := t.q.ExecContext(ctx, `UPDATE leave SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL`, now.UTC(), id)
+	if err != nil {
+		return fmt.Errorf("delete leave %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// DeleteHoliday removes the stored holiday on date (YYYY-MM-DD). It returns ErrNotFound when none is
+// stored; holidays of the config file are not in the database and cannot be deleted here.
+func (t *Tx) DeleteHoliday(ctx context.Context, date string) error {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM holidays WHERE date = ?`, date)
+	if err != nil {
+		return fmt.Errorf("delete holiday %s: %w", date, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
