@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/store"
 )
 
 // streakWindow bounds how far back a streak is counted.
@@ -15,40 +16,23 @@ func cmdProgress(r *request, _ string) error {
 	if err != nil {
 		return err
 	}
-	var lines []string
-	lines = append(lines, r.t("progress.title", catalog.Args{"Name": r.salutation(r.who), "Date": FormatDate(r.lang, r.today)}))
+	lines := []string{r.t("progress.title", catalog.Args{"Name": r.salutation(r.who), "Date": FormatDate(r.lang, r.today)})}
 	if c == nil {
 		lines = append(lines, r.t("progress.no_contract", nil))
 	} else {
-		signed := civil(c.SignedAt.In(r.e.opt.Location))
-		var ids []int64
-		for _, t := range c.Targets {
-			ids = append(ids, t.ID)
-		}
-		done, err := r.tx.TargetRealisation(r.ctx, ids, dateKey(r.today), r.e.opt.RequireApproval)
+		tl, err := r.employeeTargetLines(c)
 		if err != nil {
 			return err
 		}
-		for _, t := range c.Targets {
-			due, _ := time.Parse("2006-01-02", t.DueDate)
-			expected := t.Quantity * expectedFraction(signed, due, r.today)
-			key := "progress.target"
-			if done[t.ID]+1e-9 < expected {
-				key = "progress.target_behind"
-			}
-			lines = append(lines, r.t(key, catalog.Args{"N": t.N, "Desc": t.Description, "Done": FormatNumber(done[t.ID]),
-				"Target": FormatNumber(t.Quantity), "Unit": t.Unit, "Pct": FormatPercent(100 * done[t.ID] / t.Quantity),
-				"Expected": FormatNumber(expected), "Due": FormatDate(r.lang, due)}))
-		}
+		lines = append(lines, tl...)
 	}
+	cl, err := r.employeeCompliance(r.who)
+	if err != nil {
+		return err
+	}
+	lines = append(lines, cl)
 
-	// Compliance this month: working days up to yesterday, and today once it has a report (the day
-	// is not over before that).
-	monthStart := time.Date(r.today.Year(), r.today.Month(), 1, 0, 0, 0, 0, time.UTC)
 	from := r.today.AddDate(0, 0, -streakWindow)
-	if monthStart.Before(from) {
-		from = monthStart
-	}
 	cal, err := r.calendarFor(r.who, from, r.today)
 	if err != nil {
 		return err
@@ -56,17 +40,6 @@ func cmdProgress(r *request, _ string) error {
 	reported, err := r.tx.ReportDates(r.ctx, r.who.NIP, dateKey(from), dateKey(r.today), r.e.opt.RequireApproval)
 	if err != nil {
 		return err
-	}
-	end := r.today
-	if !reported[dateKey(r.today)] {
-		end = r.today.AddDate(0, 0, -1)
-	}
-	s := cal.count(monthStart, end, reported)
-	if s.Work > 0 {
-		lines = append(lines, r.t("progress.compliance", catalog.Args{"Pct": FormatPercent(100 * float64(s.Reported) / float64(s.Work)),
-			"Reported": s.Reported, "Work": s.Work, "Holiday": s.Holiday, "Leave": s.Leave}))
-	} else {
-		lines = append(lines, r.t("progress.compliance_none", nil))
 	}
 	if n := cal.streak(r.today, reported, streakWindow); n > 0 {
 		lines = append(lines, r.t("progress.streak", catalog.Args{"Days": n}))
@@ -76,4 +49,56 @@ func cmdProgress(r *request, _ string) error {
 	}
 	r.sayText(strings.Join(lines, "\n"))
 	return nil
+}
+
+// employeeTargetLines renders each target of a signed contract as /progres does: realisation against the
+// target, and what was expected by today, flagged when behind. Realisation counts validated
+// reports only when validation is on.
+func (r *request) employeeTargetLines(c *store.Contract) ([]string, error) {
+	signed := civil(c.SignedAt.In(r.e.opt.Location))
+	var ids []int64
+	for _, t := range c.Targets {
+		ids = append(ids, t.ID)
+	}
+	done, err := r.tx.TargetRealisation(r.ctx, ids, dateKey(r.today), r.e.opt.RequireApproval)
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	for _, t := range c.Targets {
+		due, _ := time.Parse("2006-01-02", t.DueDate)
+		expected := t.Quantity * expectedFraction(signed, due, r.today)
+		key := "progress.target"
+		if done[t.ID]+1e-9 < expected {
+			key = "progress.target_behind"
+		}
+		lines = append(lines, r.t(key, catalog.Args{"N": t.N, "Desc": t.Description, "Done": FormatNumber(done[t.ID]),
+			"Target": FormatNumber(t.Quantity), "Unit": t.Unit, "Pct": FormatPercent(100 * done[t.ID] / t.Quantity),
+			"Expected": FormatNumber(expected), "Due": FormatDate(r.lang, due)}))
+	}
+	return lines, nil
+}
+
+// employeeCompliance is emp's reporting compliance this month, counted as /progres counts it: working
+// days up to yesterday, and today once it has a report; leave and holidays are not counted.
+func (r *request) employeeCompliance(emp *store.Employee) (string, error) {
+	monthStart := time.Date(r.today.Year(), r.today.Month(), 1, 0, 0, 0, 0, time.UTC)
+	cal, err := r.calendarFor(emp, monthStart, r.today)
+	if err != nil {
+		return "", err
+	}
+	reported, err := r.tx.ReportDates(r.ctx, emp.NIP, dateKey(monthStart), dateKey(r.today), r.e.opt.RequireApproval)
+	if err != nil {
+		return "", err
+	}
+	end := r.today
+	if !reported[dateKey(r.today)] {
+		end = r.today.AddDate(0, 0, -1)
+	}
+	s := cal.count(monthStart, end, reported)
+	if s.Work == 0 {
+		return r.t("progress.compliance_none", nil), nil
+	}
+	return r.t("progress.compliance", catalog.Args{"Pct": FormatPercent(100 * float64(s.Reported) / float64(s.Work)),
+		"Reported": s.Reported, "Work": s.Work, "Holiday": s.Holiday, "Leave": s.Leave}), nil
 }
