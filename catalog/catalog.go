@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -93,8 +94,12 @@ func (c *Catalog) T(lang, key string, data Args) string {
 	if err != nil {
 		return "[" + key + "]"
 	}
-	return s
+	// A name that ends in a degree ("M.Si.") at the end of a sentence would read "M.Si..".
+	return doubleStop.ReplaceAllString(s, "$1.$2")
 }
+
+// doubleStop is two full stops that are not part of an ellipsis.
+var doubleStop = regexp.MustCompile(`([^.])\.\.([^.]|$)`)
 
 // Has reports whether key exists in lang.
 func (c *Catalog) Has(lang, key string) bool { return c.keys[Lang(lang)][key] }

@@ -42,3 +42,11 @@ func TestMissingKeyVisible(t *testing.T) {
 		t.Fatalf("missing key rendered as %q", got)
 	}
 }
+
+func TestNoDoubleStopAfterDegree(t *testing.T) {
+	c := Must()
+	got := c.T("id", "submit.done", Args{"Supervisor": "Hj. Nurhayati Lubis, S.Sos., M.Si."})
+	if strings.Contains(got, "M.Si..") || !strings.Contains(got, "M.Si.") {
+		t.Fatalf("got %q", got)
+	}
+}

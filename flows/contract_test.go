@@ -185,3 +185,26 @@ func TestCanonicalContractGolden(t *testing.T) {
 		t.Fatal("targets not in canonical form")
 	}
 }
+
+// A supervisor named as atasan_nip who is not the head of an OPD (a sekretaris, a kabid) decides
+// the contracts of their own direct reports, and sees only them.
+func TestAtasanWhoIsNotHead(t *testing.T) {
+	h := newHarness(t)
+	// Budi reports to Siti (staff role in the roster) instead of the head.
+	if _, err := h.st.DB().Exec(`UPDATE employees SET supervisor_nip = ? WHERE nip = ?`, siti, budi); err != nil {
+		t.Fatal(err)
+	}
+	h.say(budi, "/target Rekap kepegawaian | 4 laporan | 31-12-2026")
+	expect(t, h.say(budi, "/ajukan"), "diajukan kepada Siti Rahma")
+	expect(t, h.lastTo(siti), "menunggu persetujuan Anda", "/setujui "+budi)
+	expect(t, h.say(siti, "/bantuan"), "/setujui <NIP>", "/tim")
+	expect(t, h.say(siti, "/tim"), "Budi Santoso")
+	reject(t, h.say(siti, "/tim"), "Rina")
+	expect(t, h.say(siti, "/pegawai "+rina), "tidak ditemukan")
+	expect(t, h.say(siti, "/setujui "+budi), "disetujui")
+	expect(t, h.lastTo(budi), "disetujui oleh Siti Rahma")
+	// Her own staff role still bars the admin's and the head's own business.
+	expect(t, h.say(siti, "/kode "+rina), "tidak tersedia untuk peran Anda")
+	// Budi, who supervises no one, still has no supervisor's commands.
+	expect(t, h.say(budi, "/tim"), "tidak tersedia untuk peran Anda")
+}

@@ -83,6 +83,8 @@ type request struct {
 	who   *store.Employee
 	lang  string
 	out   []bot.Reply
+
+	subordinates *[]store.Employee // the sender's direct reports, loaded once when needed
 }
 
 // t renders a message in the request's language.
@@ -215,11 +217,29 @@ func (r *request) hasRole(role string) bool {
 	case store.RoleASN:
 		return r.who != nil
 	case store.RoleKepala:
-		return r.who != nil && (r.who.Role == store.RoleKepala || r.isAdmin())
+		// SPEC: the kepala role is the head of an OPD or a supervisor named as atasan_nip.
+		return r.who != nil && (r.who.Role == store.RoleKepala || r.isAdmin() || len(r.mySubordinates()) > 0)
 	case store.RoleAdmin:
 		return r.isAdmin()
 	}
 	return false
+}
+
+// mySubordinates returns the sender's direct reports (those whose atasan_nip they are). A failed
+// lookup counts as none: it only ever withholds a supervisor's command.
+func (r *request) mySubordinates() []store.Employee {
+	if r.subordinates == nil {
+		var subs []store.Employee
+		if r.who != nil {
+			var err error
+			if subs, err = r.tx.Subordinates(r.ctx, r.who.NIP); err != nil {
+				r.e.log.Error("load subordinates", "nip", r.who.NIP, "err", err)
+				subs = nil
+			}
+		}
+		r.subordinates = &subs
+	}
+	return *r.subordinates
 }
 
 // dispatch routes the message: a contact share, a step of the current flow, or a command.

@@ -25,7 +25,7 @@ func cmdBind(r *request, args string) error {
 	if err != nil {
 		return err
 	}
-	if !r.isAdmin() && r.who.OPDCode != opd.Code {
+	if !r.isAdmin() && (r.who.Role != store.RoleKepala || r.who.OPDCode != opd.Code) {
 		return forbidden("bind.not_yours", catalog.Args{"OPD": opd.Code})
 	}
 	if err := r.tx.BindGroup(r.ctx, r.msg.Chat.Net, r.msg.Chat.ID, opd.Code, r.who.NIP, r.now); err != nil {

@@ -72,18 +72,16 @@ func (r *request) supervisorOf(emp *store.Employee) (string, error) {
 }
 
 // canManage reports whether the sender may act on emp as a supervisor: an admin on anyone; a
-// kepala on the people of their own OPD and on those whose atasan they are.
+// kepala on the people of their own OPD and on those whose atasan they are; any other atasan on
+// their own direct reports only.
 func (r *request) canManage(emp *store.Employee) bool {
-	if r.who == nil {
+	if r.who == nil || emp.NIP == r.who.NIP && !r.isAdmin() {
 		return false
 	}
-	if r.isAdmin() {
+	if r.isAdmin() || emp.SupervisorNIP == r.who.NIP {
 		return true
 	}
-	if r.who.Role != store.RoleKepala {
-		return false
-	}
-	return emp.OPDCode == r.who.OPDCode || emp.SupervisorNIP == r.who.NIP
+	return r.who.Role == store.RoleKepala && emp.OPDCode == r.who.OPDCode
 }
 
 // employeeArg reads an NIP argument and loads the employee, refusing one the sender may not manage

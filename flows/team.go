@@ -72,6 +72,10 @@ func (r *request) teamToday(args string) (*teamDay, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !r.isAdmin() && r.who.Role != store.RoleKepala {
+		// A supervisor who is not the head: their team is their direct reports.
+		emps = r.mySubordinates()
+	}
 	var nips []string
 	for _, e := range emps {
 		if e.NIP != r.who.NIP {

@@ -300,3 +300,21 @@ func (t *Tx) ClearPhone(ctx context.Context, nip string) error {
 	_, err := t.q.ExecContext(ctx, `UPDATE employees SET phone = NULL WHERE nip = ?`, nip)
 	return err
 }
+
+// Subordinates returns the active employees whose atasan_nip is nip, by name.
+func (t *Tx) Subordinates(ctx context.Context, nip string) ([]Employee, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT `+employeeCols+` FROM employees WHERE supervisor_nip = ? AND active = 1 ORDER BY name`, nip)
+	if err != nil {
+		return nil, fmt.Errorf("subordinates of %s: %w", nip, err)
+	}
+	defer rows.Close()
+	var out []Employee
+	for rows.Next() {
+		e, err := scanEmployee(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
