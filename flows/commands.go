@@ -42,7 +42,7 @@ func commands() []*command {
 		{name: "rekap", aliases: []string{"digest"}, role: store.RoleKepala},
 		{name: "hubungkan", aliases: []string{"bind"}, role: store.RoleKepala, run: cmdBind},
 		{name: "pegawai", aliases: []string{"employee"}, role: store.RoleKepala, run: cmdEmployee},
-		{name: "evaluate", aliases: []string{"evaluasi"}, role: store.RoleKepala},
+		{name: "evaluate", aliases: []string{"evaluasi"}, role: store.RoleKepala, run: cmdEvaluate},
 		{name: "kode", aliases: []string{"code"}, role: store.RoleAdmin, run: cmdCode},
 		{name: "libur", aliases: []string{"holiday"}, role: store.RoleAdmin, run: cmdHoliday},
 		{name: "umumkan", aliases: []string{"announce"}, role: store.RoleAdmin, run: cmdAnnounce},

@@ -28,6 +28,8 @@ type Options struct {
 	Holidays        []store.Holiday // from the config, in addition to /libur
 	EvidenceDir     string          // where evidence files are stored
 	FlowTimeout     time.Duration   // idle time after which a flow expires
+	// Scoring holds the weights, bands and pass mark of [evaluation]; zero means SPEC's defaults.
+	Scoring ScoreParams
 	// NewCode makes a registration code; nil means random from crypto/rand. Only the demo sets it,
 	// so that a piped script can type the code it will be given.
 	NewCode func() string
@@ -58,6 +60,9 @@ func New(st *store.Store, clock bot.Clock, cat *catalog.Catalog, opt Options, lo
 	}
 	if opt.MaxPhotoBytes == 0 {
 		opt.MaxPhotoBytes = 5 << 20
+	}
+	if opt.Scoring == (ScoreParams{}) {
+		opt.Scoring = DefaultScoreParams
 	}
 	if opt.NewCode == nil {
 		opt.NewCode = newCode

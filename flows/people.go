@@ -14,6 +14,18 @@ import (
 // group), in their own language. Someone not registered yet is simply not told: Lapkin never
 // writes first to a number that did not write to it.
 func (r *request) notify(nip, key string, args catalog.Args) error {
+	return r.notifyFunc(nip, func(lang, name string) string {
+		a := catalog.Args{"Name": name}
+		for k, v := range args {
+			a[k] = v
+		}
+		return r.e.cat.T(lang, key, a)
+	})
+}
+
+// notifyFunc is notify for a text composed in the recipient's language: text gets the language
+// and the recipient's salutation.
+func (r *request) notifyFunc(nip string, text func(lang, name string) string) error {
 	emp, err := r.tx.Employee(r.ctx, nip)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
@@ -29,18 +41,11 @@ func (r *request) notify(nip, key string, args catalog.Args) error {
 	if emp.Language != "" {
 		lang = catalog.Lang(emp.Language)
 	}
-	if args == nil {
-		args = catalog.Args{}
-	}
-	if _, ok := args["Name"]; !ok {
-		args["Name"] = r.salutationIn(lang, &emp)
-	}
-	text := r.e.cat.T(lang, key, args)
+	body := text(lang, r.salutationIn(lang, &emp))
 	for _, id := range ids {
-		if id.Unreachable {
-			continue
+		if !id.Unreachable {
+			r.out = append(r.out, bot.Reply{To: bot.ChatRef{Net: id.Net, ID: id.ExternalID}, Text: body})
 		}
-		r.out = append(r.out, bot.Reply{To: bot.ChatRef{Net: id.Net, ID: id.ExternalID}, Text: text})
 	}
 	return nil
 }

@@ -54,6 +54,7 @@ func TestPermissionMatrix(t *testing.T) {
 		{"/pegawai %s", noRole, allowed, allowed, unknown, outScope},
 		{"/setujui %s", noRole, allowed, allowed, unknown, outScope},
 		{"/tolak %s Belum terukur", noRole, allowed, allowed, unknown, outScope},
+		{"/evaluate %s 2026-11", noRole, allowed, allowed, unknown, outScope},
 		// Admins only.
 		{"/kode %s", noRole, noRole, allowed, unknown, noRole},
 		{"/libur 2026-12-24 Cuti bersama", noRole, noRole, allowed, unknown, ""},
