@@ -13,9 +13,11 @@ import (
 // due 31 Dec 2026: a span of 360 days. The base scenario, evaluated over 2–13 Nov 2026:
 //   - on 30 Oct (before the period) he reported 9 laporan for #1 and 52 dokumen for #2;
 //   - he reported (text only) on 2, 3, 4, 5, 6, 9, 11 and 12 Nov: 8 of the 10 weekdays.
+//
 // At 13 Nov, 312 days of the 360 have elapsed (26+28+31+30+31+30+31+31+30+31 = 299 to 31 Oct,
 // plus 13): expected #1 = 12 × 312/360 = 10,4 and #2 = 120 × 312/360 = 104.
-//   C = ((9/10,4 = 86,538%) + (52/104 = 50%)) / 2 = 68,269%
+//
+//	C = ((9/10,4 = 86,538%) + (52/104 = 50%)) / 2 = 68,269%
 var reportDays = []string{"2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06", "2026-11-09", "2026-11-11", "2026-11-12"}
 
 func (h *harness) seedReports(nip string, status string, targets map[int]float64) {
