@@ -104,7 +104,8 @@ func TestOutboxSurvivesRestartAndRetries(t *testing.T) {
 	to := ChatRef{"fake", "42"}
 	queue(t, st, now,
 		Reply{To: to, Text: "satu", Buttons: [][]Button{{{Label: "Ya", Data: "y"}}}},
-		Reply{To: to, Text: "dua", Photo: []byte{0x89, 'P', 'N', 'G'}, PhotoName: "rekap.png"})
+		Reply{To: to, Text: "dua", Photo: []byte{0x89, 'P', 'N', 'G'}, PhotoName: "rekap.png"},
+		Reply{To: to, Text: "tiga", Document: []byte("PK\x03\x04"), DocumentName: "evaluasi.xlsx"})
 	st.Close() // the process stops before anything is sent
 
 	st, err = store.Open(ctx, path)
@@ -120,15 +121,18 @@ func TestOutboxSurvivesRestartAndRetries(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The first message met a 429: it waits its 30 s; the second may go meanwhile.
-	if n != 1 || len(ft.sent) != 1 || ft.sent[0].Text != "dua" || string(ft.sent[0].Photo) != "\x89PNG" || ft.sent[0].PhotoName != "rekap.png" {
+	if n != 2 || len(ft.sent) != 2 || ft.sent[0].Text != "dua" || string(ft.sent[0].Photo) != "\x89PNG" || ft.sent[0].PhotoName != "rekap.png" {
 		t.Fatalf("first flush sent %d: %+v", n, ft.sent)
+	}
+	if len(ft.sent) != 2 || string(ft.sent[1].Document) != "PK\x03\x04" || ft.sent[1].DocumentName != "evaluasi.xlsx" || ft.sent[1].Photo != nil {
+		t.Fatalf("document sent as %+v", ft.sent)
 	}
 	clock.Advance(29 * time.Second)
 	if n, _ := s.Flush(ctx); n != 0 {
 		t.Fatalf("sent %d before retry_after elapsed", n)
 	}
 	clock.Advance(time.Second)
-	if n, _ := s.Flush(ctx); n != 1 || ft.sent[1].Text != "satu" || ft.sent[1].Buttons[0][0].Data != "y" {
+	if n, _ := s.Flush(ctx); n != 1 || ft.sent[2].Text != "satu" || ft.sent[2].Buttons[0][0].Data != "y" {
 		t.Fatalf("retry: %d %+v", n, ft.sent)
 	}
 	if n, _ := s.Flush(ctx); n != 0 {

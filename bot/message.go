@@ -85,6 +85,9 @@ type Reply struct {
 	// Photo, when set, makes the reply a photo with Text as its caption.
 	Photo     []byte `json:"-"`
 	PhotoName string `json:"photo_name,omitempty"`
+	// Document, when set, makes the reply a file (an XLSX export) with Text as its caption.
+	Document     []byte `json:"-"`
+	DocumentName string `json:"document_name,omitempty"`
 }
 
 // Transport delivers replies on one network.

@@ -18,7 +18,12 @@ func Enqueue(ctx context.Context, tx *store.Tx, r Reply, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("encode reply: %w", err)
 	}
-	_, err = tx.Enqueue(ctx, store.OutMessage{Net: r.To.Net, ChatID: r.To.ID, Payload: string(payload), Photo: r.Photo}, now)
+	// The attachment's bytes go in the row's blob; the payload's photo_name or document_name says which.
+	blob := r.Photo
+	if r.Document != nil {
+		blob = r.Document
+	}
+	_, err = tx.Enqueue(ctx, store.OutMessage{Net: r.To.Net, ChatID: r.To.ID, Payload: string(payload), Photo: blob}, now)
 	return err
 }
 
@@ -29,7 +34,11 @@ func DecodeReply(m store.OutMessage) (Reply, error) {
 		return r, fmt.Errorf("decode outbox message %d: %w", m.ID, err)
 	}
 	r.To = ChatRef{Net: m.Net, ID: m.ChatID}
-	r.Photo = m.Photo
+	if r.DocumentName != "" {
+		r.Document = m.Photo
+	} else {
+		r.Photo = m.Photo
+	}
 	return r, nil
 }
 

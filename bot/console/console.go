@@ -55,6 +55,9 @@ func (c *Console) Send(ctx context.Context, r bot.Reply) error {
 		}
 		text = fmt.Sprintf("[foto: %s]\n%s", name, text)
 	}
+	if r.Document != nil {
+		text = fmt.Sprintf("[berkas: %s, %d byte]\n%s", r.DocumentName, len(r.Document), text)
+	}
 	label := c.label(ctx, r.To.ID)
 	c.mu.Lock()
 	defer c.mu.Unlock()

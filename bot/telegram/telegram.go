@@ -149,7 +149,11 @@ func (t *Telegram) Send(ctx context.Context, r bot.Reply) error {
 		markup = kb
 	}
 	var c tgbotapi.Chattable
-	if r.Photo != nil {
+	if r.Document != nil {
+		d := tgbotapi.NewDocument(chatID, tgbotapi.FileBytes{Name: r.DocumentName, Bytes: r.Document})
+		d.Caption = r.Text
+		c = d
+	} else if r.Photo != nil {
 		name := r.PhotoName
 		if name == "" {
 			name = "foto.png"

@@ -110,3 +110,16 @@ func TestPacePerChat(t *testing.T) {
 		t.Fatalf("three messages to one chat in %v: faster than 1/s", d)
 	}
 }
+
+func TestSendDocument(t *testing.T) {
+	tg, srv := newTG(t)
+	xlsx := []byte("PK\x03\x04 not really a workbook")
+	err := tg.Send(context.Background(), bot.Reply{To: bot.ChatRef{Net: bot.NetTelegram, ID: "42"}, Text: "Evaluasi DISKOMINFO", Document: xlsx, DocumentName: "evaluasi.xlsx"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := srv.Calls("sendDocument")
+	if len(calls) != 1 || string(calls[0].Files["document"]) != string(xlsx) || calls[0].Params.Get("caption") != "Evaluasi DISKOMINFO" {
+		t.Fatalf("calls %+v", calls)
+	}
+}

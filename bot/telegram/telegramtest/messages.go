@@ -432,3 +432,31 @@ func (s *Server) sendChatAction(_ context.Context, p url.Values, _ map[string][]
 	}
 	return true, nil
 }
+
+// sendDocument takes an uploaded `document` file part (an XLSX export) with an optional caption.
+func (s *Server) sendDocument(_ context.Context, p url.Values, files map[string][]byte) (any, *apiError) {
+	chatID, e := chatIDParam(p)
+	if e != nil {
+		return nil, e
+	}
+	caption := p.Get("caption")
+	if utf8.RuneCountInString(caption) > maxCaption {
+		return nil, badRequest("message caption is too long")
+	}
+	b, ok := files["document"]
+	if !ok || len(b) == 0 {
+		return nil, badRequest("there is no document in the request")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lastFileID++
+	fileID := "doc-" + strconv.Itoa(s.lastFileID)
+	s.files[fileID] = b
+	m, e := s.newMessage(chatID, p)
+	if e != nil {
+		return nil, e
+	}
+	m.Document = &tgbotapi.Document{FileID: fileID, FileUniqueID: "u" + fileID, FileSize: len(b)}
+	m.Caption = caption
+	return s.keep(m), nil
+}

@@ -124,6 +124,7 @@ var methods = map[string]struct {
 	"getupdates":             {"getUpdates", (*Server).getUpdates},
 	"sendmessage":            {"sendMessage", (*Server).sendMessage},
 	"sendphoto":              {"sendPhoto", (*Server).sendPhoto},
+	"senddocument":           {"sendDocument", (*Server).sendDocument},
 	"editmessagetext":        {"editMessageText", (*Server).editMessageText},
 	"editmessagereplymarkup": {"editMessageReplyMarkup", (*Server).editMessageReplyMarkup},
 	"deletemessage":          {"deleteMessage", (*Server).deleteMessage},
