@@ -98,8 +98,9 @@ func (c *Catalog) T(lang, key string, data Args) string {
 	return doubleStop.ReplaceAllString(s, "$1.$2")
 }
 
-// doubleStop is two full stops that are not part of an ellipsis.
-var doubleStop = regexp.MustCompile(`([^.])\.\.([^.]|$)`)
+// doubleStop is two full stops ending a sentence (before a space, a line end or the end), not
+// part of an ellipsis, and not a range such as "2026-01-05..2026-04-04".
+var doubleStop = regexp.MustCompile(`([^.])\.\.(\s|$)`)
 
 // Has reports whether key exists in lang.
 func (c *Catalog) Has(lang, key string) bool { return c.keys[Lang(lang)][key] }

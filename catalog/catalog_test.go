@@ -49,4 +49,8 @@ func TestNoDoubleStopAfterDegree(t *testing.T) {
 	if strings.Contains(got, "M.Si..") || !strings.Contains(got, "M.Si.") {
 		t.Fatalf("got %q", got)
 	}
+	// A date range in an example keeps its two dots.
+	if got := c.T("id", "evaluate.format", nil); !strings.Contains(got, "2026-01-05..2026-04-04") {
+		t.Fatalf("range mangled: %q", got)
+	}
 }
