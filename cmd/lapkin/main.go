@@ -48,6 +48,7 @@ Pemakaian / usage:
   lapkin demo [--roster F] [--db F] [--config F] [--time YYYY-MM-DDTHH:MM]
   lapkin run [--config F]
   lapkin import [--config F] [--db F] <roster.csv|roster.xlsx>
+  lapkin export [--config F] [--db F] [--periode P] [--opd KODE] [--force] --out F.xlsx|F.csv
   lapkin backup [--config F] [--db F] --out F
   lapkin version
 `
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runBot(ctx, rest, stderr)
 	case "import":
 		return runImport(ctx, rest, stdout, stderr)
+	case "export":
+		return runExport(ctx, rest, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":

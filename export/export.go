@@ -1,0 +1,571 @@
+// Package export writes the BKPPD operator's exports of SPEC.md (`lapkin export`): an Excel
+// workbook with the reports, the evaluations and a summary per OPD, or a CSV of the reports.
+//
+// The files are a data format rather than messages: the sheet names, headers and cell words are
+// fixed Indonesian, like the roster's column names, so that an operator's pivot tables and scripts
+// keep working whatever reply language the bot is set to. The operator-facing messages about an
+// export (its summary line, its errors) live in the catalog and are the CLI's business.
+package export
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/lapkin-id/lapkin/flows"
+	"github.com/lapkin-id/lapkin/store"
+)
+
+// Sheet names of the workbook, in their order.
+const (
+	SheetReports     = "Laporan"
+	SheetEvaluations = "Evaluasi"
+	SheetSummary     = "Ringkasan OPD"
+)
+
+// Options selects what an export holds.
+type Options struct {
+	// From and To bound the period by civil date, inclusive: reports by their date, evaluations
+	// by the end of their period. A zero time leaves that side open; both zero is everything.
+	From, To time.Time
+	// OPD keeps one OPD (by code, in any letter case); empty is every OPD.
+	OPD string
+	// Location is the timezone of the "Dicatat" times; nil is Asia/Jakarta, the default of the
+	// config.
+	Location *time.Location
+}
+
+// Summary counts what an export wrote.
+type Summary struct {
+	Reports     int
+	Evaluations int // always 0 for CSV, which holds the reports only
+	OPDs        int // the OPDs the export covers: every OPD, or the one asked for
+}
+
+// UnknownOPDError is returned when Options.OPD names no OPD of the database.
+type UnknownOPDError struct {
+	Code  string
+	Known []string // the codes there are, sorted
+}
+
+func (e *UnknownOPDError) Error() string {
+	return fmt.Sprintf("export: unknown OPD %q (known: %s)", e.Code, strings.Join(e.Known, ", "))
+}
+
+// TooManyRowsError is returned when the reports do not fit in one Excel sheet.
+type TooManyRowsError struct {
+	Limit int // data rows a sheet can hold below its header
+}
+
+func (e *TooManyRowsError) Error() string {
+	return fmt.Sprintf("export: more than %d reports do not fit in one Excel sheet", e.Limit)
+}
+
+// column is one column of a sheet: its header and its width in characters.
+type column struct {
+	header string
+	width  float64
+}
+
+// The columns of each sheet. The CSV has the columns of the "Laporan" sheet.
+var (
+	reportColumns = []column{
+		{"Tanggal", 12}, {"NIP", 21}, {"Nama", 28}, {"OPD", 14}, {"Uraian", 60}, {"Jumlah", 9},
+		{"Satuan", 14}, {"Target", 8}, {"Menit", 8}, {"Bukti", 7}, {"Status", 13}, {"Dicatat", 17},
+	}
+	evaluationColumns = []column{
+		{"Tanggal evaluasi", 12}, {"NIP", 21}, {"Nama", 28}, {"OPD", 14}, {"Periode", 23}, {"Mulai", 12},
+		{"Selesai", 12}, {"Checkpoint", 11}, {"Kepatuhan K (%)", 11}, {"Capaian C (%)", 11}, {"Nilai N", 9},
+		{"Predikat", 16}, {"Memenuhi standar", 11}, {"Evaluator", 36},
+	}
+)
+
+// predicates are the PermenPANRB 6/2022 names, best first, as the scoring records them: the
+// summary has one column for each.
+var predicates = flows.Predicates
+
+func summaryColumns() []column {
+	cols := []column{{"Kode", 14}, {"Nama OPD", 40}, {"Jumlah ASN", 9}, {"Jumlah laporan", 10},
+		{"ASN yang melapor", 10}, {"Evaluasi", 9}}
+	for _, p := range predicates {
+		cols = append(cols, column{p, 10})
+	}
+	return append(cols, column{"Memenuhi standar", 11})
+}
+
+// predicateIndex finds a stored predicate among predicates, whether it was stored as the name
+// ("Sangat Baik"), a key ("sangat_baik") or the English name ("Excellent"); -1 when it is none.
+func predicateIndex(s string) int {
+	s = strings.Join(strings.Fields(strings.NewReplacer("_", " ", "-", " ").Replace(strings.ToLower(s))), " ")
+	english := [...]string{"excellent", "good", "needs improvement", "poor", "very poor"}
+	for i, p := range predicates {
+		if s == strings.ToLower(p) || s == english[i] {
+			return i
+		}
+	}
+	return -1
+}
+
+// statusWord is a report's status as the export shows it.
+func statusWord(s string) string {
+	switch s {
+	case store.ReportSubmitted:
+		return "diajukan"
+	case store.ReportApproved:
+		return "disetujui"
+	case store.ReportReturned:
+		return "dikembalikan"
+	}
+	return s
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "Ya"
+	}
+	return "Tidak"
+}
+
+func (o Options) location() *time.Location {
+	if o.Location != nil {
+		return o.Location
+	}
+	if loc, err := time.LoadLocation("Asia/Jakarta"); err == nil {
+		return loc
+	}
+	// Without zoneinfo on the host: Jakarta has kept UTC+7 without daylight saving since 1964.
+	return time.FixedZone("WIB", 7*3600)
+}
+
+// scope resolves the OPD asked for and returns the OPDs the export covers and the store filter.
+func scope(ctx context.Context, tx *store.Tx, opt Options) ([]store.OPDHeadcount, store.ExportFilter, error) {
+	var f store.ExportFilter
+	if !opt.From.IsZero() {
+		f.From = opt.From.Format(time.DateOnly)
+	}
+	if !opt.To.IsZero() {
+		f.To = opt.To.Format(time.DateOnly)
+	}
+	all, err := tx.OPDHeadcounts(ctx, "")
+	if err != nil {
+		return nil, f, err
+	}
+	want := strings.TrimSpace(opt.OPD)
+	if want == "" {
+		return all, f, nil
+	}
+	known := make([]string, 0, len(all))
+	for _, o := range all {
+		if strings.EqualFold(o.Code, want) {
+			f.OPD = o.Code
+			return []store.OPDHeadcount{o}, f, nil
+		}
+		known = append(known, o.Code)
+	}
+	return nil, f, &UnknownOPDError{Code: want, Known: known}
+}
+
+// civilDate reads a stored YYYY-MM-DD as the midnight Excel shows as that date.
+func civilDate(s string) (time.Time, bool) {
+	d, err := time.Parse(time.DateOnly, s)
+	return d, err == nil
+}
+
+// wallClock is t in loc as a zone-less time: an Excel cell holds no timezone, so it must hold the
+// local reading of the clock.
+func wallClock(t time.Time, loc *time.Location) time.Time {
+	l := t.In(loc)
+	return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), 0, time.UTC)
+}
+
+// perOPD counts one OPD's rows for the summary sheet.
+type perOPD struct {
+	reports     int
+	reporters   map[string]bool
+	evaluations int
+	predicates  [len(predicates)]int
+	standardMet int
+}
+
+type tally map[string]*perOPD
+
+func (t tally) of(code string) *perOPD {
+	p := t[code]
+	if p == nil {
+		p = &perOPD{reporters: map[string]bool{}}
+		t[code] = p
+	}
+	return p
+}
+
+// styles are the cell styles of the workbook.
+type styles struct {
+	header, text, date, dateTime, decimal, total int
+}
+
+func newStyles(f *excelize.File) (styles, error) {
+	var s styles
+	var err error
+	custom := func(format string) *excelize.Style { return &excelize.Style{CustomNumFmt: &format} }
+	for _, x := range []struct {
+		id    *int
+		style *excelize.Style
+	}{
+		{&s.header, &excelize.Style{
+			Font:      &excelize.Font{Bold: true},
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+			Border:    []excelize.Border{{Type: "bottom", Color: "808080", Style: 1}},
+			Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
+		}},
+		// "@" keeps a NIP text when someone edits the cell: as a number Excel would round its 18
+		// digits to 15.
+		{&s.text, &excelize.Style{NumFmt: 49}},
+		{&s.date, custom("dd/mm/yyyy")},
+		{&s.dateTime, custom("dd/mm/yyyy hh:mm")},
+		{&s.decimal, custom("0.0")},
+		{&s.total, &excelize.Style{Font: &excelize.Font{Bold: true}}},
+	} {
+		if *x.id, err = f.NewStyle(x.style); err != nil {
+			return s, fmt.Errorf("export: cell style: %w", err)
+		}
+	}
+	return s, nil
+}
+
+// sheet streams the rows of one worksheet below a bold, frozen header.
+type sheet struct {
+	name string
+	cols []column
+	sw   *excelize.StreamWriter
+	rows int // rows written, the header included
+}
+
+func startSheet(f *excelize.File, name string, cols []column, st styles) (*sheet, error) {
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return nil, fmt.Errorf("export: sheet %s: %w", name, err)
+	}
+	// Backwards: the stream writer puts each column in front of those set before, and Excel wants
+	// them in ascending order.
+	for i := len(cols) - 1; i >= 0; i-- {
+		if err := sw.SetColWidth(i+1, i+1, cols[i].width); err != nil {
+			return nil, fmt.Errorf("export: sheet %s: %w", name, err)
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return nil, fmt.Errorf("export: sheet %s: %w", name, err)
+	}
+	s := &sheet{name: name, cols: cols, sw: sw}
+	header := make([]any, len(cols))
+	for i, c := range cols {
+		header[i] = excelize.Cell{StyleID: st.header, Value: c.header}
+	}
+	return s, s.add(header)
+}
+
+func (s *sheet) add(cells []any) error {
+	s.rows++
+	if s.rows > excelize.TotalRows {
+		return &TooManyRowsError{Limit: excelize.TotalRows - 1}
+	}
+	if err := s.sw.SetRow("A"+strconv.Itoa(s.rows), cells); err != nil {
+		return fmt.Errorf("export: sheet %s row %d: %w", s.name, s.rows, err)
+	}
+	return nil
+}
+
+// finish puts an autofilter on the header and the data rows (not on rows added after, such as a
+// total) and ends the stream.
+func (s *sheet) finish(f *excelize.File, dataRows int) error {
+	last, err := excelize.CoordinatesToCellName(len(s.cols), dataRows+1)
+	if err != nil {
+		return fmt.Errorf("export: sheet %s: %w", s.name, err)
+	}
+	// The stream writer still holds the worksheet, so the filter lands in what Flush writes.
+	if err := f.AutoFilter(s.name, "A1:"+last, nil); err != nil {
+		return fmt.Errorf("export: sheet %s filter: %w", s.name, err)
+	}
+	if err := s.sw.Flush(); err != nil {
+		return fmt.Errorf("export: sheet %s: %w", s.name, err)
+	}
+	return nil
+}
+
+// XLSX writes the workbook to w: the sheets "Laporan" (one row per report, deleted ones left out),
+// "Evaluasi" (one row per recorded evaluation whose period ends in the period) and "Ringkasan OPD"
+// (counts per OPD). Dates are Excel dates, numbers are numbers, NIPs are text.
+func XLSX(ctx context.Context, st *store.Store, opt Options, w io.Writer) (Summary, error) {
+	var sum Summary
+	loc := opt.location()
+	err := st.View(ctx, func(tx *store.Tx) error {
+		opds, filter, err := scope(ctx, tx, opt)
+		if err != nil {
+			return err
+		}
+		f := excelize.NewFile()
+		defer f.Close()
+		sty, err := newStyles(f)
+		if err != nil {
+			return err
+		}
+		if err := f.SetSheetName(f.GetSheetName(0), SheetReports); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		for _, name := range []string{SheetEvaluations, SheetSummary} {
+			if _, err := f.NewSheet(name); err != nil {
+				return fmt.Errorf("export: %w", err)
+			}
+		}
+		counts := tally{}
+		if sum.Reports, err = writeReports(ctx, f, tx, filter, sty, loc, counts); err != nil {
+			return err
+		}
+		evals, err := tx.EvaluationsForExport(ctx, filter)
+		if err != nil {
+			return err
+		}
+		if err := writeEvaluations(f, evals, sty, loc, counts); err != nil {
+			return err
+		}
+		sum.Evaluations = len(evals)
+		if err := writeSummary(f, opds, counts, sty); err != nil {
+			return err
+		}
+		sum.OPDs = len(opds)
+		f.SetActiveSheet(0)
+		if _, err := f.WriteTo(w); err != nil {
+			return fmt.Errorf("export: write workbook: %w", err)
+		}
+		return nil
+	})
+	return sum, err
+}
+
+func writeReports(ctx context.Context, f *excelize.File, tx *store.Tx, filter store.ExportFilter, sty styles, loc *time.Location, counts tally) (int, error) {
+	sh, err := startSheet(f, SheetReports, reportColumns, sty)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	err = tx.ReportsForExport(ctx, filter, func(r store.ExportReport) error {
+		n++
+		c := counts.of(r.OPDCode)
+		c.reports++
+		c.reporters[r.NIP] = true
+		var date any = r.LocalDate
+		if d, ok := civilDate(r.LocalDate); ok {
+			date = d
+		}
+		var target any
+		if r.TargetN != nil {
+			target = "#" + strconv.Itoa(*r.TargetN)
+		}
+		return sh.add([]any{
+			excelize.Cell{StyleID: sty.date, Value: date},
+			excelize.Cell{StyleID: sty.text, Value: r.NIP},
+			r.Name,
+			r.OPDCode,
+			r.Text,
+			optional(r.Quantity),
+			r.Unit,
+			target,
+			optional(r.Minutes),
+			yesNo(r.HasEvidence),
+			statusWord(r.Status),
+			excelize.Cell{StyleID: sty.dateTime, Value: wallClock(r.CreatedAt, loc)},
+		})
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, sh.finish(f, n)
+}
+
+// optional is the value behind p, or nil for an empty cell.
+func optional[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// outputs reads K, C and N from an evaluation's outputs; a key that is missing or not a number is
+// nil, an empty cell. So is K or C when the scoring says it could not be measured
+// ("k_measured": false, as with no working day in the period): a 0 there would read as a failure.
+func outputs(raw string) map[string]any {
+	var m map[string]any
+	_ = json.Unmarshal([]byte(raw), &m) // a damaged row still exports, with empty cells
+	out := map[string]any{}
+	for _, k := range []string{"K", "C", "N"} {
+		if measured, ok := m[strings.ToLower(k)+"_measured"].(bool); ok && !measured {
+			continue
+		}
+		if v, ok := m[k].(float64); ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func writeEvaluations(f *excelize.File, evals []store.ExportEvaluation, sty styles, loc *time.Location, counts tally) error {
+	sh, err := startSheet(f, SheetEvaluations, evaluationColumns, sty)
+	if err != nil {
+		return err
+	}
+	for _, v := range evals {
+		c := counts.of(v.OPDCode)
+		c.evaluations++
+		predicate := v.Predicate
+		if i := predicateIndex(v.Predicate); i >= 0 {
+			c.predicates[i]++
+			predicate = predicates[i]
+		}
+		if v.StandardMet {
+			c.standardMet++
+		}
+		evaluator := v.EvaluatorNIP
+		if v.EvaluatorName != "" {
+			evaluator = v.EvaluatorName + " (" + v.EvaluatorNIP + ")"
+		}
+		out := outputs(v.Outputs)
+		created := wallClock(v.CreatedAt, loc)
+		if err := sh.add([]any{
+			excelize.Cell{StyleID: sty.date, Value: time.Date(created.Year(), created.Month(), created.Day(), 0, 0, 0, 0, time.UTC)},
+			excelize.Cell{StyleID: sty.text, Value: v.NIP},
+			v.Name,
+			v.OPDCode,
+			v.PeriodKey,
+			dateCell(v.PeriodStart, sty),
+			dateCell(v.PeriodEnd, sty),
+			v.Checkpoint,
+			excelize.Cell{StyleID: sty.decimal, Value: out["K"]},
+			excelize.Cell{StyleID: sty.decimal, Value: out["C"]},
+			excelize.Cell{StyleID: sty.decimal, Value: v.Score},
+			predicate,
+			yesNo(v.StandardMet),
+			evaluator,
+		}); err != nil {
+			return err
+		}
+	}
+	return sh.finish(f, len(evals))
+}
+
+func dateCell(s string, sty styles) any {
+	if d, ok := civilDate(s); ok {
+		return excelize.Cell{StyleID: sty.date, Value: d}
+	}
+	return s
+}
+
+func writeSummary(f *excelize.File, opds []store.OPDHeadcount, counts tally, sty styles) error {
+	sh, err := startSheet(f, SheetSummary, summaryColumns(), sty)
+	if err != nil {
+		return err
+	}
+	total := make([]int, len(sh.cols))
+	reporters := map[string]bool{} // distinct over the whole export: a transferred ASN counts once
+	for _, o := range opds {
+		c := counts.of(o.Code)
+		nums := []int{o.Employees, c.reports, len(c.reporters), c.evaluations}
+		nums = append(nums, c.predicates[:]...)
+		nums = append(nums, c.standardMet)
+		row := []any{o.Code, o.Name}
+		for i, n := range nums {
+			row = append(row, n)
+			total[2+i] += n
+		}
+		for nip := range c.reporters {
+			reporters[nip] = true
+		}
+		if err := sh.add(row); err != nil {
+			return err
+		}
+	}
+	if len(opds) > 1 {
+		total[4] = len(reporters)
+		row := []any{excelize.Cell{StyleID: sty.total, Value: "Jumlah"}, excelize.Cell{StyleID: sty.total}}
+		for _, n := range total[2:] {
+			row = append(row, excelize.Cell{StyleID: sty.total, Value: n})
+		}
+		if err := sh.add(row); err != nil {
+			return err
+		}
+	}
+	return sh.finish(f, len(opds))
+}
+
+// CSV writes the reports to w, one per row, with the columns of the "Laporan" sheet. It is meant
+// for machines as much as for Excel: UTF-8 with a byte-order mark (without it Excel reads the text
+// as the local code page), comma separated, dates as YYYY-MM-DD, "Dicatat" as YYYY-MM-DD HH:MM:SS
+// in the Location, numbers with a dot decimal and no thousands separator, whatever the locale of
+// the reader's Excel. A text cell that would start a formula in a spreadsheet (=, +, -, @) gets a
+// leading apostrophe, since report texts come from chat.
+func CSV(ctx context.Context, st *store.Store, opt Options, w io.Writer) (Summary, error) {
+	var sum Summary
+	loc := opt.location()
+	err := st.View(ctx, func(tx *store.Tx) error {
+		opds, filter, err := scope(ctx, tx, opt)
+		if err != nil {
+			return err
+		}
+		sum.OPDs = len(opds)
+		bw := bufio.NewWriter(w)
+		if _, err := bw.WriteString("\uFEFF"); err != nil {
+			return fmt.Errorf("export: write CSV: %w", err)
+		}
+		cw := csv.NewWriter(bw)
+		cw.UseCRLF = true // RFC 4180, as Excel writes it
+		header := make([]string, len(reportColumns))
+		for i, c := range reportColumns {
+			header[i] = c.header
+		}
+		if err := cw.Write(header); err != nil {
+			return fmt.Errorf("export: write CSV: %w", err)
+		}
+		err = tx.ReportsForExport(ctx, filter, func(r store.ExportReport) error {
+			sum.Reports++
+			rec := []string{r.LocalDate, r.NIP, defuse(r.Name), r.OPDCode, defuse(r.Text), "", defuse(r.Unit), "", "",
+				yesNo(r.HasEvidence), statusWord(r.Status), r.CreatedAt.In(loc).Format(time.DateTime)}
+			if r.Quantity != nil {
+				rec[5] = strconv.FormatFloat(*r.Quantity, 'f', -1, 64)
+			}
+			if r.TargetN != nil {
+				rec[7] = "#" + strconv.Itoa(*r.TargetN)
+			}
+			if r.Minutes != nil {
+				rec[8] = strconv.Itoa(*r.Minutes)
+			}
+			return cw.Write(rec)
+		})
+		if err != nil {
+			return err
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return fmt.Errorf("export: write CSV: %w", err)
+		}
+		if err := bw.Flush(); err != nil {
+			return fmt.Errorf("export: write CSV: %w", err)
+		}
+		return nil
+	})
+	return sum, err
+}
+
+// defuse keeps a free text from being read as a formula when the CSV is opened in a spreadsheet
+// (CSV injection): a leading apostrophe makes Excel show it as the text it is.
+func defuse(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

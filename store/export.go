@@ -1,0 +1,177 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// ExportFilter selects the rows of an operator's export. From and To are inclusive civil dates
+// (YYYY-MM-DD); an empty one leaves that side open. OPD, when set, keeps one OPD's rows only.
+type ExportFilter struct {
+	From, To string
+	OPD      string
+}
+
+// dateClause restricts column to f's dates and returns the SQL with its arguments.
+func (f ExportFilter) dateClause(column string) (string, []any) {
+	clause, args := "", []any{}
+	if f.From != "" {
+		clause += ` AND ` + column + ` >= ?`
+		args = append(args, f.From)
+	}
+	if f.To != "" {
+		clause += ` AND ` + column + ` <= ?`
+		args = append(args, f.To)
+	}
+	return clause, args
+}
+
+// ExportReport is one report as the operator's export shows it: the report with its author's name
+// and the number and unit of the target it counts towards.
+type ExportReport struct {
+	ID          int64
+	LocalDate   string // YYYY-MM-DD
+	NIP         string
+	Name        string
+	OPDCode     string // the OPD the report was made in
+	Text        string
+	Quantity    *float64
+	TargetN     *int // the target's number as the employee sees it (#2)
+	Unit        string
+	Minutes     *int
+	HasEvidence bool
+	Status      string
+	CreatedAt   time.Time
+}
+
+// ReportsForExport calls fn with every report that is not deleted and matches f, by date, OPD,
+// NIP and id. The rows are streamed, not collected, so that a year of a whole city fits in memory;
+// an error from fn stops the walk and is returned.
+func (t *Tx) ReportsForExport(ctx context.Context, f ExportFilter, fn func(ExportReport) error) error {
+	where, args := f.dateClause("r.local_date")
+	if f.OPD != "" {
+		where += ` AND r.opd_code = ?`
+		args = append(args, f.OPD)
+	}
+	rows, err := t.q.QueryContext(ctx, `SELECT r.id, r.local_date, r.nip, COALESCE(e.name, ''), r.opd_code, r.text,
+			r.quantity, tg.n, COALESCE(tg.unit, ''), r.minutes, r.evidence_id IS NOT NULL, r.status, r.created_at
+		FROM reports r
+		LEFT JOIN employees e ON e.nip = r.nip
+		LEFT JOIN targets tg ON tg.id = r.target_id
+		WHERE r.status <> 'deleted'`+where+`
+		ORDER BY r.local_date, r.opd_code, r.nip, r.id`, args...)
+	if err != nil {
+		return fmt.Errorf("list reports for export: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r ExportReport
+		var q sql.NullFloat64
+		var n, min sql.NullInt64
+		if err := rows.Scan(&r.ID, &r.LocalDate, &r.NIP, &r.Name, &r.OPDCode, &r.Text, &q, &n, &r.Unit, &min,
+			&r.HasEvidence, &r.Status, &r.CreatedAt); err != nil {
+			return fmt.Errorf("read report for export: %w", err)
+		}
+		if q.Valid {
+			r.Quantity = &q.Float64
+		}
+		if n.Valid {
+			v := int(n.Int64)
+			r.TargetN = &v
+		}
+		if min.Valid {
+			v := int(min.Int64)
+			r.Minutes = &v
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list reports for export: %w", err)
+	}
+	return nil
+}
+
+// ExportEvaluation is one recorded evaluation with the names of the employee and the evaluator.
+type ExportEvaluation struct {
+	ID            int64
+	NIP           string
+	Name          string
+	OPDCode       string // the employee's OPD today: an evaluation row does not record one
+	PeriodKey     string
+	PeriodStart   string // YYYY-MM-DD
+	PeriodEnd     string // YYYY-MM-DD
+	Checkpoint    string // "", "3b" or "6b"
+	Outputs       string // JSON, at least {"K":…, "C":…, "N":…}
+	Score         float64
+	Predicate     string
+	StandardMet   bool
+	EvaluatorNIP  string
+	EvaluatorName string // empty when the evaluator is not in the roster
+	CreatedAt     time.Time
+}
+
+// EvaluationsForExport returns the evaluations whose period ends within f's dates, of employees
+// of f's OPD when it is set, in the order they were recorded.
+func (t *Tx) EvaluationsForExport(ctx context.Context, f ExportFilter) ([]ExportEvaluation, error) {
+	where, args := f.dateClause("v.period_end")
+	if f.OPD != "" {
+		where += ` AND e.opd_code = ?`
+		args = append(args, f.OPD)
+	}
+	rows, err := t.q.QueryContext(ctx, `SELECT v.id, v.nip, COALESCE(e.name, ''), COALESCE(e.opd_code, ''), v.period_key,
+			v.period_start, v.period_end, v.checkpoint, v.outputs, v.score, v.predicate, v.standard_met,
+			v.evaluator_nip, COALESCE(ev.name, ''), v.created_at
+		FROM evaluations v
+		LEFT JOIN employees e ON e.nip = v.nip
+		LEFT JOIN employees ev ON ev.nip = v.evaluator_nip
+		WHERE 1 = 1`+where+`
+		ORDER BY v.created_at, v.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list evaluations for export: %w", err)
+	}
+	defer rows.Close()
+	var out []ExportEvaluation
+	for rows.Next() {
+		var v ExportEvaluation
+		if err := rows.Scan(&v.ID, &v.NIP, &v.Name, &v.OPDCode, &v.PeriodKey, &v.PeriodStart, &v.PeriodEnd, &v.Checkpoint,
+			&v.Outputs, &v.Score, &v.Predicate, &v.StandardMet, &v.EvaluatorNIP, &v.EvaluatorName, &v.CreatedAt); err != nil {
+			return nil, fmt.Errorf("read evaluation for export: %w", err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list evaluations for export: %w", err)
+	}
+	return out, nil
+}
+
+// OPDHeadcount is an OPD with the number of its active employees.
+type OPDHeadcount struct {
+	OPD
+	Employees int
+}
+
+// OPDHeadcounts returns every OPD, or only the one with code opd when it is set, with its number
+// of active employees, by code.
+func (t *Tx) OPDHeadcounts(ctx context.Context, opd string) ([]OPDHeadcount, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT o.code, o.name, o.work_days,
+			(SELECT COUNT(*) FROM employees e WHERE e.opd_code = o.code AND e.active = 1)
+		FROM opds o WHERE ? = '' OR o.code = ? ORDER BY o.code`, opd, opd)
+	if err != nil {
+		return nil, fmt.Errorf("count employees per OPD: %w", err)
+	}
+	defer rows.Close()
+	var out []OPDHeadcount
+	for rows.Next() {
+		var h OPDHeadcount
+		if err := rows.Scan(&h.Code, &h.Name, &h.WorkDays, &h.Employees); err != nil {
+			return nil, fmt.Errorf("count employees per OPD: %w", err)
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
