@@ -9,6 +9,7 @@ package export
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -20,7 +21,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/lapkin-id/lapkin/flows"
+	"github.com/lapkin-id/lapkin/scoring"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -90,7 +91,7 @@ var (
 
 // predicates are the PermenPANRB 6/2022 names, best first, as the scoring records them: the
 // summary has one column for each.
-var predicates = flows.Predicates
+var predicates = scoring.Predicates
 
 func summaryColumns() []column {
 	cols := []column{{"Kode", 14}, {"Nama OPD", 40}, {"Jumlah ASN", 9}, {"Jumlah laporan", 10},
@@ -568,4 +569,29 @@ func defuse(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// EvaluationsWorkbook is a workbook with the one sheet "Evaluasi" holding the given evaluations in
+// their order: the attachment an admin gets with /evaluate <OPD> or semua.
+func EvaluationsWorkbook(evals []store.ExportEvaluation, loc *time.Location) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	sty, err := newStyles(f)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.SetSheetName(f.GetSheetName(0), SheetEvaluations); err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	if loc == nil {
+		loc = Options{}.location()
+	}
+	if err := writeEvaluations(f, evals, sty, loc, tally{}); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("export: write workbook: %w", err)
+	}
+	return buf.Bytes(), nil
 }

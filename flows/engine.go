@@ -14,6 +14,7 @@ import (
 
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/scoring"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -29,7 +30,7 @@ type Options struct {
 	EvidenceDir     string          // where evidence files are stored
 	FlowTimeout     time.Duration   // idle time after which a flow expires
 	// Scoring holds the weights, bands and pass mark of [evaluation]; zero means SPEC's defaults.
-	Scoring ScoreParams
+	Scoring scoring.Params
 	// NewCode makes a registration code; nil means random from crypto/rand. Only the demo sets it,
 	// so that a piped script can type the code it will be given.
 	NewCode func() string
@@ -61,8 +62,8 @@ func New(st *store.Store, clock bot.Clock, cat *catalog.Catalog, opt Options, lo
 	if opt.MaxPhotoBytes == 0 {
 		opt.MaxPhotoBytes = 5 << 20
 	}
-	if opt.Scoring == (ScoreParams{}) {
-		opt.Scoring = DefaultScoreParams
+	if opt.Scoring == (scoring.Params{}) {
+		opt.Scoring = scoring.DefaultParams
 	}
 	if opt.NewCode == nil {
 		opt.NewCode = newCode

@@ -8,19 +8,23 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/export"
 	"github.com/lapkin-id/lapkin/period"
+	"github.com/lapkin-id/lapkin/scoring"
 	"github.com/lapkin-id/lapkin/store"
 )
 
 // evaluation is one computed result with what the explanation needs.
 type evaluation struct {
+	id       int64 // the stored row
 	emp      store.Employee
 	contract store.Contract
 	per      period.Period
 	asOf     time.Time // the last day counted: the period's end, or today for a period not over
-	in       ScoreInput
-	score    Score
+	in       scoring.Input
+	score    scoring.Result
 }
 
 func (ev *evaluation) interim() bool { return ev.asOf.Before(ev.per.End) }
@@ -137,7 +141,7 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 		last = r.today.AddDate(0, 0, -1) // today is not over: it counts once reported
 	}
 	sp := cal.count(p.Start, last, reported)
-	ev.in = ScoreInput{WorkDays: sp.Work, ReportedDays: sp.Reported, HolidayDays: sp.Holiday, LeaveDays: sp.Leave}
+	ev.in = scoring.Input{WorkDays: sp.Work, ReportedDays: sp.Reported, HolidayDays: sp.Holiday, LeaveDays: sp.Leave}
 	var ids []int64
 	for _, t := range c.Targets {
 		ids = append(ids, t.ID)
@@ -148,18 +152,18 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 	}
 	for _, t := range c.Targets {
 		due, _ := time.Parse("2006-01-02", t.DueDate)
-		ev.in.Targets = append(ev.in.Targets, TargetInput{N: t.N, Description: t.Description, Unit: t.Unit,
+		ev.in.Targets = append(ev.in.Targets, scoring.Target{N: t.N, Description: t.Description, Unit: t.Unit,
 			Quantity: t.Quantity, Weight: t.Weight, Fraction: expectedFraction(signed, due, ev.asOf), Done: done[t.ID]})
 	}
-	ev.score, err = ComputeScore(ev.in, r.e.opt.Scoring)
-	if errors.Is(err, ErrNothingToScore) {
+	ev.score, err = scoring.Compute(ev.in, r.e.opt.Scoring)
+	if errors.Is(err, scoring.ErrNothing) {
 		return nil, conflict("evaluate.nothing", catalog.Args{"Employee": emp.Name})
 	}
 	if err != nil {
 		return nil, err
 	}
 	inputs, _ := json.Marshal(struct {
-		ScoreInput
+		scoring.Input
 		AsOf            string `json:"as_of"`
 		RequireApproval bool   `json:"require_approval"`
 		ContractVersion int    `json:"contract_version"`
@@ -171,7 +175,7 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 	if p.Checkpoint > 0 {
 		checkpoint = p.Key
 	}
-	_, err = r.tx.AddEvaluation(r.ctx, store.Evaluation{NIP: emp.NIP, ContractID: c.ID, PeriodKey: p.Key,
+	ev.id, err = r.tx.AddEvaluation(r.ctx, store.Evaluation{NIP: emp.NIP, ContractID: c.ID, PeriodKey: p.Key,
 		PeriodStart: dateKey(p.Start), PeriodEnd: dateKey(p.End), Checkpoint: checkpoint, Inputs: string(inputs),
 		Outputs: string(outputs), Score: ev.score.N, Predicate: ev.score.Predicate, StandardMet: ev.score.StandardMet,
 		Parameters: string(params), EvaluatorNIP: r.who.NIP, CreatedAt: r.now})
@@ -327,7 +331,7 @@ func (r *request) evaluateMany(title string, emps []store.Employee, per *period.
 			"Period": ev.per.Key, "Interim": ev.interim()}))
 	}
 	var parts []string
-	for _, p := range Predicates {
+	for _, p := range scoring.Predicates {
 		parts = append(parts, fmt.Sprintf("%s %d", p, dist[p]))
 	}
 	lines = append(lines, r.t("evaluate.distribution", catalog.Args{"Parts": strings.Join(parts, " · "), "Met": met, "Count": len(done)}))
@@ -339,5 +343,23 @@ func (r *request) evaluateMany(title string, emps []store.Employee, per *period.
 	}
 	lines = append(lines, r.t("evaluate.table_footer", nil))
 	r.sayText(strings.Join(lines, "\n"))
+	if !r.isAdmin() || len(done) == 0 {
+		return nil
+	}
+	// Admins also get the ranking as a workbook, the form BKPPD files and forwards.
+	ids := make([]int64, len(done))
+	for i, ev := range done {
+		ids[i] = ev.id
+	}
+	rows, err := r.tx.EvaluationsByID(r.ctx, ids)
+	if err != nil {
+		return err
+	}
+	book, err := export.EvaluationsWorkbook(rows, r.e.opt.Location)
+	if err != nil {
+		return err
+	}
+	r.out = append(r.out, bot.Reply{To: r.msg.Chat, Text: r.t("evaluate.attachment", catalog.Args{"Title": title}),
+		Document: book, DocumentName: "evaluasi-" + dateKey(r.today) + ".xlsx"})
 	return nil
 }

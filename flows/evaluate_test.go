@@ -1,10 +1,13 @@
 package flows_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -217,4 +220,29 @@ func TestEvaluateOPDAndScope(t *testing.T) {
 	expect(t, h.say(admin, "/evaluate semua 2026-11"), "seluruh OPD")
 	expect(t, h.say(admin, "/evaluate "+budi+" 2026-13"), "Periode \"2026-13\" belum sesuai")
 	expect(t, h.say(admin, "/evaluate "+budi+" 2027"), "belum memiliki kontrak kinerja 2027")
+}
+
+// An admin's /evaluate of an OPD comes with the ranking as an XLSX, which opens with its sheet.
+func TestEvaluateAttachmentForAdmins(t *testing.T) {
+	h := newHarness(t)
+	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
+	got := h.say(admin, "/evaluate DISKOMINFO 2026-11-02..2026-11-13")
+	expect(t, got, "[berkas: evaluasi-2026-11-23.xlsx", "Lampiran: hasil evaluasi")
+	// The head gets the table without the file.
+	reject(t, h.say(kepala, "/evaluate DISKOMINFO 2026-11-02..2026-11-13"), "[berkas:")
+
+	var book []byte
+	h.st.DB().QueryRow(`SELECT photo FROM outbox WHERE payload LIKE '%document_name%'`).Scan(&book)
+	f, err := excelize.OpenReader(bytes.NewReader(book))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if sheets := f.GetSheetList(); len(sheets) != 1 || sheets[0] != "Evaluasi" {
+		t.Fatalf("sheets %v", sheets)
+	}
+	rows, _ := f.GetRows("Evaluasi")
+	if len(rows) != 2 || !strings.Contains(strings.Join(rows[1], "|"), budi) || !strings.Contains(strings.Join(rows[1], "|"), "Butuh Perbaikan") {
+		t.Fatalf("rows %q", rows)
+	}
 }

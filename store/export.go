@@ -122,6 +122,37 @@ func (t *Tx) EvaluationsForExport(ctx context.Context, f ExportFilter) ([]Export
 		where += ` AND e.opd_code = ?`
 		args = append(args, f.OPD)
 	}
+	return t.exportEvaluations(ctx, where, args)
+}
+
+// EvaluationsByID returns the given evaluations in the order of ids (the ranking of one
+// /evaluate run, for its XLSX attachment).
+func (t *Tx) EvaluationsByID(ctx context.Context, ids []int64) ([]ExportEvaluation, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := t.exportEvaluations(ctx, ` AND v.id IN (`+placeholders(len(ids))+`)`, args)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]ExportEvaluation{}
+	for _, r := range rows {
+		byID[r.ID] = r
+	}
+	out := make([]ExportEvaluation, 0, len(ids))
+	for _, id := range ids {
+		if r, ok := byID[id]; ok {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (t *Tx) exportEvaluations(ctx context.Context, where string, args []any) ([]ExportEvaluation, error) {
 	rows, err := t.q.QueryContext(ctx, `SELECT v.id, v.nip, COALESCE(e.name, ''), COALESCE(e.opd_code, ''), v.period_key,
 			v.period_start, v.period_end, v.checkpoint, v.outputs, v.score, v.predicate, v.standard_met,
 			v.evaluator_nip, COALESCE(ev.name, ''), v.created_at

@@ -21,6 +21,7 @@ import (
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/flows"
+	"github.com/lapkin-id/lapkin/scoring"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -195,7 +196,7 @@ func flowOptions(cfg *config.Config) flows.Options {
 		Holidays:        hol,
 		EvidenceDir:     evidenceDir(cfg),
 		FlowTimeout:     30 * time.Minute,
-		Scoring: flows.ScoreParams{WC: cfg.Evaluation.WeightAchievement, WK: cfg.Evaluation.WeightCompliance,
+		Scoring: scoring.Params{WC: cfg.Evaluation.WeightAchievement, WK: cfg.Evaluation.WeightCompliance,
 			PassScore: cfg.Evaluation.PassScore, Bands: [4]float64{cfg.Evaluation.Bands.SangatBaik, cfg.Evaluation.Bands.Baik,
 				cfg.Evaluation.Bands.ButuhPerbaikan, cfg.Evaluation.Bands.Kurang}},
 	}

@@ -1,4 +1,7 @@
-package flows
+// Package scoring is the formula of SPEC.md's /evaluate, pure: the same input and parameters
+// always give the same result, which is what lets a stored evaluation be checked later. See
+// docs/scoring.md.
+package scoring
 
 import (
 	"errors"
@@ -18,8 +21,8 @@ import (
 // expected yet) N is the other part alone, and the result says so; when neither can, there is no
 // score.
 
-// ScoreParams are the weights, bands and pass mark of [evaluation] in the config.
-type ScoreParams struct {
+// Params are the weights, bands and pass mark of [evaluation] in the config.
+type Params struct {
 	WC, WK    float64 // weights of C and K, summing to 1
 	PassScore float64
 	// Bands are the lower bounds of Sangat Baik, Baik, Butuh Perbaikan and Kurang; below the last
@@ -27,14 +30,14 @@ type ScoreParams struct {
 	Bands [4]float64
 }
 
-// DefaultScoreParams are SPEC.md's defaults.
-var DefaultScoreParams = ScoreParams{WC: 0.6, WK: 0.4, PassScore: 76, Bands: [4]float64{91, 76, 61, 51}}
+// DefaultParams are SPEC.md's defaults.
+var DefaultParams = Params{WC: 0.6, WK: 0.4, PassScore: 76, Bands: [4]float64{91, 76, 61, 51}}
 
 // Predicates in band order.
 var Predicates = [5]string{"Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang", "Sangat Kurang"}
 
-// TargetInput is one target as the score sees it.
-type TargetInput struct {
+// Target is one target as the score sees it.
+type Target struct {
 	N           int     `json:"n"`
 	Description string  `json:"description"`
 	Unit        string  `json:"unit"`
@@ -46,17 +49,17 @@ type TargetInput struct {
 	Done float64 `json:"done"`
 }
 
-// ScoreInput is everything a score is computed from; it is stored with the result.
-type ScoreInput struct {
-	WorkDays     int           `json:"work_days"`
-	ReportedDays int           `json:"reported_days"`
-	HolidayDays  int           `json:"holiday_days"`
-	LeaveDays    int           `json:"leave_days"`
-	Targets      []TargetInput `json:"targets"`
+// Input is everything a score is computed from; it is stored with the result.
+type Input struct {
+	WorkDays     int      `json:"work_days"`
+	ReportedDays int      `json:"reported_days"`
+	HolidayDays  int      `json:"holiday_days"`
+	LeaveDays    int      `json:"leave_days"`
+	Targets      []Target `json:"targets"`
 }
 
-// TargetScore is one target's part of C.
-type TargetScore struct {
+// TargetResult is one target's part of C.
+type TargetResult struct {
 	N        int     `json:"n"`
 	Expected float64 `json:"expected"`
 	Done     float64 `json:"done"`
@@ -64,32 +67,32 @@ type TargetScore struct {
 	Counted  bool    `json:"counted"` // false when nothing was expected yet
 }
 
-// Score is the result.
-type Score struct {
-	K           float64       `json:"K"`
-	KMeasured   bool          `json:"k_measured"`
-	C           float64       `json:"C"`
-	CMeasured   bool          `json:"c_measured"`
-	Targets     []TargetScore `json:"targets"`
-	N           float64       `json:"N"`
-	Predicate   string        `json:"predicate"`
-	StandardMet bool          `json:"standard_met"`
+// Result is the result.
+type Result struct {
+	K           float64        `json:"K"`
+	KMeasured   bool           `json:"k_measured"`
+	C           float64        `json:"C"`
+	CMeasured   bool           `json:"c_measured"`
+	Targets     []TargetResult `json:"targets"`
+	N           float64        `json:"N"`
+	Predicate   string         `json:"predicate"`
+	StandardMet bool           `json:"standard_met"`
 }
 
-// ErrNothingToScore is returned when neither compliance nor achievement can be measured.
-var ErrNothingToScore = errors.New("no working day and no target to score")
+// ErrNothing is returned when neither compliance nor achievement can be measured.
+var ErrNothing = errors.New("no working day and no target to score")
 
-// ComputeScore applies the formula. It is pure: the same input and parameters always give the
+// Compute applies the formula. It is pure: the same input and parameters always give the
 // same score, which is what lets a stored evaluation be checked later.
-func ComputeScore(in ScoreInput, p ScoreParams) (Score, error) {
-	var s Score
+func Compute(in Input, p Params) (Result, error) {
+	var s Result
 	if in.WorkDays > 0 {
 		s.KMeasured = true
 		s.K = 100 * float64(in.ReportedDays) / float64(in.WorkDays)
 	}
 	var sumW, sumWP float64
 	for _, t := range in.Targets {
-		ts := TargetScore{N: t.N, Done: t.Done, Expected: t.Quantity * t.Fraction}
+		ts := TargetResult{N: t.N, Done: t.Done, Expected: t.Quantity * t.Fraction}
 		if ts.Expected > 0 {
 			ts.Counted = true
 			ts.Pct = math.Min(100, 100*t.Done/ts.Expected)
@@ -114,7 +117,7 @@ func ComputeScore(in ScoreInput, p ScoreParams) (Score, error) {
 	case s.KMeasured:
 		s.N = s.K
 	default:
-		return s, ErrNothingToScore
+		return s, ErrNothing
 	}
 	s.N = math.Round(s.N*10) / 10
 	s.Predicate = Predicates[4]
