@@ -23,6 +23,7 @@ type evaluation struct {
 	contract store.Contract
 	per      period.Period
 	asOf     time.Time // the last day counted: the period's end, or today for a period not over
+	kFrom    time.Time // the first day compliance counts: the period's start, or the roster date
 	in       scoring.Input
 	score    scoring.Result
 }
@@ -140,7 +141,13 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 	if last.Equal(r.today) && !reported[dateKey(r.today)] {
 		last = r.today.AddDate(0, 0, -1) // today is not over: it counts once reported
 	}
-	sp := cal.count(p.Start, last, reported)
+	// Compliance counts from the day the employee entered the roster: before it nobody could
+	// report to Lapkin, and a day that could not be reported must not count as a day missed.
+	ev.kFrom = p.Start
+	if since := civil(emp.Since.In(r.e.opt.Location)); since.After(ev.kFrom) {
+		ev.kFrom = since
+	}
+	sp := cal.count(ev.kFrom, last, reported)
 	ev.in = scoring.Input{WorkDays: sp.Work, ReportedDays: sp.Reported, HolidayDays: sp.Holiday, LeaveDays: sp.Leave}
 	var ids []int64
 	for _, t := range c.Targets {
@@ -165,10 +172,11 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 	inputs, _ := json.Marshal(struct {
 		scoring.Input
 		AsOf            string `json:"as_of"`
+		ComplianceFrom  string `json:"compliance_from"`
 		RequireApproval bool   `json:"require_approval"`
 		ContractVersion int    `json:"contract_version"`
 		ContractSHA256  string `json:"contract_sha256"`
-	}{ev.in, dateKey(ev.asOf), r.e.opt.RequireApproval, c.Version, c.SHA256})
+	}{ev.in, dateKey(ev.asOf), dateKey(ev.kFrom), r.e.opt.RequireApproval, c.Version, c.SHA256})
 	outputs, _ := json.Marshal(ev.score)
 	params, _ := json.Marshal(r.e.opt.Scoring)
 	checkpoint := ""
@@ -205,6 +213,9 @@ func (r *request) explain(lang string, ev *evaluation) string {
 			"Work": in.WorkDays, "Excluded": strings.Join(excluded, r.tl(lang, "evaluate.and", nil))}))
 	} else {
 		lines = append(lines, r.tl(lang, "evaluate.k_none", nil))
+	}
+	if ev.kFrom.After(ev.per.Start) {
+		lines = append(lines, r.tl(lang, "evaluate.k_since", catalog.Args{"Date": FormatDate(lang, ev.kFrom)}))
 	}
 	if s.CMeasured {
 		lines = append(lines, r.tl(lang, "evaluate.c", catalog.Args{"C": FormatPercent(s.C)}))

@@ -246,3 +246,20 @@ func TestEvaluateAttachmentForAdmins(t *testing.T) {
 		t.Fatalf("rows %q", rows)
 	}
 }
+
+// Compliance counts only from the day the employee entered the roster: a day nobody could report
+// is not a day missed. Budi joined on Monday 9 Nov: of the period's weekdays, 9–13 Nov count (5),
+// and he reported on 9, 11 and 12 Nov: K = 60%. C is as in the base case (68,269%):
+// N = 40,962 + 24 = 64,96 → 65 (Butuh Perbaikan).
+func TestEvaluateCountsFromRosterDate(t *testing.T) {
+	h := newHarness(t)
+	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
+	h.st.DB().Exec(`UPDATE employees SET created_at = ? WHERE nip = ?`, time.Date(2026, 11, 9, 1, 0, 0, 0, time.UTC), budi)
+	got := h.say(admin, "/evaluate "+budi+" 2026-11-02..2026-11-13")
+	expect(t, got, "Kepatuhan K = 60% (3 dari 5 hari kerja).", "Kepatuhan dihitung sejak 9 Nov 2026", "Nilai N = 65")
+	var inputs string
+	h.st.DB().QueryRow(`SELECT inputs FROM evaluations`).Scan(&inputs)
+	if !strings.Contains(inputs, `"compliance_from":"2026-11-09"`) {
+		t.Fatalf("inputs %s", inputs)
+	}
+}

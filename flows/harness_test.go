@@ -53,6 +53,9 @@ type harness struct {
 // Monday 23 November 2026, 09:00 in Jakarta.
 var monday = time.Date(2026, 11, 23, 9, 0, 0, 0, jakarta)
 
+// rosterDay is when the test city imported its roster into Lapkin, before the contracts.
+var rosterDay = time.Date(2026, 1, 2, 8, 0, 0, 0, jakarta)
+
 func newHarness(t testing.TB) *harness {
 	t.Helper()
 	dir := t.TempDir()
@@ -95,7 +98,7 @@ func (h *harness) restart() {
 
 func (h *harness) seed() {
 	ctx := context.Background()
-	now := monday
+	now := rosterDay
 	err := h.st.Update(ctx, func(tx *store.Tx) error {
 		for _, o := range []store.OPD{{Code: "BKPPD", Name: "Badan Kepegawaian"}, {Code: "DISKOMINFO", Name: "Dinas Komunikasi dan Informatika"}} {
 			if err := tx.UpsertOPD(ctx, o, now); err != nil {

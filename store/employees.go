@@ -34,13 +34,16 @@ type Employee struct {
 	SupervisorNIP string
 	Language      string
 	Active        bool
+	// Since is when the employee entered the roster: before it, Lapkin could not have received
+	// their reports.
+	Since time.Time
 }
 
-const employeeCols = `nip, name, position, eselon, opd_code, COALESCE(phone, ''), role, COALESCE(supervisor_nip, ''), language, active`
+const employeeCols = `nip, name, position, eselon, opd_code, COALESCE(phone, ''), role, COALESCE(supervisor_nip, ''), language, active, created_at`
 
 func scanEmployee(sc interface{ Scan(...any) error }) (Employee, error) {
 	var e Employee
-	err := sc.Scan(&e.NIP, &e.Name, &e.Position, &e.Eselon, &e.OPDCode, &e.Phone, &e.Role, &e.SupervisorNIP, &e.Language, &e.Active)
+	err := sc.Scan(&e.NIP, &e.Name, &e.Position, &e.Eselon, &e.OPDCode, &e.Phone, &e.Role, &e.SupervisorNIP, &e.Language, &e.Active, &e.Since)
 	return e, err
 }
 
