@@ -7,8 +7,10 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -132,8 +134,13 @@ func seedDemo(ctx context.Context, m *Main, rosterPath string, stderr io.Writer)
 		rows, err = roster.ReadFile(rosterPath)
 	}
 	now := m.Clock.Now()
+	imported := now
+	if embedded {
+		// The sample city has used Lapkin since the start of the year (see seedHistory).
+		imported = time.Date(sampleSince.Year(), sampleSince.Month(), sampleSince.Day(), 8, 0, 0, 0, m.Config.Location())
+	}
 	if err == nil {
-		_, err = roster.Import(ctx, m.Store, rows, now)
+		_, err = roster.Import(ctx, m.Store, rows, imported)
 	}
 	var errs roster.Errors
 	if errors.As(err, &errs) {
@@ -187,12 +194,107 @@ func seedDemo(ctx context.Context, m *Main, rosterPath string, stderr io.Writer)
 				return err
 			}
 		}
+		if embedded {
+			return seedHistory(ctx, tx, m.Config, emps, now)
+		}
 		return nil
 	})
 	if speaker == "" && len(rows) > 0 {
 		speaker = rows[0].NIP
 	}
 	return speaker, err
+}
+
+// sampleSince is when the sample city started with Lapkin.
+var sampleSince = time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
+
+// seedHistory gives the sample city a past, so that /progres, /evaluate and the digest have
+// something to show: every registered member reported on most working days from 2 January until
+// the day before the demo starts, each with their own habit (how often) and pace (how much of
+// their targets). It is deterministic (a hash of NIP and date, no randomness), so a script's
+// transcript is the same every run, and it runs only on a database without reports.
+func seedHistory(ctx context.Context, tx *store.Tx, cfg *config.Config, emps []store.Employee, now time.Time) error {
+	var existing []store.Report
+	for _, e := range emps {
+		r, err := tx.ReportsBetween(ctx, e.NIP, "2000-01-01", "2100-01-01")
+		if err != nil {
+			return err
+		}
+		existing = append(existing, r...)
+	}
+	if len(existing) > 0 {
+		return nil
+	}
+	holidays := map[string]bool{}
+	for _, h := range cfg.Holidays.Dates {
+		holidays[h.Date.Format("2006-01-02")] = true
+	}
+	loc := cfg.Location()
+	today := time.Date(now.In(loc).Year(), now.In(loc).Month(), now.In(loc).Day(), 0, 0, 0, 0, time.UTC)
+	for _, e := range emps {
+		if e.NIP == sampleUnlinked {
+			continue // the newcomer has never reported
+		}
+		opd, err := tx.OPD(ctx, e.OPDCode)
+		if err != nil {
+			return err
+		}
+		c, err := tx.SignedContract(ctx, e.NIP, today.Year())
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		habit := 0.70 + 0.28*unit(e.NIP, "habit") // share of working days with a report
+		pace := 0.55 + 0.6*unit(e.NIP, "pace")    // share of the expected progress achieved
+		for d := sampleSince; d.Before(today); d = d.AddDate(0, 0, 1) {
+			wd := d.Weekday()
+			key := d.Format("2006-01-02")
+			if wd == time.Sunday || (wd == time.Saturday && opd.WorkDays != 6) || holidays[key] || unit(e.NIP, key) > habit {
+				continue
+			}
+			rep := store.Report{NIP: e.NIP, OPDCode: e.OPDCode, LocalDate: key, Text: "Pelaksanaan tugas harian",
+				CreatedAt: time.Date(d.Year(), d.Month(), d.Day(), 15, 0, 0, 0, loc), SourceNet: bot.NetConsole, SourceMsgID: "sample-" + key}
+			if len(c.Targets) > 0 && c.SignedAt != nil && !d.Before(*c.SignedAt) {
+				t := c.Targets[int(unit(e.NIP, key+"t")*float64(len(c.Targets)))%len(c.Targets)]
+				due, _ := time.Parse("2006-01-02", t.DueDate)
+				if !d.After(due) {
+					// Per working day the target asks about quantity ÷ working days in its span.
+					span := due.Sub(*c.SignedAt).Hours() / 24 * 5 / 7
+					// A report counts towards one target, so it carries that target's share of the
+					// days; a share under one unit is reported on that fraction of the days.
+					q := t.Quantity / span * pace * float64(len(c.Targets)) / habit
+					if q < 1 {
+						q = math.Floor(q + unit(e.NIP, key+"q")) // 1 with probability q, else 0
+					}
+					if q = math.Round(q); q >= 1 {
+						id := t.ID
+						rep.Quantity, rep.TargetID, rep.Text = &q, &id, t.Description
+					}
+				}
+			}
+			if _, err := tx.AddReport(ctx, rep); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// unit is a deterministic number in [0, 1) from a key: the demo's stand-in for chance.
+func unit(parts ...string) float64 {
+	h := fnv.New64a()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	// FNV alone leaves keys that differ in their last byte correlated; splitmix64's finalizer
+	// spreads them so that the draws for one day are independent of each other.
+	x := h.Sum64()
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return float64(x>>11) / float64(1<<53)
 }
 
 // sampleContracts reads sample/targets.csv (nip, ditandatangani, uraian, jumlah, satuan, tenggat,

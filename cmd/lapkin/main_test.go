@@ -61,13 +61,27 @@ func TestDemoKeptDatabaseResumes(t *testing.T) {
 	if _, stderr, err := runCLI(t, script, "demo", "--db", db, "--time", "2026-11-23T09:00"); err != nil {
 		t.Fatalf("%v %s", err, stderr)
 	}
+	reports := func() int {
+		st, err := store.Open(context.Background(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		var n int
+		st.DB().QueryRow(`SELECT COUNT(*) FROM reports`).Scan(&n)
+		return n
+	}
+	first := reports()
 	// A second run on the same database seeds nothing twice and resumes the open flow.
 	out, stderr, err := runCLI(t, ":as 198806202014031004\n0\n0\n1\n/riwayat\n", "demo", "--db", db, "--time", "2026-11-23T09:10")
 	if err != nil {
 		t.Fatalf("%v %s", err, stderr)
 	}
-	if !strings.Contains(out, "Menyusun laporan") || !strings.Contains(out, "Jumlah: 2 laporan") {
+	if !strings.Contains(out, "Laporan tercatat: Menyusun laporan") {
 		t.Fatalf("second run:\n%s", out)
+	}
+	if n := reports(); n != first+1 {
+		t.Fatalf("%d reports after the second run, want %d (the history seeded once, plus the resumed report)", n, first+1)
 	}
 	st, err := store.Open(context.Background(), db)
 	if err != nil {
