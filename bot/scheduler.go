@@ -150,5 +150,7 @@ func (s *Scheduler) Start(ctx context.Context) (wait func()) {
 // cronLogger adapts slog to cron's logger.
 type cronLogger struct{ l *slog.Logger }
 
-func (c cronLogger) Info(msg string, kv ...any)             { c.l.Debug(msg, kv...) }
-func (c cronLogger) Error(err error, msg string, kv ...any) { c.l.Error(msg, append(kv, "err", err)...) }
+func (c cronLogger) Info(msg string, kv ...any) { c.l.Debug(msg, kv...) }
+func (c cronLogger) Error(err error, msg string, kv ...any) {
+	c.l.Error(msg, append(kv, "err", err)...)
+}
