@@ -99,6 +99,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	sess := &console.Session{
 		In: stdin, Out: stdout, Console: con, Clock: clock, Loc: loc, Script: script, Speaker: speaker,
 		Handle:   m.Router.Handle,
+		Tick:     m.Scheduler.Tick,
 		Deliver:  func(ctx context.Context) error { _, err := m.Sender.Flush(ctx); return err },
 		Describe: func(ctx context.Context, id string) string { return describe(ctx, m.Store, id) },
 		T:        func(key string, args map[string]any) string { return m.Catalog.T(cfg.App.Language, key, args) },

@@ -141,8 +141,9 @@ type Main struct {
 	Clock   bot.Clock
 	Log     *slog.Logger
 	Engine  *flows.Engine
-	Router  *bot.Router
-	Sender  *bot.Sender
+	Router    *bot.Router
+	Sender    *bot.Sender
+	Scheduler *bot.Scheduler
 }
 
 // Open opens the database and builds the engine, router and sender for the given transports.
@@ -170,7 +171,26 @@ func Open(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Lo
 	m.Router = bot.NewRouter(m.Engine, log)
 	m.Sender = bot.NewSender(st, clock, log, transports...)
 	m.Engine.Queued = m.Sender.Notify
+	m.Scheduler, err = bot.NewScheduler(cfg.Location(), clock, scheduleJobs(cfg), m.Engine.RunJob, flows.StillCurrent, log)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	return m, nil
+}
+
+// scheduleJobs lists the [schedule] specs with the keys that name them in errors.
+func scheduleJobs(cfg *config.Config) []bot.JobSpec {
+	var jobs []bot.JobSpec
+	for i, spec := range cfg.Schedule.Reminder {
+		jobs = append(jobs, bot.JobSpec{Name: flows.JobReminder, Key: fmt.Sprintf("schedule.reminder[%d]", i), Spec: spec})
+	}
+	return append(jobs,
+		bot.JobSpec{Name: flows.JobDeadline, Key: "schedule.deadline", Spec: cfg.Schedule.Deadline},
+		bot.JobSpec{Name: flows.JobContract, Key: "schedule.contract", Spec: cfg.Schedule.Contract},
+		bot.JobSpec{Name: flows.JobDigest, Key: "schedule.digest", Spec: cfg.Schedule.Digest},
+		bot.JobSpec{Name: flows.JobEvaluationDue, Key: "schedule.evaluation_due", Spec: cfg.Schedule.EvaluationDue},
+	)
 }
 
 // Close waits for messages in hand and closes the database.

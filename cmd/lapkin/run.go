@@ -63,6 +63,13 @@ func Run(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Log
 		log.Warn("command menu not set", "err", err)
 	}
 
+	// Runs missed while the bot was down, still in their period, go out first; then the clock.
+	if err := m.Scheduler.CatchUp(ctx); err != nil {
+		log.Error("catch-up of missed jobs failed", "err", err)
+	}
+	waitJobs := m.Scheduler.Start(ctx)
+	defer waitJobs()
+
 	sctx, stopSender := context.WithCancel(tctx)
 	senderDone := make(chan struct{})
 	go func() { defer close(senderDone); m.Sender.Run(sctx, time.Second) }()

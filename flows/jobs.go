@@ -1,0 +1,138 @@
+package flows
+
+import (
+	"context"
+	"time"
+
+	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/store"
+)
+
+// The scheduled jobs of SPEC.md, by their [schedule] keys.
+const (
+	JobReminder      = "reminder"
+	JobDeadline      = "deadline"
+	JobContract      = "contract"
+	JobDigest        = "digest"
+	JobEvaluationDue = "evaluation_due"
+)
+
+// officeEnd is when a day's reminders stop making sense: a missed run is not caught up after it.
+const officeEnd = 17
+
+// RunJob runs one scheduled job for the run scheduled at `at`. Every notice is claimed in the job
+// ledger (job, period, recipient) in the transaction that queues it, so a restart, a catch-up or
+// a second process sends nothing twice.
+func (e *Engine) RunJob(ctx context.Context, job string, at time.Time) error {
+	switch job {
+	case JobReminder:
+		return e.remind(ctx, at)
+	}
+	e.log.Info("scheduled job not in this version yet", "job", job, "at", at)
+	return nil
+}
+
+// StillCurrent tells whether a run scheduled at `at` still belongs to the period current at now:
+// a day's reminders and deadline notices until the office closes that day, the weekly jobs (the
+// digest, contract and evaluation notices) until the week ends.
+func StillCurrent(job string, at, now time.Time) bool {
+	switch job {
+	case JobReminder, JobDeadline:
+		return civil(at) == civil(now) && now.Hour() < officeEnd
+	}
+	y1, w1 := at.ISOWeek()
+	y2, w2 := now.ISOWeek()
+	return y1 == y2 && w1 == w2
+}
+
+// jobRequest is the request a scheduled job works in: no sender, the default language.
+func (e *Engine) jobRequest(ctx context.Context, tx *store.Tx, at time.Time) *request {
+	now := at.In(e.opt.Location)
+	return &request{ctx: ctx, e: e, tx: tx, now: now, today: civil(now), lang: e.opt.Language}
+}
+
+// reminderWordings is how many ways a reminder is written: WhatsApp bans numbers that send many
+// identical messages, and people stop reading a text they know by heart.
+const reminderWordings = 3
+
+// remind reminds every registered employee who has a working day today (their OPD's week, no
+// holiday, not on leave) and has not reported yet: by name, with the quick form and one of their
+// own targets as the example, and their streak when they have one.
+func (e *Engine) remind(ctx context.Context, at time.Time) error {
+	err := e.store.Update(ctx, func(tx *store.Tx) error {
+		r := e.jobRequest(ctx, tx, at)
+		period := r.now.Format("2006-01-02T15:04")
+		emps, err := tx.Employees(ctx, "")
+		if err != nil {
+			return err
+		}
+		from := r.today.AddDate(0, 0, -streakWindow)
+		for i := range emps {
+			emp := &emps[i]
+			ids, err := tx.IdentitiesOf(ctx, emp.NIP)
+			if err != nil {
+				return err
+			}
+			if !reachable(ids) {
+				continue // never a cold message to someone who never wrote to the bot
+			}
+			cal, err := r.calendarFor(emp, from, r.today)
+			if err != nil {
+				return err
+			}
+			if cal.kind(r.today) != dayWork {
+				continue
+			}
+			reported, err := tx.ReportDates(ctx, emp.NIP, dateKey(from), dateKey(r.today), false)
+			if err != nil {
+				return err
+			}
+			if reported[dateKey(r.today)] {
+				continue
+			}
+			if ok, err := tx.ClaimNotice(ctx, JobReminder, period, emp.NIP, r.now); err != nil || !ok {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			streak := cal.streak(r.today, reported, streakWindow)
+			wording := (r.today.YearDay() + r.now.Hour() + digitSum(emp.NIP)) % reminderWordings
+			err = r.notifyFunc(emp.NIP, func(lang, name string) string {
+				example, _ := r.nudgeExample(lang, emp)
+				text := r.tl(lang, "reminder.text."+string(rune('0'+wording)), catalog.Args{"Name": name, "Example": example})
+				if streak > 0 {
+					text += "\n" + r.tl(lang, "reminder.streak", catalog.Args{"Days": streak})
+				}
+				return text
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return r.flush()
+	})
+	if err == nil {
+		e.queued()
+	}
+	return err
+}
+
+func reachable(ids []store.Identity) bool {
+	for _, id := range ids {
+		if !id.Unreachable {
+			return true
+		}
+	}
+	return false
+}
+
+func digitSum(s string) int {
+	n := 0
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			n += int(c - '0')
+		}
+	}
+	return n
+}
