@@ -135,12 +135,12 @@ func (c *commonFlags) loadConfig() (*config.Config, error) {
 
 // Main is one running Lapkin: its configuration, database, clock and the bot's parts, wired.
 type Main struct {
-	Config  *config.Config
-	Store   *store.Store
-	Catalog *catalog.Catalog
-	Clock   bot.Clock
-	Log     *slog.Logger
-	Engine  *flows.Engine
+	Config    *config.Config
+	Store     *store.Store
+	Catalog   *catalog.Catalog
+	Clock     bot.Clock
+	Log       *slog.Logger
+	Engine    *flows.Engine
 	Router    *bot.Router
 	Sender    *bot.Sender
 	Scheduler *bot.Scheduler
