@@ -39,7 +39,7 @@ func commands() []*command {
 		{name: "tolak", aliases: []string{"reject"}, role: store.RoleKepala, run: cmdReject},
 		{name: "validasi", aliases: []string{"review"}, role: store.RoleKepala, run: cmdReview},
 		{name: "ingatkan", aliases: []string{"nudge"}, role: store.RoleKepala, run: cmdNudge},
-		{name: "rekap", aliases: []string{"digest"}, role: store.RoleKepala},
+		{name: "rekap", aliases: []string{"digest"}, role: store.RoleKepala, run: cmdDigest},
 		{name: "hubungkan", aliases: []string{"bind"}, role: store.RoleKepala, run: cmdBind},
 		{name: "pegawai", aliases: []string{"employee"}, role: store.RoleKepala, run: cmdEmployee},
 		{name: "evaluate", aliases: []string{"evaluasi"}, role: store.RoleKepala, run: cmdEvaluate},

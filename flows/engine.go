@@ -29,6 +29,8 @@ type Options struct {
 	Holidays        []store.Holiday // from the config, in addition to /libur
 	EvidenceDir     string          // where evidence files are stored
 	FlowTimeout     time.Duration   // idle time after which a flow expires
+	// ShowMissing names, in the digest, the people who did not report at all ([digest] show_missing).
+	ShowMissing bool
 	// Scoring holds the weights, bands and pass mark of [evaluation]; zero means SPEC's defaults.
 	Scoring scoring.Params
 	// NewCode makes a registration code; nil means random from crypto/rand. Only the demo sets it,

@@ -27,6 +27,8 @@ func (e *Engine) RunJob(ctx context.Context, job string, at time.Time) error {
 	switch job {
 	case JobReminder:
 		return e.remind(ctx, at)
+	case JobDigest:
+		return e.digest(ctx, at)
 	}
 	e.log.Info("scheduled job not in this version yet", "job", job, "at", at)
 	return nil

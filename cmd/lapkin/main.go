@@ -216,6 +216,7 @@ func flowOptions(cfg *config.Config) flows.Options {
 		Holidays:        hol,
 		EvidenceDir:     evidenceDir(cfg),
 		FlowTimeout:     30 * time.Minute,
+		ShowMissing:     cfg.Digest.ShowMissing,
 		Scoring: scoring.Params{WC: cfg.Evaluation.WeightAchievement, WK: cfg.Evaluation.WeightCompliance,
 			PassScore: cfg.Evaluation.PassScore, Bands: [4]float64{cfg.Evaluation.Bands.SangatBaik, cfg.Evaluation.Bands.Baik,
 				cfg.Evaluation.Bands.ButuhPerbaikan, cfg.Evaluation.Bands.Kurang}},

@@ -1,0 +1,718 @@
+// Package chart draws the picture of an OPD's weekly digest ("rekap mingguan"): one portrait PNG,
+// Width x Height pixels, meant to be sent as a photo and read on a cheap Android phone.
+//
+// The picture has three parts, top to bottom (see testdata/example.png for a rendered sample):
+//
+//   - a dark header band with the digest's title (wrapped onto two lines, and shrunk, if long);
+//   - reports per working day as vertical bars, the number above each bar and the day under it,
+//     and, when the caller gives reporters or headcounts, a row "reporters/headcount" (e.g. 18/20)
+//     under the days with the caller's caption for it;
+//   - compliance per person as horizontal bars from 0 to 100 %, the name at the left (cut with "…"
+//     at MaxNameRunes characters, or sooner if it does not fit), the value at the bar's end, light
+//     gridlines at 0, 25, 50, 75 and 100 and the caller's axis caption under them.
+//
+// Every word a reader sees comes from the caller (Digest.Title, Digest.Labels and the day and
+// person labels): this package holds no user-facing text, only digits, "%", "/", "+" and "…".
+//
+// Library: gonum.org/v1/plot, used at its drawing layer (vg, vgimg, font) rather than through its
+// plot.Plot axes. Of the two cgo-free choices in shared/LIBRARIES.md it is the long-established one
+// (Gonum project, BSD-3, stable API since years), it rasterises with anti-aliasing into a plain
+// *image.RGBA that we encode with image/png ourselves (so the bytes are deterministic), and its vg
+// canvas lets us lay out a phone-sized picture exactly — large type, values printed on the bars,
+// no overlaps — which the higher-level go-analyze/charts (young, API still moving, themed layouts
+// tuned for desktop sizes) would make harder to control. The font is Liberation Sans (SIL OFL,
+// metric-compatible with Arial) embedded from codeberg.org/go-fonts/liberation, the module
+// gonum/plot itself uses; we load only its regular and bold faces, not the whole family. It covers
+// Latin with diacritics, "–" and "…", which is what Indonesian names and labels need.
+package chart
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"codeberg.org/go-fonts/liberation/liberationsansbold"
+	"codeberg.org/go-fonts/liberation/liberationsansregular"
+	xfont "golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// Width and Height are the size of every picture, in pixels: portrait 4:5, which Telegram and
+// WhatsApp show full-width on a phone without cropping.
+const Width, Height = 1080, 1350
+
+// MaxPeople is the most people (or sub-units) drawn one bar each. With more, the chart shows the
+// Half highest and the Half lowest by Pct, and one row "+N <Labels.More>" between the two groups
+// for the N left out. If the caller's order is by Pct (descending or ascending) that order is
+// kept; otherwise those shown are drawn from the highest to the lowest.
+const MaxPeople = 25
+
+// Half is how many of the highest and of the lowest are shown when there are more than MaxPeople.
+const Half = 12
+
+// MaxNameRunes is the longest name drawn in full; longer names are cut to MaxNameRunes characters,
+// the last one being "…".
+const MaxNameRunes = 22
+
+// Digest is the data of one OPD's weekly chart.
+type Digest struct {
+	Title  string   // e.g. "Rekap Mingguan DISKOMINFO, 16–20 Nov 2026"
+	Days   []Day    // the working days of the week in order (made for up to 7; more still render, smaller)
+	People []Person // compliance per person (or per sub-unit), already sorted as it should show
+	// Lang is "id" or "en". The words come from Labels; Lang only picks the digit grouping of
+	// report counts (1.234 in Indonesian, 1,234 in English). Anything else counts as "id".
+	Lang   string
+	Labels Labels
+}
+
+// Day is one working day of the week.
+type Day struct {
+	Label     string // e.g. "Sen 16/11"; drawn on two lines at its first space when it is too wide
+	Reports   int    // reports received that day
+	Reporters int    // distinct people who reported that day
+	Headcount int    // people expected to report that day (0: unknown, only Reporters is shown)
+}
+
+// Person is one person's (or sub-unit's) compliance for the week.
+type Person struct {
+	Name string
+	Pct  float64 // 0..100; values outside are clamped and NaN counts as 0
+}
+
+// Labels are the texts drawn on the chart, given by the caller from the message catalog so that
+// this package holds no user-facing text. An empty label is simply not drawn.
+type Labels struct {
+	ReportsPerDay   string // heading of the top panel, e.g. "Laporan per hari"
+	ReportersPerDay string // caption of the reporters row, e.g. "Pegawai yang melapor / jumlah pegawai"
+	Compliance      string // heading of the bottom panel, e.g. "Kepatuhan per pegawai"
+	Percent         string // caption under the percent axis, e.g. "% hari kerja dengan laporan"
+	NoData          string // shown in a panel that has nothing to draw, e.g. "Belum ada data"
+	More            string // after "+N" on the row standing for people left out, e.g. "lainnya"
+}
+
+// PNG renders the digest. The same Digest always gives the same bytes. It is safe to call from
+// several goroutines at once.
+func PNG(d Digest) ([]byte, error) {
+	faces, err := loadFaces()
+	if err != nil {
+		return nil, err
+	}
+	img := image.NewRGBA(image.Rect(0, 0, Width, Height))
+	// At 72 dpi one vg point is one pixel, so every length below is in pixels.
+	cv := vgimg.NewWith(vgimg.UseImage(img), vgimg.UseDPI(72))
+	p := &painter{c: cv, faces: faces}
+	p.rect(0, 0, Width, Height, colBackground)
+	render(p, d)
+
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	if err := enc.Encode(&buf, cv.Image()); err != nil {
+		return nil, fmt.Errorf("chart: encode png: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Layout, in pixels.
+const (
+	margin       = 48  // left and right
+	titleMax     = 50  // title font size, shrunk down to titleMin to fit two lines
+	titleMin     = 36  //
+	headingSize  = 36  // panel headings
+	captionSize  = 26  // small captions (reporters row, percent axis)
+	tickSize     = 24  // percent axis ticks
+	dayLabelSize = 30  // day names under the bars
+	dayValueSize = 36  // numbers above the bars
+	rowMax       = 58  // tallest row of the compliance panel
+	nameMax      = 32  // largest name font
+	nameMin      = 18  // smallest name font (25 rows still fit at about 24)
+	noDataHeight = 150 // height of a panel that only says "no data"
+)
+
+var (
+	colBackground = color.RGBA{0xFF, 0xFF, 0xFF, 0xFF}
+	colHeader     = color.RGBA{0x1F, 0x3A, 0x5F, 0xFF} // deep navy band
+	colTitle      = color.RGBA{0xFF, 0xFF, 0xFF, 0xFF}
+	colText       = color.RGBA{0x1B, 0x26, 0x33, 0xFF} // near-black for values and names
+	colMuted      = color.RGBA{0x5A, 0x66, 0x73, 0xFF} // captions, ticks
+	colBar        = color.RGBA{0x2F, 0x6D, 0xB5, 0xFF} // reports and compliance bars
+	colHead       = color.RGBA{0xC9, 0xD6, 0xE6, 0xFF} // headcount behind reporters
+	colReporters  = color.RGBA{0x1F, 0x3A, 0x5F, 0xFF}
+	colGrid       = color.RGBA{0xD9, 0xDF, 0xE6, 0xFF}
+	colAxis       = color.RGBA{0x9A, 0xA5, 0xB1, 0xFF}
+	colRowAlt     = color.RGBA{0xF3, 0xF6, 0xF9, 0xFF} // zebra stripe behind every other row
+)
+
+// --- fonts ---------------------------------------------------------------------------------------
+
+type faces struct {
+	regular, bold *opentype.Font
+}
+
+var (
+	facesOnce sync.Once
+	facesVal  *faces
+	facesErr  error
+)
+
+func loadFaces() (*faces, error) {
+	facesOnce.Do(func() {
+		r, err := opentype.Parse(liberationsansregular.TTF)
+		if err != nil {
+			facesErr = fmt.Errorf("chart: parse font: %w", err)
+			return
+		}
+		b, err := opentype.Parse(liberationsansbold.TTF)
+		if err != nil {
+			facesErr = fmt.Errorf("chart: parse font: %w", err)
+			return
+		}
+		facesVal = &faces{regular: r, bold: b}
+	})
+	return facesVal, facesErr
+}
+
+func (f *faces) face(bold bool, size float64) font.Face {
+	fnt := font.Font{Typeface: "Liberation", Variant: "Sans", Size: font.Length(size)}
+	of := f.regular
+	if bold {
+		fnt.Weight = xfont.WeightBold
+		of = f.bold
+	}
+	return font.Face{Font: fnt, Face: of}
+}
+
+// --- painter: top-left pixel coordinates over gonum's bottom-left vg canvas -------------------------
+
+type painter struct {
+	c     *vgimg.Canvas
+	faces *faces
+}
+
+func pt(x, y float64) vg.Point { return vg.Point{X: vg.Length(x), Y: vg.Length(Height - y)} }
+
+func (p *painter) rect(x0, y0, x1, y1 float64, c color.Color) {
+	if x1 <= x0 || y1 <= y0 {
+		return
+	}
+	var path vg.Path
+	path.Move(pt(x0, y0))
+	path.Line(pt(x1, y0))
+	path.Line(pt(x1, y1))
+	path.Line(pt(x0, y1))
+	path.Close()
+	p.c.SetColor(c)
+	p.c.Fill(path)
+}
+
+// roundRect fills a rectangle whose corners are rounded by at most r.
+func (p *painter) roundRect(x0, y0, x1, y1, r float64, c color.Color) {
+	w, h := x1-x0, y1-y0
+	if w <= 0 || h <= 0 {
+		return
+	}
+	r = math.Min(r, math.Min(w, h)/2)
+	if r < 0.5 {
+		p.rect(x0, y0, x1, y1, c)
+		return
+	}
+	// In vg coordinates (y up): corners clockwise from the bottom left.
+	bx0, bx1 := vg.Length(x0), vg.Length(x1)
+	by0, by1 := vg.Length(Height-y1), vg.Length(Height-y0)
+	R := vg.Length(r)
+	var path vg.Path
+	path.Move(vg.Point{X: bx0 + R, Y: by0})
+	path.Line(vg.Point{X: bx1 - R, Y: by0})
+	path.Arc(vg.Point{X: bx1 - R, Y: by0 + R}, R, -math.Pi/2, math.Pi/2)
+	path.Line(vg.Point{X: bx1, Y: by1 - R})
+	path.Arc(vg.Point{X: bx1 - R, Y: by1 - R}, R, 0, math.Pi/2)
+	path.Line(vg.Point{X: bx0 + R, Y: by1})
+	path.Arc(vg.Point{X: bx0 + R, Y: by1 - R}, R, math.Pi/2, math.Pi/2)
+	path.Line(vg.Point{X: bx0, Y: by0 + R})
+	path.Arc(vg.Point{X: bx0 + R, Y: by0 + R}, R, math.Pi, math.Pi/2)
+	path.Close()
+	p.c.SetColor(c)
+	p.c.Fill(path)
+}
+
+func (p *painter) line(x0, y0, x1, y1, width float64, c color.Color, dash ...float64) {
+	var path vg.Path
+	path.Move(pt(x0, y0))
+	path.Line(pt(x1, y1))
+	p.c.Push()
+	p.c.SetColor(c)
+	p.c.SetLineWidth(vg.Length(width))
+	if len(dash) > 0 {
+		ds := make([]vg.Length, len(dash))
+		for i, v := range dash {
+			ds[i] = vg.Length(v)
+		}
+		p.c.SetLineDash(ds, 0)
+	}
+	p.c.Stroke(path)
+	p.c.Pop()
+}
+
+func (p *painter) width(bold bool, size float64, s string) float64 {
+	f := p.faces.face(bold, size)
+	return float64(f.Width(s))
+}
+
+type align int
+
+const (
+	left align = iota
+	center
+	right
+)
+
+// text draws one line of s with its cap height centred on y (the visual middle of Latin text).
+func (p *painter) text(bold bool, size float64, c color.Color, s string, x, y float64, a align) {
+	if s == "" {
+		return
+	}
+	f := p.faces.face(bold, size)
+	switch a {
+	case center:
+		x -= float64(f.Width(s)) / 2
+	case right:
+		x -= float64(f.Width(s))
+	}
+	// Liberation Sans' capital letters are 0.729 em tall.
+	baseline := y + 0.729*size/2
+	p.c.SetColor(c)
+	p.c.FillString(f, pt(x, baseline), s)
+}
+
+// --- rendering ---------------------------------------------------------------------------------------
+
+func render(p *painter, d Digest) {
+	y := drawHeader(p, clean(d.Title))
+	rows := peopleRows(d.People, clean(d.Labels.More))
+
+	// The bottom panel gets what the top one leaves; the top one is shorter when there are many rows.
+	barArea := 250.0
+	if len(rows) > 15 {
+		barArea = 190
+	}
+
+	y += 30
+	y = drawDays(p, d, y, barArea)
+	y += 40
+	drawPeople(p, d, rows, y)
+}
+
+// drawHeader draws the title band and returns its bottom.
+func drawHeader(p *painter, title string) float64 {
+	maxW := float64(Width - 2*margin)
+	size := float64(titleMax)
+	var lines []string
+	for ; size >= titleMin; size -= 2 {
+		lines = wrap(p, true, size, title, maxW)
+		if len(lines) <= 2 {
+			break
+		}
+	}
+	if size < titleMin {
+		size = titleMin
+	}
+	if len(lines) > 2 {
+		lines = []string{lines[0], fit(p, true, size, strings.Join(lines[1:], " ")+"…", maxW)}
+	}
+	lineH := size * 1.25
+	pad := 34.0
+	h := 2*pad + lineH*float64(max(1, len(lines)))
+	p.rect(0, 0, Width, h, colHeader)
+	for i, l := range lines {
+		p.text(true, size, colTitle, l, margin, pad+lineH*(float64(i)+0.5), left)
+	}
+	return h
+}
+
+// drawDays draws the top panel from y and returns its bottom.
+func drawDays(p *painter, d Digest, y, barArea float64) float64 {
+	if h := clean(d.Labels.ReportsPerDay); h != "" {
+		p.text(true, headingSize, colText, fit(p, true, headingSize, h, Width-2*margin), margin, y+headingSize/2, left)
+		y += headingSize + 22
+	}
+	if len(d.Days) == 0 {
+		return noData(p, d.Labels.NoData, y)
+	}
+
+	n := len(d.Days)
+	x0, x1 := float64(margin), float64(Width-margin)
+	slot := (x1 - x0) / float64(n)
+	barW := math.Min(slot*0.62, 110)
+
+	maxV := 0
+	showReporters := false
+	for _, day := range d.Days {
+		maxV = max(maxV, day.Reports)
+		if day.Reporters > 0 || day.Headcount > 0 {
+			showReporters = true
+		}
+	}
+
+	// Numbers above the bars: one size for all, as large as fits the slot.
+	valSize := float64(dayValueSize)
+	for _, day := range d.Days {
+		valSize = shrinkToFit(p, true, valSize, formatInt(max(day.Reports, 0), d.Lang), slot-6)
+	}
+	valRoom := valSize + 14
+	top := y + valRoom
+	base := y + barArea
+	p.line(x0, base, x1, base, 2, colAxis)
+
+	for i, day := range d.Days {
+		cx := x0 + slot*(float64(i)+0.5)
+		v := max(day.Reports, 0)
+		h := 0.0
+		if maxV > 0 {
+			h = (base - top) * float64(v) / float64(maxV)
+		}
+		if v > 0 && h < 3 {
+			h = 3
+		}
+		p.roundRect(cx-barW/2, base-h, cx+barW/2, base+6, 8, colBar) // +6 hides the bottom corners under the axis
+		p.rect(cx-barW/2, base, cx+barW/2, base+7, colBackground)
+		p.line(x0, base, x1, base, 2, colAxis)
+		p.text(true, valSize, colText, formatInt(v, d.Lang), cx, base-h-valSize/2-8, center)
+	}
+	// Re-draw the axis over the bar feet.
+	p.line(x0, base, x1, base, 2, colAxis)
+
+	// Day labels: one line if every label fits its slot, else two lines split at the first space.
+	labels := make([]string, n)
+	for i, day := range d.Days {
+		labels[i] = clean(day.Label)
+	}
+	daySize := float64(dayLabelSize)
+	twoLines := false
+	for _, l := range labels {
+		if p.width(false, daySize, l) > slot-8 {
+			twoLines = true
+		}
+	}
+	split := func(l string) []string {
+		if !twoLines {
+			return []string{l}
+		}
+		if a, b, ok := strings.Cut(l, " "); ok {
+			return []string{a, b}
+		}
+		return []string{l}
+	}
+	for _, l := range labels {
+		for _, part := range split(l) {
+			daySize = shrinkToFit(p, false, daySize, part, slot-8)
+		}
+	}
+	lineH := daySize * 1.2
+	y = base + 14
+	rowsUsed := 1
+	for i, l := range labels {
+		cx := x0 + slot*(float64(i)+0.5)
+		parts := split(l)
+		rowsUsed = max(rowsUsed, len(parts))
+		for j, part := range parts {
+			p.text(false, daySize, colText, part, cx, y+lineH*(float64(j)+0.5), center)
+		}
+	}
+	y += lineH * float64(rowsUsed)
+
+	if !showReporters {
+		return y
+	}
+
+	// Reporters row: a light pill per day with "reporters/headcount", under a caption.
+	y += 16
+	if c := clean(d.Labels.ReportersPerDay); c != "" {
+		p.text(false, captionSize, colMuted, fit(p, false, captionSize, c, x1-x0), x0, y+captionSize/2, left)
+		y += captionSize + 14
+	}
+	rs := make([]string, n)
+	repSize := float64(30)
+	for i, day := range d.Days {
+		r := formatInt(max(day.Reporters, 0), d.Lang)
+		if day.Headcount > 0 {
+			r += "/" + formatInt(day.Headcount, d.Lang)
+		}
+		rs[i] = r
+		repSize = shrinkToFit(p, true, repSize, r, slot-20)
+	}
+	pillH := repSize + 18
+	for i, r := range rs {
+		cx := x0 + slot*(float64(i)+0.5)
+		w := math.Min(slot-8, p.width(true, repSize, r)+28)
+		p.roundRect(cx-w/2, y, cx+w/2, y+pillH, pillH/2, colRowAlt)
+		p.text(true, repSize, colReporters, r, cx, y+pillH/2, center)
+	}
+	return y + pillH
+}
+
+// row is one line of the compliance panel: a person, or the stand-in for those left out.
+type row struct {
+	name   string
+	pct    float64
+	hidden int // > 0: this row stands for that many people not drawn
+	label  string
+}
+
+// peopleRows picks the rows to draw (see MaxPeople).
+func peopleRows(people []Person, more string) []row {
+	rows := make([]row, 0, min(len(people), MaxPeople))
+	if len(people) <= MaxPeople {
+		for _, ps := range people {
+			rows = append(rows, row{name: clean(ps.Name), pct: clampPct(ps.Pct)})
+		}
+		return rows
+	}
+	idx := make([]int, len(people))
+	for i := range idx {
+		idx[i] = i
+	}
+	desc, asc := true, true
+	for i := 1; i < len(people); i++ {
+		a, b := clampPct(people[i-1].Pct), clampPct(people[i].Pct)
+		if b > a {
+			desc = false
+		}
+		if b < a {
+			asc = false
+		}
+	}
+	if !desc && !asc {
+		sort.SliceStable(idx, func(a, b int) bool { return clampPct(people[idx[a]].Pct) > clampPct(people[idx[b]].Pct) })
+	}
+	for _, i := range idx[:Half] {
+		rows = append(rows, row{name: clean(people[i].Name), pct: clampPct(people[i].Pct)})
+	}
+	hidden := len(people) - 2*Half
+	l := "+" + strconv.Itoa(hidden)
+	if more != "" {
+		l += " " + more
+	}
+	rows = append(rows, row{hidden: hidden, label: l})
+	for _, i := range idx[len(idx)-Half:] {
+		rows = append(rows, row{name: clean(people[i].Name), pct: clampPct(people[i].Pct)})
+	}
+	return rows
+}
+
+// drawPeople draws the bottom panel from y to the bottom of the picture.
+func drawPeople(p *painter, d Digest, rows []row, y float64) {
+	if h := clean(d.Labels.Compliance); h != "" {
+		p.text(true, headingSize, colText, fit(p, true, headingSize, h, Width-2*margin), margin, y+headingSize/2, left)
+		y += headingSize + 18
+	}
+	if len(rows) == 0 {
+		noData(p, d.Labels.NoData, y)
+		return
+	}
+
+	caption := clean(d.Labels.Percent)
+	bottom := float64(Height - 28)
+	if caption != "" {
+		bottom -= captionSize + 12
+	}
+	axisY := bottom - tickSize - 14 // the tick labels sit under the rows
+	rowH := math.Min(rowMax, (axisY-y)/float64(len(rows)))
+	size := math.Max(nameMin, math.Min(nameMax, rowH*0.6))
+	top := y
+	end := top + rowH*float64(len(rows))
+
+	// Name column: as wide as the longest (cut) name, at most 40% of the width.
+	names := make([]string, len(rows))
+	nameW := 0.0
+	colMax := float64(Width-2*margin) * 0.40
+	for i, r := range rows {
+		if r.hidden > 0 {
+			continue
+		}
+		names[i] = fit(p, false, size, truncate(r.name, MaxNameRunes), colMax)
+		nameW = math.Max(nameW, p.width(false, size, names[i]))
+	}
+	nameX := margin + nameW // right edge of the names
+	barX0 := nameX + 18
+	valRoom := p.width(true, size, "100%") + 16
+	barX1 := float64(Width-margin) - valRoom
+	scale := (barX1 - barX0) / 100
+
+	// Zebra stripes, then gridlines, then bars on top.
+	for i := range rows {
+		if i%2 == 1 {
+			ry := top + rowH*float64(i)
+			p.rect(margin-12, ry, Width-margin+12, ry+rowH, colRowAlt)
+		}
+	}
+	for _, g := range []float64{0, 25, 50, 75, 100} {
+		gx := barX0 + g*scale
+		w, c := 1.5, colGrid
+		if g == 0 {
+			w, c = 2, colAxis
+		}
+		p.line(gx, top, gx, end+6, w, c)
+		p.text(false, tickSize, colMuted, strconv.Itoa(int(g)), gx, end+14+tickSize/2, center)
+	}
+	if caption != "" {
+		p.text(false, captionSize, colMuted, fit(p, false, captionSize, caption, barX1-barX0+valRoom), (barX0+barX1)/2, end+14+tickSize+12+captionSize/2, center)
+	}
+
+	barH := math.Max(6, rowH*0.62)
+	for i, r := range rows {
+		cy := top + rowH*(float64(i)+0.5)
+		if r.hidden > 0 {
+			p.line(barX0, cy, barX1, cy, 2, colAxis, 8, 8)
+			p.text(false, size, colMuted, fit(p, false, size, r.label, nameW+margin-8), nameX, cy, right)
+			continue
+		}
+		p.text(false, size, colText, names[i], nameX, cy, right)
+		w := r.pct * scale
+		if r.pct > 0 && w < 3 {
+			w = 3
+		}
+		p.roundRect(barX0-4, cy-barH/2, barX0+w, cy+barH/2, 6, colBar)
+		p.line(barX0, top, barX0, end+6, 2, colAxis) // axis over the bar's rounded start
+		p.text(true, size, colText, formatPct(r.pct), barX0+w+10, cy, left)
+	}
+}
+
+// noData draws the caller's "no data" text centred in a short box and returns the box's bottom.
+func noData(p *painter, label string, y float64) float64 {
+	h := float64(noDataHeight)
+	p.roundRect(margin, y, Width-margin, y+h, 16, colRowAlt)
+	if l := clean(label); l != "" {
+		p.text(false, 34, colMuted, fit(p, false, 34, l, Width-2*margin-40), Width/2, y+h/2, center)
+	}
+	return y + h
+}
+
+// --- text helpers ----------------------------------------------------------------------------------
+
+// clean makes s safe to draw on one line: valid UTF-8, no control characters, single spaces.
+func clean(s string) string {
+	s = strings.ToValidUTF8(s, "?")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.IsSpace(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// truncate cuts s to at most n runes, the last one being "…".
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimRight(string(r[:n-1]), " .,-") + "…"
+}
+
+// fit cuts s with "…" until it is at most maxW pixels wide.
+func fit(p *painter, bold bool, size float64, s string, maxW float64) string {
+	if p.width(bold, size, s) <= maxW {
+		return s
+	}
+	r := []rune(strings.TrimSuffix(s, "…"))
+	for len(r) > 0 {
+		r = r[:len(r)-1]
+		c := strings.TrimRight(string(r), " .,-") + "…"
+		if p.width(bold, size, c) <= maxW {
+			return c
+		}
+	}
+	return ""
+}
+
+// shrinkToFit returns the largest size, at most size and at least 12, at which s is at most maxW wide.
+func shrinkToFit(p *painter, bold bool, size float64, s string, maxW float64) float64 {
+	for size > 12 && p.width(bold, size, s) > maxW {
+		size--
+	}
+	return size
+}
+
+// wrap breaks s into lines at spaces so that each line is at most maxW wide where possible.
+func wrap(p *painter, bold bool, size float64, s string, maxW float64) []string {
+	var lines []string
+	cur := ""
+	for _, w := range strings.Fields(s) {
+		next := w
+		if cur != "" {
+			next = cur + " " + w
+		}
+		if cur != "" && p.width(bold, size, next) > maxW {
+			lines = append(lines, cur)
+			cur = w
+			continue
+		}
+		cur = next
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	for i, l := range lines { // a single word wider than the line
+		lines[i] = fit(p, bold, size, l, maxW)
+	}
+	return lines
+}
+
+func clampPct(v float64) float64 {
+	switch {
+	case math.IsNaN(v) || v < 0:
+		return 0
+	case v > 100:
+		return 100
+	}
+	return v
+}
+
+// formatPct rounds to a whole percent, but never shows 100% for less than 100 nor 0% for more than 0.
+func formatPct(v float64) string {
+	r := math.Round(v)
+	if r >= 100 && v < 100 {
+		r = 99
+	}
+	if r <= 0 && v > 0 {
+		r = 1
+	}
+	return strconv.Itoa(int(r)) + "%"
+}
+
+// formatInt groups thousands: "1.234" in Indonesian, "1,234" in English.
+func formatInt(n int, lang string) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	sep := "."
+	if lang == "en" {
+		sep = ","
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+var _ = errors.New

@@ -1,0 +1,253 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/store"
+)
+
+// weekDigest is what an OPD's weekly digest shows (UX.md): compliance, reports per day, the most
+// consistent reporters, who did not report at all, targets on track and behind, unsigned contracts.
+type weekDigest struct {
+	opd       store.OPD
+	from, to  time.Time // the OPD's working week up to the digest's day
+	days      []digestDay
+	people    int
+	workDays  int // person-days of work in the week
+	reported  int // of them, with a report
+	threshold int // "reported at least n days"
+	steady    int // people reaching the threshold (or all their days, when on leave)
+	top       []string
+	missing   []string
+	onTrack   int
+	behind    int
+	unsigned  []string
+}
+
+type digestDay struct {
+	date    time.Time
+	reports int
+}
+
+// buildDigest computes the digest of an OPD for the week of day `at`, counting up to that day.
+func (r *request) buildDigest(opdCode string, at time.Time) (*weekDigest, error) {
+	opd, err := r.tx.OPD(r.ctx, opdCode)
+	if err != nil {
+		return nil, err
+	}
+	day := civil(at)
+	monday := day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
+	d := &weekDigest{opd: opd, from: monday, to: day}
+	last := monday.AddDate(0, 0, opd.WorkDays-1)
+	if last.Before(d.to) {
+		d.to = last
+	}
+	opdCal, err := r.calendarFor(&store.Employee{OPDCode: opd.Code}, d.from, d.to)
+	if err != nil {
+		return nil, err
+	}
+	var opdDays []time.Time
+	for t := d.from; !t.After(d.to); t = t.AddDate(0, 0, 1) {
+		if opdCal.kind(t) == dayWork {
+			opdDays = append(opdDays, t)
+			d.days = append(d.days, digestDay{date: t})
+		}
+	}
+	d.threshold = max(1, len(opdDays)-1)
+	emps, err := r.tx.Employees(r.ctx, opd.Code)
+	if err != nil {
+		return nil, err
+	}
+	type standing struct {
+		name          string
+		days, reports int
+	}
+	var ranks []standing
+	for i := range emps {
+		emp := &emps[i]
+		d.people++
+		cal, err := r.calendarFor(emp, d.from, d.to)
+		if err != nil {
+			return nil, err
+		}
+		reps, err := r.tx.ReportsBetween(r.ctx, emp.NIP, dateKey(d.from), dateKey(d.to))
+		if err != nil {
+			return nil, err
+		}
+		reportedOn := map[string]bool{}
+		count := 0
+		for _, rep := range reps {
+			if rep.Status == store.ReportReturned {
+				continue
+			}
+			reportedOn[rep.LocalDate] = true
+			count++
+			for j := range d.days {
+				if dateKey(d.days[j].date) == rep.LocalDate {
+					d.days[j].reports++
+				}
+			}
+		}
+		sp := cal.count(d.from, d.to, reportedOn)
+		d.workDays += sp.Work
+		d.reported += sp.Reported
+		if sp.Reported >= min(d.threshold, sp.Work) && sp.Work > 0 || sp.Work == 0 {
+			d.steady++
+		}
+		if sp.Work > 0 && sp.Reported == 0 {
+			d.missing = append(d.missing, emp.Name)
+		}
+		ranks = append(ranks, standing{emp.Name, sp.Reported, count})
+
+		c, err := r.tx.SignedContract(r.ctx, emp.NIP, d.to.Year())
+		if errors.Is(err, store.ErrNotFound) {
+			d.unsigned = append(d.unsigned, emp.Name)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		standing, err := r.targetStanding(&c, d.to)
+		if err != nil {
+			return nil, err
+		}
+		d.onTrack += standing[0]
+		d.behind += standing[1]
+	}
+	sort.SliceStable(ranks, func(i, j int) bool {
+		if ranks[i].days != ranks[j].days {
+			return ranks[i].days > ranks[j].days
+		}
+		return ranks[i].reports > ranks[j].reports
+	})
+	for _, s := range ranks {
+		if len(d.top) == 3 || s.days == 0 {
+			break
+		}
+		d.top = append(d.top, s.name)
+	}
+	return d, nil
+}
+
+// targetStanding counts a contract's targets on track and behind at day `at`.
+func (r *request) targetStanding(c *store.Contract, at time.Time) ([2]int, error) {
+	var out [2]int
+	signed := civil(c.SignedAt.In(r.e.opt.Location))
+	var ids []int64
+	for _, t := range c.Targets {
+		ids = append(ids, t.ID)
+	}
+	done, err := r.tx.TargetRealisation(r.ctx, ids, dateKey(at), r.e.opt.RequireApproval)
+	if err != nil {
+		return out, err
+	}
+	for _, t := range c.Targets {
+		due, _ := time.Parse("2006-01-02", t.DueDate)
+		if done[t.ID]+1e-9 >= t.Quantity*expectedFraction(signed, due, at) {
+			out[0]++
+		} else {
+			out[1]++
+		}
+	}
+	return out, nil
+}
+
+// digestText renders a digest in lang, to read in 20 seconds.
+func (r *request) digestText(lang string, d *weekDigest, showMissing bool) string {
+	pct := 0.0
+	if d.workDays > 0 {
+		pct = 100 * float64(d.reported) / float64(d.workDays)
+	}
+	lines := []string{
+		r.tl(lang, "digest.title", catalog.Args{"OPD": d.opd.Name, "Code": d.opd.Code, "From": FormatDate(lang, d.from), "To": FormatDate(lang, d.to)}),
+		r.tl(lang, "digest.compliance", catalog.Args{"Pct": FormatPercent(pct), "Steady": d.steady, "People": d.people, "Days": d.threshold}),
+	}
+	var perDay []string
+	for _, day := range d.days {
+		perDay = append(perDay, fmt.Sprintf("%s %d", dayName(lang, day.date.Weekday())[:3], day.reports))
+	}
+	if len(perDay) > 0 {
+		lines = append(lines, r.tl(lang, "digest.per_day", catalog.Args{"Days": strings.Join(perDay, " · ")}))
+	}
+	if len(d.top) > 0 {
+		lines = append(lines, r.tl(lang, "digest.top", catalog.Args{"Names": strings.Join(d.top, ", ")}))
+	}
+	if showMissing && len(d.missing) > 0 {
+		lines = append(lines, r.tl(lang, "digest.missing", catalog.Args{"Count": len(d.missing), "Names": strings.Join(d.missing, ", ")}))
+	}
+	lines = append(lines, r.tl(lang, "digest.targets", catalog.Args{"OnTrack": d.onTrack, "Behind": d.behind}))
+	if len(d.unsigned) > 0 {
+		lines = append(lines, r.tl(lang, "digest.unsigned", catalog.Args{"Count": len(d.unsigned), "Names": strings.Join(d.unsigned, ", ")}))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// digest sends each OPD its weekly digest: to its bound groups, or privately to its head when no
+// group is bound. One ledger row per OPD and ISO week.
+func (e *Engine) digest(ctx context.Context, at time.Time) error {
+	err := e.store.Update(ctx, func(tx *store.Tx) error {
+		r := e.jobRequest(ctx, tx, at)
+		y, w := r.today.ISOWeek()
+		period := fmt.Sprintf("%d-W%02d", y, w)
+		opds, err := tx.OPDs(ctx)
+		if err != nil {
+			return err
+		}
+		for _, o := range opds {
+			if ok, err := tx.ClaimNotice(ctx, JobDigest, period, "opd:"+o.Code, r.now); err != nil || !ok {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			d, err := r.buildDigest(o.Code, r.today)
+			if err != nil {
+				return err
+			}
+			groups, err := tx.OPDGroups(ctx, o.Code)
+			if err != nil {
+				return err
+			}
+			for _, g := range groups {
+				r.out = append(r.out, bot.Reply{To: bot.ChatRef{Net: g.Net, ID: g.ChatID}, Text: r.digestText(e.opt.Language, d, e.opt.ShowMissing)})
+			}
+			if len(groups) > 0 {
+				continue
+			}
+			emps, err := tx.Employees(ctx, o.Code)
+			if err != nil {
+				return err
+			}
+			for _, emp := range emps {
+				if emp.Role != store.RoleKepala {
+					continue
+				}
+				if err := r.notifyFunc(emp.NIP, func(lang, _ string) string { return r.digestText(lang, d, e.opt.ShowMissing) }); err != nil {
+					return err
+				}
+			}
+		}
+		return r.flush()
+	})
+	if err == nil {
+		e.queued()
+	}
+	return err
+}
+
+// cmdDigest is /rekap: the digest of the sender's OPD for this week, privately, on demand.
+func cmdDigest(r *request, _ string) error {
+	d, err := r.buildDigest(r.who.OPDCode, r.today)
+	if err != nil {
+		return err
+	}
+	r.sayText(r.digestText(r.lang, d, true))
+	return nil
+}
