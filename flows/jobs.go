@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/lapkin-id/lapkin/catalog"
@@ -29,9 +30,14 @@ func (e *Engine) RunJob(ctx context.Context, job string, at time.Time) error {
 		return e.remind(ctx, at)
 	case JobDigest:
 		return e.digest(ctx, at)
+	case JobDeadline:
+		return e.deadline(ctx, at)
+	case JobContract:
+		return e.contractNotice(ctx, at)
+	case JobEvaluationDue:
+		return e.evaluationDue(ctx, at)
 	}
-	e.log.Info("scheduled job not in this version yet", "job", job, "at", at)
-	return nil
+	return fmt.Errorf("unknown job %q", job)
 }
 
 // StillCurrent tells whether a run scheduled at `at` still belongs to the period current at now:

@@ -163,3 +163,74 @@ func TestReminderSecondProcessSendsNothing(t *testing.T) {
 		t.Fatalf("the second process queued %d more", n-first)
 	}
 }
+
+// runJob runs a job at a Jakarta time and returns, per person, the messages they got.
+func (h *harness) runJob(job string, at time.Time) map[string][]string {
+	h.t.Helper()
+	h.clock.Set(at)
+	people := []string{admin, kepala, budi, siti, rina}
+	before := map[string]int{}
+	for _, p := range people {
+		before[p] = len(h.con.Received(p))
+	}
+	if err := h.eng.RunJob(context.Background(), job, at); err != nil {
+		h.t.Fatal(err)
+	}
+	h.sender.Flush(context.Background())
+	out := map[string][]string{}
+	for _, p := range people {
+		if got := h.con.Received(p)[before[p]:]; len(got) > 0 {
+			out[p] = got
+		}
+	}
+	return out
+}
+
+func TestDeadlineNotices(t *testing.T) {
+	h := newHarness(t)
+	h.say(budi, "/lapor 12 Pemeliharaan server #1") // #1 complete, #2 behind
+	// Budi's targets are due 31 Dec: warned 7 days before and the day before, only when behind.
+	got := h.runJob(flows.JobDeadline, time.Date(2026, 12, 24, 8, 0, 0, 0, jakarta))
+	if len(got) != 1 || len(got[budi]) != 1 || !strings.Contains(got[budi][0], "target #2 Verifikasi SPJ bertenggat 31 Des 2026 (7 hari lagi)") {
+		t.Fatalf("24 Dec: %v", got)
+	}
+	if again := h.runJob(flows.JobDeadline, time.Date(2026, 12, 24, 8, 0, 0, 0, jakarta)); len(again) != 0 {
+		t.Fatalf("sent twice: %v", again)
+	}
+	if got := h.runJob(flows.JobDeadline, time.Date(2026, 12, 27, 8, 0, 0, 0, jakarta)); len(got) != 0 {
+		t.Fatalf("27 Dec (4 days left): %v", got)
+	}
+	if got := h.runJob(flows.JobDeadline, time.Date(2026, 12, 30, 8, 0, 0, 0, jakarta)); len(got[budi]) != 1 || !strings.Contains(got[budi][0], "(1 hari lagi)") {
+		t.Fatalf("30 Dec: %v", got)
+	}
+}
+
+func TestContractNotices(t *testing.T) {
+	h := newHarness(t)
+	h.say(siti, "/target Rekonsiliasi kas | 12 laporan | 31-12-2026")
+	h.say(siti, "/ajukan")
+	got := h.runJob(flows.JobContract, time.Date(2026, 11, 30, 9, 0, 0, 0, jakarta))
+	// Budi's is signed; Siti's waits (she is told its state), Ahmad and Hendra have none; Rina is
+	// not registered. Ahmad is also told of Siti's contract waiting for him.
+	if _, ok := got[budi]; ok || len(got[siti]) != 1 || len(got[admin]) != 1 || len(got[kepala]) != 2 || len(got[rina]) != 0 {
+		t.Fatalf("notices %v", got)
+	}
+	expect(t, got[siti][0], "belum ditandatangani (status: menunggu persetujuan atasan)")
+	expect(t, strings.Join(got[kepala], "\n"), "1 kontrak kinerja menunggu persetujuan Anda")
+	if again := h.runJob(flows.JobContract, time.Date(2026, 11, 30, 9, 0, 0, 0, jakarta)); len(again) != 0 {
+		t.Fatalf("sent twice in a week: %v", again)
+	}
+}
+
+func TestEvaluationDueNotices(t *testing.T) {
+	h := newHarness(t)
+	// Budi signed on 5 Jan: his 6-month checkpoint ends Saturday 4 Jul, in the week of Monday 29 Jun.
+	got := h.runJob(flows.JobEvaluationDue, time.Date(2026, 6, 29, 8, 0, 0, 0, jakarta))
+	if len(got) != 2 || len(got[admin]) != 1 || len(got[kepala]) != 1 {
+		t.Fatalf("notices %v", got)
+	}
+	expect(t, got[admin][0], "Budi Santoso ("+budi+") 6b", "/evaluate")
+	if got := h.runJob(flows.JobEvaluationDue, time.Date(2026, 7, 6, 8, 0, 0, 0, jakarta)); len(got) != 0 {
+		t.Fatalf("the week after: %v", got)
+	}
+}
