@@ -11,19 +11,28 @@
 //     at MaxNameRunes characters, or sooner if it does not fit), the value at the bar's end, light
 //     gridlines at 0, 25, 50, 75 and 100 and the caller's axis caption under them.
 //
+// A panel with no data shows Labels.NoData in a tinted box; a digest with neither days nor people
+// shows one such box under the title.
+//
 // Every word a reader sees comes from the caller (Digest.Title, Digest.Labels and the day and
 // person labels): this package holds no user-facing text, only digits, "%", "/", "+" and "…".
 //
-// Library: gonum.org/v1/plot, used at its drawing layer (vg, vgimg, font) rather than through its
-// plot.Plot axes. Of the two cgo-free choices in shared/LIBRARIES.md it is the long-established one
-// (Gonum project, BSD-3, stable API since years), it rasterises with anti-aliasing into a plain
-// *image.RGBA that we encode with image/png ourselves (so the bytes are deterministic), and its vg
-// canvas lets us lay out a phone-sized picture exactly — large type, values printed on the bars,
-// no overlaps — which the higher-level go-analyze/charts (young, API still moving, themed layouts
-// tuned for desktop sizes) would make harder to control. The font is Liberation Sans (SIL OFL,
-// metric-compatible with Arial) embedded from codeberg.org/go-fonts/liberation, the module
-// gonum/plot itself uses; we load only its regular and bold faces, not the whole family. It covers
-// Latin with diacritics, "–" and "…", which is what Indonesian names and labels need.
+// Library: gonum.org/v1/plot (v0.17), used at its drawing layer (vg, vgimg, font) rather than
+// through plot.Plot's axes and legends. Why it over github.com/go-analyze/charts, the other
+// cgo-free choice in shared/LIBRARIES.md:
+//   - it is the long-established one (the Gonum project, BSD-3, API stable for years), while
+//     go-analyze/charts is a younger pre-1.0 fork of the archived go-chart;
+//   - a phone picture needs exact control of the layout (large type, values printed on the bars,
+//     names cut to fit, no overlaps, two panels on one canvas); the vg canvas gives that directly,
+//     where a higher-level chart library mostly gives its own layout to tune;
+//   - it rasterises with anti-aliasing into a plain *image.RGBA, which we reduce to 256 colours and
+//     encode with image/png ourselves: deterministic bytes, about 80 KB for a typical week;
+//   - only vg, vgimg and font are compiled in (no PDF, SVG or LaTeX back-ends).
+//
+// The font is Liberation Sans (SIL OFL, metric-compatible with Arial) from
+// codeberg.org/go-fonts/liberation, the module gonum/plot itself embeds; only its regular and bold
+// faces are loaded. It covers Latin with diacritics, "–" and "…": what Indonesian names and labels
+// need. Characters it lacks (emoji, CJK) are dropped from drawn text rather than shown as boxes.
 package chart
 
 import (
@@ -45,6 +54,7 @@ import (
 	"codeberg.org/go-fonts/liberation/liberationsansregular"
 	xfont "golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/font/sfnt"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -110,49 +120,100 @@ func PNG(d Digest) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	img := image.NewRGBA(image.Rect(0, 0, Width, Height))
 	// At 72 dpi one vg point is one pixel, so every length below is in pixels.
-	cv := vgimg.NewWith(vgimg.UseImage(img), vgimg.UseDPI(72))
+	cv := vgimg.NewWith(vgimg.UseWH(Width, Height), vgimg.UseDPI(72), vgimg.UseBackgroundColor(color.White))
 	p := &painter{c: cv, faces: faces}
-	p.rect(0, 0, Width, Height, colBackground)
 	render(p, d)
 
 	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestCompression}
-	if err := enc.Encode(&buf, cv.Image()); err != nil {
+	// Default compression: BestCompression saves 7% and takes ten times as long.
+	enc := png.Encoder{CompressionLevel: png.DefaultCompression}
+	rgba, ok := cv.Image().(*image.RGBA)
+	if !ok || rgba.Rect.Dx() != Width || rgba.Rect.Dy() != Height {
+		return nil, errors.New("chart: unexpected image from vgimg")
+	}
+	if err := enc.Encode(&buf, toPaletted(rgba)); err != nil {
 		return nil, fmt.Errorf("chart: encode png: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// toPaletted maps the picture onto its 256 most frequent colours (ties broken by colour value, so
+// the result is deterministic), every other colour going to the nearest of them. The picture is a
+// dozen flat colours plus their anti-aliased edges, so nothing visible is lost, and the PNG is less
+// than half the size: a cheaper download on a prepaid phone plan.
+func toPaletted(img *image.RGBA) *image.Paletted {
+	key := func(i int) uint32 {
+		return uint32(img.Pix[i])<<16 | uint32(img.Pix[i+1])<<8 | uint32(img.Pix[i+2])
+	}
+	counts := make(map[uint32]int)
+	for i := 0; i < len(img.Pix); i += 4 {
+		counts[key(i)]++
+	}
+	colors := make([]uint32, 0, len(counts))
+	for c := range counts {
+		colors = append(colors, c)
+	}
+	sort.Slice(colors, func(a, b int) bool {
+		if counts[colors[a]] != counts[colors[b]] {
+			return counts[colors[a]] > counts[colors[b]]
+		}
+		return colors[a] < colors[b]
+	})
+	pal := colors[:min(len(colors), 256)]
+	palette := make(color.Palette, len(pal))
+	index := make(map[uint32]uint8, len(colors))
+	for i, c := range pal {
+		palette[i] = color.RGBA{uint8(c >> 16), uint8(c >> 8), uint8(c), 0xFF}
+		index[c] = uint8(i)
+	}
+	for _, c := range colors[len(pal):] {
+		best, bestD := 0, math.MaxInt
+		for i, q := range pal {
+			dr := int(c>>16&0xFF) - int(q>>16&0xFF)
+			dg := int(c>>8&0xFF) - int(q>>8&0xFF)
+			db := int(c&0xFF) - int(q&0xFF)
+			if d := dr*dr + dg*dg + db*db; d < bestD {
+				best, bestD = i, d
+			}
+		}
+		index[c] = uint8(best)
+	}
+	out := image.NewPaletted(img.Rect, palette)
+	for i, j := 0, 0; i < len(img.Pix); i, j = i+4, j+1 {
+		out.Pix[j] = index[key(i)]
+	}
+	return out
 }
 
 // Layout, in pixels.
 const (
 	margin       = 48  // left and right
 	titleMax     = 50  // title font size, shrunk down to titleMin to fit two lines
-	titleMin     = 36  //
+	titleMin     = 36  // smallest title font; the rest of a longer title is cut with "…"
+	oneLineMin   = 42  // smallest title font tried on one line
 	headingSize  = 36  // panel headings
 	captionSize  = 26  // small captions (reporters row, percent axis)
 	tickSize     = 24  // percent axis ticks
 	dayLabelSize = 30  // day names under the bars
 	dayValueSize = 36  // numbers above the bars
-	rowMax       = 58  // tallest row of the compliance panel
-	nameMax      = 32  // largest name font
-	nameMin      = 18  // smallest name font (25 rows still fit at about 24)
+	minDaySize   = 18  // day names are cut with "…" rather than drawn smaller
+	rowMax       = 72  // tallest row of the compliance panel
+	nameMax      = 36  // largest name font
+	nameMin      = 18  // smallest name font (25 rows get about 19)
 	noDataHeight = 150 // height of a panel that only says "no data"
 )
 
 var (
-	colBackground = color.RGBA{0xFF, 0xFF, 0xFF, 0xFF}
-	colHeader     = color.RGBA{0x1F, 0x3A, 0x5F, 0xFF} // deep navy band
-	colTitle      = color.RGBA{0xFF, 0xFF, 0xFF, 0xFF}
-	colText       = color.RGBA{0x1B, 0x26, 0x33, 0xFF} // near-black for values and names
-	colMuted      = color.RGBA{0x5A, 0x66, 0x73, 0xFF} // captions, ticks
-	colBar        = color.RGBA{0x2F, 0x6D, 0xB5, 0xFF} // reports and compliance bars
-	colHead       = color.RGBA{0xC9, 0xD6, 0xE6, 0xFF} // headcount behind reporters
-	colReporters  = color.RGBA{0x1F, 0x3A, 0x5F, 0xFF}
-	colGrid       = color.RGBA{0xD9, 0xDF, 0xE6, 0xFF}
-	colAxis       = color.RGBA{0x9A, 0xA5, 0xB1, 0xFF}
-	colRowAlt     = color.RGBA{0xF3, 0xF6, 0xF9, 0xFF} // zebra stripe behind every other row
+	colHeader    = color.RGBA{0x1F, 0x3A, 0x5F, 0xFF} // deep navy band
+	colTitle     = color.RGBA{0xFF, 0xFF, 0xFF, 0xFF}
+	colText      = color.RGBA{0x1B, 0x26, 0x33, 0xFF} // near-black for values and names
+	colMuted     = color.RGBA{0x5A, 0x66, 0x73, 0xFF} // captions, ticks
+	colBar       = color.RGBA{0x2F, 0x6D, 0xB5, 0xFF} // reports and compliance bars
+	colReporters = color.RGBA{0x1F, 0x3A, 0x5F, 0xFF}
+	colGrid      = color.RGBA{0xD9, 0xDF, 0xE6, 0xFF}
+	colAxis      = color.RGBA{0x9A, 0xA5, 0xB1, 0xFF}
+	colRowAlt    = color.RGBA{0xF3, 0xF6, 0xF9, 0xFF} // zebra stripe behind every other row
 )
 
 // --- fonts ---------------------------------------------------------------------------------------
@@ -300,39 +361,51 @@ func (p *painter) text(bold bool, size float64, c color.Color, s string, x, y fl
 
 func render(p *painter, d Digest) {
 	y := drawHeader(p, clean(d.Title))
+	if len(d.Days) == 0 && len(d.People) == 0 {
+		// Nothing at all: one calm box rather than two empty panels.
+		drawNoData(p, d.Labels.NoData, y+48, Height-48, 40)
+		return
+	}
 	rows := peopleRows(d.People, clean(d.Labels.More))
 
-	// The bottom panel gets what the top one leaves; the top one is shorter when there are many rows.
-	barArea := 250.0
-	if len(rows) > 15 {
-		barArea = 190
-	}
-
+	// The bottom panel gets what the top one leaves, so the top one is shorter when there are many
+	// rows: 25 rows then get about 27 px each, names about 19 px.
+	compact := len(rows) > 15
 	y += 30
-	y = drawDays(p, d, y, barArea)
-	y += 40
+	y = drawDays(p, d, y, compact)
+	y += 36
+	if compact {
+		y -= 8
+	}
 	drawPeople(p, d, rows, y)
 }
 
-// drawHeader draws the title band and returns its bottom.
+// drawHeader draws the title band and returns its bottom. The title goes on one line if it fits at
+// oneLineMin or more; else on two, split after a comma when that fits (", 16–20 Nov 2026" keeps the
+// dates together), else at spaces; the font shrinks down to titleMin, then the rest is cut with "…".
 func drawHeader(p *painter, title string) float64 {
 	maxW := float64(Width - 2*margin)
 	size := float64(titleMax)
 	var lines []string
-	for ; size >= titleMin; size -= 2 {
-		lines = wrap(p, true, size, title, maxW)
-		if len(lines) <= 2 {
+	for ; size >= oneLineMin; size -= 2 {
+		if p.width(true, size, title) <= maxW {
+			lines = []string{title}
 			break
 		}
 	}
-	if size < titleMin {
-		size = titleMin
+	if lines == nil {
+		for size = titleMax; ; size -= 2 {
+			lines = wrapTitle(p, size, title, maxW)
+			if len(lines) <= 2 || size <= titleMin {
+				break
+			}
+		}
 	}
 	if len(lines) > 2 {
 		lines = []string{lines[0], fit(p, true, size, strings.Join(lines[1:], " ")+"…", maxW)}
 	}
 	lineH := size * 1.25
-	pad := 34.0
+	pad := 30.0
 	h := 2*pad + lineH*float64(max(1, len(lines)))
 	p.rect(0, 0, Width, h, colHeader)
 	for i, l := range lines {
@@ -341,14 +414,29 @@ func drawHeader(p *painter, title string) float64 {
 	return h
 }
 
+// wrapTitle splits a title into lines, preferring one split right after a comma.
+func wrapTitle(p *painter, size float64, title string, maxW float64) []string {
+	for i := strings.LastIndex(title, ", "); i > 0; i = strings.LastIndex(title[:i], ", ") {
+		a, b := title[:i+1], title[i+2:]
+		if p.width(true, size, a) <= maxW && p.width(true, size, b) <= maxW {
+			return []string{a, b}
+		}
+	}
+	return wrap(p, true, size, title, maxW)
+}
+
 // drawDays draws the top panel from y and returns its bottom.
-func drawDays(p *painter, d Digest, y, barArea float64) float64 {
+func drawDays(p *painter, d Digest, y float64, compact bool) float64 {
+	barArea, gap := 250.0, 22.0
+	if compact {
+		barArea, gap = 170, 14
+	}
 	if h := clean(d.Labels.ReportsPerDay); h != "" {
 		p.text(true, headingSize, colText, fit(p, true, headingSize, h, Width-2*margin), margin, y+headingSize/2, left)
-		y += headingSize + 22
+		y += headingSize + gap
 	}
 	if len(d.Days) == 0 {
-		return noData(p, d.Labels.NoData, y)
+		return drawNoData(p, d.Labels.NoData, y, y+noDataHeight, 34)
 	}
 
 	n := len(d.Days)
@@ -385,13 +473,10 @@ func drawDays(p *painter, d Digest, y, barArea float64) float64 {
 		if v > 0 && h < 3 {
 			h = 3
 		}
-		p.roundRect(cx-barW/2, base-h, cx+barW/2, base+6, 8, colBar) // +6 hides the bottom corners under the axis
-		p.rect(cx-barW/2, base, cx+barW/2, base+7, colBackground)
-		p.line(x0, base, x1, base, 2, colAxis)
+		p.roundRect(cx-barW/2, base-h, cx+barW/2, base, 8, colBar)
+		p.rect(cx-barW/2, base-math.Min(h/2, 8), cx+barW/2, base, colBar) // square feet
 		p.text(true, valSize, colText, formatInt(v, d.Lang), cx, base-h-valSize/2-8, center)
 	}
-	// Re-draw the axis over the bar feet.
-	p.line(x0, base, x1, base, 2, colAxis)
 
 	// Day labels: one line if every label fits its slot, else two lines split at the first space.
 	labels := make([]string, n)
@@ -416,7 +501,7 @@ func drawDays(p *painter, d Digest, y, barArea float64) float64 {
 	}
 	for _, l := range labels {
 		for _, part := range split(l) {
-			daySize = shrinkToFit(p, false, daySize, part, slot-8)
+			daySize = math.Max(minDaySize, shrinkToFit(p, false, daySize, part, slot-8))
 		}
 	}
 	lineH := daySize * 1.2
@@ -427,6 +512,7 @@ func drawDays(p *painter, d Digest, y, barArea float64) float64 {
 		parts := split(l)
 		rowsUsed = max(rowsUsed, len(parts))
 		for j, part := range parts {
+			part = fit(p, false, daySize, part, slot-8) // still too wide at minDaySize
 			p.text(false, daySize, colText, part, cx, y+lineH*(float64(j)+0.5), center)
 		}
 	}
@@ -440,7 +526,7 @@ func drawDays(p *painter, d Digest, y, barArea float64) float64 {
 	y += 16
 	if c := clean(d.Labels.ReportersPerDay); c != "" {
 		p.text(false, captionSize, colMuted, fit(p, false, captionSize, c, x1-x0), x0, y+captionSize/2, left)
-		y += captionSize + 14
+		y += captionSize + gap - 8
 	}
 	rs := make([]string, n)
 	repSize := float64(30)
@@ -452,7 +538,7 @@ func drawDays(p *painter, d Digest, y, barArea float64) float64 {
 		rs[i] = r
 		repSize = shrinkToFit(p, true, repSize, r, slot-20)
 	}
-	pillH := repSize + 18
+	pillH := repSize + gap - 4
 	for i, r := range rs {
 		cx := x0 + slot*(float64(i)+0.5)
 		w := math.Min(slot-8, p.width(true, repSize, r)+28)
@@ -518,7 +604,7 @@ func drawPeople(p *painter, d Digest, rows []row, y float64) {
 		y += headingSize + 18
 	}
 	if len(rows) == 0 {
-		noData(p, d.Labels.NoData, y)
+		drawNoData(p, d.Labels.NoData, y, y+noDataHeight, 34)
 		return
 	}
 
@@ -529,7 +615,7 @@ func drawPeople(p *painter, d Digest, rows []row, y float64) {
 	}
 	axisY := bottom - tickSize - 14 // the tick labels sit under the rows
 	rowH := math.Min(rowMax, (axisY-y)/float64(len(rows)))
-	size := math.Max(nameMin, math.Min(nameMax, rowH*0.6))
+	size := math.Max(nameMin, math.Min(nameMax, rowH*0.72))
 	top := y
 	end := top + rowH*float64(len(rows))
 
@@ -570,7 +656,7 @@ func drawPeople(p *painter, d Digest, rows []row, y float64) {
 		p.text(false, captionSize, colMuted, fit(p, false, captionSize, caption, barX1-barX0+valRoom), (barX0+barX1)/2, end+14+tickSize+12+captionSize/2, center)
 	}
 
-	barH := math.Max(6, rowH*0.62)
+	barH := math.Max(6, math.Min(40, rowH*0.6))
 	for i, r := range rows {
 		cy := top + rowH*(float64(i)+0.5)
 		if r.hidden > 0 {
@@ -583,30 +669,37 @@ func drawPeople(p *painter, d Digest, rows []row, y float64) {
 		if r.pct > 0 && w < 3 {
 			w = 3
 		}
-		p.roundRect(barX0-4, cy-barH/2, barX0+w, cy+barH/2, 6, colBar)
-		p.line(barX0, top, barX0, end+6, 2, colAxis) // axis over the bar's rounded start
+		p.roundRect(barX0, cy-barH/2, barX0+w, cy+barH/2, 6, colBar)
+		p.rect(barX0, cy-barH/2, barX0+math.Min(w/2, 6), cy+barH/2, colBar) // square start
 		p.text(true, size, colText, formatPct(r.pct), barX0+w+10, cy, left)
 	}
 }
 
-// noData draws the caller's "no data" text centred in a short box and returns the box's bottom.
-func noData(p *painter, label string, y float64) float64 {
-	h := float64(noDataHeight)
-	p.roundRect(margin, y, Width-margin, y+h, 16, colRowAlt)
+// drawNoData draws the caller's "no data" text centred in a tinted box from y0 to y1 and returns y1.
+func drawNoData(p *painter, label string, y0, y1, size float64) float64 {
+	p.roundRect(margin, y0, Width-margin, y1, 16, colRowAlt)
 	if l := clean(label); l != "" {
-		p.text(false, 34, colMuted, fit(p, false, 34, l, Width-2*margin-40), Width/2, y+h/2, center)
+		p.text(false, size, colMuted, fit(p, false, size, l, Width-2*margin-40), Width/2, (y0+y1)/2, center)
 	}
-	return y + h
+	return y1
 }
 
 // --- text helpers ----------------------------------------------------------------------------------
 
-// clean makes s safe to draw on one line: valid UTF-8, no control characters, single spaces.
+// clean makes s safe to draw on one line: valid UTF-8, no control characters, single spaces, and
+// no characters the font lacks (emoji, CJK…), which would otherwise take room and draw nothing.
 func clean(s string) string {
 	s = strings.ToValidUTF8(s, "?")
+	f, _ := loadFaces()
+	var buf sfnt.Buffer
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.IsSpace(r) {
+		switch {
+		case unicode.IsControl(r) || unicode.IsSpace(r):
 			return ' '
+		case f != nil:
+			if g, err := f.regular.GlyphIndex(&buf, r); err != nil || g == 0 {
+				return ' '
+			}
 		}
 		return r
 	}, s)
@@ -714,5 +807,3 @@ func formatInt(n int, lang string) string {
 	}
 	return b.String()
 }
-
-var _ = errors.New

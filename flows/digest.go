@@ -10,6 +10,7 @@ import (
 
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chart"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -29,11 +30,14 @@ type weekDigest struct {
 	onTrack   int
 	behind    int
 	unsigned  []string
+	persons   []chart.Person // compliance per person, best first, for the chart
 }
 
 type digestDay struct {
-	date    time.Time
-	reports int
+	date      time.Time
+	reports   int
+	reporters int // distinct people who reported that day
+	headcount int // people with a working day that day
 }
 
 // buildDigest computes the digest of an OPD for the week of day `at`, counting up to that day.
@@ -95,7 +99,18 @@ func (r *request) buildDigest(opdCode string, at time.Time) (*weekDigest, error)
 				}
 			}
 		}
+		for j := range d.days {
+			if cal.kind(d.days[j].date) == dayWork {
+				d.days[j].headcount++
+				if reportedOn[dateKey(d.days[j].date)] {
+					d.days[j].reporters++
+				}
+			}
+		}
 		sp := cal.count(d.from, d.to, reportedOn)
+		if sp.Work > 0 {
+			d.persons = append(d.persons, chart.Person{Name: emp.Name, Pct: 100 * float64(sp.Reported) / float64(sp.Work)})
+		}
 		d.workDays += sp.Work
 		d.reported += sp.Reported
 		if sp.Reported >= min(d.threshold, sp.Work) && sp.Work > 0 || sp.Work == 0 {
@@ -121,6 +136,7 @@ func (r *request) buildDigest(opdCode string, at time.Time) (*weekDigest, error)
 		d.onTrack += standing[0]
 		d.behind += standing[1]
 	}
+	sort.SliceStable(d.persons, func(i, j int) bool { return d.persons[i].Pct > d.persons[j].Pct })
 	sort.SliceStable(ranks, func(i, j int) bool {
 		if ranks[i].days != ranks[j].days {
 			return ranks[i].days > ranks[j].days
@@ -189,6 +205,35 @@ func (r *request) digestText(lang string, d *weekDigest, showMissing bool) strin
 	return strings.Join(lines, "\n")
 }
 
+// digestChart draws the digest's chart in lang, titled like the text.
+func (r *request) digestChart(lang string, d *weekDigest) ([]byte, error) {
+	c := chart.Digest{
+		Title: r.tl(lang, "digest.chart_title", catalog.Args{"Code": d.opd.Code, "From": FormatDate(lang, d.from), "To": FormatDate(lang, d.to)}),
+		Lang:  lang, People: d.persons,
+		Labels: chart.Labels{ReportsPerDay: r.tl(lang, "digest.chart_reports", nil), ReportersPerDay: r.tl(lang, "digest.chart_reporters", nil),
+			Compliance: r.tl(lang, "digest.chart_compliance", nil), Percent: r.tl(lang, "digest.chart_percent", nil),
+			NoData: r.tl(lang, "digest.chart_no_data", nil), More: r.tl(lang, "digest.chart_more", nil)},
+	}
+	for _, day := range d.days {
+		c.Days = append(c.Days, chart.Day{Label: dayName(lang, day.date.Weekday())[:3] + " " + day.date.Format("2/1"),
+			Reports: day.reports, Reporters: day.reporters, Headcount: day.headcount})
+	}
+	return chart.PNG(c)
+}
+
+// digestReplies is the digest for one chat: the text, then the chart as a photo with its title.
+func (r *request) digestReplies(to bot.ChatRef, lang string, d *weekDigest, showMissing bool) ([]bot.Reply, error) {
+	png, err := r.digestChart(lang, d)
+	if err != nil {
+		return nil, err
+	}
+	return []bot.Reply{
+		{To: to, Text: r.digestText(lang, d, showMissing)},
+		{To: to, Text: r.tl(lang, "digest.chart_caption", catalog.Args{"Code": d.opd.Code}), Photo: png,
+			PhotoName: "rekap-" + strings.ToLower(d.opd.Code) + "-" + dateKey(d.to) + ".png"},
+	}, nil
+}
+
 // digest sends each OPD its weekly digest: to its bound groups, or privately to its head when no
 // group is bound. One ledger row per OPD and ISO week.
 func (e *Engine) digest(ctx context.Context, at time.Time) error {
@@ -216,7 +261,11 @@ func (e *Engine) digest(ctx context.Context, at time.Time) error {
 				return err
 			}
 			for _, g := range groups {
-				r.out = append(r.out, bot.Reply{To: bot.ChatRef{Net: g.Net, ID: g.ChatID}, Text: r.digestText(e.opt.Language, d, e.opt.ShowMissing)})
+				reps, err := r.digestReplies(bot.ChatRef{Net: g.Net, ID: g.ChatID}, e.opt.Language, d, e.opt.ShowMissing)
+				if err != nil {
+					return err
+				}
+				r.out = append(r.out, reps...)
 			}
 			if len(groups) > 0 {
 				continue
@@ -229,7 +278,7 @@ func (e *Engine) digest(ctx context.Context, at time.Time) error {
 				if emp.Role != store.RoleKepala {
 					continue
 				}
-				if err := r.notifyFunc(emp.NIP, func(lang, _ string) string { return r.digestText(lang, d, e.opt.ShowMissing) }); err != nil {
+				if err := r.sendDigestTo(&emp, d); err != nil {
 					return err
 				}
 			}
@@ -242,12 +291,40 @@ func (e *Engine) digest(ctx context.Context, at time.Time) error {
 	return err
 }
 
-// cmdDigest is /rekap: the digest of the sender's OPD for this week, privately, on demand.
+// sendDigestTo sends the digest privately to every registered account of emp, in their language.
+func (r *request) sendDigestTo(emp *store.Employee, d *weekDigest) error {
+	ids, err := r.tx.IdentitiesOf(r.ctx, emp.NIP)
+	if err != nil {
+		return err
+	}
+	lang := r.e.opt.Language
+	if emp.Language != "" {
+		lang = catalog.Lang(emp.Language)
+	}
+	for _, id := range ids {
+		if id.Unreachable {
+			continue
+		}
+		reps, err := r.digestReplies(bot.ChatRef{Net: id.Net, ID: id.ExternalID}, lang, d, r.e.opt.ShowMissing)
+		if err != nil {
+			return err
+		}
+		r.out = append(r.out, reps...)
+	}
+	return nil
+}
+
+// cmdDigest is /rekap: the digest of the sender's OPD for this week, privately, on demand, with the
+// same text and chart as the group's.
 func cmdDigest(r *request, _ string) error {
 	d, err := r.buildDigest(r.who.OPDCode, r.today)
 	if err != nil {
 		return err
 	}
-	r.sayText(r.digestText(r.lang, d, true))
+	reps, err := r.digestReplies(r.msg.Chat, r.lang, d, r.e.opt.ShowMissing)
+	if err != nil {
+		return err
+	}
+	r.out = append(r.out, reps...)
 	return nil
 }

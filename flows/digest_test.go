@@ -1,13 +1,16 @@
 package flows_test
 
 import (
+	"bytes"
 	"context"
+	"image/png"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chart"
 	"github.com/lapkin-id/lapkin/flows"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -58,8 +61,15 @@ func TestWeeklyDigest(t *testing.T) {
 	}
 	run()
 	got := h.con.Received("grup:DISKOMINFO")
-	if len(got) != 1 {
-		t.Fatalf("the group got %d digests", len(got))
+	if len(got) != 2 || !strings.HasPrefix(got[1], "[foto: rekap-diskominfo-2026-11-20.png]") {
+		t.Fatalf("the group got %q", got)
+	}
+	// The chart is a PNG of the chart's size.
+	var pic []byte
+	h.st.DB().QueryRow(`SELECT photo FROM outbox WHERE payload LIKE '%rekap-diskominfo%' LIMIT 1`).Scan(&pic)
+	img, err := png.Decode(bytes.NewReader(pic))
+	if err != nil || img.Bounds().Dx() != chart.Width || img.Bounds().Dy() != chart.Height {
+		t.Fatalf("chart: %v %v", err, img)
 	}
 	const golden = "testdata/digest.golden"
 	if *update {
@@ -76,11 +86,11 @@ func TestWeeklyDigest(t *testing.T) {
 	// (a restart, a catch-up) sends nothing.
 	before := len(h.con.Received(kepala))
 	run()
-	if len(h.con.Received("grup:DISKOMINFO")) != 1 || len(h.con.Received(kepala)) != before {
+	if len(h.con.Received("grup:DISKOMINFO")) != 2 || len(h.con.Received(kepala)) != before {
 		t.Fatal("the digest was sent twice")
 	}
 	// /rekap gives the head the same digest privately, on demand.
-	expect(t, h.say(kepala, "/rekap"), "Rekap mingguan Dinas Komunikasi dan Informatika", "71,4%")
+	expect(t, h.say(kepala, "/rekap"), "Rekap mingguan Dinas Komunikasi dan Informatika", "71,4%", "[foto: rekap-diskominfo")
 	expect(t, h.say(budi, "/rekap"), "tidak tersedia untuk peran Anda")
 }
 
