@@ -42,16 +42,25 @@ type digestDay struct {
 
 // buildDigest computes the digest of an OPD for the week of day `at`, counting up to that day.
 func (r *request) buildDigest(opdCode string, at time.Time) (*weekDigest, error) {
+	day := civil(at)
+	monday := day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
+	return r.buildDigestRange(opdCode, monday, day)
+}
+
+// buildDigestRange computes the digest of an OPD over from..to: a week, or a month for
+// /rekap bulan. The threshold of "reported at least n days" is all the OPD's working days but one.
+func (r *request) buildDigestRange(opdCode string, from, to time.Time) (*weekDigest, error) {
 	opd, err := r.tx.OPD(r.ctx, opdCode)
 	if err != nil {
 		return nil, err
 	}
-	day := civil(at)
-	monday := day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
-	d := &weekDigest{opd: opd, from: monday, to: day}
-	last := monday.AddDate(0, 0, opd.WorkDays-1)
-	if last.Before(d.to) {
-		d.to = last
+	d := &weekDigest{opd: opd, from: from, to: to}
+	if to.Sub(from) < 7*24*time.Hour {
+		// A week ends with the OPD's last working weekday: a Friday digest of a five-day OPD
+		// counts Monday to Friday.
+		if last := from.AddDate(0, 0, opd.WorkDays-1); last.Before(d.to) {
+			d.to = last
+		}
 	}
 	opdCal, err := r.calendarFor(&store.Employee{OPDCode: opd.Code}, d.from, d.to)
 	if err != nil {
@@ -316,8 +325,17 @@ func (r *request) sendDigestTo(emp *store.Employee, d *weekDigest) error {
 
 // cmdDigest is /rekap: the digest of the sender's OPD for this week, privately, on demand, with the
 // same text and chart as the group's.
-func cmdDigest(r *request, _ string) error {
-	d, err := r.buildDigest(r.who.OPDCode, r.today)
+func cmdDigest(r *request, args string) error {
+	var d *weekDigest
+	var err error
+	switch strings.ToLower(strings.TrimSpace(args)) {
+	case "", "minggu", "week":
+		d, err = r.buildDigest(r.who.OPDCode, r.today)
+	case "bulan", "month":
+		d, err = r.buildDigestRange(r.who.OPDCode, time.Date(r.today.Year(), r.today.Month(), 1, 0, 0, 0, 0, time.UTC), r.today)
+	default:
+		return invalid("digest.format", nil)
+	}
 	if err != nil {
 		return err
 	}

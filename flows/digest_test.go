@@ -92,6 +92,10 @@ func TestWeeklyDigest(t *testing.T) {
 	// /rekap gives the head the same digest privately, on demand.
 	expect(t, h.say(kepala, "/rekap"), "Rekap mingguan Dinas Komunikasi dan Informatika", "71,4%", "[foto: rekap-diskominfo")
 	expect(t, h.say(budi, "/rekap"), "tidak tersedia untuk peran Anda")
+	// The month so far (1–20 Nov): the OPD's working days are 2–6, 9–13, 16 and 18–20 (17 is a
+	// holiday): 14, so "at least 13 days".
+	expect(t, h.say(kepala, "/rekap bulan"), "1 Nov 2026 – 20 Nov 2026", "paling sedikit 13 hari")
+	expect(t, h.say(kepala, "/rekap tahun"), "Format belum sesuai")
 }
 
 func errorsJoin(errs ...error) error {
