@@ -83,9 +83,32 @@ func TestReminderRecipients(t *testing.T) {
 	if got := h.remindAt(28, 14); names(got...) != names(admin) {
 		t.Fatalf("Sat 14:00 reminded %v", got)
 	}
+	// Second week: Monday 30 Nov everyone registered is due again (Budi reported at 10:00), and the
+	// 16:00 run reaches only those still silent; Friday 4 Dec, Siti's report before 14:00 spares her.
+	h.clock.Set(time.Date(2026, 11, 30, 10, 0, 0, 0, jakarta))
+	h.say(budi, "/lapor Rapat evaluasi")
+	if got := h.remindAt(30, 14); names(got...) != names(admin, kepala, siti) {
+		t.Fatalf("Mon 30 Nov 14:00 reminded %v", got)
+	}
+	h.clock.Set(time.Date(2026, 12, 4, 9, 0, 0, 0, jakarta))
+	h.say(siti, "/lapor Rekonsiliasi kas Desember")
+	at := time.Date(2026, 12, 4, 14, 0, 0, 0, jakarta)
+	h.clock.Set(at)
+	before := len(h.con.Received(siti))
+	h.eng.RunJob(context.Background(), flows.JobReminder, at)
+	h.sender.Flush(context.Background())
+	if len(h.con.Received(siti)) != before || len(h.con.Received(budi)) == 0 {
+		t.Fatal("Fri 4 Dec: Siti reminded after reporting")
+	}
+
 	// The text names the person, gives the quick form with one of their targets, and the streak.
-	last := h.con.Received(budi)
-	msg := last[len(last)-1]
+	// (Tuesday 24 Nov's: he had reported on Monday.)
+	var msg string
+	for _, m := range h.con.Received(budi) {
+		if strings.Contains(m, "berturut-turut") {
+			msg = m
+		}
+	}
 	for _, want := range []string{"Bapak Budi", "/lapor 1 Pemeliharaan server #1", "1 hari kerja berturut-turut"} {
 		if !strings.Contains(msg, want) {
 			t.Fatalf("reminder lacks %q:\n%s", want, msg)
