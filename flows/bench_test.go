@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/bot/console"
@@ -66,6 +67,23 @@ func BenchmarkParseQuickReport(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		if _, err := flows.ParseQuickReport("3 Verifikasi SPJ belanja perjalanan dinas #2 1j30m"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReminderRun measures one reminder run over the test city (four registered people, one
+// on a working day without a report): the calendar, report and ledger queries per person, in one
+// transaction. A new slot each iteration, so every run really claims and queues.
+func BenchmarkReminderRun(b *testing.B) {
+	h := newHarness(b)
+	b.Cleanup(h.stop)
+	ctx := context.Background()
+	start := time.Date(2026, 11, 23, 14, 0, 0, 0, jakarta)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := h.eng.RunJob(ctx, flows.JobReminder, start.Add(time.Duration(i)*time.Minute)); err != nil {
 			b.Fatal(err)
 		}
 	}
