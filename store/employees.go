@@ -143,8 +143,12 @@ func (t *Tx) EmployeeByPhone(ctx context.Context, phone string) (Employee, error
 
 // Employees returns the active employees of one OPD, or of every OPD when opd is "", by name.
 func (t *Tx) Employees(ctx context.Context, opd string) ([]Employee, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT `+employeeCols+` FROM employees
-		WHERE active = 1 AND (? = '' OR opd_code = ?) ORDER BY opd_code, name`, opd, opd)
+	return t.employeesWhere(ctx, `(? = '' OR opd_code = ?) ORDER BY opd_code, name`, opd, opd)
+}
+
+// employeesWhere lists the active employees matching a condition (and its ORDER BY).
+func (t *Tx) employeesWhere(ctx context.Context, cond string, args ...any) ([]Employee, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT `+employeeCols+` FROM employees WHERE active = 1 AND `+cond, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list employees: %w", err)
 	}
@@ -306,18 +310,5 @@ func (t *Tx) ClearPhone(ctx context.Context, nip string) error {
 
 // Subordinates returns the active employees whose atasan_nip is nip, by name.
 func (t *Tx) Subordinates(ctx context.Context, nip string) ([]Employee, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT `+employeeCols+` FROM employees WHERE supervisor_nip = ? AND active = 1 ORDER BY name`, nip)
-	if err != nil {
-		return nil, fmt.Errorf("subordinates of %s: %w", nip, err)
-	}
-	defer rows.Close()
-	var out []Employee
-	for rows.Next() {
-		e, err := scanEmployee(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return t.employeesWhere(ctx, `supervisor_nip = ? ORDER BY name`, nip)
 }
