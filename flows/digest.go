@@ -248,8 +248,7 @@ func (r *request) digestReplies(to bot.ChatRef, lang string, d *weekDigest, show
 func (e *Engine) digest(ctx context.Context, at time.Time) error {
 	err := e.store.Update(ctx, func(tx *store.Tx) error {
 		r := e.jobRequest(ctx, tx, at)
-		y, w := r.today.ISOWeek()
-		period := fmt.Sprintf("%d-W%02d", y, w)
+		period := weekPeriod(r)
 		opds, err := tx.OPDs(ctx)
 		if err != nil {
 			return err
