@@ -196,7 +196,7 @@ func (r *request) digestText(lang string, d *weekDigest, showMissing bool) strin
 	}
 	var perDay []string
 	for _, day := range d.days {
-		perDay = append(perDay, fmt.Sprintf("%s %d", dayName(lang, day.date.Weekday())[:3], day.reports))
+		perDay = append(perDay, fmt.Sprintf("%s %d", dayAbbrev(lang, day.date.Weekday()), day.reports))
 	}
 	if len(perDay) > 0 {
 		lines = append(lines, r.tl(lang, "digest.per_day", catalog.Args{"Days": strings.Join(perDay, " · ")}))
@@ -224,7 +224,7 @@ func (r *request) digestChart(lang string, d *weekDigest) ([]byte, error) {
 			NoData: r.tl(lang, "digest.chart_no_data", nil), More: r.tl(lang, "digest.chart_more", nil)},
 	}
 	for _, day := range d.days {
-		c.Days = append(c.Days, chart.Day{Label: dayName(lang, day.date.Weekday())[:3] + " " + day.date.Format("2/1"),
+		c.Days = append(c.Days, chart.Day{Label: dayAbbrev(lang, day.date.Weekday()) + " " + day.date.Format("2/1"),
 			Reports: day.reports, Reporters: day.reporters, Headcount: day.headcount})
 	}
 	return chart.PNG(c)

@@ -53,7 +53,7 @@ func FormatLongDate(lang string, d time.Time) string {
 
 // FormatShortDay writes a date as "Sen, 23 Nov", for lists.
 func FormatShortDay(lang string, d time.Time) string {
-	return dayName(lang, d.Weekday())[:3] + ", " + itoa(d.Day()) + " " + monthName(lang, d.Month())[:3]
+	return dayAbbrev(lang, d.Weekday()) + ", " + itoa(d.Day()) + " " + monthName(lang, d.Month())[:3]
 }
 
 // FormatTime writes a time of day as "14.00" (Indonesian) or "14:00" (English).
@@ -63,6 +63,9 @@ func FormatTime(lang string, t time.Time) string {
 	}
 	return t.Format("15.04")
 }
+
+// dayAbbrev is a weekday in three letters: "Sen", "Mon".
+func dayAbbrev(lang string, d time.Weekday) string { return dayName(lang, d)[:3] }
 
 func monthName(lang string, m time.Month) string {
 	if lang == "en" {

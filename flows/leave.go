@@ -435,7 +435,7 @@ func (r *request) listHolidays() error {
 		d, _ := time.Parse("2006-01-02", k)
 		anyConfig = anyConfig || h.config
 		lines = append(lines, r.t("holiday.list_item", catalog.Args{
-			"Day": dayName(r.lang, d.Weekday())[:3] + ", " + FormatDate(r.lang, d), "Name": h.Name, "Config": h.config}))
+			"Day": dayAbbrev(r.lang, d.Weekday()) + ", " + FormatDate(r.lang, d), "Name": h.Name, "Config": h.config}))
 	}
 	lines = append(lines, r.t("holiday.list_footer", catalog.Args{"Config": anyConfig}))
 	r.sayText(strings.Join(lines, "\n"))

@@ -82,6 +82,3 @@ func Checkpoint(n int, signed time.Time) Period {
 }
 
 func plausible(y int) bool { return y >= 2000 && y <= 2100 }
-
-// Contains reports whether the civil date d is in p.
-func (p Period) Contains(d time.Time) bool { return !d.Before(p.Start) && !d.After(p.End) }
