@@ -74,8 +74,11 @@ type Button struct {
 
 // Reply is one outgoing message.
 type Reply struct {
-	To   ChatRef `json:"-"`
-	Text string  `json:"text"`
+	To ChatRef `json:"-"`
+	// ID is the platform message id chosen before sending, for transports that implement MessageIDs;
+	// the sender fills it from the outbox row. Empty elsewhere.
+	ID   string `json:"-"`
+	Text string `json:"text"`
 	// Buttons are rows of choices. A transport without buttons shows the text alone, which must
 	// already list the choices as numbers ("Balas dengan angka").
 	Buttons [][]Button `json:"buttons,omitempty"`

@@ -1,0 +1,73 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// The edges every network implements. Adding a network means a Transport (outgoing) and a Receiver
+// (incoming), plus one constructor in cmd/lapkin; the optional capabilities below are found by type
+// assertion, so a network that lacks one simply goes without.
+
+// Submit hands one inbound message to the router. done, when not nil, is called once the message's
+// effects are committed (nil) or were not (an error): a receiver acknowledges the update to its
+// platform only after a nil done. Submit returns false when the runtime is stopping and takes no
+// more work.
+type Submit func(ctx context.Context, m Message, done func(error)) bool
+
+// Receiver brings one network's updates in (Telegram's long poll or webhook, WhatsApp's event
+// stream) and hands each to submit. Receive runs until ctx ends (returning nil) or the network
+// fails for good (an error that names what the operator must fix, such as a refused token).
+type Receiver interface {
+	Receive(ctx context.Context, submit Submit) error
+}
+
+// Cursor keeps a receiver's position in its platform's update stream (Telegram's offset) across
+// restarts. The store implements it; a receiver saves only past updates whose effects are committed.
+type Cursor interface {
+	LoadCursor(ctx context.Context, key string) (string, error)
+	SaveCursor(ctx context.Context, key, value string) error
+}
+
+// Menu is implemented by transports that show a command menu (Telegram's setMyCommands). menu
+// returns the commands in one language.
+type Menu interface {
+	SetCommands(ctx context.Context, langs []string, menu func(lang string) []Command) error
+}
+
+// MessageIDs is implemented by transports whose platform lets the sender choose a message's id
+// (WhatsApp). The sender asks for an id, stores it with the outbox row before the first attempt
+// and sends every attempt with it (Reply.ID), so that a crash between sending and recording never
+// doubles a message and the platform can match a recipient's retry request after a restart.
+type MessageIDs interface {
+	NewMessageID() string
+}
+
+// Transport states, as a transport's health reports them.
+const (
+	StateConnected    = "connected"
+	StateConnecting   = "connecting"
+	StateDisconnected = "disconnected"
+	StateNotLinked    = "not_linked" // WhatsApp: no paired session; run `lapkin whatsapp-login`
+	StateLoggedOut    = "logged_out" // WhatsApp: the phone removed the linked device
+	StateBanned       = "banned"     // WhatsApp: a temporary ban, with its code and expiry in Detail
+	StateOutdated     = "outdated"   // WhatsApp: "405 client outdated": update whatsmeow
+	StateReplaced     = "replaced"   // WhatsApp: another process took over the session
+)
+
+// Health is what a transport says of itself, for /healthz and the logs.
+type Health struct {
+	Net   string    `json:"net"`
+	State string    `json:"state"`
+	// Detail explains a state that needs the operator (a ban's code and expiry, the command to run).
+	Detail string    `json:"detail,omitempty"`
+	Since  time.Time `json:"since"`
+	// CanSend is false while the transport must not send (logged out, banned, outdated, replaced):
+	// the sender leaves that network's messages in the outbox until it may send again.
+	CanSend bool `json:"can_send"`
+}
+
+// HealthReporter is implemented by transports that know their connection state.
+type HealthReporter interface {
+	Health() Health
+}
