@@ -57,8 +57,8 @@ const (
 
 // Health is what a transport says of itself, for /healthz and the logs.
 type Health struct {
-	Net   string    `json:"net"`
-	State string    `json:"state"`
+	Net   string `json:"net"`
+	State string `json:"state"`
 	// Detail explains a state that needs the operator (a ban's code and expiry, the command to run).
 	Detail string    `json:"detail,omitempty"`
 	Since  time.Time `json:"since"`
