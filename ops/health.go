@@ -1,0 +1,124 @@
+package ops
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/store"
+)
+
+// Health answers /healthz: 200 when Lapkin can serve, 503 with the reasons when it cannot.
+type Health struct {
+	Store *store.Store
+	Clock bot.Clock
+	// Transports reports each enabled network's state; a network that cannot send (logged out,
+	// banned, outdated, not linked) or is not connected makes the answer 503.
+	Transports func() []bot.Health
+	// Jobs names the scheduled jobs whose last run is shown.
+	Jobs []string
+	// MaxOutboxAge is how old the oldest pending message may be before it counts as a fault: replies
+	// are then not going out. Zero means 15 minutes.
+	MaxOutboxAge time.Duration
+}
+
+// Report is the body of /healthz.
+type Report struct {
+	Status     string         `json:"status"` // "ok" or "unavailable"
+	Reasons    []string       `json:"reasons,omitempty"`
+	Warnings   []string       `json:"warnings,omitempty"`
+	CheckedAt  time.Time      `json:"checked_at"`
+	Database   string         `json:"database"`
+	Transports []bot.Health   `json:"transports"`
+	Outbox     OutboxReport   `json:"outbox"`
+	Jobs       []store.JobRun `json:"jobs"`
+}
+
+// OutboxReport is the outbox part of a Report.
+type OutboxReport struct {
+	Pending          map[string]int `json:"pending"`
+	OldestAgeSeconds float64        `json:"oldest_age_seconds"`
+	Parked           int            `json:"parked"`
+}
+
+// Check looks at the database, the transports, the outbox and the jobs.
+func (h *Health) Check(ctx context.Context) Report {
+	now := h.Clock.Now()
+	rep := Report{Status: "ok", CheckedAt: now, Database: "ok", Transports: []bot.Health{}, Jobs: []store.JobRun{},
+		Outbox: OutboxReport{Pending: map[string]int{}}}
+	fail := func(format string, a ...any) { rep.Reasons = append(rep.Reasons, fmt.Sprintf(format, a...)) }
+
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	err := h.Store.View(ctx, func(tx *store.Tx) error {
+		st, err := tx.OutboxStats(ctx)
+		if err != nil {
+			return err
+		}
+		rep.Outbox.Pending, rep.Outbox.Parked = st.Pending, st.Parked
+		if !st.OldestPending.IsZero() && now.After(st.OldestPending) {
+			rep.Outbox.OldestAgeSeconds = now.Sub(st.OldestPending).Seconds()
+		}
+		for _, j := range h.Jobs {
+			r, _, err := tx.LastJobRun(ctx, j)
+			if err != nil {
+				return err
+			}
+			rep.Jobs = append(rep.Jobs, r)
+		}
+		return nil
+	})
+	if err != nil {
+		rep.Database = err.Error()
+		fail("database: %v", err)
+	}
+	maxAge := h.MaxOutboxAge
+	if maxAge == 0 {
+		maxAge = 15 * time.Minute
+	}
+	if age := time.Duration(rep.Outbox.OldestAgeSeconds * float64(time.Second)); age > maxAge {
+		fail("outbox: the oldest reply has waited %s (more than %s)", age.Round(time.Second), maxAge)
+	}
+	if rep.Outbox.Parked > 0 {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("outbox: %d message(s) parked; `lapkin outbox retry` sends them again", rep.Outbox.Parked))
+	}
+	for _, r := range rep.Jobs {
+		if r.Error != "" {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("job %s: last run failed: %s", r.Job, r.Error))
+		}
+	}
+	if h.Transports != nil {
+		rep.Transports = append(rep.Transports, h.Transports()...)
+	}
+	sort.Slice(rep.Transports, func(i, j int) bool { return rep.Transports[i].Net < rep.Transports[j].Net })
+	for _, t := range rep.Transports {
+		if t.State != bot.StateConnected || !t.CanSend {
+			if t.Detail != "" {
+				fail("%s: %s (%s)", t.Net, t.State, t.Detail)
+			} else {
+				fail("%s: %s", t.Net, t.State)
+			}
+		}
+	}
+	if len(rep.Reasons) > 0 {
+		rep.Status = "unavailable"
+	}
+	return rep
+}
+
+// ServeHTTP answers with the report as JSON: 200 when ok, 503 otherwise.
+func (h *Health) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rep := h.Check(r.Context())
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	if rep.Status != "ok" {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(rep)
+}
