@@ -42,6 +42,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		// Each pooled connection to :memory: is a different empty database.
 		return nil, errors.New("open database: a file path is required")
 	}
+	if err := createPrivate(path); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 	db, err := sql.Open("sqlite", DSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -103,15 +106,37 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 }
 
 // Backup writes a consistent copy of the live database to out with VACUUM INTO, which works while
-// the bot runs. out must not exist yet.
+// the bot runs. out must not exist yet. The copy is readable by the owner alone, like the database.
 func (s *Store) Backup(ctx context.Context, out string) error {
-	if _, err := os.Stat(out); err == nil {
+	// VACUUM INTO accepts an empty target, so the file is made first with the mode we want rather
+	// than the process umask's (a backup holds everyone's reports and phone numbers).
+	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("backup: %s already exists", out)
 	}
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	f.Close()
 	if _, err := s.db.ExecContext(ctx, "VACUUM INTO ?", out); err != nil {
+		os.Remove(out)
 		return fmt.Errorf("backup to %s: %w", out, err)
 	}
 	return nil
+}
+
+// createPrivate creates the database file, when it does not exist yet, readable and writable by
+// the owner alone. SQLite gives the -wal and -shm files it creates later the database file's
+// mode, so they are private too; an existing file keeps the mode its operator gave it.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // GetKV returns the value stored under key, or "" when none is.
