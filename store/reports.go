@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -205,4 +206,36 @@ func (t *Tx) EvidenceByID(ctx context.Context, id int64) (Evidence, error) {
 		return e, ErrNotFound
 	}
 	return e, err
+}
+
+// reportsPerInsert is how many rows one INSERT of AddReports carries (13 values each, well under
+// SQLite's limit on bound parameters).
+const reportsPerInsert = 64
+
+// AddReports stores many reports with multi-row INSERTs, for loading a history (`lapkin seed`).
+// It does not return the ids.
+func (t *Tx) AddReports(ctx context.Context, reps []Report) error {
+	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	for len(reps) > 0 {
+		n := min(len(reps), reportsPerInsert)
+		var sb strings.Builder
+		sb.WriteString(`INSERT INTO reports(nip, opd_code, local_date, text, quantity, target_id, minutes, evidence_id, created_at, source_net, source_msg_id, status) VALUES `)
+		args := make([]any, 0, n*12)
+		for i, r := range reps[:n] {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString(row)
+			if r.Status == "" {
+				r.Status = ReportSubmitted
+			}
+			args = append(args, r.NIP, r.OPDCode, r.LocalDate, r.Text, r.Quantity, r.TargetID, r.Minutes, r.EvidenceID,
+				r.CreatedAt.UTC(), r.SourceNet, r.SourceMsgID, r.Status)
+		}
+		if _, err := t.q.ExecContext(ctx, sb.String(), args...); err != nil {
+			return fmt.Errorf("save %d reports: %w", n, err)
+		}
+		reps = reps[n:]
+	}
+	return nil
 }

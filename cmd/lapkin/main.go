@@ -51,6 +51,7 @@ Pemakaian / usage:
   lapkin import [--config F] [--db F] <roster.csv|roster.xlsx>
   lapkin export [--config F] [--db F] [--periode P] [--opd KODE] [--force] --out F.xlsx|F.csv
   lapkin backup [--config F] [--db F] --out F
+  lapkin seed --asn N --opd M --days D [--db F] [--end YYYY-MM-DD] [--seed S]
   lapkin version
 `
 
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runExport(ctx, rest, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, rest, stdout, stderr)
+	case "seed":
+		return runSeed(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "lapkin", versionString())
 		return nil

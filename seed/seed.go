@@ -1,0 +1,291 @@
+// Package seed makes a synthetic city for load tests and benchmarks (`lapkin seed`): OPDs (some
+// working six days), a roster with valid NIPs, heads of OPD, supervisors at eselon III and IV,
+// phone numbers and linked chat accounts, a signed contract per person and year, leave, and a
+// report history on 80–99% of each person's working days.
+//
+// It is deterministic: every draw is a hash of the seed and what is being decided (a person and
+// a day), not a random stream, so the same options give the same city whatever order it is built
+// in, and the console demo's sample history uses the same rule for its own people.
+package seed
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/lapkin-id/lapkin/store"
+)
+
+// Options say what city to make.
+type Options struct {
+	ASN  int // people in the roster
+	OPDs int // agencies
+	// Days is how many days of history end at End (End itself excluded).
+	Days int
+	// End is the civil date (midnight UTC) the history runs up to; the city "is" on that day.
+	End time.Time
+	// Seed varies the city; the same Seed and options give the same database.
+	Seed uint64
+	// Location is the city's time zone (report times are local office hours).
+	Location *time.Location
+	// Holidays are days off besides weekends: nobody reports on them.
+	Holidays []store.Holiday
+	// Net and IDBase link person i to the chat account Net:IDBase+i (a Telegram user id by
+	// default), so that load tests can write as any of them.
+	Net    string
+	IDBase int64
+	// Habit is the range of the share of working days a person reports on; default 0.80–0.99.
+	Habit [2]float64
+}
+
+// Stats is what Build wrote.
+type Stats struct {
+	OPDs, Employees, Contracts, Targets, Reports, Leave int
+	From, To                                            time.Time
+}
+
+// batch is how many reports one transaction writes: large enough that commits cost little,
+// small enough that the WAL stays small.
+const batch = 20000
+
+// Build writes the city into an empty database.
+func Build(ctx context.Context, st *store.Store, opt Options) (Stats, error) {
+	if opt.ASN < 1 || opt.OPDs < 1 || opt.OPDs > opt.ASN {
+		return Stats{}, fmt.Errorf("seed: need at least one OPD and no more OPDs than people (asn=%d, opd=%d)", opt.ASN, opt.OPDs)
+	}
+	if opt.Days < 1 {
+		return Stats{}, fmt.Errorf("seed: days must be at least 1")
+	}
+	if opt.Location == nil {
+		opt.Location = time.UTC
+	}
+	if opt.Net == "" {
+		opt.Net = "tg"
+	}
+	if opt.IDBase == 0 {
+		opt.IDBase = 1_000_000
+	}
+	if opt.Habit == [2]float64{} {
+		opt.Habit = [2]float64{0.80, 0.99}
+	}
+	from := opt.End.AddDate(0, 0, -opt.Days)
+	stats := Stats{From: from, To: opt.End.AddDate(0, 0, -1)}
+	r := rng{seed: strconv.FormatUint(opt.Seed, 10)}
+	city := plan(r, opt)
+	holidays := map[string]bool{}
+	for _, h := range opt.Holidays {
+		holidays[h.Date] = true
+	}
+	imported := time.Date(from.Year(), from.Month(), from.Day(), 7, 0, 0, 0, opt.Location)
+
+	// The roster, accounts, holidays, contracts and leave: one transaction.
+	var people []person
+	err := st.Update(ctx, func(tx *store.Tx) error {
+		for _, o := range city.opds {
+			if err := tx.UpsertOPD(ctx, o, imported); err != nil {
+				return err
+			}
+		}
+		// Supervisors come before their staff in city.emps, and the foreign key is deferred anyway.
+		for i, e := range city.emps {
+			if err := tx.UpsertEmployee(ctx, e, imported); err != nil {
+				return err
+			}
+			if err := tx.LinkIdentity(ctx, opt.Net, strconv.FormatInt(opt.IDBase+int64(i), 10), e.NIP, imported); err != nil {
+				return err
+			}
+		}
+		for _, h := range opt.Holidays {
+			if err := tx.AddHoliday(ctx, h, "seed", imported); err != nil {
+				return err
+			}
+		}
+		for i, e := range city.emps {
+			p := person{emp: e, workDays: city.workDays[e.OPDCode]}
+			for y := from.Year(); y <= stats.To.Year(); y++ {
+				c := contract(r, e, y, from, opt.Location)
+				id, err := tx.AddContract(ctx, c, *c.SignedAt)
+				if err != nil {
+					return err
+				}
+				saved, err := tx.SignedContract(ctx, e.NIP, y)
+				if err != nil {
+					return fmt.Errorf("seed: contract %d of %s: %w", id, e.NIP, err)
+				}
+				p.contracts = append(p.contracts, saved)
+				stats.Contracts++
+				stats.Targets += len(saved.Targets)
+			}
+			p.leave = leave(r, e.NIP, p.workDays, holidays, from, opt.End)
+			for _, l := range p.leave {
+				if _, err := tx.AddLeave(ctx, l, imported); err != nil {
+					return err
+				}
+				stats.Leave++
+			}
+			people = append(people, p)
+			_ = i
+		}
+		return nil
+	})
+	if err != nil {
+		return stats, err
+	}
+	stats.OPDs, stats.Employees = len(city.opds), len(city.emps)
+
+	// The history, in batches.
+	var pending []store.Report
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		err := st.Update(ctx, func(tx *store.Tx) error { return tx.AddReports(ctx, pending) })
+		stats.Reports += len(pending)
+		pending = pending[:0]
+		return err
+	}
+	err = st.WithoutIndexes(ctx, "reports", func() error {
+		for _, p := range people {
+			if err := history(ctx, r, opt, p, holidays, &pending, flush); err != nil {
+				return err
+			}
+		}
+		return flush()
+	})
+	return stats, err
+}
+
+// history queues one person's reports, flushing a full batch.
+func history(ctx context.Context, r rng, opt Options, p person, holidays map[string]bool, pending *[]store.Report, flush func() error) error {
+	from := opt.End.AddDate(0, 0, -opt.Days)
+	{
+		onLeave := map[string]bool{}
+		for _, l := range p.leave {
+			for d := mustDate(l.StartDate); !d.After(mustDate(l.EndDate)); d = d.AddDate(0, 0, 1) {
+				onLeave[d.Format("2006-01-02")] = true
+			}
+		}
+		habit := opt.Habit[0] + (opt.Habit[1]-opt.Habit[0])*r.unit(p.emp.NIP, "habit")
+		for d := from; d.Before(opt.End); d = d.AddDate(0, 0, 1) {
+			key := d.Format("2006-01-02")
+			if !WorkingDay(d, p.workDays) || holidays[key] || onLeave[key] {
+				continue
+			}
+			var c *store.Contract
+			for i := range p.contracts {
+				if p.contracts[i].Year == d.Year() {
+					c = &p.contracts[i]
+				}
+			}
+			if rep, ok := Report(r.seed, p.emp, c, d, habit, opt.Location); ok {
+				*pending = append(*pending, rep)
+				if len(*pending) >= batch {
+					if err := flush(); err != nil {
+						return err
+					}
+				}
+			}
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+		}
+	}
+	return nil
+}
+
+type person struct {
+	emp       store.Employee
+	workDays  int
+	contracts []store.Contract
+	leave     []store.Leave
+}
+
+// WorkingDay reports whether d is a working day of an OPD with a workDays-day week (holidays aside).
+func WorkingDay(d time.Time, workDays int) bool {
+	switch d.Weekday() {
+	case time.Sunday:
+		return false
+	case time.Saturday:
+		return workDays == 6
+	}
+	return true
+}
+
+// Report decides one person's report on one of their working days: whether they reported (with
+// probability habit) and what, towards which target of their signed contract c (nil: none yet) and
+// how much. Their pace (the share of the expected progress they achieve) is their own, between 55%
+// and 115%. salt varies the draws between cities; the demo's sample city uses "".
+func Report(salt string, e store.Employee, c *store.Contract, d time.Time, habit float64, loc *time.Location) (store.Report, bool) {
+	r := rng{seed: salt}
+	key := d.Format("2006-01-02")
+	if r.unit(e.NIP, key) > habit {
+		return store.Report{}, false
+	}
+	pace := 0.55 + 0.6*r.unit(e.NIP, "pace")
+	minute := int(r.unit(e.NIP, key+"m") * 240) // between 13:00 and 17:00
+	rep := store.Report{NIP: e.NIP, OPDCode: e.OPDCode, LocalDate: key, Text: "Pelaksanaan tugas harian",
+		CreatedAt: time.Date(d.Year(), d.Month(), d.Day(), 13, minute, 0, 0, loc), SourceNet: "seed", SourceMsgID: "seed-" + e.NIP + "-" + key}
+	if c == nil || len(c.Targets) == 0 || c.SignedAt == nil || d.Before(*c.SignedAt) {
+		return rep, true
+	}
+	t := c.Targets[int(r.unit(e.NIP, key+"t")*float64(len(c.Targets)))%len(c.Targets)]
+	due := mustDate(t.DueDate)
+	if d.After(due) {
+		return rep, true
+	}
+	// Per working day the target asks for quantity ÷ working days in its span; a report counts
+	// towards one target, so it carries that target's share of the days, and a share under one
+	// unit is reported on that fraction of the days.
+	span := math.Max(1, due.Sub(*c.SignedAt).Hours()/24*5/7)
+	q := t.Quantity / span * pace * float64(len(c.Targets)) / habit
+	if q < 1 {
+		q = math.Floor(q + r.unit(e.NIP, key+"q"))
+	}
+	if q = math.Round(q); q >= 1 {
+		id := t.ID
+		rep.Quantity, rep.TargetID, rep.Text = &q, &id, t.Description
+	}
+	return rep, true
+}
+
+// rng is a deterministic source of numbers in [0, 1) keyed by what is being decided.
+type rng struct{ seed string }
+
+func (r rng) unit(parts ...string) float64 {
+	if r.seed == "" {
+		return Unit(parts...)
+	}
+	return Unit(append([]string{r.seed}, parts...)...)
+}
+
+// intn is a deterministic integer in [0, n).
+func (r rng) intn(n int, parts ...string) int { return int(r.unit(parts...) * float64(n)) }
+
+// Unit is a deterministic number in [0, 1) from a key: the seed's stand-in for chance.
+func Unit(parts ...string) float64 {
+	h := fnv.New64a()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	// FNV alone leaves keys that differ in their last byte correlated; splitmix64's finalizer
+	// spreads them so that the draws for one day are independent of each other.
+	x := h.Sum64()
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return float64(x>>11) / float64(1<<53)
+}
+
+func mustDate(s string) time.Time {
+	d, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic("seed: bad date " + s) // only dates this package formatted
+	}
+	return d
+}
