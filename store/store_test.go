@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -140,6 +141,31 @@ func TestRegistrationCodeOnceAndExpiry(t *testing.T) {
 	add("NEW222", t0.Add(time.Minute))
 	if use("OLD111", nip, t0.Add(2*time.Minute)) {
 		t.Fatal("a code replaced by a newer one still works")
+	}
+	// What is stored is no working code: a copy of the database gives nothing to type.
+	var stored []string
+	rows, err := s.DB().Query(`SELECT code FROM registration_codes`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c string
+		rows.Scan(&c)
+		stored = append(stored, c)
+	}
+	for _, c := range stored {
+		for _, plain := range []string{"ABC123", "XYZ789", "OLD111", "NEW222"} {
+			if strings.Contains(c, plain) {
+				t.Errorf("code %s stored in the clear: %q", plain, c)
+			}
+		}
+		if !strings.HasPrefix(c, "argon2id:") {
+			t.Errorf("stored code %q is not a hash", c)
+		}
+	}
+	if len(stored) != 4 {
+		t.Fatalf("%d codes stored", len(stored))
 	}
 }
 
