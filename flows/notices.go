@@ -115,7 +115,7 @@ func (e *Engine) contractNotice(ctx context.Context, at time.Time) error {
 		} else if err != nil {
 			return err
 		}
-		waiting, err := r.tx.ContractsAwaiting(r.ctx, emp.NIP)
+		waiting, err := r.awaiting(emp)
 		if err != nil || len(waiting) == 0 {
 			return err
 		}
