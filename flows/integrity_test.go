@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lapkin-id/lapkin/flows"
+	"github.com/lapkin-id/lapkin/holidays"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -244,4 +246,42 @@ func TestEvaluateRefusalsTrueReason(t *testing.T) {
 	// A head cannot evaluate themselves, and one outside their OPD is outside their OPD.
 	expect(t, h.say(kepala, "/evaluate "+kepala), "diri sendiri")
 	expect(t, h.say(kepala, "/evaluate "+admin), "bukan pegawai OPD Anda")
+}
+
+// Item 11: with the embedded national calendar, March 2026 has 17 working days (Nyepi and the
+// Idul Fitri week take 5 weekdays) and November 21; in the last quarter, admins are told once a
+// week while next year has no holiday.
+func TestNationalHolidays(t *testing.T) {
+	h := newHarness(t)
+	if _, err := holidays.Seed(context.Background(), h.st, rosterDay); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Set(time.Date(2026, 12, 2, 9, 0, 0, 0, jakarta))
+	expect(t, h.say(admin, "/evaluate "+budi+" 2026-03"), "(0 dari 17 hari kerja; 5 hari libur tidak dihitung)")
+	expect(t, h.say(admin, "/evaluate "+budi+" 2026-11"), "(0 dari 21 hari kerja)")
+	// An operator can still remove a day: 15 May (cuti bersama) becomes a working day. May has 21
+	// weekdays; 1, 14, 27 and 28 May stay holidays: 17 working days (16 before the removal).
+	h.say(admin, "/libur hapus 2026-05-15")
+	expect(t, h.say(admin, "/evaluate "+budi+" 2026-05"), "(0 dari 17 hari kerja; 4 hari libur tidak dihitung)")
+
+	// Monday 5 Oct 2026: no holiday for 2027 yet.
+	got := h.runJob(flows.JobEvaluationDue, time.Date(2026, 10, 5, 8, 0, 0, 0, jakarta))
+	if len(got[admin]) != 1 || len(got[kepala]) != 0 {
+		t.Fatalf("notices %v", got)
+	}
+	expect(t, got[admin][0], "belum memuat hari libur nasional dan cuti bersama tahun 2027")
+	if again := h.runJob(flows.JobEvaluationDue, time.Date(2026, 10, 5, 8, 0, 0, 0, jakarta)); len(again) != 0 {
+		t.Fatalf("twice in a week: %v", again)
+	}
+	if next := h.runJob(flows.JobEvaluationDue, time.Date(2026, 10, 12, 8, 0, 0, 0, jakarta)); len(next[admin]) != 1 {
+		t.Fatalf("the next week: %v", next)
+	}
+	h.say(admin, "/libur 2027-01-01 Tahun Baru 2027 Masehi")
+	if after := h.runJob(flows.JobEvaluationDue, time.Date(2026, 10, 19, 8, 0, 0, 0, jakarta)); len(after) != 0 {
+		t.Fatalf("told although 2027 has a holiday: %v", after)
+	}
+	// Not before October.
+	if sep := h.runJob(flows.JobEvaluationDue, time.Date(2026, 9, 28, 8, 0, 0, 0, jakarta)); len(sep) != 0 {
+		t.Fatalf("September: %v", sep)
+	}
 }
