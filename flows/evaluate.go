@@ -41,6 +41,7 @@ type evaluation struct {
 	asOf     time.Time // the last day counted: the period's end, or today for a period not over
 	kFrom    time.Time // the first day compliance counts
 	kWhy     string    // kFromMulai or kFromLapkin when kFrom is after the period's start
+	kSkipped bool      // working days of the period before kFrom were left out
 	in       scoring.Input
 	score    scoring.Result
 	row      store.Evaluation // what is (or would be) stored
@@ -305,6 +306,13 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 	if start.After(ev.kFrom) {
 		ev.kFrom, ev.kWhy = start, why
 	}
+	if ev.kFrom.After(p.Start) {
+		before := ev.kFrom.AddDate(0, 0, -1)
+		if before.After(last) {
+			before = last
+		}
+		ev.kSkipped = cal.count(p.Start, before, nil).Work > 0
+	}
 	sp := cal.count(ev.kFrom, last, reported)
 	ev.in = scoring.Input{WorkDays: sp.Work, ReportedDays: sp.Reported, HolidayDays: sp.Holiday, LeaveDays: sp.Leave}
 	var ids []int64
@@ -416,7 +424,7 @@ func (r *request) explain(lang string, ev *evaluation) string {
 		}
 		lines = append(lines, r.tl(lang, "evaluate.k", catalog.Args{"K": FormatPercent(s.K), "Reported": in.ReportedDays,
 			"Work": in.WorkDays, "Excluded": strings.Join(excluded, r.tl(lang, "evaluate.and", nil))}))
-		if ev.kFrom.After(ev.per.Start) {
+		if ev.kSkipped {
 			lines = append(lines, r.tl(lang, "evaluate.k_since_"+ev.kWhy, catalog.Args{"Date": FormatDate(lang, ev.kFrom)}))
 		}
 	} else {
