@@ -362,6 +362,23 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 // twice, and a changed one is stored and supersedes the earlier row, which stays as it was. An
 // interim result is never recorded.
 func (r *request) record(ev *evaluation) error {
+	if err := r.compare(ev); err != nil || ev.status == evalInterim || ev.status == evalSame {
+		return err
+	}
+	var err error
+	if ev.id, err = r.tx.AddEvaluation(r.ctx, ev.row); err != nil {
+		return err
+	}
+	if ev.previous != nil {
+		return r.tx.Supersede(r.ctx, ev.previous.ID, ev.id, r.now)
+	}
+	return nil
+}
+
+// compare tells, without writing anything, what recording ev would do: nothing for an interim
+// result, nothing for the result recorded before (same contract, inputs, outputs and parameters),
+// a first result, or one that replaces the earlier result of the period.
+func (r *request) compare(ev *evaluation) error {
 	if !ev.final {
 		ev.status = evalInterim
 		return nil
@@ -375,15 +392,8 @@ func (r *request) record(ev *evaluation) error {
 	case prev.ContractID == ev.row.ContractID && prev.Inputs == ev.row.Inputs && prev.Outputs == ev.row.Outputs &&
 		prev.Parameters == ev.row.Parameters:
 		ev.status, ev.previous, ev.id = evalSame, &prev, prev.ID
-		return nil
 	default:
 		ev.status, ev.previous = evalReplaced, &prev
-	}
-	if ev.id, err = r.tx.AddEvaluation(r.ctx, ev.row); err != nil {
-		return err
-	}
-	if ev.previous != nil {
-		return r.tx.Supersede(r.ctx, ev.previous.ID, ev.id, r.now)
 	}
 	return nil
 }
@@ -613,30 +623,31 @@ func (r *request) evaluateMany(d evaluateDraft, title string, emps []store.Emplo
 		}
 		done = append(done, ev)
 	}
-	final := 0
-	for _, ev := range done {
-		if ev.final {
-			final++
-		}
-	}
 	counts := map[string]int{}
 	var toldAll []string
-	if record {
-		for _, ev := range done {
-			if err := r.record(ev); err != nil {
+	for _, ev := range done {
+		if !record {
+			if err := r.compare(ev); err != nil {
 				return err
 			}
 			counts[ev.status]++
-			told, err := r.announceResult(ev)
-			if err != nil {
-				return err
-			}
-			toldAll = append(toldAll, told...)
+			continue
 		}
+		if err := r.record(ev); err != nil {
+			return err
+		}
+		counts[ev.status]++
+		told, err := r.announceResult(ev)
+		if err != nil {
+			return err
+		}
+		toldAll = append(toldAll, told...)
 	}
+	// What confirming would record: new results and changed ones.
+	pending := counts[evalNew] + counts[evalReplaced]
 	sort.SliceStable(done, func(i, j int) bool { return done[i].score.N > done[j].score.N })
 	titleKey := "evaluate.table_title"
-	if !record && final > 0 {
+	if !record && pending > 0 {
 		titleKey = "evaluate.preview_title"
 	}
 	lines := []string{r.t(titleKey, catalog.Args{"Title": title, "Count": len(done)})}
@@ -664,8 +675,9 @@ func (r *request) evaluateMany(d evaluateDraft, title string, emps []store.Emplo
 		lines = append(lines, unscored...)
 	}
 	switch {
-	case !record && final > 0:
-		lines = append(lines, r.t("evaluate.preview_footer", catalog.Args{"Final": final, "Interim": len(done) - final}))
+	case !record && pending > 0:
+		lines = append(lines, r.t("evaluate.preview_footer", catalog.Args{"New": counts[evalNew], "Replaced": counts[evalReplaced],
+			"Same": counts[evalSame], "Interim": counts[evalInterim]}))
 		data, err := json.Marshal(d)
 		if err != nil {
 			return err
@@ -675,10 +687,10 @@ func (r *request) evaluateMany(d evaluateDraft, title string, emps []store.Emplo
 		}
 		r.ask(strings.Join(lines, "\n"), r.evaluateButtons())
 		return nil
-	case !record:
-		if len(done) > 0 {
-			lines = append(lines, r.t("evaluate.all_interim", nil))
-		}
+	case !record && counts[evalSame] > 0:
+		lines = append(lines, r.t("evaluate.nothing_new", catalog.Args{"Same": counts[evalSame], "Interim": counts[evalInterim]}))
+	case !record && len(done) > 0:
+		lines = append(lines, r.t("evaluate.all_interim", nil))
 	default:
 		lines = append(lines, r.t("evaluate.recorded_summary", catalog.Args{"New": counts[evalNew],
 			"Replaced": counts[evalReplaced], "Same": counts[evalSame], "Interim": counts[evalInterim], "Told": len(toldAll)}))

@@ -135,9 +135,10 @@ func TestEvaluateRerunAndSupersede(t *testing.T) {
 	if n := h.evaluations(budi); n != 1 || len(h.con.Received(budi)) != told {
 		t.Fatalf("unchanged re-run: %d rows, Budi told %d times", n, len(h.con.Received(budi))-told+1)
 	}
-	// The same through the OPD, confirmed: still one row, nobody told again.
-	h.say(admin, "/evaluate DISKOMINFO "+per)
-	expect(t, h.say(admin, "ya"), "tidak berubah")
+	// The same through the OPD: the preview says so and asks nothing; still one row, nobody told.
+	got = h.say(admin, "/evaluate DISKOMINFO "+per)
+	expect(t, got, "tidak berubah", "tidak ada yang perlu dicatat")
+	reject(t, got, "Balas ya")
 	if n := h.evaluations(budi); n != 1 || len(h.con.Received(budi)) != told {
 		t.Fatalf("unchanged OPD re-run: %d rows", n)
 	}
