@@ -218,6 +218,9 @@ func TestHeadOfOPDSubmitsToAdmins(t *testing.T) {
 	reject(t, got, "belum tercatat")
 	expect(t, h.lastTo(admin), "menunggu persetujuan", "/setujui "+kepala)
 	expect(t, h.say(admin, "/setujui"), "Drs. Ahmad Fauzi")
+	// The weekly contract notice counts it among what waits for the admins.
+	notices := h.runJob(flows.JobContract, time.Date(2026, 11, 30, 9, 0, 0, 0, jakarta))
+	expect(t, strings.Join(notices[admin], "\n"), "1 kontrak kinerja menunggu persetujuan Anda")
 	h.say(admin, "/tolak "+kepala+" Indikator belum terukur")
 	expect(t, h.lastTo(kepala), "Indikator belum terukur")
 	h.say(kepala, "/ajukan")
