@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -42,6 +43,9 @@ type Options struct {
 	// Location is the timezone of the "Dicatat" times; nil is Asia/Jakarta, the default of the
 	// config.
 	Location *time.Location
+	// RequireApproval is the config's [reports] require_approval: it decides whether a report
+	// not reviewed yet is "menunggu validasi" or needs none ("tidak perlu validasi").
+	RequireApproval bool
 }
 
 // Summary counts what an export wrote.
@@ -80,12 +84,12 @@ type column struct {
 var (
 	reportColumns = []column{
 		{"Tanggal", 12}, {"NIP", 21}, {"Nama", 28}, {"OPD", 14}, {"Uraian", 60}, {"Jumlah", 9},
-		{"Satuan", 14}, {"Target", 8}, {"Menit", 8}, {"Bukti", 7}, {"Status", 13}, {"Dicatat", 17},
+		{"Satuan", 14}, {"Target", 30}, {"Menit", 8}, {"Bukti", 7}, {"Status", 13}, {"Dicatat", 17},
 	}
 	evaluationColumns = []column{
 		{"Tanggal evaluasi", 12}, {"NIP", 21}, {"Nama", 28}, {"OPD", 14}, {"Periode", 23}, {"Mulai", 12},
 		{"Selesai", 12}, {"Checkpoint", 11}, {"Kepatuhan K (%)", 11}, {"Capaian C (%)", 11}, {"Nilai N", 9},
-		{"Predikat", 16}, {"Memenuhi standar", 11}, {"Evaluator", 36},
+		{"Predikat", 16}, {"Memenuhi standar", 11}, {"Evaluator", 36}, {"Status hasil", 12},
 	}
 )
 
@@ -95,7 +99,7 @@ var predicates = scoring.Predicates
 
 func summaryColumns() []column {
 	cols := []column{{"Kode", 14}, {"Nama OPD", 40}, {"Jumlah ASN", 9}, {"Jumlah laporan", 10},
-		{"ASN yang melapor", 10}, {"Evaluasi", 9}}
+		{"ASN yang melapor", 10}, {"ASN dievaluasi", 10}}
 	for _, p := range predicates {
 		cols = append(cols, column{p, 10})
 	}
@@ -115,17 +119,50 @@ func predicateIndex(s string) int {
 	return -1
 }
 
-// statusWord is a report's status as the export shows it.
-func statusWord(s string) string {
-	switch s {
-	case store.ReportSubmitted:
-		return "diajukan"
-	case store.ReportApproved:
-		return "disetujui"
-	case store.ReportReturned:
+// statusWord is a report's status as the export shows it: what validation made of it, or that
+// none is needed when the city does not validate reports.
+func statusWord(s string, requireApproval bool) string {
+	switch {
+	case s == store.ReportReturned:
 		return "dikembalikan"
+	case !requireApproval:
+		return "tidak perlu validasi"
+	case s == store.ReportSubmitted:
+		return "menunggu validasi"
+	case s == store.ReportApproved:
+		return "tervalidasi"
 	}
 	return s
+}
+
+// targetWord names the target a report counts towards: "#2 Verifikasi SPJ".
+func targetWord(r store.ExportReport) string {
+	if r.TargetN == nil {
+		return ""
+	}
+	return strings.TrimSpace("#" + strconv.Itoa(*r.TargetN) + " " + r.TargetDesc)
+}
+
+// round1 rounds as the chat shows scores and percentages (flows.FormatNumber): one decimal.
+func round1(f float64) float64 { return math.Round(f*10) / 10 }
+
+// checkpointWord fills the checkpoint column: "3b" or "6b" for a checkpoint, else the kind of
+// calendar period ("bulanan", "triwulanan", "tahunan", "rentang tanggal").
+func checkpointWord(v store.ExportEvaluation) string {
+	if v.Checkpoint != "" {
+		return v.Checkpoint
+	}
+	switch k := v.PeriodKey; {
+	case strings.Contains(k, ".."):
+		return "rentang tanggal"
+	case strings.Contains(strings.ToUpper(k), "-Q"):
+		return "triwulanan"
+	case len(k) == 7:
+		return "bulanan"
+	case len(k) == 4:
+		return "tahunan"
+	}
+	return "-"
 }
 
 func yesNo(b bool) string {
@@ -189,11 +226,11 @@ func wallClock(t time.Time, loc *time.Location) time.Time {
 
 // perOPD counts one OPD's rows for the summary sheet.
 type perOPD struct {
-	reports     int
-	reporters   map[string]bool
-	evaluations int
-	predicates  [len(predicates)]int
-	standardMet int
+	reports   int
+	reporters map[string]bool
+	// latest is each evaluated person's latest result in force: the summary counts people, not
+	// rows, so a re-run or a second period does not count anyone twice.
+	latest map[string]store.ExportEvaluation
 }
 
 type tally map[string]*perOPD
@@ -201,7 +238,7 @@ type tally map[string]*perOPD
 func (t tally) of(code string) *perOPD {
 	p := t[code]
 	if p == nil {
-		p = &perOPD{reporters: map[string]bool{}}
+		p = &perOPD{reporters: map[string]bool{}, latest: map[string]store.ExportEvaluation{}}
 		t[code] = p
 	}
 	return p
@@ -326,7 +363,7 @@ func XLSX(ctx context.Context, st *store.Store, opt Options, w io.Writer) (Summa
 			}
 		}
 		counts := tally{}
-		if sum.Reports, err = writeReports(ctx, f, tx, filter, sty, loc, counts); err != nil {
+		if sum.Reports, err = writeReports(ctx, f, tx, filter, sty, loc, counts, opt.RequireApproval); err != nil {
 			return err
 		}
 		evals, err := tx.EvaluationsForExport(ctx, filter)
@@ -350,7 +387,7 @@ func XLSX(ctx context.Context, st *store.Store, opt Options, w io.Writer) (Summa
 	return sum, err
 }
 
-func writeReports(ctx context.Context, f *excelize.File, tx *store.Tx, filter store.ExportFilter, sty styles, loc *time.Location, counts tally) (int, error) {
+func writeReports(ctx context.Context, f *excelize.File, tx *store.Tx, filter store.ExportFilter, sty styles, loc *time.Location, counts tally, requireApproval bool) (int, error) {
 	sh, err := startSheet(f, SheetReports, reportColumns, sty)
 	if err != nil {
 		return 0, err
@@ -367,7 +404,7 @@ func writeReports(ctx context.Context, f *excelize.File, tx *store.Tx, filter st
 		}
 		var target any
 		if r.TargetN != nil {
-			target = "#" + strconv.Itoa(*r.TargetN)
+			target = targetWord(r)
 		}
 		return sh.add([]any{
 			excelize.Cell{StyleID: sty.date, Value: date},
@@ -380,7 +417,7 @@ func writeReports(ctx context.Context, f *excelize.File, tx *store.Tx, filter st
 			target,
 			optional(r.Minutes),
 			yesNo(r.HasEvidence),
-			statusWord(r.Status),
+			statusWord(r.Status, requireApproval),
 			excelize.Cell{StyleID: sty.dateTime, Value: wallClock(r.CreatedAt, loc)},
 		})
 	})
@@ -410,7 +447,7 @@ func outputs(raw string) map[string]any {
 			continue
 		}
 		if v, ok := m[k].(float64); ok {
-			out[k] = v
+			out[k] = round1(v) // as the chat shows it
 		}
 	}
 	return out
@@ -422,15 +459,17 @@ func writeEvaluations(f *excelize.File, evals []store.ExportEvaluation, sty styl
 		return err
 	}
 	for _, v := range evals {
-		c := counts.of(v.OPDCode)
-		c.evaluations++
+		if v.SupersededBy == 0 {
+			// Rows come in the order they were recorded: the last one in force is the latest.
+			counts.of(v.OPDCode).latest[v.NIP] = v
+		}
 		predicate := v.Predicate
 		if i := predicateIndex(v.Predicate); i >= 0 {
-			c.predicates[i]++
 			predicate = predicates[i]
 		}
-		if v.StandardMet {
-			c.standardMet++
+		status := "berlaku"
+		if v.SupersededBy != 0 {
+			status = "digantikan"
 		}
 		evaluator := v.EvaluatorNIP
 		if v.EvaluatorName != "" {
@@ -446,13 +485,14 @@ func writeEvaluations(f *excelize.File, evals []store.ExportEvaluation, sty styl
 			v.PeriodKey,
 			dateCell(v.PeriodStart, sty),
 			dateCell(v.PeriodEnd, sty),
-			v.Checkpoint,
-			excelize.Cell{StyleID: sty.decimal, Value: out["K"]},
-			excelize.Cell{StyleID: sty.decimal, Value: out["C"]},
-			excelize.Cell{StyleID: sty.decimal, Value: v.Score},
+			checkpointWord(v),
+			out["K"],
+			out["C"],
+			round1(v.Score),
 			predicate,
 			yesNo(v.StandardMet),
 			evaluator,
+			status,
 		}); err != nil {
 			return err
 		}
@@ -476,9 +516,19 @@ func writeSummary(f *excelize.File, opds []store.OPDHeadcount, counts tally, sty
 	reporters := map[string]bool{} // distinct over the whole export: a transferred ASN counts once
 	for _, o := range opds {
 		c := counts.of(o.Code)
-		nums := []int{o.Employees, c.reports, len(c.reporters), c.evaluations}
-		nums = append(nums, c.predicates[:]...)
-		nums = append(nums, c.standardMet)
+		var dist [len(predicates)]int
+		met := 0
+		for _, v := range c.latest {
+			if i := predicateIndex(v.Predicate); i >= 0 {
+				dist[i]++
+			}
+			if v.StandardMet {
+				met++
+			}
+		}
+		nums := []int{o.Employees, c.reports, len(c.reporters), len(c.latest)}
+		nums = append(nums, dist[:]...)
+		nums = append(nums, met)
 		row := []any{o.Code, o.Name}
 		for i, n := range nums {
 			row = append(row, n)
@@ -504,12 +554,15 @@ func writeSummary(f *excelize.File, opds []store.OPDHeadcount, counts tally, sty
 	return sh.finish(f, len(opds))
 }
 
-// CSV writes the reports to w, one per row, with the columns of the "Laporan" sheet. It is meant
-// for machines as much as for Excel: UTF-8 with a byte-order mark (without it Excel reads the text
-// as the local code page), comma separated, dates as YYYY-MM-DD, "Dicatat" as YYYY-MM-DD HH:MM:SS
-// in the Location, numbers with a dot decimal and no thousands separator, whatever the locale of
-// the reader's Excel. A text cell that would start a formula in a spreadsheet (=, +, -, @) gets a
-// leading apostrophe, since report texts come from chat.
+// CSV writes the reports to w, one per row, with the columns of the "Laporan" sheet, for Excel
+// set to Indonesian (id-ID), which is what a BKPPD office opens it with: UTF-8 with a byte-order
+// mark (without it Excel reads the text as the local code page), separated by semicolons (Excel
+// opens a .csv with the regional list separator, which is ";" wherever the decimal separator is
+// the comma, as in Indonesia: a comma-separated file would land in one column), numbers with a
+// decimal comma and no thousands separator ("1,5"), dates as YYYY-MM-DD and "Dicatat" as
+// YYYY-MM-DD HH:MM:SS in the Location (ISO forms Excel reads as dates in any locale). A text cell
+// that would start a formula in a spreadsheet (=, +, -, @) gets a leading apostrophe, since report
+// texts come from chat.
 func CSV(ctx context.Context, st *store.Store, opt Options, w io.Writer) (Summary, error) {
 	var sum Summary
 	loc := opt.location()
@@ -524,6 +577,7 @@ func CSV(ctx context.Context, st *store.Store, opt Options, w io.Writer) (Summar
 			return fmt.Errorf("export: write CSV: %w", err)
 		}
 		cw := csv.NewWriter(bw)
+		cw.Comma = ';'
 		cw.UseCRLF = true // RFC 4180, as Excel writes it
 		header := make([]string, len(reportColumns))
 		for i, c := range reportColumns {
@@ -535,12 +589,12 @@ func CSV(ctx context.Context, st *store.Store, opt Options, w io.Writer) (Summar
 		err = tx.ReportsForExport(ctx, filter, func(r store.ExportReport) error {
 			sum.Reports++
 			rec := []string{r.LocalDate, r.NIP, defuse(r.Name), r.OPDCode, defuse(r.Text), "", defuse(r.Unit), "", "",
-				yesNo(r.HasEvidence), statusWord(r.Status), r.CreatedAt.In(loc).Format(time.DateTime)}
+				yesNo(r.HasEvidence), statusWord(r.Status, opt.RequireApproval), r.CreatedAt.In(loc).Format(time.DateTime)}
 			if r.Quantity != nil {
-				rec[5] = strconv.FormatFloat(*r.Quantity, 'f', -1, 64)
+				rec[5] = strings.Replace(strconv.FormatFloat(*r.Quantity, 'f', -1, 64), ".", ",", 1)
 			}
 			if r.TargetN != nil {
-				rec[7] = "#" + strconv.Itoa(*r.TargetN)
+				rec[7] = defuse(targetWord(r))
 			}
 			if r.Minutes != nil {
 				rec[8] = strconv.Itoa(*r.Minutes)

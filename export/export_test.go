@@ -214,7 +214,7 @@ func wantDate(t *testing.T, f *excelize.File, sheet, ref, format, want string) {
 
 func TestXLSXEverything(t *testing.T) {
 	st := fixture(t)
-	f, raw, sum := exportXLSX(t, st, Options{})
+	f, raw, sum := exportXLSX(t, st, Options{RequireApproval: true})
 	if sum != (Summary{Reports: 4, Evaluations: 3, OPDs: 2}) {
 		t.Errorf("summary %+v", sum)
 	}
@@ -247,10 +247,10 @@ func TestXLSXEverything(t *testing.T) {
 	wantNumber(t, f, "Laporan", "F2", 3)
 	wantNumber(t, f, "Laporan", "F5", 1.5)
 	wantNumber(t, f, "Laporan", "I2", 90)
-	if want := []string{"Siti Rahma", "DISKOMINFO", "Verifikasi SPJ", "3", "dokumen", "#1", "90", "Ya", "disetujui"}; !reflect.DeepEqual(rep[1][2:11], want) {
+	if want := []string{"Siti Rahma", "DISKOMINFO", "Verifikasi SPJ", "3", "dokumen", "#1 Verifikasi SPJ", "90", "Ya", "tervalidasi"}; !reflect.DeepEqual(rep[1][2:11], want) {
 		t.Errorf("first report %q, want %q", rep[1][2:11], want)
 	}
-	if got := rep[2][9:11]; !reflect.DeepEqual(got, []string{"Tidak", "diajukan"}) {
+	if got := rep[2][9:11]; !reflect.DeepEqual(got, []string{"Tidak", "menunggu validasi"}) {
 		t.Errorf("second report evidence and status %q", got)
 	}
 	if got := rep[3][10]; got != "dikembalikan" {
@@ -263,7 +263,7 @@ func TestXLSXEverything(t *testing.T) {
 	// Evaluasi: by the time they were recorded: Budi, Ahmad, Siti.
 	ev := rows(t, f, "Evaluasi")
 	if want := []string{"Tanggal evaluasi", "NIP", "Nama", "OPD", "Periode", "Mulai", "Selesai", "Checkpoint", "Kepatuhan K (%)",
-		"Capaian C (%)", "Nilai N", "Predikat", "Memenuhi standar", "Evaluator"}; !reflect.DeepEqual(ev[0], want) {
+		"Capaian C (%)", "Nilai N", "Predikat", "Memenuhi standar", "Evaluator", "Status hasil"}; !reflect.DeepEqual(ev[0], want) {
 		t.Errorf("Evaluasi header %q", ev[0])
 	}
 	if len(ev) != 4 {
@@ -284,7 +284,7 @@ func TestXLSXEverything(t *testing.T) {
 		}
 	}
 	wantNumber(t, f, "Evaluasi", "K2", 92)
-	if got, want := ev[1][11:], []string{"Sangat Baik", "Ya", "Ahmad Fauzi (" + nipAhmad + ")"}; !reflect.DeepEqual(got, want) {
+	if got, want := ev[1][11:], []string{"Sangat Baik", "Ya", "Ahmad Fauzi (" + nipAhmad + ")", "berlaku"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Budi's evaluation %q, want %q", got, want)
 	}
 	if got, want := ev[3][2:5], []string{"Siti Rahma", "DISKOMINFO", "2026-11"}; !reflect.DeepEqual(got, want) {
@@ -305,7 +305,7 @@ func TestXLSXEverything(t *testing.T) {
 	// Ringkasan OPD: counts by hand from the fixture.
 	sm := rows(t, f, "Ringkasan OPD")
 	want := [][]string{
-		{"Kode", "Nama OPD", "Jumlah ASN", "Jumlah laporan", "ASN yang melapor", "Evaluasi",
+		{"Kode", "Nama OPD", "Jumlah ASN", "Jumlah laporan", "ASN yang melapor", "ASN dievaluasi",
 			"Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang", "Sangat Kurang", "Memenuhi standar"},
 		{"DINKES", "Dinas Kesehatan", "1", "1", "1", "1", "1", "0", "0", "0", "0", "1"},
 		{"DISKOMINFO", "Dinas Komunikasi dan Informatika", "2", "3", "2", "2", "0", "1", "1", "0", "0", "1"},
@@ -330,7 +330,7 @@ func TestXLSXEverything(t *testing.T) {
 		if w, _ := f.GetColWidth(name, "B"); w < 14 {
 			t.Errorf("%s column B width %v", name, w)
 		}
-		ref := map[string]string{"Laporan": "$A$1:$L$5", "Evaluasi": "$A$1:$N$4", "Ringkasan OPD": "$A$1:$L$3"}[name]
+		ref := map[string]string{"Laporan": "$A$1:$L$5", "Evaluasi": "$A$1:$O$4", "Ringkasan OPD": "$A$1:$L$3"}[name]
 		x := sheetXML[i]
 		if !strings.Contains(x, `<autoFilter ref="`+ref+`"`) {
 			t.Errorf("%s has no autofilter on %s", name, ref)
@@ -458,16 +458,18 @@ func TestCSV(t *testing.T) {
 	if !bytes.HasPrefix(b, []byte("\xEF\xBB\xBF")) {
 		t.Fatalf("no UTF-8 byte-order mark: % x", b[:min(len(b), 8)])
 	}
-	recs, err := csv.NewReader(bytes.NewReader(b[3:])).ReadAll()
+	cr := csv.NewReader(bytes.NewReader(b[3:]))
+	cr.Comma = ';'
+	recs, err := cr.ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := [][]string{
 		{"Tanggal", "NIP", "Nama", "OPD", "Uraian", "Jumlah", "Satuan", "Target", "Menit", "Bukti", "Status", "Dicatat"},
-		{"2026-10-15", nipSiti, "Siti Rahma", "DISKOMINFO", "Verifikasi SPJ", "3", "dokumen", "#1", "90", "Ya", "disetujui", "2026-10-15 09:30:00"},
-		{"2026-11-02", nipSiti, "Siti Rahma", "DISKOMINFO", "Rapat koordinasi", "", "", "", "", "Tidak", "diajukan", "2026-11-02 15:00:00"},
+		{"2026-10-15", nipSiti, "Siti Rahma", "DISKOMINFO", "Verifikasi SPJ", "3", "dokumen", "#1 Verifikasi SPJ", "90", "Ya", "tidak perlu validasi", "2026-10-15 09:30:00"},
+		{"2026-11-02", nipSiti, "Siti Rahma", "DISKOMINFO", "Rapat koordinasi", "", "", "", "", "Tidak", "tidak perlu validasi", "2026-11-02 15:00:00"},
 		{"2026-11-03", nipAhmad, "Ahmad Fauzi", "DISKOMINFO", `'=HYPERLINK("http://x")`, "", "", "", "", "Tidak", "dikembalikan", "2026-11-03 15:00:00"},
-		{"2026-11-04", nipBudi, "Budi Santoso", "DINKES", "Posyandu, balita", "1.5", "", "", "", "Tidak", "diajukan", "2026-11-04 23:59:00"},
+		{"2026-11-04", nipBudi, "Budi Santoso", "DINKES", "Posyandu, balita", "1,5", "", "", "", "Tidak", "tidak perlu validasi", "2026-11-04 23:59:00"},
 	}
 	if !reflect.DeepEqual(recs, want) {
 		t.Errorf("CSV\n got %q\nwant %q", recs, want)

@@ -248,7 +248,9 @@ func cmdSubmit(r *request, _ string) error {
 		return err
 	}
 	if sup == "" {
-		return conflict("submit.no_supervisor", nil)
+		// The head of an OPD has no atasan in the roster: the BKPPD decides on behalf of the
+		// regional head.
+		return r.submitToAdmins(c)
 	}
 	supEmp, err := r.tx.Employee(r.ctx, sup)
 	if err != nil {
@@ -263,6 +265,53 @@ func cmdSubmit(r *request, _ string) error {
 		return err
 	}
 	r.say("submit.done", catalog.Args{"Supervisor": supEmp.Name})
+	return nil
+}
+
+// adminNIPs lists the admins, by the roster's role and by the config, each once.
+func (r *request) adminNIPs() ([]string, error) {
+	admins, err := r.tx.Admins(r.ctx)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, a := range append(admins, r.e.opt.AdminNIPs...) {
+		if !seen[a] {
+			seen[a] = true
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// submitToAdmins submits the contract of someone without an atasan (a head of OPD) to the admins:
+// it waits with no supervisor, any admin may approve or reject it, and every admin is told.
+func (r *request) submitToAdmins(c *store.Contract) error {
+	admins, err := r.adminNIPs()
+	if err != nil {
+		return err
+	}
+	var others []string
+	for _, a := range admins {
+		if a != r.who.NIP {
+			others = append(others, a)
+		}
+	}
+	if len(others) == 0 {
+		return conflict("submit.no_supervisor", nil)
+	}
+	if err := r.tx.SubmitContract(r.ctx, c.ID, "", r.now); err != nil {
+		return err
+	}
+	targets := strings.Join(r.targetLines(c), "\n")
+	for _, a := range others {
+		if err := r.notify(a, "submit.to_admins", catalog.Args{"Employee": r.who.Name, "NIP": r.who.NIP, "Position": r.who.Position,
+			"OPD": r.who.OPDCode, "Version": c.Version, "Year": c.Year, "Targets": targets}); err != nil {
+			return err
+		}
+	}
+	r.say("submit.done_admins", nil)
 	return nil
 }
 
@@ -328,9 +377,29 @@ func cmdReject(r *request, args string) error {
 	return nil
 }
 
+// awaiting returns the contracts waiting for emp's decision: those submitted to them, and for an
+// admin also those of people without an atasan (heads of OPD), submitted to the admins.
+func (r *request) awaiting(emp *store.Employee) ([]store.Contract, error) {
+	cs, err := r.tx.ContractsAwaiting(r.ctx, emp.NIP)
+	if err != nil {
+		return nil, err
+	}
+	admins, err := r.adminNIPs()
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range admins {
+		if a == emp.NIP {
+			more, err := r.tx.ContractsAwaiting(r.ctx, "")
+			return append(cs, more...), err
+		}
+	}
+	return cs, nil
+}
+
 // listAwaiting answers a bare /setujui with the contracts waiting for the sender's decision.
 func (r *request) listAwaiting() error {
-	cs, err := r.tx.ContractsAwaiting(r.ctx, r.who.NIP)
+	cs, err := r.awaiting(r.who)
 	if err != nil {
 		return err
 	}
@@ -379,8 +448,12 @@ func cmdSign(r *request, _ string) error {
 	if err := r.tx.SignContract(r.ctx, *c, hash, r.now); err != nil {
 		return err
 	}
-	if c.SupervisorNIP != "" {
-		if err := r.notify(c.SupervisorNIP, "sign.to_supervisor", catalog.Args{"Employee": r.who.Name, "NIP": r.who.NIP, "Version": c.Version}); err != nil {
+	told := c.SupervisorNIP
+	if told == "" {
+		told = c.Decision.DecidedBy // the admin who approved a head's contract
+	}
+	if told != "" {
+		if err := r.notify(told, "sign.to_supervisor", catalog.Args{"Employee": r.who.Name, "NIP": r.who.NIP, "Version": c.Version}); err != nil {
 			return err
 		}
 	}

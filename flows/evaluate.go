@@ -12,39 +12,88 @@ import (
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/export"
 	"github.com/lapkin-id/lapkin/period"
+	"github.com/lapkin-id/lapkin/roster"
 	"github.com/lapkin-id/lapkin/scoring"
 	"github.com/lapkin-id/lapkin/store"
 )
 
+// What recording an evaluation did.
+const (
+	evalInterim  = "interim"  // the period is not over: shown to the evaluator, not recorded
+	evalNew      = "new"      // the first result of this person and period
+	evalSame     = "same"     // the result recorded before, unchanged: nothing recorded or sent
+	evalReplaced = "replaced" // a changed result: recorded, and the earlier row marked superseded
+)
+
+// Why compliance starts after the period's first day, or cannot be measured.
+const (
+	kFromMulai  = "mulai"  // the roster's start date in the position (TMT)
+	kFromLapkin = "lapkin" // the first of roster entry, first report and first signing
+)
+
 // evaluation is one computed result with what the explanation needs.
 type evaluation struct {
-	id       int64 // the stored row
+	id       int64 // the stored row (or the unchanged earlier one)
 	emp      store.Employee
 	contract store.Contract
 	per      period.Period
+	final    bool      // the period's last day has ended
 	asOf     time.Time // the last day counted: the period's end, or today for a period not over
-	kFrom    time.Time // the first day compliance counts: the period's start, or the roster date
+	kFrom    time.Time // the first day compliance counts
+	kWhy     string    // kFromMulai or kFromLapkin when kFrom is after the period's start
+	kSkipped bool      // working days of the period before kFrom were left out
 	in       scoring.Input
 	score    scoring.Result
+	row      store.Evaluation // what is (or would be) stored
+
+	status   string            // evalInterim, evalNew, evalSame or evalReplaced, once recorded
+	previous *store.Evaluation // the earlier result of the same period, when there is one
 }
 
-func (ev *evaluation) interim() bool { return ev.asOf.Before(ev.per.End) }
+func (ev *evaluation) interim() bool { return !ev.final }
 
-// cmdEvaluate is /evaluate <NIP|KODE-OPD|semua> [periode].
+// evaluateConfirm is the flow that waits for an evaluator's "ya" before an OPD's or everyone's
+// results are recorded and people are told.
+const (
+	flowEvaluate      = "evaluate"
+	stepEvaluateOK    = "confirm"
+	buttonEvaluateYes = "eval:yes"
+	buttonEvaluateNo  = "eval:no"
+)
+
+// evaluateDraft is the confirmation flow's data: what to evaluate again once confirmed.
+type evaluateDraft struct {
+	Subject string `json:"subject"`
+	Period  string `json:"period,omitempty"`
+}
+
+// cmdEvaluate is /evaluate <NIP|KODE-OPD|semua> [periode]. One NIP is recorded at once; an OPD or
+// everyone is first shown as a ranked preview and recorded only when the evaluator confirms.
 func cmdEvaluate(r *request, args string) error {
 	fields := strings.Fields(args)
 	if len(fields) == 0 || len(fields) > 2 {
 		return invalid("evaluate.format", nil)
 	}
-	var per *period.Period
+	d := evaluateDraft{Subject: fields[0]}
 	if len(fields) == 2 {
-		p, err := period.Parse(fields[1])
+		d.Period = fields[1]
+	}
+	return r.evaluateSubject(d, false)
+}
+
+// evaluateSubject evaluates what d names. With record false, a group is previewed and the
+// confirmation flow saved; with record true (the evaluator said "ya") it is recorded. Every check
+// of the command runs again on confirmation: a role may have changed meanwhile.
+func (r *request) evaluateSubject(d evaluateDraft, record bool) error {
+	var per *period.Period
+	if d.Period != "" {
+		p, err := period.Parse(d.Period)
 		if err != nil {
-			return invalid("evaluate.bad_period", catalog.Args{"Value": fields[1]})
+			return invalid("evaluate.bad_period", catalog.Args{"Value": d.Period})
 		}
 		per = &p
 	}
-	subject := fields[0]
+	subject := d.Subject
 	switch {
 	case strings.EqualFold(subject, "semua") || strings.EqualFold(subject, "all"):
 		if !r.isAdmin() {
@@ -54,9 +103,9 @@ func cmdEvaluate(r *request, args string) error {
 		if err != nil {
 			return err
 		}
-		return r.evaluateMany(r.t("evaluate.all_title", nil), emps, per)
+		return r.evaluateMany(d, r.t("evaluate.all_title", nil), emps, per, record)
 	case isDigits(subject):
-		emp, err := r.employeeArg(subject)
+		emp, err := r.evaluee(subject)
 		if err != nil {
 			return err
 		}
@@ -64,8 +113,15 @@ func cmdEvaluate(r *request, args string) error {
 		if err != nil {
 			return err
 		}
-		r.sayText(r.explain(r.lang, ev))
-		return r.announceResult(ev)
+		if err := r.record(ev); err != nil {
+			return err
+		}
+		told, err := r.announceResult(ev)
+		if err != nil {
+			return err
+		}
+		r.sayText(r.explain(r.lang, ev) + "\n\n" + r.outcome(ev, told))
+		return nil
 	default:
 		code := strings.ToUpper(subject)
 		opd, err := r.tx.OPD(r.ctx, code)
@@ -82,8 +138,63 @@ func cmdEvaluate(r *request, args string) error {
 		if err != nil {
 			return err
 		}
-		return r.evaluateMany(opd.Name+" ("+opd.Code+")", emps, per)
+		return r.evaluateMany(d, opd.Name+" ("+opd.Code+")", emps, per, record)
 	}
+}
+
+// evaluee reads the NIP of /evaluate and says truly why it cannot be evaluated by the sender:
+// oneself, or someone outside the people they lead (whether or not the NIP exists, which is not
+// theirs to learn).
+func (r *request) evaluee(arg string) (*store.Employee, error) {
+	nip, err := roster.ParseNIP(arg)
+	if err != nil {
+		return nil, invalid("people.bad_nip", catalog.Args{"NIP": arg})
+	}
+	if nip.Raw == r.who.NIP {
+		return nil, forbidden("evaluate.self", nil)
+	}
+	emp, err := r.tx.Employee(r.ctx, nip.Raw)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	if r.isAdmin() {
+		if err != nil {
+			return nil, notFound("people.not_found", catalog.Args{"NIP": nip.Raw})
+		}
+		return &emp, nil
+	}
+	if err != nil || !r.canManage(&emp) {
+		return nil, forbidden("evaluate.not_your_staff", catalog.Args{"NIP": nip.Raw, "OPD": r.who.OPDCode})
+	}
+	return &emp, nil
+}
+
+// evaluateStep continues the confirmation of an OPD's or everyone's evaluation.
+func evaluateStep(r *request, st store.FlowState) error {
+	var d evaluateDraft
+	if err := json.Unmarshal([]byte(st.Data), &d); err != nil {
+		return fmt.Errorf("read evaluation draft: %w", err)
+	}
+	switch strings.ToLower(r.answer()) {
+	case "1", "ya", "y", "yes", "catat", "simpan", buttonEvaluateYes:
+		if err := r.endFlow(); err != nil {
+			return err
+		}
+		return r.evaluateSubject(d, true)
+	case "2", "tidak", "no", "n", buttonEvaluateNo:
+		if err := r.endFlow(); err != nil {
+			return err
+		}
+		r.say("evaluate.preview_cancelled", nil)
+		return nil
+	}
+	r.ask(r.t("evaluate.confirm_answer", nil), r.evaluateButtons())
+	return nil
+}
+
+func (r *request) evaluateButtons() [][]bot.Button {
+	return [][]bot.Button{{{Label: r.t("evaluate.button_record", nil), Data: buttonEvaluateYes},
+		{Label: r.t("button.cancel", nil), Data: buttonEvaluateNo}}}
 }
 
 func isDigits(s string) bool {
@@ -95,8 +206,53 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// evaluate computes and stores one employee's evaluation for per (nil: their current checkpoint).
+// isOfficial reports whether an eselon makes its holder a pejabat struktural (eselon II, III or
+// IV: head of agency, division or section), the officials the resignation rule is about.
+func isOfficial(eselon string) bool {
+	e := strings.ToUpper(strings.TrimSpace(eselon))
+	if i := strings.IndexAny(e, "./ -"); i >= 0 {
+		e = e[:i]
+	}
+	switch e {
+	case "II", "III", "IV", "2", "3", "4":
+		return true
+	}
+	return false
+}
+
+// complianceStart is the first day emp could be expected to report, and why: the roster's start
+// in the position (mulai) when given; otherwise the earliest of the roster entry, the first report
+// and the first contract signing. The last two are domain dates: a roster imported late (or a
+// demo clock moved back) does not erase the days the person was already working and reporting.
+func (r *request) complianceStart(emp *store.Employee) (time.Time, string, error) {
+	if emp.StartDate != "" {
+		if d, err := time.Parse("2006-01-02", emp.StartDate); err == nil {
+			return d, kFromMulai, nil
+		}
+	}
+	start := civil(emp.Since.In(r.e.opt.Location))
+	first, signed, err := r.tx.ComplianceAnchors(r.ctx, emp.NIP)
+	if err != nil {
+		return start, kFromLapkin, err
+	}
+	if d, err := time.Parse("2006-01-02", first); err == nil && d.Before(start) {
+		start = d
+	}
+	if signed != nil {
+		if d := civil(signed.In(r.e.opt.Location)); d.Before(start) {
+			start = d
+		}
+	}
+	return start, kFromLapkin, nil
+}
+
+// evaluate computes one employee's evaluation for per (nil: their current checkpoint), without
+// recording it.
 func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation, error) {
+	if per != nil && per.Checkpoint == 0 && per.Start.After(r.today) {
+		// A calendar period that has not begun: that is the reason, whatever the contracts.
+		return nil, conflict("evaluate.future", catalog.Args{"From": FormatDate(r.lang, per.Start)})
+	}
 	year := r.today.Year()
 	if per != nil && per.Checkpoint == 0 {
 		year = per.End.Year()
@@ -112,9 +268,9 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 	var p period.Period
 	switch {
 	case per == nil:
-		// The current checkpoint: the latest one reached, else the first one so far.
+		// The current checkpoint: the latest one over, else the first one so far.
 		p = period.Checkpoint(3, signed)
-		if six := period.Checkpoint(6, signed); !r.today.Before(six.End) {
+		if six := period.Checkpoint(6, signed); r.today.After(six.End) {
 			p = six
 		}
 	case per.Checkpoint > 0:
@@ -125,27 +281,37 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 	if p.Start.After(r.today) {
 		return nil, conflict("evaluate.future", catalog.Args{"From": FormatDate(r.lang, p.Start)})
 	}
-	ev := &evaluation{emp: *emp, contract: c, per: p, asOf: p.End}
-	if r.today.Before(p.End) {
+	// A period is complete only once its last day has ended: until then the result is interim.
+	ev := &evaluation{emp: *emp, contract: c, per: p, asOf: p.End, final: r.today.After(p.End)}
+	if !ev.final {
 		ev.asOf = r.today
 	}
 	cal, err := r.calendarFor(emp, p.Start, ev.asOf)
 	if err != nil {
 		return nil, err
 	}
-	reported, err := r.tx.ReportDates(r.ctx, emp.NIP, dateKey(p.Start), dateKey(ev.asOf), r.e.opt.RequireApproval)
+	reported, err := r.tx.ReportDates(r.ctx, emp.NIP, dateKey(p.Start), dateKey(ev.asOf))
 	if err != nil {
 		return nil, err
 	}
 	last := ev.asOf
-	if last.Equal(r.today) && !reported[dateKey(r.today)] {
+	if !ev.final && !reported[dateKey(r.today)] {
 		last = r.today.AddDate(0, 0, -1) // today is not over: it counts once reported
 	}
-	// Compliance counts from the day the employee entered the roster: before it nobody could
-	// report to Lapkin, and a day that could not be reported must not count as a day missed.
+	start, why, err := r.complianceStart(emp)
+	if err != nil {
+		return nil, err
+	}
 	ev.kFrom = p.Start
-	if since := civil(emp.Since.In(r.e.opt.Location)); since.After(ev.kFrom) {
-		ev.kFrom = since
+	if start.After(ev.kFrom) {
+		ev.kFrom, ev.kWhy = start, why
+	}
+	if ev.kFrom.After(p.Start) {
+		before := ev.kFrom.AddDate(0, 0, -1)
+		if before.After(last) {
+			before = last
+		}
+		ev.kSkipped = cal.count(p.Start, before, nil).Work > 0
 	}
 	sp := cal.count(ev.kFrom, last, reported)
 	ev.in = scoring.Input{WorkDays: sp.Work, ReportedDays: sp.Reported, HolidayDays: sp.Holiday, LeaveDays: sp.Leave}
@@ -153,6 +319,7 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 	for _, t := range c.Targets {
 		ids = append(ids, t.ID)
 	}
+	// Achievement alone waits for validation; compliance counted every report above.
 	done, err := r.tx.TargetRealisation(r.ctx, ids, dateKey(ev.asOf), r.e.opt.RequireApproval)
 	if err != nil {
 		return nil, err
@@ -164,7 +331,7 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 	}
 	ev.score, err = scoring.Compute(ev.in, r.e.opt.Scoring)
 	if errors.Is(err, scoring.ErrNothing) {
-		return nil, conflict("evaluate.nothing", catalog.Args{"Employee": emp.Name})
+		return nil, conflict("evaluate.nothing", catalog.Args{"Employee": emp.Name, "Why": r.kNoneReason(r.lang, ev)})
 	}
 	if err != nil {
 		return nil, err
@@ -173,25 +340,81 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 		scoring.Input
 		AsOf            string `json:"as_of"`
 		ComplianceFrom  string `json:"compliance_from"`
+		ComplianceWhy   string `json:"compliance_from_reason,omitempty"`
 		RequireApproval bool   `json:"require_approval"`
 		ContractVersion int    `json:"contract_version"`
 		ContractSHA256  string `json:"contract_sha256"`
-	}{ev.in, dateKey(ev.asOf), dateKey(ev.kFrom), r.e.opt.RequireApproval, c.Version, c.SHA256})
+	}{ev.in, dateKey(ev.asOf), dateKey(ev.kFrom), ev.kWhy, r.e.opt.RequireApproval, c.Version, c.SHA256})
 	outputs, _ := json.Marshal(ev.score)
 	params, _ := json.Marshal(r.e.opt.Scoring)
 	checkpoint := ""
 	if p.Checkpoint > 0 {
 		checkpoint = p.Key
 	}
-	ev.id, err = r.tx.AddEvaluation(r.ctx, store.Evaluation{NIP: emp.NIP, ContractID: c.ID, PeriodKey: p.Key,
+	ev.row = store.Evaluation{NIP: emp.NIP, ContractID: c.ID, PeriodKey: p.Key,
 		PeriodStart: dateKey(p.Start), PeriodEnd: dateKey(p.End), Checkpoint: checkpoint, Inputs: string(inputs),
 		Outputs: string(outputs), Score: ev.score.N, Predicate: ev.score.Predicate, StandardMet: ev.score.StandardMet,
-		Parameters: string(params), EvaluatorNIP: r.who.NIP, CreatedAt: r.now})
-	return ev, err
+		Parameters: string(params), EvaluatorNIP: r.who.NIP, CreatedAt: r.now}
+	return ev, nil
+}
+
+// record stores a final result once per person and period: the same result again is not stored
+// twice, and a changed one is stored and supersedes the earlier row, which stays as it was. An
+// interim result is never recorded.
+func (r *request) record(ev *evaluation) error {
+	if err := r.compare(ev); err != nil || ev.status == evalInterim || ev.status == evalSame {
+		return err
+	}
+	var err error
+	if ev.id, err = r.tx.AddEvaluation(r.ctx, ev.row); err != nil {
+		return err
+	}
+	if ev.previous != nil {
+		return r.tx.Supersede(r.ctx, ev.previous.ID, ev.id, r.now)
+	}
+	return nil
+}
+
+// compare tells, without writing anything, what recording ev would do: nothing for an interim
+// result, nothing for the result recorded before (same contract, inputs, outputs and parameters),
+// a first result, or one that replaces the earlier result of the period.
+func (r *request) compare(ev *evaluation) error {
+	if !ev.final {
+		ev.status = evalInterim
+		return nil
+	}
+	prev, err := r.tx.CurrentEvaluation(r.ctx, ev.row.NIP, ev.row.PeriodStart, ev.row.PeriodEnd)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		ev.status = evalNew
+	case err != nil:
+		return err
+	case prev.ContractID == ev.row.ContractID && prev.Inputs == ev.row.Inputs && prev.Outputs == ev.row.Outputs &&
+		prev.Parameters == ev.row.Parameters:
+		ev.status, ev.previous, ev.id = evalSame, &prev, prev.ID
+	default:
+		ev.status, ev.previous = evalReplaced, &prev
+	}
+	return nil
 }
 
 // tl renders a message in a given language (for someone other than the sender).
 func (r *request) tl(lang, key string, args catalog.Args) string { return r.e.cat.T(lang, key, args) }
+
+// kNoneReason says why compliance could not be measured: the person started after the period,
+// the period's days are not over yet, or it truly has no working day.
+func (r *request) kNoneReason(lang string, ev *evaluation) string {
+	args := catalog.Args{"Date": FormatDate(lang, ev.kFrom), "Holidays": ev.in.HolidayDays, "Leave": ev.in.LeaveDays}
+	switch {
+	case ev.kFrom.After(ev.per.End) && ev.kWhy == kFromMulai:
+		return r.tl(lang, "evaluate.k_none_mulai", args)
+	case ev.kFrom.After(ev.per.End):
+		return r.tl(lang, "evaluate.k_none_lapkin", args)
+	case !ev.final && !ev.kFrom.Before(r.today):
+		return r.tl(lang, "evaluate.k_none_not_over", args)
+	}
+	return r.tl(lang, "evaluate.k_none_days", args)
+}
 
 // explain writes the result first, then why: K with its days, C per target, and the formula.
 func (r *request) explain(lang string, ev *evaluation) string {
@@ -211,11 +434,11 @@ func (r *request) explain(lang string, ev *evaluation) string {
 		}
 		lines = append(lines, r.tl(lang, "evaluate.k", catalog.Args{"K": FormatPercent(s.K), "Reported": in.ReportedDays,
 			"Work": in.WorkDays, "Excluded": strings.Join(excluded, r.tl(lang, "evaluate.and", nil))}))
+		if ev.kSkipped {
+			lines = append(lines, r.tl(lang, "evaluate.k_since_"+ev.kWhy, catalog.Args{"Date": FormatDate(lang, ev.kFrom)}))
+		}
 	} else {
-		lines = append(lines, r.tl(lang, "evaluate.k_none", nil))
-	}
-	if ev.kFrom.After(ev.per.Start) {
-		lines = append(lines, r.tl(lang, "evaluate.k_since", catalog.Args{"Date": FormatDate(lang, ev.kFrom)}))
+		lines = append(lines, r.tl(lang, "evaluate.k_none", catalog.Args{"Why": r.kNoneReason(lang, ev)}))
 	}
 	if s.CMeasured {
 		lines = append(lines, r.tl(lang, "evaluate.c", catalog.Args{"C": FormatPercent(s.C)}))
@@ -246,77 +469,152 @@ func (r *request) explain(lang string, ev *evaluation) string {
 	return strings.Join(lines, "\n")
 }
 
-// announceResult tells the employee and their supervisor the result of a complete period, and
-// the admins when a 6-month miss puts the official under the resignation procedure. An interim
-// result (a period not over) is the evaluator's alone.
-func (r *request) announceResult(ev *evaluation) error {
-	if ev.interim() {
-		return nil
+// evaluatorName names who evaluated, for the notice: the BKPPD (with the operator's name) when an
+// admin did, else the supervisor by name and position.
+func (r *request) evaluatorName(lang string) string {
+	if r.isAdmin() {
+		return r.tl(lang, "evaluate.by_bkppd", catalog.Args{"Name": r.who.Name})
 	}
-	miss := !ev.score.StandardMet
-	next := ""
+	return r.tl(lang, "evaluate.by_person", catalog.Args{"Name": r.who.Name, "Position": r.who.Position})
+}
+
+// nextStep is the catalog key of what follows a miss: at the 6-month checkpoint the resignation
+// procedure for an official (eselon II–IV) and a warning to improve for staff; at 3 months a
+// warning; elsewhere a call to discuss improvement. "" for a result that meets the standard.
+func nextStep(ev *evaluation) string {
+	if ev.score.StandardMet {
+		return ""
+	}
 	switch {
-	case miss && ev.per.Checkpoint == 6:
-		next = "evaluate.next_resign"
-	case miss && ev.per.Checkpoint == 3:
-		next = "evaluate.next_warning"
-	case miss:
-		next = "evaluate.next_miss"
+	case ev.per.Checkpoint == 6 && isOfficial(ev.emp.Eselon):
+		return "evaluate.next_resign"
+	case ev.per.Checkpoint == 6:
+		return "evaluate.next_improve_staff"
+	case ev.per.Checkpoint == 3:
+		return "evaluate.next_warning"
 	}
-	tell := func(nip string, withNext bool) error {
-		return r.notifyFunc(nip, func(lang string, name string) string {
-			text := r.tl(lang, "evaluate.to_person", catalog.Args{"Name": name}) + "\n" + r.explain(lang, ev)
-			if withNext && next != "" {
-				text += "\n" + r.tl(lang, next, nil)
-			}
-			return text
-		})
+	return "evaluate.next_miss"
+}
+
+// announceResult tells the employee and their supervisor a newly recorded result (new or
+// replacing an earlier one), and the admins when a 6-month miss puts an official under the
+// resignation procedure. An interim or unchanged result tells nobody. It returns the names of
+// those told.
+func (r *request) announceResult(ev *evaluation) ([]string, error) {
+	if ev.status != evalNew && ev.status != evalReplaced {
+		return nil, nil
 	}
-	if ev.emp.NIP != r.who.NIP {
-		if err := tell(ev.emp.NIP, true); err != nil {
-			return err
+	next := nextStep(ev)
+	var told []string
+	tell := func(nip string, text func(lang, name string) string) error {
+		emp, err := r.tx.Employee(r.ctx, nip)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
 		}
-	}
-	if sup, err := r.supervisorOf(&ev.emp); err != nil {
-		return err
-	} else if sup != "" && sup != r.who.NIP {
-		if err := tell(sup, true); err != nil {
-			return err
-		}
-	}
-	if miss && ev.per.Checkpoint == 6 {
-		admins, err := r.tx.Admins(r.ctx)
 		if err != nil {
 			return err
 		}
+		before := len(r.out)
+		if err := r.notifyFunc(nip, text); err != nil {
+			return err
+		}
+		if len(r.out) > before {
+			told = append(told, emp.Name)
+		}
+		return nil
+	}
+	notice := func(lang string, name string) string {
+		lines := []string{r.tl(lang, "evaluate.to_person", catalog.Args{"Name": name, "Evaluator": r.evaluatorName(lang)})}
+		if ev.previous != nil {
+			lines = append(lines, r.tl(lang, "evaluate.replaces", catalog.Args{
+				"Date": FormatDate(lang, ev.previous.CreatedAt.In(r.e.opt.Location)), "N": FormatNumber(ev.previous.Score),
+				"Predicate": ev.previous.Predicate}))
+		}
+		lines = append(lines, r.explain(lang, ev))
+		if next != "" {
+			lines = append(lines, r.tl(lang, next, nil))
+		}
+		return strings.Join(lines, "\n")
+	}
+	if ev.emp.NIP != r.who.NIP {
+		if err := tell(ev.emp.NIP, notice); err != nil {
+			return nil, err
+		}
+	}
+	if sup, err := r.supervisorOf(&ev.emp); err != nil {
+		return nil, err
+	} else if sup != "" && sup != r.who.NIP {
+		if err := tell(sup, notice); err != nil {
+			return nil, err
+		}
+	}
+	if next == "evaluate.next_resign" {
+		admins, err := r.tx.Admins(r.ctx)
+		if err != nil {
+			return nil, err
+		}
+		seen := map[string]bool{r.who.NIP: true}
 		for _, a := range append(admins, r.e.opt.AdminNIPs...) {
-			if a == r.who.NIP {
+			if seen[a] {
 				continue
 			}
-			err := r.notifyFunc(a, func(lang, name string) string {
+			seen[a] = true
+			err := tell(a, func(lang, name string) string {
 				return r.tl(lang, "evaluate.to_admin_resign", catalog.Args{"Name": name, "Employee": ev.emp.Name,
-					"NIP": ev.emp.NIP, "N": FormatNumber(ev.score.N), "Predicate": ev.score.Predicate})
+					"NIP": ev.emp.NIP, "Eselon": ev.emp.Eselon, "N": FormatNumber(ev.score.N), "Predicate": ev.score.Predicate,
+					"Evaluator": r.evaluatorName(lang)})
 			})
 			if err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
-	return nil
+	return told, nil
+}
+
+// outcome tells the evaluator what became of one result: interim and kept to themselves,
+// unchanged, recorded, or recorded in place of an earlier one; and who was told.
+func (r *request) outcome(ev *evaluation, told []string) string {
+	args := catalog.Args{"End": FormatDate(r.lang, ev.per.End), "Told": r.listNames(told), "Anyone": len(told) > 0}
+	if ev.previous != nil {
+		args["Date"] = FormatDate(r.lang, ev.previous.CreatedAt.In(r.e.opt.Location))
+		args["OldN"] = FormatNumber(ev.previous.Score)
+	}
+	return r.t("evaluate.outcome_"+ev.status, args)
+}
+
+// listNames joins names so that a name with a comma in it ("Drs. Ahmad Fauzi, M.Si.") stays
+// readable: "A dan B", or "A; B; dan C".
+func (r *request) listNames(names []string) string {
+	and := r.t("evaluate.and", nil)
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	case 2:
+		return names[0] + and + names[1]
+	}
+	return strings.Join(names[:len(names)-1], "; ") + ";" + and + names[len(names)-1]
 }
 
 // evaluateMany evaluates a list of employees and answers with a ranked table: score, predicate,
-// the standard, and the distribution of predicates; those without a signed contract are named.
-func (r *request) evaluateMany(title string, emps []store.Employee, per *period.Period) error {
+// the standard, and the distribution of predicates; those who cannot be scored are named with the
+// reason. Unless record, it is a preview: nothing is stored, nobody is told, and the evaluator is
+// asked to confirm.
+func (r *request) evaluateMany(d evaluateDraft, title string, emps []store.Employee, per *period.Period, record bool) error {
 	var done []*evaluation
 	var unsigned, unscored []string
 	for i := range emps {
+		if emps[i].NIP == r.who.NIP {
+			continue // nobody evaluates themselves
+		}
 		ev, err := r.evaluate(&emps[i], per)
 		if fe, ok := asError(err); ok {
 			if fe.Key == "evaluate.unsigned" {
 				unsigned = append(unsigned, emps[i].Name)
 			} else {
-				unscored = append(unscored, emps[i].Name)
+				unscored = append(unscored, r.t("evaluate.unscored_line", catalog.Args{"Employee": emps[i].Name, "Why": r.t(fe.Key, fe.Args)}))
 			}
 			continue
 		}
@@ -324,12 +622,35 @@ func (r *request) evaluateMany(title string, emps []store.Employee, per *period.
 			return err
 		}
 		done = append(done, ev)
-		if err := r.announceResult(ev); err != nil {
+	}
+	counts := map[string]int{}
+	var toldAll []string
+	for _, ev := range done {
+		if !record {
+			if err := r.compare(ev); err != nil {
+				return err
+			}
+			counts[ev.status]++
+			continue
+		}
+		if err := r.record(ev); err != nil {
 			return err
 		}
+		counts[ev.status]++
+		told, err := r.announceResult(ev)
+		if err != nil {
+			return err
+		}
+		toldAll = append(toldAll, told...)
 	}
+	// What confirming would record: new results and changed ones.
+	pending := counts[evalNew] + counts[evalReplaced]
 	sort.SliceStable(done, func(i, j int) bool { return done[i].score.N > done[j].score.N })
-	lines := []string{r.t("evaluate.table_title", catalog.Args{"Title": title, "Count": len(done)})}
+	titleKey := "evaluate.table_title"
+	if !record && pending > 0 {
+		titleKey = "evaluate.preview_title"
+	}
+	lines := []string{r.t(titleKey, catalog.Args{"Title": title, "Count": len(done)})}
 	dist := map[string]int{}
 	met := 0
 	for i, ev := range done {
@@ -339,7 +660,7 @@ func (r *request) evaluateMany(title string, emps []store.Employee, per *period.
 		}
 		lines = append(lines, r.t("evaluate.table_line", catalog.Args{"Rank": i + 1, "Employee": ev.emp.Name,
 			"N": FormatNumber(ev.score.N), "Predicate": ev.score.Predicate, "Met": ev.score.StandardMet,
-			"Period": ev.per.Key, "Interim": ev.interim()}))
+			"Period": ev.per.Key, "Interim": ev.interim(), "Same": ev.status == evalSame, "Replaced": ev.status == evalReplaced}))
 	}
 	var parts []string
 	for _, p := range scoring.Predicates {
@@ -347,20 +668,48 @@ func (r *request) evaluateMany(title string, emps []store.Employee, per *period.
 	}
 	lines = append(lines, r.t("evaluate.distribution", catalog.Args{"Parts": strings.Join(parts, " · "), "Met": met, "Count": len(done)}))
 	if len(unsigned) > 0 {
-		lines = append(lines, r.t("evaluate.unsigned_list", catalog.Args{"Count": len(unsigned), "Names": strings.Join(unsigned, ", ")}))
+		lines = append(lines, r.t("evaluate.unsigned_list", catalog.Args{"Count": len(unsigned), "Names": strings.Join(unsigned, "; ")}))
 	}
 	if len(unscored) > 0 {
-		lines = append(lines, r.t("evaluate.unscored_list", catalog.Args{"Count": len(unscored), "Names": strings.Join(unscored, ", ")}))
+		lines = append(lines, r.t("evaluate.unscored_list", catalog.Args{"Count": len(unscored)}))
+		lines = append(lines, unscored...)
+	}
+	switch {
+	case !record && pending > 0:
+		lines = append(lines, r.t("evaluate.preview_footer", catalog.Args{"New": counts[evalNew], "Replaced": counts[evalReplaced],
+			"Same": counts[evalSame], "Interim": counts[evalInterim]}))
+		data, err := json.Marshal(d)
+		if err != nil {
+			return err
+		}
+		if err := r.saveFlow(flowEvaluate, stepEvaluateOK, string(data)); err != nil {
+			return err
+		}
+		r.ask(strings.Join(lines, "\n"), r.evaluateButtons())
+		return nil
+	case !record && counts[evalSame] > 0:
+		lines = append(lines, r.t("evaluate.nothing_new", catalog.Args{"Same": counts[evalSame], "Interim": counts[evalInterim]}))
+	case !record && len(done) > 0:
+		lines = append(lines, r.t("evaluate.all_interim", nil))
+	default:
+		lines = append(lines, r.t("evaluate.recorded_summary", catalog.Args{"New": counts[evalNew],
+			"Replaced": counts[evalReplaced], "Same": counts[evalSame], "Interim": counts[evalInterim], "Told": len(toldAll)}))
 	}
 	lines = append(lines, r.t("evaluate.table_footer", nil))
 	r.sayText(strings.Join(lines, "\n"))
-	if !r.isAdmin() || len(done) == 0 {
+	if !record || !r.isAdmin() {
 		return nil
 	}
-	// Admins also get the ranking as a workbook, the form BKPPD files and forwards.
-	ids := make([]int64, len(done))
-	for i, ev := range done {
-		ids[i] = ev.id
+	// Admins also get the ranking as a workbook, the form BKPPD files and forwards: the results
+	// in force (recorded now, or unchanged from before).
+	var ids []int64
+	for _, ev := range done {
+		if ev.id != 0 {
+			ids = append(ids, ev.id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
 	}
 	rows, err := r.tx.EvaluationsByID(r.ctx, ids)
 	if err != nil {

@@ -91,7 +91,7 @@ func (e *Engine) remind(ctx context.Context, at time.Time) error {
 			if cal.kind(r.today) != dayWork {
 				continue
 			}
-			reported, err := tx.ReportDates(ctx, emp.NIP, dateKey(from), dateKey(r.today), false)
+			reported, err := tx.ReportDates(ctx, emp.NIP, dateKey(from), dateKey(r.today))
 			if err != nil {
 				return err
 			}

@@ -115,7 +115,7 @@ func (e *Engine) contractNotice(ctx context.Context, at time.Time) error {
 		} else if err != nil {
 			return err
 		}
-		waiting, err := r.tx.ContractsAwaiting(r.ctx, emp.NIP)
+		waiting, err := r.awaiting(emp)
 		if err != nil || len(waiting) == 0 {
 			return err
 		}
@@ -134,6 +134,40 @@ func nextStatus(s string) string {
 		return store.ContractDraft
 	}
 	return s
+}
+
+// holidaysReminder tells an admin, in the last quarter of a year, that next year has no holiday
+// in the calendar yet (neither the config's nor the database's): without the SKB's national
+// holidays and cuti bersama, every holiday would count as a working day missed. It runs with the
+// weekly evaluation_due job, so an admin hears it at most once a week until the days are added.
+func (r *request) holidaysReminder(emp *store.Employee, claim func(string) (bool, error)) error {
+	if r.today.Month() < time.October {
+		return nil
+	}
+	admin := emp.Role == store.RoleAdmin
+	for _, a := range r.e.opt.AdminNIPs {
+		admin = admin || a == emp.NIP
+	}
+	if !admin {
+		return nil
+	}
+	next := r.today.Year() + 1
+	prefix := fmt.Sprintf("%d-", next)
+	for _, h := range r.e.opt.Holidays {
+		if strings.HasPrefix(h.Date, prefix) {
+			return nil
+		}
+	}
+	hs, err := r.tx.HolidaysBetween(r.ctx, prefix+"01-01", prefix+"12-31")
+	if err != nil || len(hs) > 0 {
+		return err
+	}
+	if ok, err := claim(emp.NIP + ":holidays"); err != nil || !ok {
+		return err
+	}
+	return r.notifyFunc(emp.NIP, func(lang, name string) string {
+		return r.tl(lang, "holidays.next_year_missing", catalog.Args{"Name": name, "Year": next})
+	})
 }
 
 // evaluationDue tells admins and supervisors, each Monday, whose contracts reach 3 or 6 months
@@ -169,6 +203,9 @@ func (e *Engine) evaluationDue(ctx context.Context, at time.Time) error {
 					}
 				}
 			}
+		}
+		if err := r.holidaysReminder(emp, claim); err != nil {
+			return err
 		}
 		var mine []string
 		for _, d := range list {

@@ -12,7 +12,7 @@ import (
 const (
 	allowed  = "allowed"
 	noRole   = "no-role" // "tidak tersedia untuk peran Anda"
-	outScope = "scope"   // "tidak ditemukan": someone outside the sender's reach, not even confirmed to exist
+	outScope = "scope"   // "tidak ditemukan" or "bukan pegawai OPD Anda": someone outside the sender's reach, not even confirmed to exist
 	unknown  = "unknown" // "belum terdaftar"
 )
 
@@ -22,7 +22,7 @@ func outcome(reply string) string {
 		return noRole
 	case strings.Contains(reply, "akun Anda belum terdaftar"):
 		return unknown
-	case strings.Contains(reply, "tidak ditemukan"):
+	case strings.Contains(reply, "tidak ditemukan"), strings.Contains(reply, "bukan pegawai OPD Anda"):
 		return outScope
 	}
 	return allowed

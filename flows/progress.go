@@ -37,7 +37,7 @@ func cmdProgress(r *request, _ string) error {
 	if err != nil {
 		return err
 	}
-	reported, err := r.tx.ReportDates(r.ctx, r.who.NIP, dateKey(from), dateKey(r.today), r.e.opt.RequireApproval)
+	reported, err := r.tx.ReportDates(r.ctx, r.who.NIP, dateKey(from), dateKey(r.today))
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func (r *request) employeeCompliance(emp *store.Employee) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	reported, err := r.tx.ReportDates(r.ctx, emp.NIP, dateKey(monthStart), dateKey(r.today), r.e.opt.RequireApproval)
+	reported, err := r.tx.ReportDates(r.ctx, emp.NIP, dateKey(monthStart), dateKey(r.today))
 	if err != nil {
 		return "", err
 	}
@@ -95,7 +95,14 @@ func (r *request) employeeCompliance(emp *store.Employee) (string, error) {
 	if !reported[dateKey(r.today)] {
 		end = r.today.AddDate(0, 0, -1)
 	}
-	s := cal.count(monthStart, end, reported)
+	// From the same start as /evaluate: the roster's mulai, else the person's first day in Lapkin.
+	from := monthStart
+	if start, _, err := r.complianceStart(emp); err != nil {
+		return "", err
+	} else if start.After(from) {
+		from = start
+	}
+	s := cal.count(from, end, reported)
 	if s.Work == 0 {
 		return r.t("progress.compliance_none", nil), nil
 	}

@@ -36,6 +36,8 @@ func flowStep(name string) func(*request, store.FlowState) error {
 	switch name {
 	case flowReport:
 		return reportStep
+	case flowEvaluate:
+		return evaluateStep
 	}
 	return nil
 }

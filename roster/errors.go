@@ -115,6 +115,7 @@ var reasons = map[string]string{
 	keyOPDNameConflict:   "the same OPD code has a different OPD name in an earlier row",
 	keyWorkDays:          "working days must be 5 or 6",
 	keyWorkDaysConflict:  "the same OPD code has different working days in an earlier row",
+	keyStartDate:         "start date (mulai) must be a date YYYY-MM-DD or DD-MM-YYYY",
 	keyPhoneEmpty:        "phone number is empty",
 	keyPhoneChars:        "phone number may contain only digits, spaces, hyphens, dots, brackets and a leading +",
 	keyPhoneLength:       "phone number must have 10 to 15 digits in the 62 form",
@@ -161,6 +162,7 @@ const (
 	keyOPDNameConflict  = "roster.opd_name_conflict"
 	keyWorkDays         = "roster.work_days"
 	keyWorkDaysConflict = "roster.work_days_conflict"
+	keyStartDate        = "roster.start_date"
 
 	keyPhoneEmpty     = "roster.phone_empty"
 	keyPhoneChars     = "roster.phone_chars"

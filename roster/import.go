@@ -85,7 +85,7 @@ func Import(ctx context.Context, st *store.Store, rows []Row, now time.Time) (Su
 				sum.EmployeesNew++
 			}
 			e := store.Employee{NIP: r.NIP, Name: r.Name, Position: r.Position, Eselon: r.Eselon, OPDCode: r.OPDCode,
-				Phone: r.Phone, Role: r.Role, SupervisorNIP: r.SupervisorNIP}
+				Phone: r.Phone, Role: r.Role, SupervisorNIP: r.SupervisorNIP, StartDate: r.StartDate}
 			if err := tx.UpsertEmployee(ctx, e, now); err != nil {
 				return err
 			}

@@ -30,11 +30,12 @@ const (
 	colRole       = "peran"
 	colSupervisor = "atasan_nip"
 	colWorkDays   = "hari_kerja"
+	colStart      = "mulai"
 )
 
 // columns lists every accepted column, the required ones first, in the order SPEC.md gives; the
 // order also sorts the problems of one row as the operator reads the spreadsheet.
-var columns = []string{colNIP, colName, colPosition, colEselon, colOPDCode, colOPDName, colPhone, colRole, colSupervisor, colWorkDays}
+var columns = []string{colNIP, colName, colPosition, colEselon, colOPDCode, colOPDName, colPhone, colRole, colSupervisor, colWorkDays, colStart}
 
 // required is how many leading entries of columns must be present in a header.
 const required = 9
@@ -68,6 +69,11 @@ type Row struct {
 	// cell empty, and -1 when the cell holds no whole number.
 	WorkDays int
 
+	// StartDate is the TMT (mulai): the day the person started in this position, from which their
+	// reporting compliance counts. Read keeps it as written; Validate turns YYYY-MM-DD, DD-MM-YYYY
+	// or DD/MM/YYYY into YYYY-MM-DD. Empty when the column is absent or the cell empty.
+	StartDate string
+
 	// workDays is the hari_kerja cell as written, so that an invalid value is quoted as typed.
 	workDays string
 }
@@ -82,8 +88,8 @@ type record struct {
 //
 // The header row may list the columns in any order, in any case, with surrounding spaces (and
 // with a space or hyphen for the underscore, as people retype "opd kode"). The required columns
-// are nip, nama, jabatan, eselon, opd_kode, opd_nama, telepon, peran and atasan_nip; hari_kerja is
-// optional. An unknown column is an error rather than ignored, because it is usually a misspelt
+// are nip, nama, jabatan, eselon, opd_kode, opd_nama, telepon, peran and atasan_nip; hari_kerja and
+// mulai are optional. An unknown column is an error rather than ignored, because it is usually a misspelt
 // required one whose data would otherwise be lost silently.
 //
 // CSV may start with a byte-order mark (Excel's "CSV UTF-8") and may be UTF-16 (Excel's "Unicode
@@ -327,6 +333,8 @@ func (r *Row) set(column, cell string) {
 	case colWorkDays:
 		r.workDays = cell
 		r.WorkDays = parseWorkDays(cell)
+	case colStart:
+		r.StartDate = cell
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // opdCode is the shape of an OPD code: short, upper-case, usable in `/hubungkan DINKES` and
@@ -30,7 +31,8 @@ var eselonForm = regexp.MustCompile(`^(?:eselon\s*)?(iv|iii|ii|i|[1-4])\s*[./-]?
 //
 // Empty cells are allowed in jabatan, eselon, telepon (registration by a code from an admin
 // works without a phone), atasan_nip (the top of the hierarchy) and hari_kerja (the OPD works
-// five days). The import must not proceed while len(errs) > 0.
+// five days) and mulai (compliance then counts from the person's first day in Lapkin). The import
+// must not proceed while len(errs) > 0.
 func Validate(rows []Row, known func(nip string) bool) ([]Row, Errors) {
 	if len(rows) == 0 {
 		return nil, Errors{{Key: keyNoRows, Args: map[string]any{"Value": ""}}}
@@ -138,6 +140,15 @@ func Validate(rows []Row, known func(nip string) bool) ([]Row, Errors) {
 						"Code", r.OPDCode, "First", o.daysValue, "FirstLine", o.daysLine)
 				}
 			}
+		}
+
+		if dashOrEmpty(r.StartDate) {
+			r.StartDate = ""
+		} else if d, ok := parseStartDate(r.StartDate); ok {
+			r.StartDate = d
+		} else {
+			add(line, colStart, keyStartDate, strings.TrimSpace(r.StartDate))
+			r.StartDate = strings.TrimSpace(r.StartDate)
 		}
 
 		if dashOrEmpty(r.Phone) {
@@ -319,3 +330,22 @@ func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // columnOrder is the position of column in the header SPEC.md gives, -1 for a whole-row problem.
 func columnOrder(column string) int { return slices.Index(columns, column) }
+
+// startForms are the ways a mulai (TMT) date may be written: ISO, and the day-first forms
+// Indonesian spreadsheets show.
+var startForms = []string{"2006-01-02", "02-01-2006", "2-1-2006", "02/01/2006", "2/1/2006"}
+
+// parseStartDate reads a mulai cell into YYYY-MM-DD. A date before 1960 (before any NIP's
+// appointment year) or after 2100 is refused as a typo.
+func parseStartDate(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	for _, f := range startForms {
+		if d, err := time.Parse(f, s); err == nil {
+			if d.Year() < 1960 || d.Year() > 2100 {
+				return "", false
+			}
+			return d.Format("2006-01-02"), true
+		}
+	}
+	return "", false
+}

@@ -206,6 +206,9 @@ func TestMessagesRender(t *testing.T) {
 	}
 	_, err := NormalizePhone("")
 	all = append(all, err.(*FieldError).with(3, "telepon"))
+	startRows, _ := Read(strings.NewReader("nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip,mulai\n198806202014031004,Budi,Staf,,DINKES,Dinas Kesehatan,,asn,,besok\n"), "csv")
+	_, errs = Validate(startRows, nil)
+	all = append(all, errs...)
 	// Raised by Import against the database (import_test.go checks when).
 	all = append(all, &FieldError{Line: 2, Column: "telepon", Key: keyPhoneTaken, Args: map[string]any{"Value": "6281200000002", "Other": "198806202014031004"}})
 

@@ -263,9 +263,11 @@ func (t *Tx) SignContract(ctx context.Context, c Contract, sha string, at time.T
 	return err
 }
 
-// ContractsAwaiting returns the submitted contracts whose supervisor is nip.
+// ContractsAwaiting returns the submitted contracts whose supervisor is nip. With nip "" it returns
+// those submitted to nobody in particular: the contracts of people without an atasan, which the
+// admins decide.
 func (t *Tx) ContractsAwaiting(ctx context.Context, supervisor string) ([]Contract, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT id FROM contracts WHERE status = 'submitted' AND supervisor_nip = ? ORDER BY submitted_at`, supervisor)
+	rows, err := t.q.QueryContext(ctx, `SELECT id FROM contracts WHERE status = 'submitted' AND COALESCE(supervisor_nip, '') = ? ORDER BY submitted_at`, supervisor)
 	if err != nil {
 		return nil, err
 	}

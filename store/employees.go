@@ -42,13 +42,16 @@ type Employee struct {
 	// Since is when the employee entered the roster: before it, Lapkin could not have received
 	// their reports.
 	Since time.Time
+	// StartDate is the TMT (YYYY-MM-DD) from the roster's column mulai: the day the person started
+	// in this position; "" when the roster does not say.
+	StartDate string
 }
 
-const employeeCols = `nip, name, position, eselon, opd_code, COALESCE(phone, ''), role, COALESCE(supervisor_nip, ''), language, active, created_at`
+const employeeCols = `nip, name, position, eselon, opd_code, COALESCE(phone, ''), role, COALESCE(supervisor_nip, ''), language, active, created_at, start_date`
 
 func scanEmployee(sc interface{ Scan(...any) error }) (Employee, error) {
 	var e Employee
-	err := sc.Scan(&e.NIP, &e.Name, &e.Position, &e.Eselon, &e.OPDCode, &e.Phone, &e.Role, &e.SupervisorNIP, &e.Language, &e.Active, &e.Since)
+	err := sc.Scan(&e.NIP, &e.Name, &e.Position, &e.Eselon, &e.OPDCode, &e.Phone, &e.Role, &e.SupervisorNIP, &e.Language, &e.Active, &e.Since, &e.StartDate)
 	return e, err
 }
 
@@ -104,18 +107,21 @@ func (t *Tx) OPDs(ctx context.Context) ([]OPD, error) {
 	return out, rows.Err()
 }
 
-// UpsertEmployee creates or updates an employee. The language a person chose is kept.
+// UpsertEmployee creates or updates an employee. The language a person chose is kept, and so is
+// a start date (mulai) when the new row has none: a roster without the optional column must not
+// erase what an earlier import said.
 func (t *Tx) UpsertEmployee(ctx context.Context, e Employee, now time.Time) error {
 	if e.Role == "" {
 		e.Role = RoleASN
 	}
-	_, err := t.q.ExecContext(ctx, `INSERT INTO employees(nip, name, position, eselon, opd_code, phone, role, supervisor_nip, language, active, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+	_, err := t.q.ExecContext(ctx, `INSERT INTO employees(nip, name, position, eselon, opd_code, phone, role, supervisor_nip, language, active, created_at, updated_at, start_date)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
 		ON CONFLICT(nip) DO UPDATE SET name = excluded.name, position = excluded.position, eselon = excluded.eselon,
 			opd_code = excluded.opd_code, phone = excluded.phone, role = excluded.role,
-			supervisor_nip = excluded.supervisor_nip, active = 1, updated_at = excluded.updated_at`,
+			supervisor_nip = excluded.supervisor_nip, active = 1, updated_at = excluded.updated_at,
+			start_date = CASE WHEN excluded.start_date <> '' THEN excluded.start_date ELSE employees.start_date END`,
 		e.NIP, e.Name, e.Position, e.Eselon, e.OPDCode, nullIfEmpty(e.Phone), e.Role, nullIfEmpty(e.SupervisorNIP), e.Language,
-		now.UTC(), now.UTC())
+		now.UTC(), now.UTC(), e.StartDate)
 	if err != nil {
 		return fmt.Errorf("save employee %s: %w", e.NIP, err)
 	}

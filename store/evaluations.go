@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -27,7 +29,7 @@ type Evaluation struct {
 }
 
 // AddEvaluation stores a result. Evaluations are never updated or deleted (triggers refuse it): a
-// new evaluation of the same period is a new row, and the history shows both.
+// new result for the same period is a new row, and Supersede marks the earlier one replaced.
 func (t *Tx) AddEvaluation(ctx context.Context, e Evaluation) (int64, error) {
 	res, err := t.q.ExecContext(ctx, `INSERT INTO evaluations(nip, contract_id, period_key, period_start, period_end, checkpoint,
 		inputs, outputs, score, predicate, standard_met, parameters, evaluator_nip, created_at)
@@ -56,4 +58,63 @@ func (t *Tx) Admins(ctx context.Context) ([]string, error) {
 		out = append(out, n)
 	}
 	return out, rows.Err()
+}
+
+const evaluationCols = `id, nip, COALESCE(contract_id, 0), period_key, period_start, period_end, checkpoint, inputs, outputs,
+	score, predicate, standard_met, parameters, evaluator_nip, created_at`
+
+func scanEvaluation(sc interface{ Scan(...any) error }) (Evaluation, error) {
+	var e Evaluation
+	err := sc.Scan(&e.ID, &e.NIP, &e.ContractID, &e.PeriodKey, &e.PeriodStart, &e.PeriodEnd, &e.Checkpoint, &e.Inputs,
+		&e.Outputs, &e.Score, &e.Predicate, &e.StandardMet, &e.Parameters, &e.EvaluatorNIP, &e.CreatedAt)
+	return e, err
+}
+
+// CurrentEvaluation returns the result in force for nip over the days start..end (YYYY-MM-DD):
+// the latest row for exactly those days that no later row superseded. It returns ErrNotFound when
+// the period was never evaluated. A checkpoint ("3b") and the same days written as a range are one
+// period.
+func (t *Tx) CurrentEvaluation(ctx context.Context, nip, start, end string) (Evaluation, error) {
+	e, err := scanEvaluation(t.q.QueryRowContext(ctx, `SELECT `+evaluationCols+` FROM evaluations v
+		WHERE nip = ? AND period_start = ? AND period_end = ?
+		  AND NOT EXISTS (SELECT 1 FROM evaluation_supersessions s WHERE s.evaluation_id = v.id)
+		ORDER BY created_at DESC, id DESC LIMIT 1`, nip, start, end))
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, ErrNotFound
+	}
+	if err != nil {
+		return e, fmt.Errorf("current evaluation of %s: %w", nip, err)
+	}
+	return e, nil
+}
+
+// Supersede records that evaluation old is replaced by the later evaluation by. Both rows stay as
+// they were written; the mark itself can never be changed or removed.
+func (t *Tx) Supersede(ctx context.Context, old, by int64, now time.Time) error {
+	if _, err := t.q.ExecContext(ctx, `INSERT INTO evaluation_supersessions(evaluation_id, superseded_by, created_at) VALUES (?, ?, ?)`,
+		old, by, now.UTC()); err != nil {
+		return fmt.Errorf("supersede evaluation %d: %w", old, err)
+	}
+	return nil
+}
+
+// ComplianceAnchors returns what tells, when the roster has no start date, from when a person
+// could report: the date of their first report that was not deleted (YYYY-MM-DD, "" when none),
+// and when they first signed a contract (nil when never). Both are domain dates, not the wall
+// clock of the roster import, so a demo clock moved back cannot shift them.
+func (t *Tx) ComplianceAnchors(ctx context.Context, nip string) (firstReport string, firstSigned *time.Time, err error) {
+	var rep sql.NullString
+	if err = t.q.QueryRowContext(ctx, `SELECT MIN(local_date) FROM reports WHERE nip = ? AND status <> 'deleted'`, nip).Scan(&rep); err != nil {
+		return "", nil, fmt.Errorf("first report of %s: %w", nip, err)
+	}
+	// MIN over TIMESTAMP text would lose the type: take the row instead.
+	var signed time.Time
+	err = t.q.QueryRowContext(ctx, `SELECT signed_at FROM contracts WHERE nip = ? AND signed_at IS NOT NULL ORDER BY signed_at LIMIT 1`, nip).Scan(&signed)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return rep.String, nil, nil
+	case err != nil:
+		return "", nil, fmt.Errorf("first signing of %s: %w", nip, err)
+	}
+	return rep.String, &signed, nil
 }

@@ -38,7 +38,8 @@ type ExportReport struct {
 	OPDCode     string // the OPD the report was made in
 	Text        string
 	Quantity    *float64
-	TargetN     *int // the target's number as the employee sees it (#2)
+	TargetN     *int   // the target's number as the employee sees it (#2)
+	TargetDesc  string // the target's description ("Verifikasi SPJ")
 	Unit        string
 	Minutes     *int
 	HasEvidence bool
@@ -56,7 +57,7 @@ func (t *Tx) ReportsForExport(ctx context.Context, f ExportFilter, fn func(Expor
 		args = append(args, f.OPD)
 	}
 	rows, err := t.q.QueryContext(ctx, `SELECT r.id, r.local_date, r.nip, COALESCE(e.name, ''), r.opd_code, r.text,
-			r.quantity, tg.n, COALESCE(tg.unit, ''), r.minutes, r.evidence_id IS NOT NULL, r.status, r.created_at
+			r.quantity, tg.n, COALESCE(tg.description, ''), COALESCE(tg.unit, ''), r.minutes, r.evidence_id IS NOT NULL, r.status, r.created_at
 		FROM reports r
 		LEFT JOIN employees e ON e.nip = r.nip
 		LEFT JOIN targets tg ON tg.id = r.target_id
@@ -70,7 +71,7 @@ func (t *Tx) ReportsForExport(ctx context.Context, f ExportFilter, fn func(Expor
 		var r ExportReport
 		var q sql.NullFloat64
 		var n, min sql.NullInt64
-		if err := rows.Scan(&r.ID, &r.LocalDate, &r.NIP, &r.Name, &r.OPDCode, &r.Text, &q, &n, &r.Unit, &min,
+		if err := rows.Scan(&r.ID, &r.LocalDate, &r.NIP, &r.Name, &r.OPDCode, &r.Text, &q, &n, &r.TargetDesc, &r.Unit, &min,
 			&r.HasEvidence, &r.Status, &r.CreatedAt); err != nil {
 			return fmt.Errorf("read report for export: %w", err)
 		}
@@ -112,6 +113,9 @@ type ExportEvaluation struct {
 	EvaluatorNIP  string
 	EvaluatorName string // empty when the evaluator is not in the roster
 	CreatedAt     time.Time
+	// SupersededBy is the id of the later result of the same person and period that replaced
+	// this one; 0 while it is the result in force.
+	SupersededBy int64
 }
 
 // EvaluationsForExport returns the evaluations whose period ends within f's dates, of employees
@@ -155,8 +159,9 @@ func (t *Tx) EvaluationsByID(ctx context.Context, ids []int64) ([]ExportEvaluati
 func (t *Tx) exportEvaluations(ctx context.Context, where string, args []any) ([]ExportEvaluation, error) {
 	rows, err := t.q.QueryContext(ctx, `SELECT v.id, v.nip, COALESCE(e.name, ''), COALESCE(e.opd_code, ''), v.period_key,
 			v.period_start, v.period_end, v.checkpoint, v.outputs, v.score, v.predicate, v.standard_met,
-			v.evaluator_nip, COALESCE(ev.name, ''), v.created_at
+			v.evaluator_nip, COALESCE(ev.name, ''), v.created_at, COALESCE(s.superseded_by, 0)
 		FROM evaluations v
+		LEFT JOIN evaluation_supersessions s ON s.evaluation_id = v.id
 		LEFT JOIN employees e ON e.nip = v.nip
 		LEFT JOIN employees ev ON ev.nip = v.evaluator_nip
 		WHERE 1 = 1`+where+`
@@ -169,7 +174,7 @@ func (t *Tx) exportEvaluations(ctx context.Context, where string, args []any) ([
 	for rows.Next() {
 		var v ExportEvaluation
 		if err := rows.Scan(&v.ID, &v.NIP, &v.Name, &v.OPDCode, &v.PeriodKey, &v.PeriodStart, &v.PeriodEnd, &v.Checkpoint,
-			&v.Outputs, &v.Score, &v.Predicate, &v.StandardMet, &v.EvaluatorNIP, &v.EvaluatorName, &v.CreatedAt); err != nil {
+			&v.Outputs, &v.Score, &v.Predicate, &v.StandardMet, &v.EvaluatorNIP, &v.EvaluatorName, &v.CreatedAt, &v.SupersededBy); err != nil {
 			return nil, fmt.Errorf("read evaluation for export: %w", err)
 		}
 		out = append(out, v)

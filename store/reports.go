@@ -153,14 +153,13 @@ func (t *Tx) TargetRealisation(ctx context.Context, targetIDs []int64, to string
 	return out, rows.Err()
 }
 
-// ReportDates returns the distinct dates from..to on which the employee has a report that counts.
-func (t *Tx) ReportDates(ctx context.Context, nip, from, to string, approvedOnly bool) (map[string]bool, error) {
-	statuses := `('submitted', 'approved')`
-	if approvedOnly {
-		statuses = `('approved')`
-	}
+// ReportDates returns the distinct dates from..to on which the employee has a report that counts
+// for compliance: every report neither deleted nor returned. Validation does not matter here, so
+// that /progres, reminders, the digest and /evaluate agree: a report waiting for its supervisor
+// still shows the person reported that day (only achievement waits for validation).
+func (t *Tx) ReportDates(ctx context.Context, nip, from, to string) (map[string]bool, error) {
 	rows, err := t.q.QueryContext(ctx, `SELECT DISTINCT local_date FROM reports
-		WHERE nip = ? AND local_date BETWEEN ? AND ? AND status IN `+statuses, nip, from, to)
+		WHERE nip = ? AND local_date BETWEEN ? AND ? AND status IN ('submitted', 'approved')`, nip, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("report dates of %s: %w", nip, err)
 	}

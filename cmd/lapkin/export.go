@@ -54,7 +54,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if _, err := os.Stat(*out); err == nil && !*force {
 		return fail("export.out_exists", catalog.Args{"File": *out})
 	}
-	opt := export.Options{OPD: *opd, Location: cfg.Location()}
+	opt := export.Options{OPD: *opd, Location: cfg.Location(), RequireApproval: cfg.Reports.RequireApproval}
 	if *periodFlag != "" {
 		p, err := period.Parse(*periodFlag)
 		if err != nil {

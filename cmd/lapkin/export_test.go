@@ -129,9 +129,15 @@ func TestExportCommand(t *testing.T) {
 		t.Errorf("stdout %q, want %q", out, want)
 	}
 	b, _ := os.ReadFile(csvFile)
-	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\uFEFF")))).ReadAll()
-	if err != nil || len(recs) != 4 || recs[0][0] != "Tanggal" || !bytes.HasPrefix(b, []byte("\uFEFF")) {
+	// For Excel set to Indonesian: semicolons, a UTF-8 byte-order mark.
+	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\uFEFF"))))
+	cr.Comma = ';'
+	recs, err := cr.ReadAll()
+	if err != nil || len(recs) != 4 || recs[0][0] != "Tanggal" || len(recs[0]) != 12 || !bytes.HasPrefix(b, []byte("\uFEFF")) {
 		t.Errorf("CSV %q (%v)", b, err)
+	}
+	if recs[1][10] != "tidak perlu validasi" {
+		t.Errorf("status %q without require_approval", recs[1][10])
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/flows"
+	"github.com/lapkin-id/lapkin/holidays"
 	"github.com/lapkin-id/lapkin/scoring"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -162,6 +163,12 @@ func Open(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Lo
 	}
 	cat, err := catalog.New()
 	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	// The national holidays and cuti bersama out of the box, each year copied once so that an
+	// operator's /libur hapus stays removed.
+	if _, err := holidays.Seed(ctx, st, clock.Now()); err != nil {
 		st.Close()
 		return nil, err
 	}
