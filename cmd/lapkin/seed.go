@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/holidays"
 	"github.com/lapkin-id/lapkin/seed"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -52,7 +53,15 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer st.Close()
+	// The city keeps the national calendar (embedded) and the config's days off.
 	var hol []store.Holiday
+	emb, err := holidays.Embedded()
+	if err != nil {
+		return err
+	}
+	for _, d := range emb {
+		hol = append(hol, d.Holiday)
+	}
 	for _, h := range cfg.Holidays.Dates {
 		hol = append(hol, store.Holiday{Date: h.Date.Format("2006-01-02"), Name: h.Name})
 	}
