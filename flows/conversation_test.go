@@ -95,7 +95,7 @@ func TestQuickReport(t *testing.T) {
 	// Bad input gets the right form, and nothing is stored.
 	expect(t, h.say(budi, "/lapor 3 #2"), "Mohon tuliskan kegiatan", "/lapor 3 Verifikasi SPJ #2")
 	expect(t, h.say(budi, "/lapor Rapat #9"), "Target #9 tidak ada", "1 sampai 2")
-	expect(t, h.say(budi, "/lapor Rapat 30j"), "Durasi 30j belum sesuai")
+	expect(t, h.say(budi, "/lapor Rapat 30j"), "Format belum sesuai: durasi 30j")
 	expect(t, h.say(siti, "/lapor Rapat #1"), "belum memiliki kontrak")
 	if n := len(h.reports(budi)); n != 2 {
 		t.Fatalf("bad input stored reports: %d", n)
@@ -108,7 +108,7 @@ func TestStepReport(t *testing.T) {
 	expect(t, h.say(budi, "Rapat koordinasi pemeliharaan"), "target yang mana", "1. Pemeliharaan server (laporan)", "0. Tanpa target")
 	expect(t, h.say(budi, "7"), "Balas dengan angka 0 sampai 2")
 	expect(t, h.say(budi, "1"), "Berapa laporan")
-	expect(t, h.say(budi, "nol koma"), "Jumlah belum sesuai")
+	expect(t, h.say(budi, "nol koma"), "Format belum sesuai. Balas dengan angka")
 	expect(t, h.say(budi, "1,5"), "foto bukti dukung")
 	expect(t, h.say(budi, "lewati"), "Periksa laporan", "Rapat koordinasi pemeliharaan — 1,5 laporan untuk target #1")
 	if n := len(h.reports(budi)); n != 0 {

@@ -24,7 +24,12 @@ var (
 	durHours   = regexp.MustCompile(`^(\d{1,2}(?:[.,]\d{1,2})?)(j|jam|h)$`)
 	durBoth    = regexp.MustCompile(`^(\d{1,2})(?:j|jam|h)(\d{1,2})(?:m|mnt|menit|min)?$`)
 	thousands  = regexp.MustCompile(`^\d{1,3}(\.\d{3})+$`)
-	numberTok  = regexp.MustCompile(`^\d{1,7}(?:[.,]\d{1,3})?$`)
+	// numberLike matches a token written as a number, valid or not: digits of any script (a
+	// full-width ３ too), separators, a sign, an exponent, or NaN/Inf. Such a token where the
+	// quantity goes must be a valid quantity; it is never left in the text.
+	numberLike = regexp.MustCompile(`^[+\-\x{2212}]?(?:[\p{Nd}.,]*\p{Nd}[\p{Nd}.,]*(?:[eE][+\-]?\p{Nd}*)?|(?i:nan|inf|infinity))$`)
+	// durationLike matches a token written as a duration, valid or not ("-5m", "99999j", "2,5m").
+	durationLike = regexp.MustCompile(`(?i)^[+\-\x{2212}]?[.,]?\p{Nd}[\p{Nd}.,]*(?:(?:j|jam|h)\p{Nd}*)?(?:m|mnt|menit|min|j|jam|h)$`)
 )
 
 // ParseNumber reads a quantity written the Indonesian way ("2,5") or with a dot ("2.5"). A dot
@@ -49,6 +54,16 @@ func ParseNumber(s string) (float64, bool) {
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || f < 0 || f != f {
+		return 0, false
+	}
+	return f, true
+}
+
+// ParseQuantity reads a reported quantity: a number as ParseNumber reads it, more than 0 and at
+// most maxQuantity. The quick form and the guided /lapor share it, so both accept the same.
+func ParseQuantity(s string) (float64, bool) {
+	f, ok := ParseNumber(s)
+	if !ok || !(f > 0) || f > maxQuantity {
 		return 0, false
 	}
 	return f, true
@@ -79,13 +94,21 @@ func parseDuration(tok string) (int, bool) {
 // maxQuantity bounds a reported quantity: a larger number is a typing mistake, not a day's work.
 const maxQuantity = 100000
 
-// ParseQuickReport reads the text after /lapor. A leading number is the quantity, a "#n" token the
-// target, a duration token ("90m", "2j", "1j30m") the effective minutes; the rest is what was done.
+// ParseQuickReport reads the text after /lapor. A "#n" token is the target, a duration token ("90m",
+// "2j", "1j30m") the effective minutes; of the other words, the first is the quantity when it is
+// written as a number; the rest is what was done.
+//
+// A quantity is digits with an optional Indonesian decimal comma ("2,5"); a dot before exactly
+// three digits groups thousands ("1.250" is one thousand two hundred fifty), any other dot is a
+// decimal point ("2.5"). It is more than 0 and at most maxQuantity. Nothing is guessed: a first word
+// that looks like a number but is none of these ("-3", "2,5,3", "1e308", "NaN", a full-width "３"),
+// and any word that looks like a duration but is not a valid one ("-5m", "99999j"), is refused
+// with the right form rather than kept as text.
 func ParseQuickReport(s string) (QuickReport, error) {
 	var q QuickReport
 	toks := strings.Fields(s)
 	var text []string
-	for i, tok := range toks {
+	for _, tok := range toks {
 		if m := targetToken.FindStringSubmatch(tok); m != nil {
 			n, _ := strconv.Atoi(m[1])
 			if n == 0 {
@@ -110,9 +133,12 @@ func ParseQuickReport(s string) (QuickReport, error) {
 			q.Minutes = min
 			continue
 		}
-		if i == 0 && numberTok.MatchString(tok) {
-			f, ok := ParseNumber(tok)
-			if !ok || f <= 0 || f > maxQuantity {
+		if durationLike.MatchString(tok) {
+			return q, invalid("report.bad_duration", catalog.Args{"Token": tok})
+		}
+		if len(text) == 0 && q.Quantity == 0 && numberLike.MatchString(tok) {
+			f, ok := ParseQuantity(tok)
+			if !ok {
 				return q, invalid("report.bad_quantity", catalog.Args{"Token": tok})
 			}
 			q.Quantity = f

@@ -46,9 +46,14 @@ var quickReportCases = []struct {
 	{"all together, tokens first", "3 #2 90m Verifikasi SPJ", QuickReport{Text: "Verifikasi SPJ", Quantity: 3, Target: 2, Minutes: 90}},
 	{"all together, interleaved", "3 Verifikasi 2j SPJ #2", QuickReport{Text: "Verifikasi SPJ", Quantity: 3, Target: 2, Minutes: 120}},
 	{"all together, duration before target", "2,5 1j30m #4 Entri data", QuickReport{Text: "Entri data", Quantity: 2.5, Target: 4, Minutes: 90}},
-	// A number after the first token is part of the text.
+	// A number after the first word is part of the text.
 	{"number not first stays text", "Rapat 2 sesi", QuickReport{Text: "Rapat 2 sesi"}},
-	{"number after target stays text", "#2 3 berkas", QuickReport{Text: "3 berkas", Target: 2}},
+	{"second number stays text", "3 4 berkas", QuickReport{Text: "4 berkas", Quantity: 3}},
+	// Targets and durations do not take the quantity's place: the first other word does.
+	{"number after target is the quantity", "#2 3 berkas", QuickReport{Text: "berkas", Quantity: 3, Target: 2}},
+	{"number after duration is the quantity", "90m 2,5 Rapat", QuickReport{Text: "Rapat", Quantity: 2.5, Minutes: 90}},
+	{"thousands grouping far above a target is still read", "1.250 Verifikasi SPJ #2", QuickReport{Text: "Verifikasi SPJ", Quantity: 1250, Target: 2}},
+	{"word that starts with a digit is text", "2x Rapat koordinasi", QuickReport{Text: "2x Rapat koordinasi"}},
 	{"bare hash is text", "Rapat # 3", QuickReport{Text: "Rapat # 3"}},
 	{"hash inside a word is text", "Ruang A#2", QuickReport{Text: "Ruang A#2"}},
 	{"whitespace collapses", "  3\tVerifikasi \n\n SPJ   #2\r\n", QuickReport{Text: "Verifikasi SPJ", Quantity: 3, Target: 2}},
@@ -89,6 +94,23 @@ var quickReportErrors = []struct {
 	{"quantity seven digits", "1234567 Lembar", "report.bad_quantity"},
 	// The error that comes first in the text is the one reported.
 	{"first error wins", "0 Rapat #0", "report.bad_quantity"},
+	// Issue 11: what looks like a number or a duration is never kept as text, nor guessed.
+	{"negative quantity", "-3 Verifikasi SPJ #2", "report.bad_quantity"},
+	{"minus sign quantity", "\u22123 Verifikasi SPJ", "report.bad_quantity"},
+	{"plus sign quantity", "+3 Verifikasi SPJ", "report.bad_quantity"},
+	{"two decimal commas", "2,5,3 Verifikasi SPJ #2", "report.bad_quantity"},
+	{"exponent", "1e308 Verifikasi SPJ #2", "report.bad_quantity"},
+	{"NaN", "NaN Verifikasi SPJ #2", "report.bad_quantity"},
+	{"infinity", "-Inf Verifikasi SPJ", "report.bad_quantity"},
+	{"twenty digits", "99999999999999999999 Verifikasi SPJ #2", "report.bad_quantity"},
+	{"full-width digit", "\uff13 Verifikasi SPJ #2", "report.bad_quantity"},
+	{"Arabic-Indic digit", "\u0663 Verifikasi SPJ", "report.bad_quantity"},
+	{"millions", "1.250.000 berkas", "report.bad_quantity"},
+	{"bad quantity after target", "#2 -3 Verifikasi SPJ", "report.bad_quantity"},
+	{"hours too many digits", "Rapat 99999j", "report.bad_duration"},
+	{"negative minutes", "Rapat -5m", "report.bad_duration"},
+	{"decimal minutes", "Rapat 2,5m", "report.bad_duration"},
+	{"full-width duration", "Rapat \uff19\uff10m", "report.bad_duration"},
 }
 
 func TestParseQuickReport(t *testing.T) {
@@ -212,9 +234,8 @@ func TestParseDate(t *testing.T) {
 }
 
 // renderQuick writes a parsed quick report back in its canonical form: quantity (comma decimal),
-// target, duration in minutes, then the text. The quantity, when there is one, is the only token in
-// first position that could be read as a quantity; without it, the text can only start with a number
-// when a target or duration came first, and they still do.
+// target, duration in minutes, then the text. Without a quantity, the text never starts with a
+// number-like word (the parser refuses or takes it), so the rendering cannot create one.
 func renderQuick(q QuickReport) string {
 	var parts []string
 	if q.Quantity > 0 {
@@ -245,7 +266,7 @@ func FuzzParseQuickReport(f *testing.F) {
 	for _, tc := range quickReportErrors {
 		f.Add(tc.in)
 	}
-	for _, s := range []string{"1.250.000 berkas", "-1 berkas", "#", "1j90m Rapat", "99j99m x", "1,5.0 x", "inf x", "12345678 x"} {
+	for _, s := range []string{"1.250.000 berkas", "-1 berkas", "#", "1j90m Rapat", "99j99m x", "1,5.0 x", "inf x", "12345678 x", "-3 x #2", "1e308 x", "\uff13 x", "x 99999j", "x -5m", "NaN x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -272,8 +293,23 @@ func FuzzParseQuickReport(f *testing.F) {
 		if q.Minutes < 0 || q.Minutes > 24*60 {
 			t.Fatalf("ParseQuickReport(%q): minutes %d", s, q.Minutes)
 		}
+		if math.IsInf(q.Quantity, 0) || math.IsNaN(q.Quantity) || q.Quantity < 0 {
+			t.Fatalf("ParseQuickReport(%q): quantity %v not finite and positive", s, q.Quantity)
+		}
+		// Nothing that looks like a number or a duration is silently left in the text: without a
+		// quantity, the text does not start with a number-like word, and no word of it is
+		// written as a duration.
+		words := strings.Fields(q.Text)
+		if q.Quantity == 0 && numberLike.MatchString(words[0]) {
+			t.Fatalf("ParseQuickReport(%q): number-like %q left in the text %q", s, words[0], q.Text)
+		}
+		for _, w := range words {
+			if durationLike.MatchString(w) {
+				t.Fatalf("ParseQuickReport(%q): duration-like %q left in the text %q", s, w, q.Text)
+			}
+		}
 		// The text is made of the input's own words, in order.
-		words, in := strings.Fields(q.Text), strings.Fields(s)
+		in := strings.Fields(s)
 		for _, w := range words {
 			i := slices.Index(in, w)
 			if i < 0 {

@@ -115,7 +115,21 @@ func cmdReport(r *request, args string) error {
 			return err
 		}
 	}
+	if overTarget(d, c) {
+		// A day's report worth more than the whole year's target is far more often a typo
+		// ("1.250" for "1,250"? "120" for "12"?) than a day's work: shown back, it counts only
+		// once confirmed.
+		return r.reportAsk(stepConfirm, d)
+	}
 	return r.saveReport(d, c)
+}
+
+// overTarget reports whether the draft's quantity is more than the whole of its target. The whole
+// target, not what is left of it: going past what is left is ordinary over-achievement late in
+// the year, while one report larger than the year's target is almost always a typo.
+func overTarget(d reportDraft, c *store.Contract) bool {
+	t := findTarget(c, d.Target)
+	return t != nil && d.Quantity > t.Quantity
 }
 
 // reportAsk asks the question of a step and saves the flow there.
@@ -161,6 +175,11 @@ func (r *request) reportAsk(step string, d reportDraft) error {
 			return err
 		}
 		summary := r.t("report.confirm", catalog.Args{"What": r.describe(d, c)})
+		if overTarget(d, c) {
+			t := findTarget(c, d.Target)
+			summary = r.t("report.over_target", catalog.Args{"Qty": FormatNumber(d.Quantity), "Unit": t.Unit, "N": t.N,
+				"Target": FormatNumber(t.Quantity)}) + "\n" + summary
+		}
 		r.ask(summary, [][]bot.Button{{{Label: r.t("button.save", nil), Data: buttonSave}, {Label: r.t("button.cancel", nil), Data: buttonCancel}}})
 	}
 	return nil
@@ -216,8 +235,8 @@ func reportStep(r *request, st store.FlowState) error {
 		}
 		return r.reportAsk(stepQuantity, d)
 	case stepQuantity:
-		f, ok := ParseNumber(ans)
-		if !ok || f <= 0 || f > maxQuantity {
+		f, ok := ParseQuantity(ans)
+		if !ok {
 			t := findTarget(c, d.Target)
 			r.say("report.bad_quantity_answer", catalog.Args{"Unit": t.Unit})
 			return nil
