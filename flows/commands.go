@@ -10,36 +10,54 @@ import (
 // command is one chat command: its Indonesian name, its aliases (the English one first), the least
 // role that may use it, and what it does. A nil run marks a command of SPEC.md that this version
 // does not have yet: it answers so, rather than "unknown command".
+//
+// keepsFlow says, for the given arguments, that the command only answers a question (it changes
+// nothing a flow could be gathering, and starts no flow): sent in the middle of a multi-step
+// conversation, it is answered and the conversation goes on. Every other command replaces the
+// conversation, and the person is told its draft was dropped.
 type command struct {
-	name    string
-	aliases []string
-	role    string
-	run     func(r *request, args string) error
+	name      string
+	aliases   []string
+	role      string
+	run       func(r *request, args string) error
+	keepsFlow func(args string) bool
+}
+
+// always is the keepsFlow of a command that only ever reads.
+func always(string) bool { return true }
+
+// bareOrList is the keepsFlow of /cuti: bare or "daftar" it lists; with dates it records leave.
+func bareOrList(args string) bool {
+	switch strings.ToLower(strings.TrimSpace(args)) {
+	case "", "daftar", "list":
+		return true
+	}
+	return false
 }
 
 // commands lists every command in the order /bantuan shows them.
 func commands() []*command {
 	return []*command{
-		{name: "start", role: "", run: cmdStart},
-		{name: "bantuan", aliases: []string{"help"}, role: "", run: cmdHelp},
+		{name: "start", role: "", run: cmdStart, keepsFlow: always},
+		{name: "bantuan", aliases: []string{"help"}, role: "", run: cmdHelp, keepsFlow: always},
 		{name: "daftar", aliases: []string{"register"}, role: "", run: cmdRegister},
 		{name: "lapor", aliases: []string{"report"}, role: store.RoleASN, run: cmdReport},
-		{name: "riwayat", aliases: []string{"history"}, role: store.RoleASN, run: cmdHistory},
+		{name: "riwayat", aliases: []string{"history"}, role: store.RoleASN, run: cmdHistory, keepsFlow: always},
 		{name: "hapus", aliases: []string{"delete"}, role: store.RoleASN, run: cmdDelete},
-		{name: "progres", aliases: []string{"progress"}, role: store.RoleASN, run: cmdProgress},
-		{name: "kontrak", aliases: []string{"contract"}, role: store.RoleASN, run: cmdContract},
+		{name: "progres", aliases: []string{"progress"}, role: store.RoleASN, run: cmdProgress, keepsFlow: always},
+		{name: "kontrak", aliases: []string{"contract"}, role: store.RoleASN, run: cmdContract, keepsFlow: always},
 		{name: "target", role: store.RoleASN, run: cmdTarget},
 		{name: "ajukan", aliases: []string{"submit"}, role: store.RoleASN, run: cmdSubmit},
 		{name: "tandatangani", aliases: []string{"sign"}, role: store.RoleASN, run: cmdSign},
-		{name: "cuti", aliases: []string{"leave"}, role: store.RoleASN, run: cmdLeave},
-		{name: "bahasa", aliases: []string{"language"}, role: store.RoleASN, run: cmdLanguage},
+		{name: "cuti", aliases: []string{"leave"}, role: store.RoleASN, run: cmdLeave, keepsFlow: bareOrList},
+		{name: "bahasa", aliases: []string{"language"}, role: store.RoleASN, run: cmdLanguage, keepsFlow: always},
 		{name: "batal", aliases: []string{"cancel"}, role: "", run: cmdCancel},
-		{name: "tim", aliases: []string{"team"}, role: store.RoleKepala, run: cmdTeam},
+		{name: "tim", aliases: []string{"team"}, role: store.RoleKepala, run: cmdTeam, keepsFlow: always},
 		{name: "setujui", aliases: []string{"approve"}, role: store.RoleKepala, run: cmdApprove},
 		{name: "tolak", aliases: []string{"reject"}, role: store.RoleKepala, run: cmdReject},
 		{name: "validasi", aliases: []string{"review"}, role: store.RoleKepala, run: cmdReview},
 		{name: "ingatkan", aliases: []string{"nudge"}, role: store.RoleKepala, run: cmdNudge},
-		{name: "rekap", aliases: []string{"digest"}, role: store.RoleKepala, run: cmdDigest},
+		{name: "rekap", aliases: []string{"digest"}, role: store.RoleKepala, run: cmdDigest, keepsFlow: always},
 		{name: "hubungkan", aliases: []string{"bind"}, role: store.RoleKepala, run: cmdBind},
 		{name: "pegawai", aliases: []string{"employee"}, role: store.RoleKepala, run: cmdEmployee},
 		{name: "evaluate", aliases: []string{"evaluasi"}, role: store.RoleKepala, run: cmdEvaluate},

@@ -296,10 +296,20 @@ func (e *Engine) dispatch(r *request) error {
 	if inFlow {
 		// Inside a flow a bare word is an answer; only a slash command (or "batal") leaves it.
 		if cmd, args, ok := parseCommand(text, true); ok && m.Callback == "" {
-			if cmd.name != "batal" {
+			switch {
+			case cmd.name == "batal":
+			case cmd.keepsFlow != nil && cmd.keepsFlow(args):
+				// A question in the middle of a conversation: answer it, then ask again
+				// what the conversation was waiting for.
+				if err := e.run(r, cmd, args); err != nil {
+					return err
+				}
+				return e.resume(r, st)
+			default:
 				if _, err := r.tx.ClearFlowState(r.ctx, m.Chat.Net, m.Chat.ID); err != nil {
 					return err
 				}
+				r.say("flow.dropped", catalog.Args{"Flow": r.t("flow.name."+st.Flow, nil)})
 			}
 			return e.run(r, cmd, args)
 		}
@@ -352,6 +362,29 @@ func (e *Engine) step(r *request, st store.FlowState) error {
 		return err
 	}
 	return f(r, st)
+}
+
+// resume repeats the pending question of the chat's flow after a read-only command was answered
+// in its middle, headed "Laporan Anda belum selesai:". A flow that cannot repeat its question (it
+// has no entry in flowAsk) gets a general reminder that it is still open.
+func (e *Engine) resume(r *request, st store.FlowState) error {
+	ask := flowAsk(st.Flow)
+	if ask == nil || r.who == nil {
+		r.say("flow.pending_other", catalog.Args{"Flow": r.t("flow.name."+st.Flow, nil)})
+		return nil
+	}
+	n := len(r.out)
+	if err := ask(r, st); err != nil {
+		return err
+	}
+	name := r.t("flow.name."+st.Flow, nil)
+	head := r.t("flow.pending", catalog.Args{"Flow": name, "Title": upperFirst(name)})
+	if len(r.out) > n {
+		r.out[n].Text = head + "\n" + r.out[n].Text
+	} else {
+		r.sayText(head)
+	}
+	return nil
 }
 
 // saveFlow stores the chat's flow at step with data (JSON-encoded by the caller).

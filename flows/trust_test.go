@@ -66,3 +66,43 @@ func TestQuantityAboveTargetAsksFirst(t *testing.T) {
 	got = h.say(budi, "0")
 	expect(t, got, "500 dokumen", "melebihi", "120 dokumen")
 }
+
+// Issue 11, item 2: a question asked in the middle of the guided /lapor is answered, and the
+// report goes on where it was; only /batal, a new /lapor or another command that changes something
+// replaces it, and then the person is told the draft was dropped.
+func TestStepFlowSurvivesAQuestion(t *testing.T) {
+	h := newHarness(t)
+	h.say(budi, "/lapor")
+	expect(t, h.say(budi, "Rapat koordinasi pemeliharaan"), "target yang mana")
+
+	for _, q := range []string{"/progres", "/riwayat", "/kontrak", "/bantuan", "/cuti"} {
+		got := h.say(budi, q)
+		expect(t, got, "Laporan Anda belum selesai", "target yang mana")
+		reject(t, got, "tidak disimpan")
+	}
+	// The answer still belongs to the step the report was at.
+	expect(t, h.say(budi, "1"), "Berapa laporan")
+	expect(t, h.say(budi, "/progres"), "Laporan Anda belum selesai", "Berapa laporan")
+	expect(t, h.say(budi, "2"), "foto bukti dukung")
+	expect(t, h.say(budi, "0"), "Periksa laporan", "Rapat koordinasi pemeliharaan — 2 laporan untuk target #1")
+	expect(t, h.say(budi, "1"), "Laporan tercatat")
+
+	// A new /lapor replaces the draft, and says so.
+	h.say(budi, "/lapor")
+	h.say(budi, "Draf yang akan diganti")
+	got := h.say(budi, "/lapor 1 Verifikasi SPJ #2")
+	expect(t, got, "Draf laporan sebelumnya tidak disimpan", "Laporan tercatat: Verifikasi SPJ")
+	expect(t, h.say(budi, "1"), "perintah belum dikenali") // the draft is gone
+
+	// So does a bare /lapor: the new draft starts from its first question.
+	h.say(budi, "/lapor")
+	h.say(budi, "Draf kedua")
+	got = h.say(budi, "/lapor")
+	expect(t, got, "Draf laporan sebelumnya tidak disimpan", "Kegiatan apa")
+
+	// /batal ends it as before.
+	expect(t, h.say(budi, "/batal"), "dibatalkan")
+	if n := len(h.reports(budi)); n != 2 {
+		t.Fatalf("%d reports, want 2", n)
+	}
+}
