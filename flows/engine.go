@@ -270,6 +270,12 @@ func (e *Engine) dispatch(r *request) error {
 		}
 	}
 	text := strings.TrimSpace(m.Text)
+	if strings.HasPrefix(m.Callback, "/") {
+		// A button that stands for a command (a supervisor's "Setujui" under a notice) is that
+		// command typed: same parsing, same role checks, same effect on an open flow.
+		text = strings.TrimSpace(m.Callback)
+		m.Callback, r.msg.Callback = "", ""
+	}
 	if r.msg.Callback == "" && len([]rune(text)) > r.e.opt.MaxText+200 {
 		return invalid("common.too_long", catalog.Args{"Max": r.e.opt.MaxText})
 	}

@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -137,8 +138,13 @@ func (r *request) validateLeave(in leaveInput) error {
 }
 
 // cmdLeave records leave, sick leave or official travel for the sender (/cuti), lists their
-// current and upcoming leave (bare /cuti), or cancels leave that has not started (/cuti batal <id>).
-// Leave days are neither reminded nor counted against compliance; the supervisor is told.
+// current and upcoming leave (bare /cuti), cancels leave that has not started (/cuti batal <id>),
+// and lets a supervisor approve or reject their staff's leave (/cuti setujui|tolak <id>).
+//
+// Approved leave days are neither reminded nor counted against compliance. Leave recorded from
+// today on is approved at once (the supervisor is told and may still reject it); leave that started
+// before today excuses nothing until the supervisor approves it, so that a missed day cannot be
+// turned into leave after the fact by the person who missed it.
 func cmdLeave(r *request, args string) error {
 	words := strings.Fields(args)
 	if len(words) == 0 {
@@ -149,6 +155,10 @@ func cmdLeave(r *request, args string) error {
 		return r.listLeave()
 	case "batal", "hapus", "cancel", "delete":
 		return r.cancelLeave(words[1:])
+	case "setujui", "approve":
+		return r.decideLeave(words[1:], store.LeaveApproved)
+	case "tolak", "reject":
+		return r.decideLeave(words[1:], store.LeaveRejected)
 	}
 	in, err := r.parseLeave(words)
 	if err != nil {
@@ -158,7 +168,7 @@ func cmdLeave(r *request, args string) error {
 		return err
 	}
 	from, to := dateKey(in.start), dateKey(in.end)
-	clash, err := r.tx.LeaveBetween(r.ctx, r.who.NIP, from, to)
+	clash, err := r.tx.LeaveRecords(r.ctx, r.who.NIP, from, to)
 	if err != nil {
 		return err
 	}
@@ -171,20 +181,106 @@ func cmdLeave(r *request, args string) error {
 	if err != nil {
 		return err
 	}
-	id, err := r.tx.AddLeave(r.ctx, store.Leave{NIP: r.who.NIP, Kind: in.kind, StartDate: from, EndDate: to, Reason: in.reason}, r.now)
+	if s.Work == 0 {
+		// Nothing to excuse: weekends and holidays are not counted anyway.
+		r.say("leave.no_work_days", catalog.Args{"Kind": r.t("leave.kind."+in.kind, nil), "Range": r.leaveRange(r.lang, from, to),
+			"OneDay": from == to})
+		return nil
+	}
+	status := store.LeaveApproved
+	if in.start.Before(r.today) {
+		status = store.LeavePending
+	}
+	id, err := r.tx.AddLeave(r.ctx, store.Leave{NIP: r.who.NIP, Kind: in.kind, StartDate: from, EndDate: to, Reason: in.reason, Status: status}, r.now)
 	if err != nil {
 		return err
 	}
-	told, err := r.tellSupervisor("leave.notify_supervisor", func(lang string) catalog.Args {
+	key, buttons := "leave.notify_supervisor", leaveButtons(id, false)
+	if status == store.LeavePending {
+		key, buttons = "leave.notify_pending", leaveButtons(id, true)
+	}
+	told, err := r.tellSupervisorButtons(key, func(lang string) catalog.Args {
 		return catalog.Args{"Kind": r.e.cat.T(lang, "leave.kind."+in.kind, nil), "Range": r.leaveRange(lang, from, to),
-			"Work": s.Work, "Reason": in.reason}
-	})
+			"Work": s.Work, "Reason": in.reason, "ID": id}
+	}, buttons)
 	if err != nil {
 		return err
 	}
-	r.say("leave.saved", catalog.Args{"Kind": upperFirst(r.t("leave.kind."+in.kind, nil)), "Range": r.leaveRange(r.lang, from, to),
-		"Work": s.Work, "Holiday": s.Holiday, "OneDay": from == to, "Told": told, "ID": id, "CanCancel": in.start.After(r.today)})
+	args2 := catalog.Args{"Kind": upperFirst(r.t("leave.kind."+in.kind, nil)), "Range": r.leaveRange(r.lang, from, to),
+		"Work": s.Work, "Holiday": s.Holiday, "OneDay": from == to, "Told": told, "ID": id, "CanCancel": in.start.After(r.today)}
+	if status == store.LeavePending {
+		r.say("leave.saved_pending", args2)
+		return nil
+	}
+	r.say("leave.saved", args2)
 	return nil
+}
+
+// leaveButtons are the choices of a supervisor's leave notice, as commands: the same as typing
+// them, with the same checks. Leave that already counts only needs a way to reject it.
+func leaveButtons(id int64, pending bool) func(lang string, t func(lang, key string) string) [][]bot.Button {
+	return func(lang string, t func(lang, key string) string) [][]bot.Button {
+		ids := strconv.FormatInt(id, 10)
+		row := []bot.Button{{Label: t(lang, "leave.button_reject"), Data: "/cuti tolak " + ids}}
+		if pending {
+			row = append([]bot.Button{{Label: t(lang, "leave.button_approve"), Data: "/cuti setujui " + ids}}, row...)
+		}
+		return [][]bot.Button{row}
+	}
+}
+
+// decideLeave approves or rejects leave of someone the sender supervises (/cuti setujui|tolak
+// <id> [catatan]) and tells its owner. Leave of someone the sender may not manage is answered as
+// unknown, like an NIP they may not see.
+func (r *request) decideLeave(words []string, status string) error {
+	if len(words) == 0 {
+		return invalid("leave.decide_format", nil)
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(words[0], "#"), 10, 64)
+	if err != nil || id <= 0 {
+		return invalid("leave.decide_format", nil)
+	}
+	note := strings.Join(words[1:], " ")
+	if utf8.RuneCountInString(note) > maxLeaveReason {
+		return invalid("leave.reason_too_long", catalog.Args{"Max": maxLeaveReason})
+	}
+	l, err := r.tx.Leave(r.ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound("leave.not_found_any", catalog.Args{"ID": id})
+	}
+	if err != nil {
+		return err
+	}
+	emp, err := r.tx.Employee(r.ctx, l.NIP)
+	if err != nil {
+		return err
+	}
+	if !r.canManage(&emp) {
+		return notFound("leave.not_found_any", catalog.Args{"ID": id})
+	}
+	args := catalog.Args{"Kind": r.t("leave.kind."+l.Kind, nil), "Range": r.leaveRange(r.lang, l.StartDate, l.EndDate),
+		"Employee": emp.Name, "ID": id, "Note": note}
+	if l.Status == status && (l.DecidedBy != "" || status == store.LeaveApproved) {
+		r.say("leave.already_"+status, args)
+		return nil
+	}
+	if err := r.tx.DecideLeave(r.ctx, id, status, r.who.NIP, note, r.now); err != nil {
+		return err
+	}
+	if err := r.notify(emp.NIP, "leave.decided_"+status, catalog.Args{"Kind": r.e.cat.T(r.langOf(&emp), "leave.kind."+l.Kind, nil),
+		"Range": r.leaveRange(r.langOf(&emp), l.StartDate, l.EndDate), "By": r.who.Name, "Note": note}); err != nil {
+		return err
+	}
+	r.say("leave.done_"+status, args)
+	return nil
+}
+
+// langOf is the language emp reads their messages in.
+func (r *request) langOf(emp *store.Employee) string {
+	if emp.Language != "" {
+		return catalog.Lang(emp.Language)
+	}
+	return r.e.opt.Language
 }
 
 // leaveDays counts the working days and holidays of from..to for emp, as the calendar of scoring
@@ -200,7 +296,7 @@ func (r *request) leaveDays(emp *store.Employee, from, to time.Time) (span, erro
 
 // listLeave shows the sender's current and upcoming leave, and how to record or cancel it.
 func (r *request) listLeave() error {
-	ls, err := r.tx.LeaveBetween(r.ctx, r.who.NIP, dateKey(r.today), "9999-12-31")
+	ls, err := r.tx.LeaveRecords(r.ctx, r.who.NIP, dateKey(r.today), "9999-12-31")
 	if err != nil {
 		return err
 	}
@@ -222,7 +318,7 @@ func (r *request) listLeave() error {
 		}
 		lines = append(lines, r.t("leave.list_item", catalog.Args{"ID": l.ID, "Kind": r.t("leave.kind."+l.Kind, nil),
 			"Range": r.leaveRange(r.lang, l.StartDate, l.EndDate), "Work": s.Work, "Reason": l.Reason,
-			"Ongoing": l.StartDate <= dateKey(r.today)}))
+			"Ongoing": l.StartDate <= dateKey(r.today), "Pending": l.Status == store.LeavePending}))
 	}
 	lines = append(lines, r.t("leave.list_footer", nil))
 	r.sayText(strings.Join(lines, "\n"))
@@ -268,6 +364,13 @@ func (r *request) cancelLeave(words []string) error {
 // supervisor's own language (kinds and month names differ, and one message never mixes the two).
 // It reports whether a message was queued: a supervisor who never registered is not told.
 func (r *request) tellSupervisor(key string, args func(lang string) catalog.Args) (bool, error) {
+	return r.tellSupervisorButtons(key, args, nil)
+}
+
+// tellSupervisorButtons is tellSupervisor with buttons under the message (labels in the
+// supervisor's language); the text must also say how to answer without them.
+func (r *request) tellSupervisorButtons(key string, args func(lang string) catalog.Args,
+	buttons func(lang string, t func(lang, key string) string) [][]bot.Button) (bool, error) {
 	sup, err := r.supervisorOf(r.who)
 	if err != nil || sup == "" || sup == r.who.NIP {
 		return false, err
@@ -289,6 +392,12 @@ func (r *request) tellSupervisor(key string, args func(lang string) catalog.Args
 	before := len(r.out)
 	if err := r.notify(sup, key, a); err != nil {
 		return false, err
+	}
+	if buttons != nil {
+		b := buttons(lang, func(lang, key string) string { return r.e.cat.T(lang, key, nil) })
+		for i := before; i < len(r.out); i++ {
+			r.out[i].Buttons = b
+		}
 	}
 	return len(r.out) > before, nil
 }

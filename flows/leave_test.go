@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,12 +12,12 @@ import (
 	"github.com/lapkin-id/lapkin/store"
 )
 
-// leaves returns every leave record of who.
+// leaves returns every leave record of who that stands (approved or waiting for approval).
 func (h *harness) leaves(who string) []store.Leave {
 	h.t.Helper()
 	var out []store.Leave
 	err := h.st.View(context.Background(), func(tx *store.Tx) (err error) {
-		out, err = tx.LeaveBetween(context.Background(), who, "2000-01-01", "2100-12-31")
+		out, err = tx.LeaveRecords(context.Background(), who, "2000-01-01", "2100-12-31")
 		return err
 	})
 	if err != nil {
@@ -160,8 +161,8 @@ func TestLeaveAcrossHolidays(t *testing.T) {
 	h.say(admin, "/libur hapus 2026-12-24")
 	expect(t, h.say(budi, "/cuti"), "cuti 21 Des 2026 – 31 Des 2026 (8 hari kerja) – Libur akhir tahun")
 
-	// Leave on days nobody works is recorded, and says so.
-	expect(t, h.say(budi, "/cuti dl 2026-12-05 2026-12-06 Pameran"), "Dinas luar tercatat: 5 Des 2026 – 6 Des 2026 (tidak ada hari kerja)")
+	// Leave on days nobody works is refused politely: there is nothing to excuse.
+	expect(t, h.say(budi, "/cuti dl 2026-12-05 2026-12-06 Pameran"), "Tidak ada hari kerja pada 5 Des 2026 – 6 Des 2026", "Tidak ada yang disimpan")
 }
 
 func TestLeaveSixDayOPDCountsSaturdays(t *testing.T) {
@@ -187,8 +188,12 @@ func TestLeaveNotCountedInCompliance(t *testing.T) {
 	// 2-6, 9-13, 16-20 = 15, reported 12: 12/15 = 80%.
 	expect(t, h.say(budi, "/progres"), "Kepatuhan pelaporan bulan ini: 80% (12 dari 15 hari kerja)")
 
-	// Sick leave for 16-18 Nov (a week ago, within the 30 days) takes those 3 days out: 12/12 = 100%.
-	expect(t, h.say(budi, "/cuti sakit 16-11-2026 18-11-2026 Demam"), "Izin sakit tercatat: 16 Nov 2026 – 18 Nov 2026 (3 hari kerja)")
+	// Sick leave for 16-18 Nov (a week ago, within the 30 days) takes those 3 days out once the
+	// supervisor approves it: 12/12 = 100%.
+	got := h.say(budi, "/cuti sakit 16-11-2026 18-11-2026 Demam")
+	expect(t, got, "Izin sakit tercatat, menunggu persetujuan atasan: 16 Nov 2026 – 18 Nov 2026 (3 hari kerja)")
+	expect(t, h.say(budi, "/progres"), "Kepatuhan pelaporan bulan ini: 80% (12 dari 15 hari kerja)")
+	expect(t, h.say(kepala, "/cuti setujui "+strconv.FormatInt(h.leaves(budi)[0].ID, 10)), "disetujui")
 	expect(t, h.say(budi, "/progres"), "Kepatuhan pelaporan bulan ini: 100% (12 dari 12 hari kerja; 3 hari cuti tidak dihitung)")
 }
 
@@ -217,7 +222,8 @@ func TestLeaveBadInput(t *testing.T) {
 	}
 
 	// The bounds themselves are accepted: 30 days back, and 90 days (1 Dec + 31 + 31 + 28 - 1).
-	expect(t, h.say(budi, "/cuti sakit 2026-10-24"), "Izin sakit tercatat: 24 Okt 2026")
+	// (24 Oct is a Saturday: the record runs to Monday 26, which has work to excuse.)
+	expect(t, h.say(budi, "/cuti sakit 2026-10-24 2026-10-26"), "Izin sakit tercatat, menunggu persetujuan atasan: 24 Okt 2026 – 26 Okt 2026")
 	expect(t, h.say(budi, "/cuti 2026-12-01 2027-02-28 Cuti melahirkan"), "Cuti tercatat: 1 Des 2026 – 28 Feb 2027")
 }
 

@@ -1,7 +1,12 @@
 package flows_test
 
 import (
+	"regexp"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/lapkin-id/lapkin/bot"
 )
 
 // Issue 11, item 1: a quantity is never guessed. Anything that looks like a number or a duration
@@ -104,5 +109,63 @@ func TestStepFlowSurvivesAQuestion(t *testing.T) {
 	expect(t, h.say(budi, "/batal"), "dibatalkan")
 	if n := len(h.reports(budi)); n != 2 {
 		t.Fatalf("%d reports, want 2", n)
+	}
+}
+
+// Issue 11, item 10: leave cannot launder a missed day. Leave that starts before today excuses
+// nothing until the supervisor approves it; leave from today on counts at once and may still be
+// rejected; leave on days without work is refused.
+func TestLeaveCannotLaunderAMissedDay(t *testing.T) {
+	h := newHarness(t)
+	boss := h.inbox(kepala)
+
+	// Budi did not report on Mon 16 – Wed 18 Nov and now records leave for them.
+	got := h.say(budi, "/cuti 2026-11-16 2026-11-18 Sakit demam")
+	expect(t, got, "menunggu persetujuan atasan")
+	reject(t, got, "tidak berkurang")
+	notice := boss()
+	expect(t, notice, "Budi Santoso", "/cuti setujui", "/cuti tolak")
+	id := regexp.MustCompile(`/cuti setujui (\d+)`).FindStringSubmatch(notice)[1]
+
+	// Until approved, the days are missed working days.
+	got = h.say(budi, "/progres")
+	expect(t, got, "0 dari 15 hari kerja")
+	reject(t, got, "hari cuti")
+
+	// Only the supervisor decides; Budi cannot approve his own leave.
+	expect(t, h.say(budi, "/cuti setujui "+id), "tidak ditemukan")
+	mine := h.inbox(budi)
+	expect(t, h.say(kepala, "/cuti setujui "+id), "disetujui")
+	expect(t, mine(), "disetujui")
+	expect(t, h.say(budi, "/progres"), "0 dari 12 hari kerja", "3 hari cuti tidak dihitung")
+
+	// Leave from today on counts at once; the supervisor may still reject it.
+	boss = h.inbox(kepala)
+	got = h.say(budi, "/cuti 2026-11-23 2026-11-24 Urusan keluarga")
+	expect(t, got, "Cuti tercatat", "tidak berkurang")
+	notice = boss()
+	expect(t, notice, "/cuti tolak")
+	id2 := regexp.MustCompile(`/cuti tolak (\d+)`).FindStringSubmatch(notice)[1]
+	h.clock.Set(time.Date(2026, 11, 25, 9, 0, 0, 0, jakarta))
+	expect(t, h.say(budi, "/progres"), "0 dari 12 hari kerja", "5 hari cuti tidak dihitung")
+	expect(t, h.say(kepala, "/cuti tolak "+id2+" Ada rapat anggaran"), "ditolak")
+	expect(t, mine(), "ditolak", "Ada rapat anggaran")
+	expect(t, h.say(budi, "/progres"), "0 dari 14 hari kerja", "3 hari cuti tidak dihitung")
+
+	// A button press does the same as the typed command.
+	boss = h.inbox(kepala)
+	h.say(budi, "/cuti 2026-11-20 Izin")
+	notice = boss()
+	id3 := regexp.MustCompile(`/cuti setujui (\d+)`).FindStringSubmatch(notice)[1]
+	ref := bot.ChatRef{Net: bot.NetConsole, ID: kepala}
+	pressed := strings.Join(h.send(bot.Message{ID: "btn-1", Chat: ref, Sender: ref, Callback: "/cuti setujui " + id3}), "\n")
+	expect(t, pressed, "disetujui")
+
+	// Days without work are refused politely, and nothing is stored.
+	before := len(h.leaves(budi))
+	expect(t, h.say(budi, "/cuti 2026-11-28 2026-11-29 Acara keluarga"), "Tidak ada hari kerja")
+	expect(t, h.say(budi, "/cuti 2026-12-25"), "Tidak ada hari kerja")
+	if n := len(h.leaves(budi)); n != before {
+		t.Fatalf("leave on days off stored: %d records, want %d", n, before)
 	}
 }
