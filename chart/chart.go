@@ -88,9 +88,12 @@ type Digest struct {
 	Labels Labels
 }
 
-// Day is one working day of the week.
+// Day is one day of the week: a working day, or a holiday (Off set) drawn in its place as a
+// tinted column with the Off text instead of a bar, so that a week never silently loses a day.
+// In a monthly recap a Day is a week.
 type Day struct {
 	Label     string // e.g. "Sen 16/11"; drawn on two lines at its first space when it is too wide
+	Off       string // e.g. "Libur": the day is a holiday; Reports, Reporters and Headcount are ignored
 	Reports   int    // reports received that day
 	Reporters int    // distinct people who reported that day
 	Headcount int    // people expected to report that day (0: unknown, only Reporters is shown)
@@ -447,6 +450,9 @@ func drawDays(p *painter, d Digest, y float64, compact bool) float64 {
 	maxV := 0
 	showReporters := false
 	for _, day := range d.Days {
+		if day.Off != "" {
+			continue
+		}
 		maxV = max(maxV, day.Reports)
 		if day.Reporters > 0 || day.Headcount > 0 {
 			showReporters = true
@@ -465,6 +471,12 @@ func drawDays(p *painter, d Digest, y float64, compact bool) float64 {
 
 	for i, day := range d.Days {
 		cx := x0 + slot*(float64(i)+0.5)
+		if off := clean(day.Off); off != "" {
+			p.roundRect(cx-barW/2, top, cx+barW/2, base, 8, colRowAlt)
+			size := shrinkToFit(p, false, captionSize, off, slot-8)
+			p.text(false, size, colMuted, off, cx, (top+base)/2, center)
+			continue
+		}
 		v := max(day.Reports, 0)
 		h := 0.0
 		if maxV > 0 {
@@ -531,6 +543,9 @@ func drawDays(p *painter, d Digest, y float64, compact bool) float64 {
 	rs := make([]string, n)
 	repSize := float64(30)
 	for i, day := range d.Days {
+		if day.Off != "" {
+			continue
+		}
 		r := formatInt(max(day.Reporters, 0), d.Lang)
 		if day.Headcount > 0 {
 			r += "/" + formatInt(day.Headcount, d.Lang)
@@ -540,6 +555,9 @@ func drawDays(p *painter, d Digest, y float64, compact bool) float64 {
 	}
 	pillH := repSize + gap - 4
 	for i, r := range rs {
+		if r == "" {
+			continue
+		}
 		cx := x0 + slot*(float64(i)+0.5)
 		w := math.Min(slot-8, p.width(true, repSize, r)+28)
 		p.roundRect(cx-w/2, y, cx+w/2, y+pillH, pillH/2, colRowAlt)

@@ -374,3 +374,30 @@ func TestExample(t *testing.T) {
 		t.Errorf("%s is stale (%d pixels differ): run go test ./chart/ -run TestExample -update", path, diff)
 	}
 }
+
+// A holiday keeps its place in the week: drawn as a tinted column with its label, not as a bar,
+// and its numbers neither draw a bar nor change the scale of the others.
+func TestOffDayKeepsItsPlace(t *testing.T) {
+	week := func(tue Day) Digest {
+		d := sampleDigest()
+		d.Days = []Day{{Label: "Sen 16/11", Reports: 5, Reporters: 4, Headcount: 5}, tue, {Label: "Rab 18/11", Reports: 3, Reporters: 3, Headcount: 5}}
+		return d
+	}
+	off, err := PNG(week(Day{Label: "Sel 17/11", Off: "libur"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	offWithNumbers, _ := PNG(week(Day{Label: "Sel 17/11", Off: "libur", Reports: 99, Reporters: 9, Headcount: 9}))
+	if !bytes.Equal(off, offWithNumbers) {
+		t.Error("an off day's numbers changed the picture")
+	}
+	zero, _ := PNG(week(Day{Label: "Sel 17/11"}))
+	if bytes.Equal(off, zero) {
+		t.Error("an off day is drawn like a working day without reports")
+	}
+	dropped, _ := PNG(Digest{Title: sampleDigest().Title, People: sampleDigest().People, Labels: sampleDigest().Labels,
+		Days: []Day{{Label: "Sen 16/11", Reports: 5, Reporters: 4, Headcount: 5}, {Label: "Rab 18/11", Reports: 3, Reporters: 3, Headcount: 5}}})
+	if bytes.Equal(off, dropped) {
+		t.Error("the off day was dropped")
+	}
+}

@@ -19,7 +19,9 @@ import (
 type weekDigest struct {
 	opd       store.OPD
 	from, to  time.Time // the OPD's working week up to the digest's day
+	monthly   bool      // /rekap bulan: the month so far, drawn by week
 	days      []digestDay
+	weeks     []digestDay // monthly only: the month's weeks, date being each week's first day
 	people    int
 	workDays  int // person-days of work in the week
 	reported  int // of them, with a report
@@ -35,27 +37,34 @@ type weekDigest struct {
 
 type digestDay struct {
 	date      time.Time
+	last      time.Time // weeks only: the week's last day in the period
+	off       string    // the holiday's name when the OPD does not work that day
 	reports   int
-	reporters int // distinct people who reported that day
-	headcount int // people with a working day that day
+	reporters int // distinct people who reported that day (that week, for a week)
+	headcount int // people with a working day that day (that week, for a week)
 }
 
 // buildDigest computes the digest of an OPD for the week of day `at`, counting up to that day.
 func (r *request) buildDigest(opdCode string, at time.Time) (*weekDigest, error) {
 	day := civil(at)
 	monday := day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
-	return r.buildDigestRange(opdCode, monday, day)
+	return r.buildDigestRange(opdCode, monday, day, false)
 }
 
-// buildDigestRange computes the digest of an OPD over from..to: a week, or a month for
+// buildMonthDigest computes the recap of an OPD's month up to day `at`, drawn by week.
+func (r *request) buildMonthDigest(opdCode string, at time.Time) (*weekDigest, error) {
+	return r.buildDigestRange(opdCode, time.Date(at.Year(), at.Month(), 1, 0, 0, 0, 0, time.UTC), civil(at), true)
+}
+
+// buildDigestRange computes the digest of an OPD over from..to: a week, or a month (monthly) for
 // /rekap bulan. The threshold of "reported at least n days" is all the OPD's working days but one.
-func (r *request) buildDigestRange(opdCode string, from, to time.Time) (*weekDigest, error) {
+func (r *request) buildDigestRange(opdCode string, from, to time.Time, monthly bool) (*weekDigest, error) {
 	opd, err := r.tx.OPD(r.ctx, opdCode)
 	if err != nil {
 		return nil, err
 	}
-	d := &weekDigest{opd: opd, from: from, to: to}
-	if to.Sub(from) < 7*24*time.Hour {
+	d := &weekDigest{opd: opd, from: from, to: to, monthly: monthly}
+	if !monthly {
 		// A week ends with the OPD's last working weekday: a Friday digest of a five-day OPD
 		// counts Monday to Friday.
 		if last := from.AddDate(0, 0, opd.WorkDays-1); last.Before(d.to) {
@@ -68,9 +77,23 @@ func (r *request) buildDigestRange(opdCode string, from, to time.Time) (*weekDig
 	}
 	var opdDays []time.Time
 	for t := d.from; !t.After(d.to); t = t.AddDate(0, 0, 1) {
-		if opdCal.kind(t) == dayWork {
+		switch opdCal.kind(t) {
+		case dayWork:
 			opdDays = append(opdDays, t)
 			d.days = append(d.days, digestDay{date: t})
+		case dayHoliday:
+			// Shown as a holiday rather than dropped: a week of four bars otherwise reads as a
+			// missing day.
+			d.days = append(d.days, digestDay{date: t, off: opdCal.holidays[dateKey(t)]})
+		}
+	}
+	if d.monthly {
+		for _, day := range d.days {
+			if n := len(d.weeks); n > 0 && sameISOWeek(d.weeks[n-1].date, day.date) {
+				d.weeks[n-1].last = day.date
+				continue
+			}
+			d.weeks = append(d.weeks, digestDay{date: day.date, last: day.date})
 		}
 	}
 	d.threshold = max(1, len(opdDays)-1)
@@ -108,12 +131,24 @@ func (r *request) buildDigestRange(opdCode string, from, to time.Time) (*weekDig
 				}
 			}
 		}
+		worked, reported := map[int]bool{}, map[int]bool{} // by week index, monthly only
 		for j := range d.days {
 			if cal.kind(d.days[j].date) == dayWork {
 				d.days[j].headcount++
+				w := weekIndex(d.weeks, d.days[j].date)
+				worked[w] = true
 				if reportedOn[dateKey(d.days[j].date)] {
 					d.days[j].reporters++
+					reported[w] = true
 				}
+			}
+		}
+		for w := range d.weeks {
+			if worked[w] {
+				d.weeks[w].headcount++
+			}
+			if reported[w] {
+				d.weeks[w].reporters++
 			}
 		}
 		sp := cal.count(d.from, d.to, reportedOn)
@@ -145,6 +180,11 @@ func (r *request) buildDigestRange(opdCode string, from, to time.Time) (*weekDig
 		d.onTrack += standing[0]
 		d.behind += standing[1]
 	}
+	for _, day := range d.days {
+		if w := weekIndex(d.weeks, day.date); w >= 0 && day.off == "" {
+			d.weeks[w].reports += day.reports
+		}
+	}
 	sort.SliceStable(d.persons, func(i, j int) bool { return d.persons[i].Pct > d.persons[j].Pct })
 	sort.SliceStable(ranks, func(i, j int) bool {
 		if ranks[i].days != ranks[j].days {
@@ -159,6 +199,23 @@ func (r *request) buildDigestRange(opdCode string, from, to time.Time) (*weekDig
 		d.top = append(d.top, s.name)
 	}
 	return d, nil
+}
+
+// sameISOWeek reports whether a and b fall in the same Monday-to-Sunday week.
+func sameISOWeek(a, b time.Time) bool {
+	ya, wa := a.ISOWeek()
+	yb, wb := b.ISOWeek()
+	return ya == yb && wa == wb
+}
+
+// weekIndex is the index of the week of weeks that holds day, -1 when none does.
+func weekIndex(weeks []digestDay, day time.Time) int {
+	for i, w := range weeks {
+		if !day.Before(w.date) && !day.After(w.last) {
+			return i
+		}
+	}
+	return -1
 }
 
 // targetStanding counts a contract's targets on track and behind at day `at`.
@@ -190,15 +247,33 @@ func (r *request) digestText(lang string, d *weekDigest, showMissing bool) strin
 	if d.workDays > 0 {
 		pct = 100 * float64(d.reported) / float64(d.workDays)
 	}
+	titleKey := "digest.title"
+	if d.monthly {
+		titleKey = "digest.title_month"
+	}
 	lines := []string{
-		r.tl(lang, "digest.title", catalog.Args{"OPD": d.opd.Name, "Code": d.opd.Code, "From": FormatDate(lang, d.from), "To": FormatDate(lang, d.to)}),
+		r.tl(lang, titleKey, catalog.Args{"OPD": d.opd.Name, "Code": d.opd.Code, "From": FormatDate(lang, d.from), "To": FormatDate(lang, d.to),
+			"Month": monthName(lang, d.from.Month()) + " " + itoa(d.from.Year())}),
 		r.tl(lang, "digest.compliance", catalog.Args{"Pct": FormatPercent(pct), "Steady": d.steady, "People": d.people, "Days": d.threshold}),
 	}
 	var perDay []string
 	for _, day := range d.days {
+		if day.off != "" {
+			perDay = append(perDay, dayAbbrev(lang, day.date.Weekday())+" "+r.tl(lang, "digest.holiday_short", nil))
+			continue
+		}
 		perDay = append(perDay, fmt.Sprintf("%s %d", dayAbbrev(lang, day.date.Weekday()), day.reports))
 	}
-	if len(perDay) > 0 {
+	switch {
+	case d.monthly:
+		var perWeek []string
+		for _, w := range d.weeks {
+			perWeek = append(perWeek, weekLabel(lang, w.date, w.last)+" "+itoa(w.reports))
+		}
+		if len(perWeek) > 0 {
+			lines = append(lines, r.tl(lang, "digest.per_week", catalog.Args{"Weeks": strings.Join(perWeek, " · ")}))
+		}
+	case len(perDay) > 0:
 		lines = append(lines, r.tl(lang, "digest.per_day", catalog.Args{"Days": strings.Join(perDay, " · ")}))
 	}
 	if len(d.top) > 0 {
@@ -216,16 +291,31 @@ func (r *request) digestText(lang string, d *weekDigest, showMissing bool) strin
 
 // digestChart draws the digest's chart in lang, titled like the text.
 func (r *request) digestChart(lang string, d *weekDigest) ([]byte, error) {
+	titleKey, reportsKey := "digest.chart_title", "digest.chart_reports"
+	if d.monthly {
+		titleKey, reportsKey = "digest.chart_title_month", "digest.chart_reports_week"
+	}
 	c := chart.Digest{
-		Title: r.tl(lang, "digest.chart_title", catalog.Args{"Code": d.opd.Code, "From": FormatDate(lang, d.from), "To": FormatDate(lang, d.to)}),
-		Lang:  lang, People: d.persons,
-		Labels: chart.Labels{ReportsPerDay: r.tl(lang, "digest.chart_reports", nil), ReportersPerDay: r.tl(lang, "digest.chart_reporters", nil),
+		Title: r.tl(lang, titleKey, catalog.Args{"Code": d.opd.Code, "From": FormatDate(lang, d.from), "To": FormatDate(lang, d.to),
+			"Month": monthName(lang, d.from.Month()) + " " + itoa(d.from.Year())}),
+		Lang: lang, People: d.persons,
+		Labels: chart.Labels{ReportsPerDay: r.tl(lang, reportsKey, nil), ReportersPerDay: r.tl(lang, "digest.chart_reporters", nil),
 			Compliance: r.tl(lang, "digest.chart_compliance", nil), Percent: r.tl(lang, "digest.chart_percent", nil),
 			NoData: r.tl(lang, "digest.chart_no_data", nil), More: r.tl(lang, "digest.chart_more", nil)},
 	}
+	if d.monthly {
+		for _, w := range d.weeks {
+			c.Days = append(c.Days, chart.Day{Label: weekLabel(lang, w.date, w.last), Reports: w.reports, Reporters: w.reporters, Headcount: w.headcount})
+		}
+		return chart.PNG(c)
+	}
 	for _, day := range d.days {
-		c.Days = append(c.Days, chart.Day{Label: dayAbbrev(lang, day.date.Weekday()) + " " + day.date.Format("2/1"),
-			Reports: day.reports, Reporters: day.reporters, Headcount: day.headcount})
+		cd := chart.Day{Label: dayAbbrev(lang, day.date.Weekday()) + " " + day.date.Format("2/1"),
+			Reports: day.reports, Reporters: day.reporters, Headcount: day.headcount}
+		if day.off != "" {
+			cd = chart.Day{Label: cd.Label, Off: r.tl(lang, "digest.holiday_short", nil)}
+		}
+		c.Days = append(c.Days, cd)
 	}
 	return chart.PNG(c)
 }
@@ -236,16 +326,43 @@ func (r *request) digestReplies(to bot.ChatRef, lang string, d *weekDigest, show
 	if err != nil {
 		return nil, err
 	}
+	captionKey, name := "digest.chart_caption", "rekap-"+strings.ToLower(d.opd.Code)+"-"+dateKey(d.to)+".png"
+	if d.monthly {
+		captionKey, name = "digest.chart_caption_month", "rekap-bulan-"+strings.ToLower(d.opd.Code)+"-"+d.from.Format("2006-01")+".png"
+	}
 	return []bot.Reply{
 		{To: to, Text: r.digestText(lang, d, showMissing)},
-		{To: to, Text: r.tl(lang, "digest.chart_caption", catalog.Args{"Code": d.opd.Code}), Photo: png,
-			PhotoName: "rekap-" + strings.ToLower(d.opd.Code) + "-" + dateKey(d.to) + ".png"},
+		{To: to, Text: r.tl(lang, captionKey, catalog.Args{"Code": d.opd.Code}), Photo: png, PhotoName: name},
 	}, nil
 }
 
+// weekLabel names a week of a monthly recap: "2–6 Nov", "30 Nov–4 Des", or one date.
+func weekLabel(lang string, from, last time.Time) string {
+	short := func(m time.Month) string { return monthName(lang, m)[:3] }
+	switch {
+	case from.Equal(last):
+		return itoa(from.Day()) + " " + short(from.Month())
+	case from.Month() == last.Month():
+		return itoa(from.Day()) + "–" + itoa(last.Day()) + " " + short(last.Month())
+	}
+	return itoa(from.Day()) + " " + short(from.Month()) + "–" + itoa(last.Day()) + " " + short(last.Month())
+}
+
+// SaturdaySpec is the schedule of JobDigestSaturday derived from the digest's: the same minute and
+// hour, on Saturday. It is empty when spec does not have the five fields of a cron spec.
+func SaturdaySpec(spec string) string {
+	f := strings.Fields(spec)
+	if len(f) != 5 {
+		return ""
+	}
+	return f[0] + " " + f[1] + " * * 6"
+}
+
 // digest sends each OPD its weekly digest: to its bound groups, or privately to its head when no
-// group is bound. One ledger row per OPD and ISO week.
-func (e *Engine) digest(ctx context.Context, at time.Time) error {
+// group is bound. One ledger row per OPD and ISO week, shared by both runs: a six-day OPD's week
+// ends on Saturday, so a weekday run (JobDigest, Friday by default) leaves it to the Saturday run
+// (JobDigestSaturday), which sends only theirs.
+func (e *Engine) digest(ctx context.Context, at time.Time, saturday bool) error {
 	err := e.store.Update(ctx, func(tx *store.Tx) error {
 		r := e.jobRequest(ctx, tx, at)
 		period := weekPeriod(r)
@@ -254,6 +371,10 @@ func (e *Engine) digest(ctx context.Context, at time.Time) error {
 			return err
 		}
 		for _, o := range opds {
+			sixDay := o.WorkDays == 6
+			if saturday && !sixDay || !saturday && sixDay && r.today.Weekday() != time.Saturday && r.today.Weekday() != time.Sunday {
+				continue
+			}
 			if ok, err := tx.ClaimNotice(ctx, JobDigest, period, "opd:"+o.Code, r.now); err != nil || !ok {
 				if err != nil {
 					return err
@@ -331,7 +452,7 @@ func cmdDigest(r *request, args string) error {
 	case "", "minggu", "week":
 		d, err = r.buildDigest(r.who.OPDCode, r.today)
 	case "bulan", "month":
-		d, err = r.buildDigestRange(r.who.OPDCode, time.Date(r.today.Year(), r.today.Month(), 1, 0, 0, 0, 0, time.UTC), r.today)
+		d, err = r.buildMonthDigest(r.who.OPDCode, r.today)
 	default:
 		return invalid("digest.format", nil)
 	}

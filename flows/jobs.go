@@ -11,11 +11,14 @@ import (
 
 // The scheduled jobs of SPEC.md, by their [schedule] keys.
 const (
-	JobReminder      = "reminder"
-	JobDeadline      = "deadline"
-	JobContract      = "contract"
-	JobDigest        = "digest"
-	JobEvaluationDue = "evaluation_due"
+	JobReminder = "reminder"
+	JobDeadline = "deadline"
+	JobContract = "contract"
+	JobDigest   = "digest"
+	// JobDigestSaturday sends six-day OPDs their digest after their Saturday; its schedule is
+	// derived from the digest's (SaturdaySpec), not a config key of its own.
+	JobDigestSaturday = "digest_saturday"
+	JobEvaluationDue  = "evaluation_due"
 )
 
 // officeEnd is when a day's reminders stop making sense: a missed run is not caught up after it.
@@ -29,7 +32,9 @@ func (e *Engine) RunJob(ctx context.Context, job string, at time.Time) error {
 	case JobReminder:
 		return e.remind(ctx, at)
 	case JobDigest:
-		return e.digest(ctx, at)
+		return e.digest(ctx, at, false)
+	case JobDigestSaturday:
+		return e.digest(ctx, at, true)
 	case JobDeadline:
 		return e.deadline(ctx, at)
 	case JobContract:

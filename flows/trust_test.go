@@ -1,12 +1,15 @@
 package flows_test
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/flows"
+	"github.com/lapkin-id/lapkin/store"
 )
 
 // Issue 11, item 1: a quantity is never guessed. Anything that looks like a number or a duration
@@ -168,4 +171,61 @@ func TestLeaveCannotLaunderAMissedDay(t *testing.T) {
 	if n := len(h.leaves(budi)); n != before {
 		t.Fatalf("leave on days off stored: %d records, want %d", n, before)
 	}
+}
+
+// Issue 11, item 12: a six-day OPD's weekly digest includes its Saturday; the Friday run leaves
+// it for the Saturday run of the same digest.
+func TestSixDayOPDDigestWeek(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	h.moveToSixDayOPD(siti)
+	err := h.st.Update(ctx, func(tx *store.Tx) error {
+		for _, d := range []string{"2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27", "2026-11-28"} {
+			if _, err := tx.AddReport(ctx, store.Report{NIP: siti, OPDCode: "DINKES", LocalDate: d, Text: "Pelayanan", CreatedAt: monday}); err != nil {
+				return err
+			}
+		}
+		return tx.BindGroup(ctx, bot.NetConsole, "grup:DINKES", "DINKES", admin, monday)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(job string, at time.Time) {
+		h.clock.Set(at)
+		if err := h.eng.RunJob(ctx, job, at); err != nil {
+			t.Fatal(err)
+		}
+		h.sender.Flush(ctx)
+	}
+	run(flows.JobDigest, time.Date(2026, 11, 27, 16, 0, 0, 0, jakarta))
+	if got := h.con.Received("grup:DINKES"); len(got) != 0 {
+		t.Fatalf("a six-day OPD got its digest before its Saturday: %q", got)
+	}
+	run(flows.JobDigestSaturday, time.Date(2026, 11, 28, 16, 0, 0, 0, jakarta))
+	got := h.con.Received("grup:DINKES")
+	if len(got) != 2 {
+		t.Fatalf("the six-day OPD's group got %q", got)
+	}
+	expect(t, got[0], "23 Nov 2026 – 28 Nov 2026", "Kepatuhan pelaporan: 100%", "1 dari 1 pegawai melapor paling sedikit 5 hari",
+		"Sen 1 · Sel 1 · Rab 1 · Kam 1 · Jum 1 · Sab 1")
+	// The Saturday run does not send a five-day OPD its digest again.
+	before := len(h.con.Received(kepala))
+	run(flows.JobDigestSaturday, time.Date(2026, 11, 28, 16, 5, 0, 0, jakarta))
+	if len(h.con.Received(kepala)) != before || len(h.con.Received("grup:DINKES")) != 2 {
+		t.Fatal("a digest was sent twice")
+	}
+}
+
+// Issue 11, item 12: a holiday in the week is shown as such, not silently dropped; /rekap bulan is
+// a monthly recap, by week.
+func TestDigestMarksHolidaysAndMonthIsByWeek(t *testing.T) {
+	h := newHarness(t)
+	h.say(admin, "/libur 2026-11-17 Cuti bersama")
+	h.clock.Set(time.Date(2026, 11, 20, 15, 0, 0, 0, jakarta))
+	got := h.say(kepala, "/rekap")
+	expect(t, got, "Sen 0 · Sel libur · Rab 0 · Kam 0 · Jum 0")
+
+	got = h.say(kepala, "/rekap bulan")
+	expect(t, got, "Rekap bulanan", "November 2026", "Laporan per minggu", "2–6 Nov", "16–20 Nov")
+	reject(t, got, "Rekap mingguan", "Sen 0 · Sel")
 }

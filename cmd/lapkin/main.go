@@ -199,6 +199,7 @@ func scheduleJobs(cfg *config.Config) []bot.JobSpec {
 		bot.JobSpec{Name: flows.JobDeadline, Key: "schedule.deadline", Spec: cfg.Schedule.Deadline},
 		bot.JobSpec{Name: flows.JobContract, Key: "schedule.contract", Spec: cfg.Schedule.Contract},
 		bot.JobSpec{Name: flows.JobDigest, Key: "schedule.digest", Spec: cfg.Schedule.Digest},
+		bot.JobSpec{Name: flows.JobDigestSaturday, Key: "schedule.digest (Saturday, for six-day OPDs)", Spec: flows.SaturdaySpec(cfg.Schedule.Digest)},
 		bot.JobSpec{Name: flows.JobEvaluationDue, Key: "schedule.evaluation_due", Spec: cfg.Schedule.EvaluationDue},
 	)
 }
