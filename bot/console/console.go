@@ -4,11 +4,16 @@
 package console
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +37,7 @@ type Console struct {
 	out      io.Writer
 	names    Namer
 	received map[string][]string
+	filesDir string // where photos and documents are written; "" prints their names only
 }
 
 var _ bot.Transport = (*Console)(nil)
@@ -41,26 +47,77 @@ func New(out io.Writer, names Namer) *Console {
 	return &Console{out: out, names: names, received: map[string][]string{}}
 }
 
+// SaveFiles makes the console write every photo and document it delivers into dir (created when
+// needed) and announce it by its path, so that the demo's charts and exports can be opened.
+func (c *Console) SaveFiles(dir string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.filesDir = dir
+}
+
+// save writes data as name under the files directory and returns its path. The same bytes under
+// the same name are written once; different bytes get "-2", "-3"… before the extension.
+func (c *Console) save(name string, data []byte) (string, error) {
+	if err := os.MkdirAll(c.filesDir, 0o750); err != nil {
+		return "", fmt.Errorf("console: save %s: %w", name, err)
+	}
+	base := filepath.Base(filepath.Clean("/" + name))
+	ext := filepath.Ext(base)
+	stem := strings.TrimSuffix(base, ext)
+	for i := 1; ; i++ {
+		path := filepath.Join(c.filesDir, base)
+		if i > 1 {
+			path = filepath.Join(c.filesDir, fmt.Sprintf("%s-%d%s", stem, i, ext))
+		}
+		old, err := os.ReadFile(path)
+		if err == nil && bytes.Equal(old, data) {
+			return path, nil
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			if err := os.WriteFile(path, data, 0o640); err != nil {
+				return "", fmt.Errorf("console: save %s: %w", name, err)
+			}
+			return path, nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("console: save %s: %w", name, err)
+		}
+	}
+}
+
 // Net is bot.NetConsole.
 func (c *Console) Net() string { return bot.NetConsole }
 
 // Send prints the reply as "--> <Nama> [<NIP>]" or "--> grup <KODE>" followed by its text; a photo
 // shows as "[foto: <file>]".
 func (c *Console) Send(ctx context.Context, r bot.Reply) error {
+	label := c.label(ctx, r.To.ID)
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	text := r.Text
 	if r.Photo != nil {
 		name := r.PhotoName
 		if name == "" {
 			name = "foto.png"
 		}
+		if c.filesDir != "" {
+			var err error
+			if name, err = c.save(name, r.Photo); err != nil {
+				return err
+			}
+		}
 		text = fmt.Sprintf("[foto: %s]\n%s", name, text)
 	}
 	if r.Document != nil {
-		text = fmt.Sprintf("[berkas: %s, %d byte]\n%s", r.DocumentName, len(r.Document), text)
+		name := r.DocumentName
+		if c.filesDir != "" {
+			var err error
+			if name, err = c.save(name, r.Document); err != nil {
+				return err
+			}
+		}
+		text = fmt.Sprintf("[berkas: %s, %d byte]\n%s", name, len(r.Document), text)
 	}
-	label := c.label(ctx, r.To.ID)
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.received[r.To.ID] = append(c.received[r.To.ID], text)
 	_, err := fmt.Fprintf(c.out, "--> %s\n%s\n", label, strings.TrimRight(text, "\n"))
 	return err

@@ -54,15 +54,32 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 	// The demo never touches the production database: a fresh file each run, unless --db names one.
+	var m *Main
 	dbPath := cf.db
+	// Photos and documents the demo delivers (charts, exports, evidence) are written beside the
+	// database and announced by their path, so that they can be opened.
+	var filesDir string
 	if dbPath == "" {
 		dir, err := os.MkdirTemp("", "lapkin-demo-")
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(dir)
 		dbPath = filepath.Join(dir, "demo.db")
+		filesDir = demoFilesDir(dbPath)
+		defer func() {
+			// The temporary database goes; the files it announced stay, and the demo says where.
+			if ents, err := os.ReadDir(filesDir); err == nil && len(ents) > 0 && m != nil {
+				for _, f := range []string{dbPath, dbPath + "-wal", dbPath + "-shm"} {
+					os.Remove(f)
+				}
+				os.RemoveAll(cfg.App.DataDir)
+				fmt.Fprintln(stderr, m.Catalog.T(cfg.App.Language, "cli.demo_files_kept", catalog.Args{"Dir": filesDir}))
+				return
+			}
+			os.RemoveAll(dir)
+		}()
 	}
+	filesDir = demoFilesDir(dbPath)
 	cfg.App.Database = dbPath
 	cfg.App.DataDir = filepath.Join(filepath.Dir(dbPath), "lapkin-demo-data")
 	loc := cfg.Location()
@@ -76,12 +93,12 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	clock := bot.NewManualClock(start)
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
-	var m *Main
 	con := console.New(stdout, func(ctx context.Context, id string) (string, bool) {
 		var e store.Employee
 		err := m.Store.View(ctx, func(tx *store.Tx) (err error) { e, err = tx.Employee(ctx, id); return })
 		return e.Name, err == nil
 	})
+	con.SaveFiles(filesDir)
 	m, err = Open(ctx, cfg, clock, log, demoCodes(), con)
 	if err != nil {
 		return err
@@ -106,9 +123,16 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	if !script {
 		fmt.Fprintln(stdout, m.Catalog.T(cfg.App.Language, "cli.demo_banner", catalog.Args{
-			"Database": dbPath, "Speaker": describe(ctx, m.Store, speaker)}))
+			"Database": dbPath, "Files": filesDir, "Speaker": describe(ctx, m.Store, speaker)}))
 	}
 	return sess.Run(ctx)
+}
+
+// demoFilesDir is the folder beside the demo's database where delivered files are written:
+// "demo-berkas" beside "demo.db".
+func demoFilesDir(dbPath string) string {
+	base := filepath.Base(dbPath)
+	return filepath.Join(filepath.Dir(dbPath), strings.TrimSuffix(base, filepath.Ext(base))+"-berkas")
 }
 
 // describe names a console speaker: "Budi Santoso [1988…] — Pranata Komputer, DISKOMINFO (asn)".

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -175,4 +177,44 @@ func mustAbs(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// Issue 11, item 12: every photo and document the demo announces is written into a folder beside
+// its database, and announced by its path, so that a newcomer can open the chart.
+func TestDemoWritesAnnouncedFiles(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "demo.db")
+	out, stderr, err := runCLI(t, ":as 197001011995031001\n/rekap\n", "demo", "--db", db, "--time", "2026-11-23T09:00")
+	if err != nil {
+		t.Fatalf("%v %s", err, stderr)
+	}
+	want := filepath.Join(dir, "demo-berkas", "rekap-diskominfo-2026-11-23.png")
+	if !strings.Contains(out, "[foto: "+want+"]") {
+		t.Fatalf("the chart is not announced by its path %s:\n%s", want, out)
+	}
+	b, err := os.ReadFile(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+		t.Fatalf("the announced chart is not a PNG: %v", err)
+	}
+
+	// Without --db the demo's temporary folder is kept when it holds files, and the demo says where.
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	out, stderr, err = runCLI(t, ":as 197001011995031001\n/rekap\n", "demo", "--time", "2026-11-23T09:00")
+	if err != nil {
+		t.Fatalf("%v %s", err, stderr)
+	}
+	m := regexp.MustCompile(`\[foto: (\S+\.png)\]`).FindStringSubmatch(out)
+	if m == nil || !strings.HasPrefix(m[1], tmp) {
+		t.Fatalf("no chart path under %s:\n%s", tmp, out)
+	}
+	if _, err := os.Stat(m[1]); err != nil {
+		t.Fatalf("the announced chart was removed at exit: %v", err)
+	}
+	if !strings.Contains(stderr, filepath.Dir(m[1])) {
+		t.Fatalf("the demo did not say where its files are:\n%s", stderr)
+	}
 }
