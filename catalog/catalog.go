@@ -86,14 +86,23 @@ func Lang(l string) string {
 	return Languages[0]
 }
 
-// T renders message key in lang with data. A missing key renders as "[key]" so that a mistake is
+// T renders message key in lang with data. When data has a Count, it picks the message's plural
+// form by it (CLDR rules for the language, through go-i18n). A missing key renders as "[key]" so that a mistake is
 // visible rather than silent; the catalog test makes sure none is missing.
 func (c *Catalog) T(lang, key string, data Args) string {
 	loc := c.loc[Lang(lang)]
-	s, err := loc.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: data})
-	if err != nil {
+	lc := &i18n.LocalizeConfig{MessageID: key, TemplateData: data}
+	if n, ok := data["Count"]; ok {
+		// A message may have plural forms (English: { one = "…", other = "…" }), chosen by its
+		// Count; Indonesian has only "other", so its messages stay plain strings.
+		lc.PluralCount = n
+	}
+	s, err := loc.Localize(lc)
+	if err != nil && s == "" {
 		return "[" + key + "]"
 	}
+	// Otherwise a message without a "one" form was rendered with its only ("other") form, and
+	// go-i18n still reports the missing form: that is not a mistake.
 	// A name that ends in a degree ("M.Si.") at the end of a sentence would read "M.Si..".
 	return doubleStop.ReplaceAllString(s, "$1.$2")
 }

@@ -54,3 +54,23 @@ func TestNoDoubleStopAfterDegree(t *testing.T) {
 		t.Fatalf("range mangled: %q", got)
 	}
 }
+
+// English messages with a Count take its plural form; Indonesian has one form for every number.
+func TestPluralForms(t *testing.T) {
+	c := Must()
+	for _, tc := range []struct {
+		lang  string
+		count int
+		want  string
+	}{
+		{"en", 1, "Budi (1 report)"},
+		{"en", 2, "Budi (2 reports)"},
+		{"en", 0, "Budi (0 reports)"},
+		{"id", 1, "Budi (1 laporan)"},
+		{"id", 2, "Budi (2 laporan)"},
+	} {
+		if got := c.T(tc.lang, "team.report_count", Args{"Name": "Budi", "Count": tc.count}); got != tc.want {
+			t.Errorf("T(%s, team.report_count, %d) = %q, want %q", tc.lang, tc.count, got, tc.want)
+		}
+	}
+}

@@ -297,7 +297,7 @@ func TestHistoryAndLanguage(t *testing.T) {
 	expect(t, h.say(budi, "/riwayat 1000"), "paling banyak 90 hari")
 
 	expect(t, h.say(budi, "/bahasa en"), "replies will be in English")
-	expect(t, h.say(budi, "/history 1"), "Reports of the last 1 days", "Staff meeting"[:0]+"Rapat staf")
+	expect(t, h.say(budi, "/history 1"), "Reports of the last day", "Staff meeting"[:0]+"Rapat staf")
 	expect(t, h.say(budi, "/language xx"), "/language id")
 	expect(t, h.say(budi, "/bahasa id"), "Bahasa Indonesia")
 }

@@ -18,8 +18,10 @@ import (
 // consistent reporters, who did not report at all, targets on track and behind, unsigned contracts.
 type weekDigest struct {
 	opd       store.OPD
-	from, to  time.Time // the OPD's working week up to the digest's day
-	monthly   bool      // /rekap bulan: the month so far, drawn by week
+	from, to  time.Time        // the OPD's working week up to the digest's day
+	monthly   bool             // /rekap bulan: the month so far, drawn by week
+	team      string           // whose team, when the digest is of a supervisor's direct reports only
+	members   []store.Employee // nil: everyone in the OPD
 	days      []digestDay
 	weeks     []digestDay // monthly only: the month's weeks, date being each week's first day
 	people    int
@@ -48,23 +50,19 @@ type digestDay struct {
 func (r *request) buildDigest(opdCode string, at time.Time) (*weekDigest, error) {
 	day := civil(at)
 	monday := day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
-	return r.buildDigestRange(opdCode, monday, day, false)
+	return r.buildDigestRange(&weekDigest{}, opdCode, monday, day)
 }
 
-// buildMonthDigest computes the recap of an OPD's month up to day `at`, drawn by week.
-func (r *request) buildMonthDigest(opdCode string, at time.Time) (*weekDigest, error) {
-	return r.buildDigestRange(opdCode, time.Date(at.Year(), at.Month(), 1, 0, 0, 0, 0, time.UTC), civil(at), true)
-}
-
-// buildDigestRange computes the digest of an OPD over from..to: a week, or a month (monthly) for
-// /rekap bulan. The threshold of "reported at least n days" is all the OPD's working days but one.
-func (r *request) buildDigestRange(opdCode string, from, to time.Time, monthly bool) (*weekDigest, error) {
+// buildDigestRange fills d, the digest of an OPD over from..to: a week, or a month (d.monthly) for
+// /rekap bulan, of everyone in the OPD or of d.members only. The threshold of "reported at least n
+// days" is all the OPD's working days but one.
+func (r *request) buildDigestRange(d *weekDigest, opdCode string, from, to time.Time) (*weekDigest, error) {
 	opd, err := r.tx.OPD(r.ctx, opdCode)
 	if err != nil {
 		return nil, err
 	}
-	d := &weekDigest{opd: opd, from: from, to: to, monthly: monthly}
-	if !monthly {
+	d.opd, d.from, d.to = opd, from, to
+	if !d.monthly {
 		// A week ends with the OPD's last working weekday: a Friday digest of a five-day OPD
 		// counts Monday to Friday.
 		if last := from.AddDate(0, 0, opd.WorkDays-1); last.Before(d.to) {
@@ -97,9 +95,11 @@ func (r *request) buildDigestRange(opdCode string, from, to time.Time, monthly b
 		}
 	}
 	d.threshold = max(1, len(opdDays)-1)
-	emps, err := r.tx.Employees(r.ctx, opd.Code)
-	if err != nil {
-		return nil, err
+	emps := d.members
+	if emps == nil {
+		if emps, err = r.tx.Employees(r.ctx, opd.Code); err != nil {
+			return nil, err
+		}
 	}
 	type standing struct {
 		name          string
@@ -252,7 +252,7 @@ func (r *request) digestText(lang string, d *weekDigest, showMissing bool) strin
 		titleKey = "digest.title_month"
 	}
 	lines := []string{
-		r.tl(lang, titleKey, catalog.Args{"OPD": d.opd.Name, "Code": d.opd.Code, "From": FormatDate(lang, d.from), "To": FormatDate(lang, d.to),
+		r.tl(lang, titleKey, catalog.Args{"OPD": d.opd.Name, "Code": d.opd.Code, "From": FormatDate(lang, d.from), "To": FormatDate(lang, d.to), "Team": d.team,
 			"Month": monthName(lang, d.from.Month()) + " " + itoa(d.from.Year())}),
 		r.tl(lang, "digest.compliance", catalog.Args{"Pct": FormatPercent(pct), "Steady": d.steady, "People": d.people, "Days": d.threshold}),
 	}
@@ -277,14 +277,14 @@ func (r *request) digestText(lang string, d *weekDigest, showMissing bool) strin
 		lines = append(lines, r.tl(lang, "digest.per_day", catalog.Args{"Days": strings.Join(perDay, " · ")}))
 	}
 	if len(d.top) > 0 {
-		lines = append(lines, r.tl(lang, "digest.top", catalog.Args{"Names": strings.Join(d.top, ", ")}))
+		lines = append(lines, r.tl(lang, "digest.top", catalog.Args{"Names": joinNames(d.top)}))
 	}
 	if showMissing && len(d.missing) > 0 {
-		lines = append(lines, r.tl(lang, "digest.missing", catalog.Args{"Count": len(d.missing), "Names": strings.Join(d.missing, ", ")}))
+		lines = append(lines, r.tl(lang, "digest.missing", catalog.Args{"Count": len(d.missing), "Names": joinNames(d.missing)}))
 	}
 	lines = append(lines, r.tl(lang, "digest.targets", catalog.Args{"OnTrack": d.onTrack, "Behind": d.behind}))
 	if len(d.unsigned) > 0 {
-		lines = append(lines, r.tl(lang, "digest.unsigned", catalog.Args{"Count": len(d.unsigned), "Names": strings.Join(d.unsigned, ", ")}))
+		lines = append(lines, r.tl(lang, "digest.unsigned", catalog.Args{"Count": len(d.unsigned), "Names": joinNames(d.unsigned)}))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -446,13 +446,24 @@ func (r *request) sendDigestTo(emp *store.Employee, d *weekDigest) error {
 // cmdDigest is /rekap: the digest of the sender's OPD for this week, privately, on demand, with the
 // same text and chart as the group's.
 func cmdDigest(r *request, args string) error {
-	var d *weekDigest
+	d := &weekDigest{}
+	if !r.isAdmin() && r.who.Role != store.RoleKepala {
+		// A supervisor who is not the head sees their own team, as in /tim.
+		d.members = r.mySubordinates()
+		if d.members == nil {
+			d.members = []store.Employee{}
+		}
+		d.team = r.salutation(r.who)
+	}
 	var err error
+	today := r.today
 	switch strings.ToLower(strings.TrimSpace(args)) {
 	case "", "minggu", "week":
-		d, err = r.buildDigest(r.who.OPDCode, r.today)
+		monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
+		d, err = r.buildDigestRange(d, r.who.OPDCode, monday, today)
 	case "bulan", "month":
-		d, err = r.buildMonthDigest(r.who.OPDCode, r.today)
+		d.monthly = true
+		d, err = r.buildDigestRange(d, r.who.OPDCode, time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC), today)
 	default:
 		return invalid("digest.format", nil)
 	}

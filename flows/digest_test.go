@@ -80,7 +80,7 @@ func TestWeeklyDigest(t *testing.T) {
 		t.Fatalf("digest differs from %s:\n%s", golden, got[0])
 	}
 	expect(t, got[0], "71,4%", "3 dari 4 pegawai melapor paling sedikit 3 hari", "Sen 4 · Sel libur · Rab 3 · Kam 2 · Jum 2",
-		"Paling konsisten: Budi Santoso, Drs. Ahmad Fauzi, M.Si., Siti Rahma", "Belum melapor sama sekali (1): Rina Wulandari",
+		"Paling konsisten: Budi Santoso; Drs. Ahmad Fauzi, M.Si.; Siti Rahma", "Belum melapor sama sekali (1): Rina Wulandari",
 		"tertinggal: 2", "Kontrak belum ditandatangani (3)")
 	// Nothing personal goes to the head privately when the group is bound, and a second run
 	// (a restart, a catch-up) sends nothing.

@@ -100,3 +100,7 @@ func FormatMinutes(lang string, m int) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// joinNames joins a list of people's names with semicolons: names carry commas of their own
+// ("Hj. Nurhayati Lubis, S.Sos., M.Si."), so a comma between them would be ambiguous.
+func joinNames(names []string) string { return strings.Join(names, "; ") }

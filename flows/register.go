@@ -57,15 +57,45 @@ func cmdStart(r *request, _ string) error {
 	return cmdHelp(r, "")
 }
 
-func cmdHelp(r *request, _ string) error {
+// dailyCommands are the commands /bantuan shows by default, by role: what each uses every day.
+// The rest is one "/bantuan semua" away.
+var dailyCommands = map[string][]string{
+	store.RoleASN:    {"lapor", "riwayat", "progres", "hapus", "kontrak", "cuti", "batal"},
+	store.RoleKepala: {"lapor", "progres", "tim", "ingatkan", "validasi", "setujui", "rekap", "cuti"},
+	store.RoleAdmin:  {"kode", "evaluate", "libur", "umumkan", "lapor", "progres"},
+}
+
+// cmdHelp lists the commands the sender may use: the few of their role's day (bare /bantuan), or
+// all of them (/bantuan semua). Someone registered is never shown /daftar or /start.
+func cmdHelp(r *request, args string) error {
 	if r.who == nil {
 		r.say("help.unregistered", nil)
 		return nil
 	}
+	all := false
+	switch strings.ToLower(strings.TrimSpace(args)) {
+	case "semua", "all", "lengkap":
+		all = true
+	}
+	role := store.RoleASN
+	switch {
+	case r.isAdmin():
+		role = store.RoleAdmin
+	case r.hasRole(store.RoleKepala):
+		role = store.RoleKepala
+	}
+	show := map[string]bool{}
+	for _, n := range dailyCommands[role] {
+		show[n] = true
+	}
 	var b strings.Builder
-	b.WriteString(r.t("help.title", nil))
+	if all {
+		b.WriteString(r.t("help.title", nil))
+	} else {
+		b.WriteString(r.t("help.title_daily", nil))
+	}
 	for _, c := range commands() {
-		if c.run == nil || c.name == "start" || !r.hasRole(c.role) {
+		if c.run == nil || c.name == "start" || c.name == "daftar" || !r.hasRole(c.role) || !all && !show[c.name] {
 			continue
 		}
 		b.WriteString("\n")
@@ -73,6 +103,10 @@ func cmdHelp(r *request, _ string) error {
 	}
 	b.WriteString("\n\n")
 	b.WriteString(r.t("help.footer", nil))
+	if !all {
+		b.WriteString("\n")
+		b.WriteString(r.t("help.see_all", nil))
+	}
 	r.sayText(b.String())
 	return nil
 }
@@ -183,8 +217,18 @@ func cmdCode(r *request, args string) error {
 	if err := r.tx.AddRegistrationCode(r.ctx, store.RegistrationCode{Code: code, NIP: emp.NIP, CreatedBy: r.who.NIP, ExpiresAt: expires}, r.now); err != nil {
 		return err
 	}
-	r.say("code.issued", catalog.Args{"Code": code, "Name": emp.Name, "NIP": emp.NIP,
+	ids, err := r.tx.IdentitiesOf(r.ctx, emp.NIP)
+	if err != nil {
+		return err
+	}
+	text := r.t("code.issued", catalog.Args{"Code": code, "Name": emp.Name, "NIP": emp.NIP,
 		"Until": FormatDate(r.lang, expires) + " " + FormatTime(r.lang, expires)})
+	if len(ids) > 0 {
+		// A code for someone registered links one more chat account to their NIP (a new phone,
+		// say); issued by mistake, it lets whoever types it read and report as them.
+		text = r.t("code.already_registered", catalog.Args{"Name": emp.Name, "Count": len(ids)}) + "\n" + text
+	}
+	r.sayText(text)
 	return nil
 }
 

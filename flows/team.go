@@ -42,9 +42,21 @@ type teamDay struct {
 	members []teamMember
 }
 
+// teamOf returns the people a supervisor's team commands count in opdCode, the same for /tim and
+// /rekap: the whole OPD (its head included, as in the OPD's digest) for its head or an admin, the
+// direct reports for a supervisor who is not the head.
+func (r *request) teamOf(opdCode string) ([]store.Employee, error) {
+	if !r.isAdmin() && r.who.Role != store.RoleKepala {
+		return r.mySubordinates(), nil
+	}
+	return r.tx.Employees(r.ctx, opdCode)
+}
+
 // teamToday resolves the team of /tim and /ingatkan and loads its day. Without an argument it is
 // the sender's own OPD; an admin may name any OPD (`/tim DISKOMINFO`), a kepala only their own.
-func (r *request) teamToday(args string) (*teamDay, error) {
+// withSelf keeps the sender among the members (/tim counts them as the digest does; /ingatkan
+// does not remind its sender).
+func (r *request) teamToday(args string, withSelf bool) (*teamDay, error) {
 	code := strings.ToUpper(strings.TrimSpace(args))
 	if strings.ContainsAny(code, " \t\n") {
 		return nil, invalid("team.format", nil)
@@ -68,26 +80,20 @@ func (r *request) teamToday(args string) (*teamDay, error) {
 		return nil, err
 	}
 	d := &teamDay{opd: opd, kind: cal.kind(r.today), holiday: cal.holidays[dateKey(r.today)]}
-	emps, err := r.tx.Employees(r.ctx, opd.Code)
+	emps, err := r.teamOf(opd.Code)
 	if err != nil {
 		return nil, err
 	}
-	if !r.isAdmin() && r.who.Role != store.RoleKepala {
-		// A supervisor who is not the head: their team is their direct reports.
-		emps = r.mySubordinates()
-	}
 	var nips []string
 	for _, e := range emps {
-		if e.NIP != r.who.NIP {
-			nips = append(nips, e.NIP)
-		}
+		nips = append(nips, e.NIP)
 	}
 	counts, err := r.tx.ReportCounts(r.ctx, nips, dateKey(r.today))
 	if err != nil {
 		return nil, err
 	}
 	for _, e := range emps {
-		if e.NIP == r.who.NIP {
+		if e.NIP == r.who.NIP && !withSelf {
 			continue
 		}
 		c, err := r.calendarFor(&e, r.today, r.today)
@@ -126,7 +132,7 @@ func (r *request) teamNames(names []string) string {
 		more := len(names) - teamMaxNames
 		names = append(names[:teamMaxNames:teamMaxNames], r.t("team.more", catalog.Args{"Count": more}))
 	}
-	return strings.Join(names, ", ")
+	return joinNames(names)
 }
 
 // teamDayOff explains why today is not a working day for the OPD.
@@ -142,7 +148,7 @@ func (r *request) teamDayOff(d *teamDay) string {
 // yet, and who is on leave, sick or on official travel. On a weekend or holiday it says so and
 // counts who reported anyway.
 func cmdTeam(r *request, args string) error {
-	d, err := r.teamToday(args)
+	d, err := r.teamToday(args, true)
 	if err != nil {
 		return err
 	}
@@ -224,7 +230,7 @@ func (r *request) teamSender(lang string) string {
 // row, committed with the reminder); the reply says who could not be reached because they never
 // registered.
 func cmdNudge(r *request, args string) error {
-	d, err := r.teamToday(args)
+	d, err := r.teamToday(args, false)
 	if err != nil {
 		return err
 	}

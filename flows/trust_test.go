@@ -229,3 +229,77 @@ func TestDigestMarksHolidaysAndMonthIsByWeek(t *testing.T) {
 	expect(t, got, "Rekap bulanan", "November 2026", "Laporan per minggu", "2–6 Nov", "16–20 Nov")
 	reject(t, got, "Rekap mingguan", "Sen 0 · Sel")
 }
+
+// Issue 11, item 14: a supervisor who is not the OPD head gets /rekap for their own team; /tim and
+// the digest count the same people.
+func TestRekapScopeAndTeamAgree(t *testing.T) {
+	h := newHarness(t)
+	// Rina reports to Siti (staff in the roster) instead of the head.
+	if _, err := h.st.DB().Exec(`UPDATE employees SET supervisor_nip = ? WHERE nip = ?`, siti, rina); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Set(time.Date(2026, 11, 27, 15, 0, 0, 0, jakarta))
+	got := h.say(siti, "/rekap")
+	expect(t, got, "tim Ibu Siti", "dari 1 pegawai", "Rina Wulandari")
+	reject(t, got, "Budi Santoso", "dari 4 pegawai")
+
+	// The head's /tim lists everyone the OPD's digest counts, the head included.
+	team := h.say(kepala, "/tim")
+	digest := h.say(kepala, "/rekap")
+	expect(t, digest, "dari 4 pegawai")
+	expect(t, team, "Belum melapor (4)", "Drs. Ahmad Fauzi, M.Si.")
+}
+
+// Issue 11, item 14: names that contain commas are separated unambiguously.
+func TestNameListsAreUnambiguous(t *testing.T) {
+	h := newHarness(t)
+	h.clock.Set(time.Date(2026, 11, 27, 15, 0, 0, 0, jakarta))
+	got := h.say(kepala, "/tim")
+	expect(t, got, "Budi Santoso; Drs. Ahmad Fauzi, M.Si.; Rina Wulandari; Siti Rahma")
+	got = h.say(kepala, "/rekap")
+	expect(t, got, "Drs. Ahmad Fauzi, M.Si.; Rina Wulandari; Siti Rahma")
+}
+
+// Issue 11, item 14: /kode for someone already registered warns that it adds an account.
+func TestCodeForRegisteredWarns(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(admin, "/kode "+budi)
+	expect(t, got, "sudah terdaftar", "menambahkan akun")
+	got = h.say(admin, "/kode "+rina)
+	reject(t, got, "sudah terdaftar")
+}
+
+// Issue 11, item 14: /bantuan shows what the person's role uses daily, with a way to see all; a
+// registered person is not told to /daftar.
+func TestHelpIsShortAndByRole(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(budi, "/bantuan")
+	expect(t, got, "/lapor", "/progres", "/bantuan semua")
+	reject(t, got, "/daftar", "/tim", "/kode", "/hubungkan")
+	if n := strings.Count(got, "\n/"); n > 8 {
+		t.Fatalf("the staff's help lists %d commands:\n%s", n, got)
+	}
+	all := h.say(budi, "/bantuan semua")
+	expect(t, all, "/lapor", "/tandatangani", "/bahasa")
+	reject(t, all, "/daftar", "/tim")
+	boss := h.say(kepala, "/bantuan")
+	expect(t, boss, "/tim", "/ingatkan", "/validasi", "/rekap", "/bantuan semua")
+	reject(t, boss, "/daftar", "/kode")
+	expect(t, h.say(admin, "/bantuan"), "/kode", "/evaluate", "/bantuan semua")
+	expect(t, h.say("orang-baru", "/bantuan"), "/daftar")
+}
+
+// Issue 11, item 14: English mode has correct plurals.
+func TestEnglishPlurals(t *testing.T) {
+	h := newHarness(t)
+	h.say(budi, "/bahasa en")
+	h.say(budi, "/lapor Server check")
+	got := h.say(budi, "/riwayat")
+	expect(t, got, "Total: 1 report.")
+	got = h.say(budi, "/cuti 2026-11-24 Family matters")
+	expect(t, got, "(1 working day)")
+	h.say(kepala, "/bahasa en")
+	h.clock.Set(time.Date(2026, 11, 23, 15, 0, 0, 0, jakarta))
+	got = h.say(kepala, "/tim")
+	expect(t, got, "Budi Santoso (1 report)")
+}

@@ -316,12 +316,12 @@ func TestTelegramDeliveryFailures(t *testing.T) {
 
 	e.srv.Fail("sendMessage", 1, 429, "Too Many Requests: retry after 1", 1)
 	e.srv.AddUpdate(telegramtest.PrivateText(tgBudi, "/bantuan"))
-	e.expectSent(tgBudi.ID, "Perintah yang dapat Anda gunakan")
+	e.expectSent(tgBudi.ID, "Perintah yang sering Anda gunakan")
 	var failedAt, sentAt time.Time
 	for _, c := range e.srv.Calls("sendMessage") {
 		if c.ErrorCode == 429 {
 			failedAt = c.At
-		} else if strings.Contains(c.Params.Get("text"), "Perintah yang dapat") {
+		} else if strings.Contains(c.Params.Get("text"), "Perintah yang sering") {
 			sentAt = c.At
 		}
 	}
