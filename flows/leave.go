@@ -258,7 +258,7 @@ func (r *request) decideLeave(words []string, status string) error {
 	if !r.canManage(&emp) {
 		return notFound("leave.not_found_any", catalog.Args{"ID": id})
 	}
-	args := catalog.Args{"Kind": r.t("leave.kind."+l.Kind, nil), "Range": r.leaveRange(r.lang, l.StartDate, l.EndDate),
+	args := catalog.Args{"Kind": upperFirst(r.t("leave.kind."+l.Kind, nil)), "Range": r.leaveRange(r.lang, l.StartDate, l.EndDate),
 		"Employee": emp.Name, "ID": id, "Note": note}
 	if l.Status == status && (l.DecidedBy != "" || status == store.LeaveApproved) {
 		r.say("leave.already_"+status, args)
