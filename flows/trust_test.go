@@ -303,3 +303,14 @@ func TestEnglishPlurals(t *testing.T) {
 	got = h.say(kepala, "/tim")
 	expect(t, got, "Budi Santoso (1 report)")
 }
+
+// Item 2 holds for every step flow: the /evaluate preview of an OPD survives a question too, and
+// its confirmation still records.
+func TestEvaluatePreviewSurvivesAQuestion(t *testing.T) {
+	h := newHarness(t)
+	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
+	expect(t, h.say(admin, "/evaluate DISKOMINFO 2026-11-02..2026-11-13"), "Pratinjau evaluasi")
+	got := h.say(admin, "/bantuan")
+	expect(t, got, "konfirmasi evaluasi Anda belum selesai")
+	expect(t, h.say(admin, "ya"), "[berkas: evaluasi-2026-11-23.xlsx")
+}
