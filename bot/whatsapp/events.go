@@ -88,8 +88,8 @@ func (w *WhatsApp) onMessage(e *events.Message) bool {
 	w.mu.Lock()
 	ctx, submit, cli := w.ctx, w.submit, w.cli
 	w.mu.Unlock()
-	if submit == nil {
-		return false // not receiving (stopping): the message comes again
+	if ctx == nil {
+		ctx = context.Background()
 	}
 	work := context.WithoutCancel(ctx)
 	m, ok, err := w.convert(work, e)
@@ -100,6 +100,9 @@ func (w *WhatsApp) onMessage(e *events.Message) bool {
 	}
 	if !ok {
 		return true
+	}
+	if submit == nil {
+		return false // not receiving (stopping): the message comes again
 	}
 	res := make(chan error, 1)
 	if !submit(work, m, func(err error) { res <- err }) {
