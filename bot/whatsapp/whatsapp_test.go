@@ -3,8 +3,8 @@ package whatsapp
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"io"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
