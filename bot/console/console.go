@@ -32,6 +32,7 @@ type Console struct {
 	out      io.Writer
 	names    Namer
 	received map[string][]string
+	render   func(bot.Reply) string
 }
 
 var _ bot.Transport = (*Console)(nil)
@@ -44,9 +45,23 @@ func New(out io.Writer, names Namer) *Console {
 // Net is bot.NetConsole.
 func (c *Console) Net() string { return bot.NetConsole }
 
+// SetRender makes the console show replies as another network would (the demo's `--net wa`):
+// render turns a reply into the text shown. nil restores the console's own view.
+func (c *Console) SetRender(render func(bot.Reply) string) {
+	c.mu.Lock()
+	c.render = render
+	c.mu.Unlock()
+}
+
 // Send prints the reply as "--> <Nama> [<NIP>]" or "--> grup <KODE>" followed by its text; a photo
 // shows as "[foto: <file>]".
 func (c *Console) Send(ctx context.Context, r bot.Reply) error {
+	c.mu.Lock()
+	render := c.render
+	c.mu.Unlock()
+	if render != nil {
+		return c.print(ctx, r.To.ID, render(r))
+	}
 	text := r.Text
 	if r.Photo != nil {
 		name := r.PhotoName
@@ -58,10 +73,14 @@ func (c *Console) Send(ctx context.Context, r bot.Reply) error {
 	if r.Document != nil {
 		text = fmt.Sprintf("[berkas: %s, %d byte]\n%s", r.DocumentName, len(r.Document), text)
 	}
-	label := c.label(ctx, r.To.ID)
+	return c.print(ctx, r.To.ID, text)
+}
+
+func (c *Console) print(ctx context.Context, to, text string) error {
+	label := c.label(ctx, to)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.received[r.To.ID] = append(c.received[r.To.ID], text)
+	c.received[to] = append(c.received[to], text)
 	_, err := fmt.Fprintf(c.out, "--> %s\n%s\n", label, strings.TrimRight(text, "\n"))
 	return err
 }
