@@ -1,8 +1,14 @@
 package main
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/config"
 )
 
 func TestWhatsAppLoginRefusesABadPhone(t *testing.T) {
@@ -33,5 +39,21 @@ func TestDemoShowsWhatsApp(t *testing.T) {
 	}
 	if !strings.Contains(tg, "/lapor – kirim laporan harian") {
 		t.Errorf("after :net tg the console's own view is back:\n%s", tg)
+	}
+}
+
+func TestNewWhatsAppFromConfigWaitsForALink(t *testing.T) {
+	cfg := config.Default()
+	cfg.App.DataDir = t.TempDir()
+	wa, err := newWhatsApp(context.Background(), cfg, bot.SystemClock{}, nil)
+	if err != nil {
+		t.Fatalf("an unlinked number must not be an error: %v", err)
+	}
+	defer wa.Close()
+	if h := wa.Health(); h.State != bot.StateNotLinked || !strings.Contains(h.Detail, "lapkin whatsapp-login") {
+		t.Errorf("health %+v", h)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.App.DataDir, "whatsapp.db")); err != nil {
+		t.Errorf("session file not created in the data dir: %v", err)
 	}
 }
