@@ -52,6 +52,13 @@ func OpenSession(ctx context.Context, path string, log *slog.Logger) (*Session, 
 			return nil, fmt.Errorf("whatsapp: create the session folder: %w", err)
 		}
 	}
+	// The session holds the linked device's keys: whoever reads it can be the bot's number. It is
+	// created readable by the owner alone (SQLite gives its -wal and -shm files the same mode).
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, os.ErrExist) {
+		return nil, fmt.Errorf("whatsapp: create session %s: %w", path, err)
+	}
 	db, err := sql.Open("sqlite", sessionDSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("whatsapp: open session %s: %w", path, err)

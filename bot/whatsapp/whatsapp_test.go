@@ -3,6 +3,7 @@ package whatsapp
 import (
 	"context"
 	"fmt"
+	"os"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -119,6 +120,9 @@ func TestSessionUpgradedOnModernc(t *testing.T) {
 		}
 		if sess.Linked() {
 			t.Error("a fresh session must not count as linked")
+		}
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("session file mode %v (%v), want 0600: it holds the linked device's keys", fi.Mode().Perm(), err)
 		}
 		if err := sess.Container.LIDMap.PutLIDMapping(ctx, budiLID, budiPN); err != nil {
 			t.Fatal(err)
