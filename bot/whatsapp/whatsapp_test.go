@@ -3,9 +3,9 @@ package whatsapp
 import (
 	"context"
 	"fmt"
-	"os"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
