@@ -3,6 +3,7 @@ package whatsapp
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -30,7 +31,7 @@ type live struct {
 	router *bot.Router
 }
 
-func newLive(t *testing.T) *live {
+func newLive(t testing.TB) *live {
 	t.Helper()
 	ctx := context.Background()
 	ta := newTestAdapter(t, Config{})
@@ -205,5 +206,18 @@ func TestGroupBindByNumberWithoutPrivateChat(t *testing.T) {
 	}
 	if nip := l.linkedTo(t, "6281100000001"); nip != "" {
 		t.Error("a group message must not link the head's private chat: he has not written to the bot there")
+	}
+}
+
+// BenchmarkIntake is one WhatsApp message from a registered person through the whole intake:
+// conversion, the router, the flows (a quick report), the commit on SQLite, then the ack.
+func BenchmarkIntake(b *testing.B) {
+	l := newLive(b)
+	l.onEvent(msgEvent("BENCH0", budiPN, budiPN, types.EmptyJID, text("halo"))) // links Budi
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if !l.onEvent(msgEvent("BENCH"+strconv.Itoa(i+1), budiPN, budiPN, types.EmptyJID, text("lapor Rapat koordinasi"))) {
+			b.Fatal("not acknowledged")
+		}
 	}
 }

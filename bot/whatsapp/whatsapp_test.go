@@ -54,7 +54,7 @@ type testAdapter struct {
 	fail error
 }
 
-func newTestAdapter(t *testing.T, cfg Config) *testAdapter {
+func newTestAdapter(t testing.TB, cfg Config) *testAdapter {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "whatsapp.db")
 	sess, err := OpenSession(context.Background(), path, quiet)
