@@ -84,7 +84,8 @@ func (w *WhatsApp) Receive(ctx context.Context, submit bot.Submit) error {
 			w.failed = time.Time{}
 			w.mu.Unlock()
 			w.log.Info("reconnecting to have an unacknowledged message delivered again")
-			conn.Disconnect()
+			conn.Disconnect() // emits no event, and stops whatsmeow's own reconnect
+			w.setState(bot.StateDisconnected, "reconnecting for a redelivery", true)
 			continue
 		default:
 			wait = redeliverAfter
@@ -92,7 +93,7 @@ func (w *WhatsApp) Receive(ctx context.Context, submit bot.Submit) error {
 		select {
 		case <-ctx.Done():
 		case <-w.changed:
-		case <-time.After(wait):
+		case <-w.after(wait):
 		}
 	}
 	return nil

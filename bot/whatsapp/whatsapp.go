@@ -80,6 +80,7 @@ type WhatsApp struct {
 	sess   *Session
 	lids   lidResolver
 	sleep  func(ctx context.Context, d time.Duration) error
+	after  func(d time.Duration) <-chan time.Time // the receive loop's waits (time.After)
 
 	// OnAlert, when set, is called (from a goroutine of its own) with the new health when the
 	// number stops working: logged out, banned, outdated, replaced. The integrator wires it to
@@ -154,6 +155,7 @@ func newAdapter(cfg Config, log *slog.Logger) *WhatsApp {
 		cfg: cfg, log: log.With("net", bot.NetWhatsApp), clock: clock,
 		pacing:  NewPacing(cfg.SendInterval, cfg.DailyCap, cfg.Location, 0),
 		sleep:   sleepCtx,
+		after:   time.After,
 		health:  bot.Health{Net: bot.NetWhatsApp, State: bot.StateDisconnected, Since: clock.Now(), CanSend: true},
 		changed: make(chan struct{}, 1),
 	}
