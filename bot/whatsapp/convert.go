@@ -145,9 +145,12 @@ func (w *WhatsApp) convert(ctx context.Context, e *events.Message) (bot.Message,
 		Time:        info.Timestamp,
 		Raw:         e,
 	}
+	// WhatsApp names every sender by their number: the flows may link it to the roster. A LID
+	// whose number nobody knows still counts as an implicit contact, without a number, so that
+	// the flows treat it as any unknown number (help once a day, nothing else).
+	m.Contact = &bot.Contact{Own: true, Implicit: true}
 	if known {
-		// WhatsApp names every sender by their number: the flows may link it to the roster.
-		m.Contact = &bot.Contact{Phone: "+" + sender.User, Own: true, Implicit: true}
+		m.Contact.Phone = "+" + sender.User
 	}
 	if photo != nil {
 		if photo.Size <= w.cfg.MaxPhotoBytes {

@@ -221,3 +221,14 @@ func BenchmarkIntake(b *testing.B) {
 		}
 	}
 }
+
+func TestUnresolvedLIDIsTreatedAsAnUnknownNumber(t *testing.T) {
+	l := newLive(t)
+	lid := types.NewJID("77778888999900", types.HiddenUserServer)
+	for i := 0; i < 3; i++ {
+		l.onEvent(msgEvent("3E000"+strconv.Itoa(i), lid, lid, types.EmptyJID, text("halo")))
+	}
+	if got := l.outbox(t, "77778888999900@lid"); len(got) != 1 || !strings.Contains(got[0], "belum tercatat") {
+		t.Errorf("replies %q, want the registration help once", got)
+	}
+}

@@ -182,7 +182,7 @@ func TestConvert(t *testing.T) {
 			want: &bot.Message{ID: "6281200000002/L2", Chat: budiRef, Sender: budiRef, Text: "halo", Contact: phone}},
 		{name: "direct chat from a LID nobody knows: answered on the LID, no number to register by",
 			evt:  msgEvent("L3", unknownLID, unknownLID, types.EmptyJID, text("halo")),
-			want: &bot.Message{ID: "11112222333344@lid/L3", Chat: bot.ChatRef{Net: bot.NetWhatsApp, ID: "11112222333344@lid"}, Sender: bot.ChatRef{Net: bot.NetWhatsApp, ID: "11112222333344@lid"}, Text: "halo"}},
+			want: &bot.Message{ID: "11112222333344@lid/L3", Chat: bot.ChatRef{Net: bot.NetWhatsApp, ID: "11112222333344@lid"}, Sender: bot.ChatRef{Net: bot.NetWhatsApp, ID: "11112222333344@lid"}, Text: "halo", Contact: &bot.Contact{Own: true, Implicit: true}}},
 		{name: "own message", evt: func() *events.Message {
 			e := msgEvent("O1", budiPN, budiPN, types.EmptyJID, text("terkirim dari ponsel bot"))
 			e.Info.IsFromMe = true
@@ -238,6 +238,8 @@ func describe(m bot.Message) string {
 		b.WriteString(" contact=" + c.Phone)
 		if c.Own && c.Implicit {
 			b.WriteString("(own,implicit)")
+		} else {
+			b.WriteString("(?)")
 		}
 	}
 	if p := m.Photo; p != nil {
