@@ -139,7 +139,7 @@ func TestFirstMessageRegistersAndRedeliveryIsIgnored(t *testing.T) {
 	}
 	var n int
 	_ = l.st.View(context.Background(), func(tx *store.Tx) error {
-		rs, err := tx.ReportDates(context.Background(), budiNIP, "2026-11-01", "2026-11-30", false)
+		rs, err := tx.ReportDates(context.Background(), budiNIP, "2026-11-01", "2026-11-30")
 		n = len(rs)
 		return err
 	})
