@@ -43,7 +43,18 @@ type Photo struct {
 type Contact struct {
 	Phone string
 	Own   bool
+	// Implicit is true when the person did not share the number but the network names every
+	// sender by it (WhatsApp): the transport puts it on each message, so a flow may link a number
+	// from the roster on its first message, and must stay quiet about a number it does not know.
+	Implicit bool
 }
+
+// Kinds of attachment a transport passes on without their content (Message.Unsupported).
+const (
+	MediaDocument = "document"
+	MediaVideo    = "video"
+	MediaAudio    = "audio"
+)
 
 // Message is one inbound update, whatever network it came from.
 type Message struct {
@@ -61,7 +72,11 @@ type Message struct {
 	Callback string
 	Photo    *Photo
 	Contact  *Contact
-	Time     time.Time
+	// Unsupported names an attachment Lapkin cannot keep as evidence (MediaDocument, MediaVideo,
+	// MediaAudio), sent instead of a photo; Text holds its caption. The flows answer it with a
+	// clear refusal rather than recording a report without its evidence.
+	Unsupported string
+	Time        time.Time
 	// Raw is the platform's own object, for the rare case that needs it.
 	Raw any
 }

@@ -100,6 +100,10 @@ type WhatsApp struct {
 	// SendInterval is the pause between two outgoing WhatsApp messages;
 	// WhatsApp bans numbers that send many messages quickly.
 	SendInterval Duration `toml:"send_interval"`
+	// DailyCap is the most messages sent to one WhatsApp chat (a person or a
+	// group) in one day of [app] timezone; 0 means no cap. Replies beyond it
+	// wait for the next day: a number that floods people gets blocked and banned.
+	DailyCap int `toml:"daily_cap"`
 }
 
 // Schedule is the [schedule] section: one five-field cron spec per scheduled
@@ -200,6 +204,7 @@ func Default() *Config {
 		},
 		WhatsApp: WhatsApp{
 			SendInterval: Duration{3 * time.Second},
+			DailyCap:     40,
 		},
 		Schedule: Schedule{
 			Reminder:      []string{"0 14 * * 1-5", "0 16 * * 1-5"},

@@ -34,6 +34,9 @@ func (c *Config) Validate() error {
 	if c.WhatsApp.SendInterval.Duration < 0 {
 		p.addf("whatsapp.send_interval", "must not be negative, got %s", c.WhatsApp.SendInterval)
 	}
+	if c.WhatsApp.DailyCap < 0 {
+		p.addf("whatsapp.daily_cap", "must not be negative (0 = no cap), got %d", c.WhatsApp.DailyCap)
+	}
 	c.validateSchedule(&p)
 	c.validateEvaluation(&p)
 	for i, h := range c.Holidays.Dates {

@@ -257,17 +257,36 @@ func (e *Engine) dispatch(r *request) error {
 		// Groups get digests and announcements only; chatter there is none of our business, and
 		// the only command taken there is the one that binds the group to its OPD.
 		if cmd, args, ok := parseCommand(m.Text, true); ok && cmd.name == "hubungkan" && m.Callback == "" {
+			if r.who == nil && m.Contact != nil && m.Contact.Implicit {
+				// WhatsApp names the sender by number: a head who never wrote to the bot in
+				// private can still bind their group. Nothing is linked (that is for their own chat).
+				if err := r.identifyByPhone(m.Contact.Phone); err != nil {
+					return err
+				}
+			}
 			return e.run(r, cmd, args)
 		}
 		return nil
 	}
 	if m.Contact != nil && r.who == nil {
-		if err := r.registerByPhone(m.Contact); err != nil || r.who == nil {
-			return err
+		if m.Contact.Implicit {
+			if done, err := r.registerImplicit(m.Contact); err != nil || done {
+				return err
+			}
+		} else {
+			if err := r.registerByPhone(m.Contact); err != nil || r.who == nil {
+				return err
+			}
+			if strings.TrimSpace(m.Text) == "" {
+				return nil
+			}
 		}
-		if strings.TrimSpace(m.Text) == "" {
-			return nil
-		}
+	}
+	if m.Unsupported != "" {
+		// A document, video or voice note cannot be kept as evidence: say so rather than record a
+		// report without its evidence, or drop it silently.
+		r.say("media.unsupported", catalog.Args{"Kind": r.t("media.kind."+m.Unsupported, nil)})
+		return nil
 	}
 	text := strings.TrimSpace(m.Text)
 	if strings.HasPrefix(m.Callback, "/") {

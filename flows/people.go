@@ -10,9 +10,11 @@ import (
 	"github.com/lapkin-id/lapkin/store"
 )
 
-// notify queues a message to an employee on every chat account they registered (never to a
-// group), in their own language. Someone not registered yet is simply not told: Lapkin never
-// writes first to a number that did not write to it.
+// notify queues a message to an employee on one chat account (never to a group), in their own
+// language: the most recently linked one that can be reached, so that a person registered on
+// both Telegram and WhatsApp gets each notice once, on the network they took up last. Someone not
+// registered yet is simply not told: an account exists only once its owner wrote to the bot, so
+// Lapkin never writes first to a number that did not write to it.
 func (r *request) notify(nip, key string, args catalog.Args) error {
 	return r.notifyFunc(nip, func(lang, name string) string {
 		a := catalog.Args{"Name": name}
@@ -45,6 +47,7 @@ func (r *request) notifyFunc(nip string, text func(lang, name string) string) er
 	for _, id := range ids {
 		if !id.Unreachable {
 			r.out = append(r.out, bot.Reply{To: bot.ChatRef{Net: id.Net, ID: id.ExternalID}, Text: body})
+			break
 		}
 	}
 	return nil

@@ -180,6 +180,63 @@ func (r *request) registerByPhone(c *bot.Contact) error {
 	return r.link(emp)
 }
 
+// registerHelpJob is the ledger's name for the daily registration help to an unknown number.
+const registerHelpJob = "register_help"
+
+// registerImplicit handles a message from a number the network vouches for on every message
+// (WhatsApp) whose sender is not linked yet. A number in the roster is linked and greeted by name
+// on this first message; when the message was a command, it is carried out as well (done is
+// false). A number not in the roster gets the registration help at most once a day and nothing
+// else, except a "/daftar <NIP> <KODE>" with a code from an admin, which goes on (done is false).
+func (r *request) registerImplicit(c *bot.Contact) (done bool, err error) {
+	text := strings.TrimSpace(r.msg.Text)
+	cmd, args, isCmd := parseCommand(text, false)
+	phone, perr := roster.NormalizePhone(c.Phone)
+	if perr == nil {
+		emp, err := r.tx.EmployeeByPhone(r.ctx, phone)
+		switch {
+		case err == nil:
+			if err := r.link(emp); err != nil {
+				return true, err
+			}
+			if isCmd && cmd.name != "start" && cmd.name != "bantuan" && cmd.name != "daftar" {
+				return false, nil
+			}
+			return true, nil
+		case !errors.Is(err, store.ErrNotFound):
+			return true, err
+		}
+	}
+	if isCmd && cmd.name == "daftar" && len(strings.Fields(args)) == 2 {
+		return false, nil
+	}
+	ok, err := r.tx.ClaimNotice(r.ctx, registerHelpJob, dateKey(r.today), r.msg.Sender.Net+":"+r.msg.Sender.ID, r.now)
+	if err != nil {
+		return true, err
+	}
+	if ok {
+		r.say("register.number_unknown", nil)
+	}
+	return true, nil
+}
+
+// identifyByPhone sets the sender from a number the network vouches for, without linking it.
+func (r *request) identifyByPhone(raw string) error {
+	phone, err := roster.NormalizePhone(raw)
+	if err != nil {
+		return nil
+	}
+	emp, err := r.tx.EmployeeByPhone(r.ctx, phone)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	r.setWho(emp)
+	return nil
+}
+
 // replyAskContact is a reply that offers the "share my phone number" button where the transport has one.
 func replyAskContact(r *request, text string) bot.Reply {
 	return bot.Reply{To: r.msg.Chat, Text: text, ContactButton: r.t("button.share_phone", nil)}

@@ -38,6 +38,7 @@ type Console struct {
 	names    Namer
 	received map[string][]string
 	filesDir string // where photos and documents are written; "" prints their names only
+	render   func(bot.Reply) string
 }
 
 var _ bot.Transport = (*Console)(nil)
@@ -88,37 +89,59 @@ func (c *Console) save(name string, data []byte) (string, error) {
 // Net is bot.NetConsole.
 func (c *Console) Net() string { return bot.NetConsole }
 
+// SetRender makes the console show replies as another network would (the demo's `--net wa`):
+// render turns a reply into the text shown. nil restores the console's own view.
+func (c *Console) SetRender(render func(bot.Reply) string) {
+	c.mu.Lock()
+	c.render = render
+	c.mu.Unlock()
+}
+
 // Send prints the reply as "--> <Nama> [<NIP>]" or "--> grup <KODE>" followed by its text; a photo
 // shows as "[foto: <file>]".
 func (c *Console) Send(ctx context.Context, r bot.Reply) error {
-	label := c.label(ctx, r.To.ID)
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	render := c.render
+	if r.Photo != nil {
+		if r.PhotoName == "" {
+			r.PhotoName = "foto.png"
+		}
+		if c.filesDir != "" {
+			path, err := c.save(r.PhotoName, r.Photo)
+			if err != nil {
+				c.mu.Unlock()
+				return err
+			}
+			r.PhotoName = path
+		}
+	}
+	if r.Document != nil && c.filesDir != "" {
+		path, err := c.save(r.DocumentName, r.Document)
+		if err != nil {
+			c.mu.Unlock()
+			return err
+		}
+		r.DocumentName = path
+	}
+	c.mu.Unlock()
+	if render != nil {
+		return c.print(ctx, r.To.ID, render(r))
+	}
 	text := r.Text
 	if r.Photo != nil {
-		name := r.PhotoName
-		if name == "" {
-			name = "foto.png"
-		}
-		if c.filesDir != "" {
-			var err error
-			if name, err = c.save(name, r.Photo); err != nil {
-				return err
-			}
-		}
-		text = fmt.Sprintf("[foto: %s]\n%s", name, text)
+		text = fmt.Sprintf("[foto: %s]\n%s", r.PhotoName, text)
 	}
 	if r.Document != nil {
-		name := r.DocumentName
-		if c.filesDir != "" {
-			var err error
-			if name, err = c.save(name, r.Document); err != nil {
-				return err
-			}
-		}
-		text = fmt.Sprintf("[berkas: %s, %d byte]\n%s", name, len(r.Document), text)
+		text = fmt.Sprintf("[berkas: %s, %d byte]\n%s", r.DocumentName, len(r.Document), text)
 	}
-	c.received[r.To.ID] = append(c.received[r.To.ID], text)
+	return c.print(ctx, r.To.ID, text)
+}
+
+func (c *Console) print(ctx context.Context, to, text string) error {
+	label := c.label(ctx, to)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.received[to] = append(c.received[to], text)
 	_, err := fmt.Fprintf(c.out, "--> %s\n%s\n", label, strings.TrimRight(text, "\n"))
 	return err
 }

@@ -22,6 +22,7 @@ import (
 //	:group <KODE>            show what an OPD's group has received
 //	:time <YYYY-MM-DDTHH:MM> move the clock and fire the jobs that fell due
 //	:foto <file> [caption]   send a photo, the caption being the message text
+//	:net tg|wa               show replies as on Telegram (the console's own view) or WhatsApp
 //	:quit                    leave
 type Session struct {
 	In      io.Reader
@@ -43,6 +44,9 @@ type Session struct {
 	Describe func(ctx context.Context, id string) string
 	// T renders the session's own lines from the message catalog (keys console.*).
 	T func(key string, args map[string]any) string
+	// SetNet switches how replies are shown (:net); it returns false for a network it does not
+	// know. nil: :net is not offered.
+	SetNet func(net string) bool
 }
 
 // usageError is a session command typed wrongly: its text is a catalog key.
@@ -141,6 +145,12 @@ func (s *Session) line(ctx context.Context, line string) (bool, error) {
 			}
 		}
 		return false, s.Deliver(ctx)
+	case ":net":
+		if s.SetNet == nil || !s.SetNet(strings.ToLower(arg)) {
+			return false, &usageError{key: "console.usage_net"}
+		}
+		s.say("console.net_now", map[string]any{"Net": strings.ToLower(arg)})
+		return false, nil
 	case ":foto", ":photo":
 		file, caption, _ := strings.Cut(arg, " ")
 		if file == "" {

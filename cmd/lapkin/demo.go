@@ -23,6 +23,7 @@ import (
 
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/bot/console"
+	"github.com/lapkin-id/lapkin/bot/whatsapp"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/flows"
@@ -46,6 +47,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs, cf := newFlags("demo", stderr)
 	rosterPath := fs.String("roster", "", "roster file (.csv or .xlsx) instead of the embedded sample")
 	startAt := fs.String("time", "", "start the clock at YYYY-MM-DDTHH:MM (default: now)")
+	netFlag := fs.String("net", "tg", "show replies as on tg (Telegram) or wa (WhatsApp: numbered choices, no buttons, commands without slash)")
 	if err := fs.Parse(args); err != nil {
 		return errReported
 	}
@@ -99,6 +101,20 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return e.Name, err == nil
 	})
 	con.SaveFiles(filesDir)
+	setNet := func(net string) bool {
+		switch net {
+		case "wa", "whatsapp":
+			con.SetRender(whatsapp.Render)
+		case "tg", "telegram", "console":
+			con.SetRender(nil)
+		default:
+			return false
+		}
+		return true
+	}
+	if !setNet(strings.ToLower(*netFlag)) {
+		return fmt.Errorf("demo: --net wants tg or wa, got %q", *netFlag)
+	}
 	m, err = Open(ctx, cfg, clock, log, demoCodes(), con)
 	if err != nil {
 		return err
@@ -120,6 +136,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		Deliver:  func(ctx context.Context) error { _, err := m.Sender.Flush(ctx); return err },
 		Describe: func(ctx context.Context, id string) string { return describe(ctx, m.Store, id) },
 		T:        func(key string, args map[string]any) string { return m.Catalog.T(cfg.App.Language, key, args) },
+		SetNet:   setNet,
 	}
 	if !script {
 		fmt.Fprintln(stdout, m.Catalog.T(cfg.App.Language, "cli.demo_banner", catalog.Args{

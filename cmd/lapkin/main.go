@@ -47,8 +47,9 @@ var errReported = errors.New("reported")
 const usage = `Lapkin: laporan kinerja harian ASN lewat WhatsApp dan Telegram.
 
 Pemakaian / usage:
-  lapkin demo [--roster F] [--db F] [--config F] [--time YYYY-MM-DDTHH:MM]
+  lapkin demo [--roster F] [--db F] [--config F] [--time YYYY-MM-DDTHH:MM] [--net tg|wa]
   lapkin run [--config F]
+  lapkin whatsapp-login [--config F] [--phone N]
   lapkin import [--config F] [--db F] <roster.csv|roster.xlsx>
   lapkin export [--config F] [--db F] [--periode P] [--opd KODE] [--force] --out F.xlsx|F.csv
   lapkin backup [--config F] [--db F] --out F
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDemo(ctx, rest, stdin, stdout, stderr)
 	case "run":
 		return runBot(ctx, rest, stderr)
+	case "whatsapp-login":
+		return runWhatsAppLogin(ctx, rest, stdout, stderr)
 	case "import":
 		return runImport(ctx, rest, stdout, stderr)
 	case "export":

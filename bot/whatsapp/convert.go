@@ -1,0 +1,194 @@
+package whatsapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"mime"
+	"strings"
+
+	"go.mau.fi/whatsmeow/types"
+	"go.mau.fi/whatsmeow/types/events"
+
+	"github.com/lapkin-id/lapkin/bot"
+)
+
+// errMedia marks a message whose photo could not be fetched yet: it is not acknowledged, and
+// comes again.
+var errMedia = errors.New("whatsapp: photo download failed")
+
+// chatID is a WhatsApp chat as Lapkin names it: a person by their phone number's digits
+// ("6281234567890"), the form of the roster and of registration; a group, or a person whose number
+// is unknown (a LID without a mapping), by the full JID ("120363…@g.us", "1234…@lid").
+func chatID(jid types.JID) string {
+	jid = jid.ToNonAD()
+	if jid.Server == types.DefaultUserServer {
+		return jid.User
+	}
+	return jid.String()
+}
+
+// parseChat is chatID's inverse, for sending.
+func parseChat(id string) (types.JID, error) {
+	if id == "" {
+		return types.JID{}, errors.New("empty chat id")
+	}
+	if !strings.Contains(id, "@") {
+		for _, c := range id {
+			if c < '0' || c > '9' {
+				return types.JID{}, fmt.Errorf("chat id %q is neither a phone number nor a JID", id)
+			}
+		}
+		return types.NewJID(id, types.DefaultUserServer), nil
+	}
+	jid, err := types.ParseJID(id)
+	if err != nil {
+		return types.JID{}, err
+	}
+	return jid.ToNonAD(), nil
+}
+
+// phoneOf returns the phone-number JID of a sender: the JID itself when it is one, else its
+// alternative address (SenderAlt), else the session's LID map. ok is false for a LID with no
+// known number.
+func (w *WhatsApp) phoneOf(ctx context.Context, jid, alt types.JID) (types.JID, bool, error) {
+	jid, alt = jid.ToNonAD(), alt.ToNonAD()
+	if jid.Server == types.DefaultUserServer {
+		return jid, true, nil
+	}
+	if jid.Server != types.HiddenUserServer {
+		return jid, false, nil
+	}
+	if alt.Server == types.DefaultUserServer {
+		return alt, true, nil
+	}
+	if w.lids == nil {
+		return jid, false, nil
+	}
+	pn, err := w.lids.GetPNForLID(ctx, jid)
+	if err != nil {
+		return jid, false, fmt.Errorf("whatsapp: look up the number of %s: %w", jid, err)
+	}
+	if pn.IsEmpty() {
+		return jid, false, nil
+	}
+	return pn.ToNonAD(), true, nil
+}
+
+// convert turns a message event into a bot.Message. ok is false for what Lapkin ignores: its own
+// messages (from the phone or another linked device), status updates, broadcast lists,
+// newsletters, edits and protocol messages, reactions and stickers, and group chatter that is not
+// a slash command. An error means the message cannot be handled yet (a photo download or a LID
+// lookup failed) and must not be acknowledged.
+func (w *WhatsApp) convert(ctx context.Context, e *events.Message) (bot.Message, bool, error) {
+	info := e.Info
+	switch {
+	case info.IsFromMe, e.Message == nil, e.IsEdit,
+		info.Chat.Server == types.BroadcastServer, // status@broadcast and broadcast lists
+		info.Chat.Server == types.NewsletterServer,
+		info.Sender.IsBot(), info.Chat.IsBot():
+		return bot.Message{}, false, nil
+	}
+	group := info.Chat.Server == types.GroupServer
+	if !group && info.Chat.Server != types.DefaultUserServer && info.Chat.Server != types.HiddenUserServer {
+		return bot.Message{}, false, nil // hosted, interop and other servers Lapkin does not serve
+	}
+	msg := e.Message
+	text := ""
+	var photo *bot.Photo
+	unsupported := ""
+	switch {
+	case msg.Conversation != nil:
+		text = msg.GetConversation()
+	case msg.ExtendedTextMessage != nil:
+		text = msg.GetExtendedTextMessage().GetText()
+	case msg.ImageMessage != nil:
+		img := msg.GetImageMessage()
+		text = img.GetCaption()
+		photo = &bot.Photo{Name: info.ID + extension(img.GetMimetype(), ".jpg"), MIME: img.GetMimetype(), Size: int64(img.GetFileLength())}
+	case msg.DocumentMessage != nil: // also a document with a caption, unwrapped by whatsmeow
+		text, unsupported = msg.GetDocumentMessage().GetCaption(), bot.MediaDocument
+	case msg.VideoMessage != nil:
+		text, unsupported = msg.GetVideoMessage().GetCaption(), bot.MediaVideo
+	case msg.AudioMessage != nil:
+		unsupported = bot.MediaAudio
+	default:
+		return bot.Message{}, false, nil // reactions, stickers, locations, contacts, protocol messages
+	}
+	text = strings.TrimSpace(text)
+	if group && !strings.HasPrefix(text, "/") {
+		// In a group only slash commands are ours (the group binding); chatter is none of our
+		// business, and is acknowledged without being stored.
+		return bot.Message{}, false, nil
+	}
+	if text == "" && photo == nil && unsupported == "" {
+		return bot.Message{}, false, nil
+	}
+
+	sender, known, err := w.phoneOf(ctx, info.Sender, info.SenderAlt)
+	if err != nil {
+		return bot.Message{}, false, err
+	}
+	senderRef := bot.ChatRef{Net: bot.NetWhatsApp, ID: chatID(sender)}
+	chatRef := senderRef
+	if group {
+		chatRef = bot.ChatRef{Net: bot.NetWhatsApp, ID: chatID(info.Chat)}
+		photo, unsupported = nil, "" // a group gets digests and the binding command, not evidence
+	}
+	m := bot.Message{
+		ID:          senderRef.ID + "/" + info.ID,
+		Chat:        chatRef,
+		Sender:      senderRef,
+		Group:       group,
+		Text:        text,
+		Unsupported: unsupported,
+		Time:        info.Timestamp,
+		Raw:         e,
+	}
+	// WhatsApp names every sender by their number: the flows may link it to the roster. A LID
+	// whose number nobody knows still counts as an implicit contact, without a number, so that
+	// the flows treat it as any unknown number (help once a day, nothing else).
+	m.Contact = &bot.Contact{Own: true, Implicit: true}
+	if known {
+		m.Contact.Phone = "+" + sender.User
+	}
+	if photo != nil {
+		if photo.Size <= w.cfg.MaxPhotoBytes {
+			// The announced size is checked first: whatsmeow's Download has no cap of its own.
+			w.mu.Lock()
+			cli := w.cli
+			w.mu.Unlock()
+			if cli == nil {
+				return bot.Message{}, false, errMedia
+			}
+			data, err := cli.Download(ctx, msg.GetImageMessage())
+			if err != nil {
+				w.log.Warn("download photo", "msg", info.ID, "err", err)
+				return bot.Message{}, false, errMedia
+			}
+			if int64(len(data)) > w.cfg.MaxPhotoBytes {
+				photo.Size = int64(len(data))
+			} else {
+				photo.Data, photo.Size = data, int64(len(data))
+			}
+		}
+		m.Photo = photo
+	}
+	return m, true, nil
+}
+
+// extension returns a file extension for a MIME type, def when none is known.
+func extension(mimeType, def string) string {
+	switch mimeType {
+	case "image/jpeg":
+		return ".jpg"
+	case "image/png":
+		return ".png"
+	case "image/webp":
+		return ".webp"
+	}
+	if exts, _ := mime.ExtensionsByType(mimeType); len(exts) > 0 {
+		return exts[0]
+	}
+	return def
+}
