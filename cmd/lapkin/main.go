@@ -153,14 +153,25 @@ type Main struct {
 // Open opens the database and builds the engine, router and sender for the given transports.
 // tweak, when not nil, adjusts the flows' options derived from the config (the demo's codes).
 func Open(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Logger, tweak func(*flows.Options), transports ...bot.Transport) (*Main, error) {
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return wire(cfg, st, clock, log, tweak, transports...)
+}
+
+// openStore opens the configured database, creating its directory if needed.
+func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 	path := cfg.DatabasePath()
 	if err := ensureDir(path); err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, path)
-	if err != nil {
-		return nil, err
-	}
+	return store.Open(ctx, path)
+}
+
+// wire builds the engine, router, sender and scheduler on an open database; it closes st when it
+// fails. (`lapkin run` opens the database first: the receivers keep their cursors in it.)
+func wire(cfg *config.Config, st *store.Store, clock bot.Clock, log *slog.Logger, tweak func(*flows.Options), transports ...bot.Transport) (*Main, error) {
 	cat, err := catalog.New()
 	if err != nil {
 		st.Close()

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -358,6 +359,12 @@ func TestTelegramWebhook(t *testing.T) {
 	e.cfg.Telegram.WebhookSecret = "rahasia-webhook"
 	stop := e.start()
 	defer stop()
+	// The receiver registers the webhook once it listens.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if url, _ := e.srv.Webhook(); url != "" {
+			break
+		}
+	}
 	if url, secret := e.srv.Webhook(); url != e.cfg.Telegram.WebhookURL || secret != "rahasia-webhook" {
 		t.Fatalf("webhook set to %q with secret %q", url, secret)
 	}
@@ -397,5 +404,29 @@ func TestTelegramWebhook(t *testing.T) {
 	e.expectSent(tgBudi.ID, "Laporan tercatat: Rapat dari webhook")
 	if n := e.count(`SELECT COUNT(*) FROM reports`); n != 1 {
 		t.Fatalf("%d reports, want 1", n)
+	}
+}
+
+// A photo whose file is gone (getFile answers 400) must not stop intake: it is answered, kept as
+// a dead letter and confirmed, and the next person's report is heard.
+func TestTelegramUndownloadablePhotoDoesNotStopIntake(t *testing.T) {
+	e := newTGEnv(t)
+	stop := e.start()
+	defer func() { stop() }()
+	e.srv.AddUpdate(telegramtest.ContactShare(tgBudi, tgBudi.ID, "081300000001"))
+	e.expectSent(tgBudi.ID, "Terima kasih")
+	e.srv.AddUpdate(telegramtest.ContactShare(tgAhmad, tgAhmad.ID, "081100002001"))
+	e.expectSent(tgAhmad.ID, "Terima kasih")
+
+	bad := e.srv.AddUpdate(telegramtest.Photo(tgBudi, "hilang", "/lapor 1 Foto yang hilang #1"))
+	e.srv.AddUpdate(telegramtest.PrivateText(tgAhmad, "/lapor Rapat koordinasi"))
+	e.expectSent(tgAhmad.ID, "Laporan tercatat: Rapat koordinasi")
+	e.expectSent(tgBudi.ID, "foto")
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) && slices.Contains(e.srv.Pending(), bad) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if slices.Contains(e.srv.Pending(), bad) {
+		t.Fatal("the update with the undownloadable photo was never confirmed")
 	}
 }
