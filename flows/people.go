@@ -10,9 +10,10 @@ import (
 	"github.com/lapkin-id/lapkin/store"
 )
 
-// notify queues a message to an employee on every chat account they registered (never to a
-// group), in their own language. Someone not registered yet is simply not told: Lapkin never
-// writes first to a number that did not write to it.
+// notify queues a message to an employee, in their own language, on one chat account: the one a
+// message last came from (never a group), so that someone linked on two networks is told once.
+// Someone not registered yet is simply not told: Lapkin never writes first to a number that did
+// not write to it.
 func (r *request) notify(nip, key string, args catalog.Args) error {
 	return r.notifyFunc(nip, func(lang, name string) string {
 		a := catalog.Args{"Name": name}
@@ -41,13 +42,23 @@ func (r *request) notifyFunc(nip string, text func(lang, name string) string) er
 	if emp.Language != "" {
 		lang = catalog.Lang(emp.Language)
 	}
-	body := text(lang, r.salutationIn(lang, &emp))
+	to, ok := noticeAccount(ids)
+	if !ok {
+		return nil
+	}
+	r.out = append(r.out, bot.Reply{To: to, Text: text(lang, r.salutationIn(lang, &emp))})
+	return nil
+}
+
+// noticeAccount picks the account a notice to a person goes to: the reachable one they used last
+// (IdentitiesOf lists the last used first). Replies to a message still go to the chat it came from.
+func noticeAccount(ids []store.Identity) (bot.ChatRef, bool) {
 	for _, id := range ids {
 		if !id.Unreachable {
-			r.out = append(r.out, bot.Reply{To: bot.ChatRef{Net: id.Net, ID: id.ExternalID}, Text: body})
+			return bot.ChatRef{Net: id.Net, ID: id.ExternalID}, true
 		}
 	}
-	return nil
+	return bot.ChatRef{}, false
 }
 
 // salutationIn is salutation in a given language (for messages to someone other than the sender).
