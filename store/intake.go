@@ -125,3 +125,12 @@ func (t *Tx) DeadLetters(ctx context.Context, limit int) ([]DeadLetter, error) {
 	}
 	return out, rows.Err()
 }
+
+// DeadLetterCount returns how many failed updates are kept.
+func (t *Tx) DeadLetterCount(ctx context.Context) (int, error) {
+	var n int
+	if err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM dead_letters`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count dead letters: %w", err)
+	}
+	return n, nil
+}

@@ -53,6 +53,7 @@ Pemakaian / usage:
   lapkin export [--config F] [--db F] [--periode P] [--opd KODE] [--force] --out F.xlsx|F.csv
   lapkin backup [--config F] [--db F] --out F
   lapkin seed --asn N --opd M --days D [--db F] [--end YYYY-MM-DD] [--seed S]
+  lapkin inbox [--config F] [--db F] [--failed [--limit N] [--raw]]
   lapkin version
 `
 
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runBackup(ctx, rest, stdout, stderr)
 	case "seed":
 		return runSeed(ctx, rest, stdout, stderr)
+	case "inbox":
+		return runInbox(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "lapkin", versionString())
 		return nil
@@ -239,6 +242,8 @@ func flowOptions(cfg *config.Config) flows.Options {
 		EvidenceDir:     evidenceDir(cfg),
 		FlowTimeout:     30 * time.Minute,
 		ShowMissing:     cfg.Digest.ShowMissing,
+		FloodMax:        cfg.Intake.MaxMessages,
+		FloodWindow:     cfg.Intake.Window.Duration,
 		Scoring: scoring.Params{WC: cfg.Evaluation.WeightAchievement, WK: cfg.Evaluation.WeightCompliance,
 			PassScore: cfg.Evaluation.PassScore, Bands: [4]float64{cfg.Evaluation.Bands.SangatBaik, cfg.Evaluation.Bands.Baik,
 				cfg.Evaluation.Bands.ButuhPerbaikan, cfg.Evaluation.Bands.Kurang}},

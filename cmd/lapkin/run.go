@@ -92,11 +92,10 @@ func Run(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Log
 	// The receivers run together; when one fails for good (a refused token) the others stop too,
 	// and Run returns its error after the same orderly stop as a signal.
 	g, gctx := errgroup.WithContext(ctx)
-	for i, r := range receivers {
-		name := names[i]
+	for _, r := range receivers {
 		g.Go(func() error {
 			if err := r.Receive(gctx, m.Router.Submit); err != nil {
-				return fmt.Errorf("run: %s: %w", name, err)
+				return fmt.Errorf("run: %w", err) // receivers name their network in their errors
 			}
 			return nil
 		})

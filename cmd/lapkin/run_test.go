@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -428,5 +429,92 @@ func TestTelegramUndownloadablePhotoDoesNotStopIntake(t *testing.T) {
 	}
 	if slices.Contains(e.srv.Pending(), bad) {
 		t.Fatal("the update with the undownloadable photo was never confirmed")
+	}
+
+	// Telegram delivers it again (as after a crash before the offset was saved): still ignored.
+	u, _ := e.srv.Update(bad)
+	e.srv.AddUpdate(u)
+	e.srv.AddUpdate(telegramtest.PrivateText(tgAhmad, "/lapor Rapat kedua"))
+	e.expectSent(tgAhmad.ID, "Laporan tercatat: Rapat kedua")
+	stop()
+	stop = func() {}
+
+	if n := e.count(`SELECT COUNT(*) FROM dead_letters WHERE net = 'tg' AND msg_id = ? AND kind = 'file'
+		AND reason LIKE '%invalid file_id%' AND raw LIKE '%Foto yang hilang%'`, strconv.Itoa(bad)); n != 1 {
+		t.Fatalf("%d dead letters for the update, want 1 with its reason and raw content", n)
+	}
+	apologies := 0
+	for _, m := range e.srv.Messages(tgBudi.ID) {
+		if strings.Contains(m.Text, "foto Anda tidak dapat kami terima") {
+			apologies++
+		}
+	}
+	if apologies != 1 {
+		t.Fatalf("%d answers to the bad photo, want 1", apologies)
+	}
+	if n := e.count(`SELECT COUNT(*) FROM reports WHERE text LIKE 'Foto yang hilang%'`); n != 0 {
+		t.Fatal("a report was stored without its photo")
+	}
+
+	// The operator sees it.
+	out, stderr, err := runCLI(t, "", "inbox", "--db", e.cfg.DatabasePath(), "--failed", "--raw")
+	if err != nil {
+		t.Fatalf("inbox: %v %s", err, stderr)
+	}
+	for _, want := range []string{"1 pesan gagal", "msg " + strconv.Itoa(bad), "[file]", "invalid file_id", "Foto yang hilang"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("inbox --failed lacks %q:\n%s", want, out)
+		}
+	}
+	if out, _, _ := runCLI(t, "", "inbox", "--db", e.cfg.DatabasePath()); !strings.Contains(out, "gagal diproses: 1") {
+		t.Errorf("inbox summary: %s", out)
+	}
+}
+
+// A stop in the middle of a burst ends cleanly (Run returns nil: the offset is saved on a context
+// that is not cancelled), and what was not confirmed comes again after the restart: every report
+// is stored once. The burst is over the intake limit, which holds across the restart: one notice
+// in all, then silence.
+func TestTelegramStopDuringBurst(t *testing.T) {
+	e := newTGEnv(t)
+	e.cfg.Intake.MaxMessages = 5
+	stop := e.start()
+	e.srv.AddUpdate(telegramtest.ContactShare(tgBudi, tgBudi.ID, "081300000001"))
+	e.expectSent(tgBudi.ID, "Terima kasih")
+	const burst = 80
+	for i := range burst {
+		e.srv.AddUpdate(telegramtest.PrivateText(tgBudi, fmt.Sprintf("/lapor Kegiatan nomor %d", i+1)))
+	}
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if e.count(`SELECT COUNT(*) FROM reports`) > 0 {
+			break
+		}
+	}
+	stop() // fails the test if Run returns an error
+	if !strings.Contains(e.log.String(), "lapkin stopped") || strings.Contains(e.log.String(), "context canceled") {
+		t.Fatalf("unclean stop:\n%s", e.log.String())
+	}
+	stop = e.start()
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline) && len(e.srv.Pending()) > 0; {
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	if n := e.count(`SELECT COUNT(*) FROM reports`); n != burst {
+		t.Fatalf("%d reports after the restart, want %d", n, burst)
+	}
+	if n := e.count(`SELECT COUNT(DISTINCT text) FROM reports`); n != burst {
+		t.Fatalf("%d distinct reports, want %d", n, burst)
+	}
+	// The registration and four reports are answered, the sixth message gets the notice.
+	var texts []string
+	notices := 0
+	for _, m := range e.srv.Messages(tgBudi.ID) {
+		texts = append(texts, m.Text)
+		if strings.Contains(m.Text, "balasan dijeda sebentar") {
+			notices++
+		}
+	}
+	if len(texts) != 6 || notices != 1 || !strings.Contains(texts[5], "balasan dijeda") {
+		t.Fatalf("Budi got %d messages with %d notices, want 6 with the notice last:\n%s", len(texts), notices, strings.Join(texts, "\n---\n"))
 	}
 }
