@@ -88,7 +88,7 @@ func (r *request) limitFlood() error {
 		return nil
 	}
 	net, sender := r.msg.Sender.Net, r.msg.Sender.ID
-	n, err := r.tx.CountInbound(r.ctx, net, sender, r.now.Add(-window))
+	n, err := r.tx.CountInbound(r.ctx, net, sender, r.now.Add(-window), limit+1)
 	if err != nil {
 		return err
 	}

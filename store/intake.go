@@ -39,11 +39,13 @@ func (t *Tx) MarkInboundFrom(ctx context.Context, net, id, sender string, at tim
 	return n == 1, nil
 }
 
-// CountInbound returns how many messages sender sent on net since since (inclusive).
-func (t *Tx) CountInbound(ctx context.Context, net, sender string, since time.Time) (int, error) {
+// CountInbound returns how many messages sender sent on net since since (inclusive), counting no
+// further than upTo: the cost stays bounded by the limit however much a sender floods.
+func (t *Tx) CountInbound(ctx context.Context, net, sender string, since time.Time, upTo int) (int, error) {
 	var n int
-	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM processed_inbound WHERE net = ? AND sender = ? AND processed_at >= ?`,
-		net, sender, since.UTC()).Scan(&n)
+	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM processed_inbound
+		WHERE net = ? AND sender = ? AND processed_at >= ? LIMIT ?)`,
+		net, sender, since.UTC(), upTo).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count inbound of %s/%s: %w", net, sender, err)
 	}
