@@ -212,24 +212,24 @@ type skeleton struct {
 // decode reads one update. One that does not decode becomes a message with Failed set, with the
 // chat and sender when they can be read; ok is false only when not even its id can be read.
 func decode(raw []byte) (u tgbotapi.Update, m *bot.Message, ok bool) {
-	if err := json.Unmarshal(raw, &u); err == nil {
+	err := json.Unmarshal(raw, &u)
+	if err == nil {
 		return u, nil, true
-	} else {
-		var s skeleton
-		if json.Unmarshal(raw, &s); s.UpdateID == 0 {
-			return u, nil, false
-		}
-		f := bot.Message{ID: strconv.Itoa(s.UpdateID), Sender: bot.ChatRef{Net: bot.NetTelegram}, Chat: bot.ChatRef{Net: bot.NetTelegram},
-			Failed: &bot.Failure{Kind: bot.FailDecode, Reason: "decode update: " + err.Error(), Raw: raw}}
-		if s.Message != nil && s.Message.Chat != nil && s.Message.Chat.ID != 0 {
-			f.Chat.ID = strconv.FormatInt(s.Message.Chat.ID, 10)
-			f.Group = s.Message.Chat.Type != "private"
-		}
-		if s.Message != nil && s.Message.From != nil {
-			f.Sender.ID = strconv.FormatInt(s.Message.From.ID, 10)
-		}
-		return tgbotapi.Update{UpdateID: s.UpdateID}, &f, true
 	}
+	var s skeleton
+	if json.Unmarshal(raw, &s); s.UpdateID == 0 {
+		return u, nil, false
+	}
+	f := bot.Message{ID: strconv.Itoa(s.UpdateID), Sender: bot.ChatRef{Net: bot.NetTelegram}, Chat: bot.ChatRef{Net: bot.NetTelegram},
+		Failed: &bot.Failure{Kind: bot.FailDecode, Reason: "decode update: " + err.Error(), Raw: raw}}
+	if s.Message != nil && s.Message.Chat != nil && s.Message.Chat.ID != 0 {
+		f.Chat.ID = strconv.FormatInt(s.Message.Chat.ID, 10)
+		f.Group = s.Message.Chat.Type != "private"
+	}
+	if s.Message != nil && s.Message.From != nil {
+		f.Sender.ID = strconv.FormatInt(s.Message.From.ID, 10)
+	}
+	return tgbotapi.Update{UpdateID: s.UpdateID}, &f, true
 }
 
 // Poller is Telegram's long-poll receiver.
