@@ -93,3 +93,11 @@ type Failure struct {
 }
 
 func (f *Failure) Error() string { return f.Kind + ": " + f.Reason }
+
+// Redeliverer is implemented by transports that can read a kept update again from its raw content
+// (a dead letter), for `lapkin inbox --retry`: the update is decoded and its attachments fetched
+// anew, and it is handed back as a message for the runtime to handle. It returns an error when the
+// update still cannot be had.
+type Redeliverer interface {
+	Redeliver(ctx context.Context, raw []byte) (Message, error)
+}

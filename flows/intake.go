@@ -29,9 +29,13 @@ func (r *request) deadLetter(f *bot.Failure) error {
 }
 
 // keepDeadLetter stores the message with the reason, for `lapkin inbox --failed`. The raw content
-// is the platform's update when the receiver gave it, else the message as Lapkin read it.
+// is the platform's update (from the receiver, or the message's own Raw), so that `lapkin inbox
+// --retry` can hand it back to its transport; else the message as Lapkin read it.
 func (r *request) keepDeadLetter(f *bot.Failure) error {
 	raw := f.Raw
+	if len(raw) == 0 && r.msg.Raw != nil {
+		raw, _ = json.Marshal(r.msg.Raw)
+	}
 	if len(raw) == 0 {
 		raw = messageRecord(r.msg)
 	}
@@ -42,7 +46,7 @@ func (r *request) keepDeadLetter(f *bot.Failure) error {
 }
 
 // messageRecord is a message as JSON, without a photo's bytes (the evidence store has those when
-// it was saved); the platform's own object is included when it encodes.
+// it was saved), for a message whose platform object does not encode.
 func messageRecord(m bot.Message) []byte {
 	type photo struct {
 		Name string `json:"name"`
@@ -63,11 +67,7 @@ func messageRecord(m bot.Message) []byte {
 	if m.Photo != nil {
 		rec.Photo = &photo{Name: m.Photo.Name, Size: m.Photo.Size}
 	}
-	b, err := json.Marshal(rec)
-	if err != nil {
-		rec.Raw = nil
-		b, _ = json.Marshal(rec)
-	}
+	b, _ := json.Marshal(rec) // plain strings and a time: cannot fail
 	return b
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -135,4 +136,30 @@ func (t *Tx) DeadLetterCount(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("count dead letters: %w", err)
 	}
 	return n, nil
+}
+
+// DeadLetterByID returns one kept failed update, or ErrNotFound.
+func (t *Tx) DeadLetterByID(ctx context.Context, id int64) (DeadLetter, error) {
+	var d DeadLetter
+	var retried sql.NullTime
+	err := t.q.QueryRowContext(ctx, `SELECT id, net, msg_id, chat_id, sender_id, kind, reason, raw, created_at, retried_at
+		FROM dead_letters WHERE id = ?`, id).Scan(&d.ID, &d.Net, &d.MsgID, &d.ChatID, &d.SenderID, &d.Kind, &d.Reason, &d.Raw, &d.CreatedAt, &retried)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, ErrNotFound
+	}
+	if err != nil {
+		return d, fmt.Errorf("get dead letter %d: %w", id, err)
+	}
+	if retried.Valid {
+		d.RetriedAt = &retried.Time
+	}
+	return d, nil
+}
+
+// MarkDeadLetterRetried records that a kept update was handled again (`lapkin inbox --retry`).
+func (t *Tx) MarkDeadLetterRetried(ctx context.Context, id int64, at time.Time) error {
+	if _, err := t.q.ExecContext(ctx, `UPDATE dead_letters SET retried_at = ? WHERE id = ?`, at.UTC(), id); err != nil {
+		return fmt.Errorf("mark dead letter %d retried: %w", id, err)
+	}
+	return nil
 }

@@ -433,3 +433,28 @@ func failedMessage(u tgbotapi.Update, kind, reason string) bot.Message {
 	}
 	return m
 }
+
+var _ bot.Redeliverer = (*Telegram)(nil)
+
+// Redeliver reads a kept update again (`lapkin inbox --retry`): it decodes it and downloads its
+// photo anew. A callback's button is not answered again: its query expired long ago.
+func (t *Telegram) Redeliver(ctx context.Context, raw []byte) (bot.Message, error) {
+	u, failed, ok := decode(raw)
+	switch {
+	case !ok:
+		return bot.Message{}, errors.New("telegram: not an update")
+	case failed != nil:
+		return bot.Message{}, failed.Failed
+	}
+	if u.CallbackQuery != nil {
+		u.CallbackQuery.ID = ""
+	}
+	m, ok := t.message(ctx, u)
+	switch {
+	case !ok:
+		return bot.Message{}, errors.New("telegram: nothing in the update for Lapkin")
+	case m.Failed != nil:
+		return bot.Message{}, m.Failed
+	}
+	return m, nil
+}

@@ -53,7 +53,7 @@ Pemakaian / usage:
   lapkin export [--config F] [--db F] [--periode P] [--opd KODE] [--force] --out F.xlsx|F.csv
   lapkin backup [--config F] [--db F] --out F
   lapkin seed --asn N --opd M --days D [--db F] [--end YYYY-MM-DD] [--seed S]
-  lapkin inbox [--config F] [--db F] [--failed [--limit N] [--raw]]
+  lapkin inbox [--config F] [--db F] [--failed [--limit N] [--raw] | --retry ID]
   lapkin version
 `
 

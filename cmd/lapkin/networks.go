@@ -15,6 +15,7 @@ import (
 // bot.Transport, a bot.Receiver and one entry in networks; Run and the flows stay as they are.
 type network struct {
 	name    string // its config section
+	net     string // its bot.Net* name, as in ChatRefs and dead letters
 	enabled func(*config.Config) bool
 	// build connects the network. ctx outlives Run's context a little (the outbox is flushed
 	// after a stop); cancel-on-stop belongs to the receiver's Receive.
@@ -30,8 +31,8 @@ type netEnv struct {
 
 // networks are the platforms `lapkin run` knows, in the order they are started.
 var networks = []network{
-	{name: "telegram", enabled: func(c *config.Config) bool { return c.Telegram.Enabled }, build: newTelegram},
-	{name: "whatsapp", enabled: func(c *config.Config) bool { return c.WhatsApp.Enabled }, build: newWhatsApp},
+	{name: "telegram", net: bot.NetTelegram, enabled: func(c *config.Config) bool { return c.Telegram.Enabled }, build: newTelegram},
+	{name: "whatsapp", net: bot.NetWhatsApp, enabled: func(c *config.Config) bool { return c.WhatsApp.Enabled }, build: newWhatsApp},
 }
 
 // newTelegram connects to the Bot API (getMe checks the token) and picks the receiver by

@@ -411,6 +411,10 @@ func TestTelegramWebhook(t *testing.T) {
 // A photo whose file is gone (getFile answers 400) must not stop intake: it is answered, kept as
 // a dead letter and confirmed, and the next person's report is heard.
 func TestTelegramUndownloadablePhotoDoesNotStopIntake(t *testing.T) {
+	png, err := os.ReadFile("testdata/bukti.png")
+	if err != nil {
+		t.Fatal(err)
+	}
 	e := newTGEnv(t)
 	stop := e.start()
 	defer func() { stop() }()
@@ -468,6 +472,31 @@ func TestTelegramUndownloadablePhotoDoesNotStopIntake(t *testing.T) {
 	}
 	if out, _, _ := runCLI(t, "", "inbox", "--db", e.cfg.DatabasePath()); !strings.Contains(out, "gagal diproses: 1") {
 		t.Errorf("inbox summary: %s", out)
+	}
+
+	// The file is back (Telegram had a hiccup): the operator has the message handled again. The
+	// report is stored with its photo, and its answer waits in the outbox for `lapkin run`.
+	e.srv.AddFile("hilang", png)
+	conf := filepath.Join(t.TempDir(), "config.toml")
+	os.WriteFile(conf, []byte(fmt.Sprintf("[app]\ndata_dir = %q\ndatabase = %q\n[telegram]\nenabled = true\napi_endpoint = %q\n",
+		e.cfg.App.DataDir, e.cfg.DatabasePath(), e.cfg.Telegram.APIEndpoint)), 0o600)
+	t.Setenv("LAPKIN_TELEGRAM_TOKEN", testToken)
+	var id int
+	st, _ := store.Open(context.Background(), e.cfg.DatabasePath())
+	st.DB().QueryRow(`SELECT id FROM dead_letters`).Scan(&id)
+	st.Close()
+	out, stderr, err = runCLI(t, "", "inbox", "--config", conf, "--retry", strconv.Itoa(id))
+	if err != nil || !strings.Contains(out, "sudah diproses ulang") {
+		t.Fatalf("retry: %v %s %s", err, out, stderr)
+	}
+	if n := e.count(`SELECT COUNT(*) FROM reports r JOIN evidence e ON e.id = r.evidence_id WHERE r.text LIKE 'Foto yang hilang%' AND e.size = ?`, len(png)); n != 1 {
+		t.Fatalf("%d reports with the photo after the retry, want 1", n)
+	}
+	if n := e.count(`SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND chat_id = ? AND payload LIKE '%Foto yang hilang%'`, strconv.FormatInt(tgBudi.ID, 10)); n != 1 {
+		t.Fatalf("%d answers waiting in the outbox, want 1", n)
+	}
+	if _, _, err := runCLI(t, "", "inbox", "--config", conf, "--retry", strconv.Itoa(id)); err == nil || !strings.Contains(err.Error(), "already handled again") {
+		t.Fatalf("second retry: %v", err)
 	}
 }
 
