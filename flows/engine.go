@@ -122,7 +122,7 @@ func (r *request) ask(text string, buttons [][]bot.Button) {
 func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 	now := e.clock.Now().In(e.opt.Location)
 	var lang string
-	err := e.store.Update(ctx, func(tx *store.Tx) (err error) {
+	err := e.store.Update(ctx, func(tx *store.Tx) error {
 		fresh, err := tx.MarkInboundFrom(ctx, m.Sender.Net, m.ID, m.Sender.ID, now)
 		if err != nil || !fresh {
 			return err

@@ -138,3 +138,23 @@ func TestDeadLetters(t *testing.T) {
 	bad.ID, bad.Failed = "u-10", &bot.Failure{Kind: bot.FailDecode, Reason: "decode update: bad date"}
 	expect(t, strings.Join(h.send(bad), "\n"), "Sorry, we could not read your message")
 }
+
+// A flow that panics does not take the bot down nor leave the message to be handled again and
+// again: the person gets the apology, the operator a dead letter, and nothing of it is committed.
+func TestPanicInFlowIsKept(t *testing.T) {
+	h := newHarnessWith(t, func(o *flows.Options) { o.NewCode = func() string { panic("code generator broken") } })
+	expect(t, h.say(admin, "/kode "+rina), "Maaf, terjadi kesalahan pada sistem")
+	ctx := context.Background()
+	var dead []store.DeadLetter
+	h.st.View(ctx, func(tx *store.Tx) (err error) { dead, err = tx.DeadLetters(ctx, 10); return })
+	if len(dead) != 1 || dead[0].Kind != bot.FailHandler || !strings.Contains(dead[0].Reason, "code generator broken") ||
+		!strings.Contains(dead[0].Raw, "/kode "+rina) || dead[0].SenderID != admin {
+		t.Fatalf("dead letters %+v", dead)
+	}
+	var codes int
+	h.st.DB().QueryRow(`SELECT COUNT(*) FROM registration_codes`).Scan(&codes)
+	if codes != 0 {
+		t.Fatal("a code was stored by the failed flow")
+	}
+	expect(t, h.say(admin, "/bantuan"), "/kode") // and the bot still hears the admin
+}
