@@ -136,7 +136,7 @@ func retryDeadLetter(ctx context.Context, cfg *config.Config, st *store.Store, c
 		return fmt.Errorf("inbox: #%d still cannot be handled: %w", id, err)
 	}
 	m.ID = fmt.Sprintf("%s/retry-%d", m.ID, d.ID)
-	lk, err := wire(cfg, st, bot.SystemClock{}, log, nil)
+	lk, err := wire(ctx, cfg, st, bot.SystemClock{}, log, nil)
 	if err != nil {
 		return err
 	}

@@ -160,7 +160,7 @@ func Open(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	return wire(cfg, st, clock, log, tweak, transports...)
+	return wire(ctx, cfg, st, clock, log, tweak, transports...)
 }
 
 // openStore opens the configured database, creating its directory if needed.
@@ -174,7 +174,7 @@ func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 
 // wire builds the engine, router, sender and scheduler on an open database; it closes st when it
 // fails. (`lapkin run` opens the database first: the receivers keep their cursors in it.)
-func wire(cfg *config.Config, st *store.Store, clock bot.Clock, log *slog.Logger, tweak func(*flows.Options), transports ...bot.Transport) (*Main, error) {
+func wire(ctx context.Context, cfg *config.Config, st *store.Store, clock bot.Clock, log *slog.Logger, tweak func(*flows.Options), transports ...bot.Transport) (*Main, error) {
 	cat, err := catalog.New()
 	if err != nil {
 		st.Close()

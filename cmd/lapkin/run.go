@@ -65,7 +65,7 @@ func Run(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Log
 		}
 		transports, receivers, names = append(transports, t), append(receivers, r), append(names, n.name)
 	}
-	m, err := wire(cfg, st, clock, log, nil, transports...)
+	m, err := wire(ctx, cfg, st, clock, log, nil, transports...)
 	if err != nil {
 		return err
 	}
