@@ -1,4 +1,4 @@
--- 0005: intake: dead letters for updates that cannot be handled, who sent each inbound message (flood limit), when a chat account was last used (one account per notice).
+-- 0006: intake: dead letters for updates that cannot be handled, who sent each inbound message (flood limit), when a chat account was last used (one account per notice).
 
 -- An update that failed for good (a photo that cannot be downloaded, an update that cannot be
 -- decoded, a handler that keeps failing): kept with its raw content for the operator
