@@ -71,3 +71,33 @@ type Health struct {
 type HealthReporter interface {
 	Health() Health
 }
+
+// Kinds of Failure.
+const (
+	// FailFile: an attachment could not be fetched, because the platform says it is gone or because
+	// fetching it still failed after a bounded number of retries.
+	FailFile = "file"
+	// FailDecode: the update could not be read at all.
+	FailDecode = "decode"
+	// FailHandler: handling the message kept failing after a bounded number of retries.
+	FailHandler = "handler"
+)
+
+// Failure is why an update could not be handled. A receiver that gives up on an update submits it
+// with Message.Failed set, and with whatever it could read of it (ID, Chat, Sender) so that the
+// runtime can recognise a redelivery and answer the sender.
+type Failure struct {
+	Kind   string
+	Reason string // for the operator; never holds a secret (URLs with tokens are redacted)
+	Raw    []byte // the update as the platform sent it (JSON), kept for the operator
+}
+
+func (f *Failure) Error() string { return f.Kind + ": " + f.Reason }
+
+// Redeliverer is implemented by transports that can read a kept update again from its raw content
+// (a dead letter), for `lapkin inbox --retry`: the update is decoded and its attachments fetched
+// anew, and it is handed back as a message for the runtime to handle. It returns an error when the
+// update still cannot be had.
+type Redeliverer interface {
+	Redeliver(ctx context.Context, raw []byte) (Message, error)
+}

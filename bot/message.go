@@ -79,6 +79,10 @@ type Message struct {
 	Time        time.Time
 	// Raw is the platform's own object, for the rare case that needs it.
 	Raw any
+	// Failed, when set, says the receiver could not make a usable message of the update (see
+	// Failure): the runtime keeps it as a dead letter and answers politely where it can, and the
+	// receiver then acknowledges it like any other, so that one bad update never stops intake.
+	Failed *Failure
 }
 
 // Button is one choice offered with a reply. Data comes back as Message.Callback when pressed.

@@ -39,6 +39,7 @@ type Config struct {
 	Holidays   Holidays   `toml:"holidays"`
 	Admin      Admin      `toml:"admin"`
 	Reports    Reports    `toml:"reports"`
+	Intake     Intake     `toml:"intake"`
 	Digest     Digest     `toml:"digest"`
 	HTTP       HTTP       `toml:"http"`
 
@@ -173,6 +174,19 @@ type Reports struct {
 	MaxPhotoMB int `toml:"max_photo_mb"`
 }
 
+// Intake is the [intake] section: how many messages one sender may send in a short time before
+// their replies are paused, so that one person (or one stranger) flooding the bot cannot make
+// everyone else wait behind their replies.
+type Intake struct {
+	// MaxMessages is how many messages one sender may send within Window and still get every
+	// reply. Beyond it their messages are still handled and stored (nothing received is lost),
+	// but the replies are coalesced into one short notice until the burst ends. 0 turns the
+	// limit off.
+	MaxMessages int `toml:"max_messages"`
+	// Window is the sliding window MaxMessages counts over.
+	Window Duration `toml:"window"`
+}
+
 // Digest is the [digest] section: what the weekly digest shows.
 type Digest struct {
 	// ShowMissing lists by name the people who did not report at all; some
@@ -231,6 +245,10 @@ func Default() *Config {
 		Reports: Reports{
 			MaxText:    1000,
 			MaxPhotoMB: 5,
+		},
+		Intake: Intake{
+			MaxMessages: 30,
+			Window:      Duration{time.Minute},
 		},
 		Digest: Digest{
 			ShowMissing: true,

@@ -55,6 +55,12 @@ func (c *Config) Validate() error {
 	if c.Reports.MaxPhotoMB < 1 || c.Reports.MaxPhotoMB > 50 {
 		p.addf("reports.max_photo_mb", "must be between 1 and 50, got %d", c.Reports.MaxPhotoMB)
 	}
+	if c.Intake.MaxMessages < 0 {
+		p.addf("intake.max_messages", "must not be negative (0 turns the limit off), got %d", c.Intake.MaxMessages)
+	}
+	if c.Intake.MaxMessages > 0 && c.Intake.Window.Duration <= 0 {
+		p.addf("intake.window", "must be a positive duration such as \"1m\", got %s", c.Intake.Window)
+	}
 	if c.HTTP.Listen != "" {
 		if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 			p.addf("http.listen", "%q is not a host:port address such as \":9090\"", c.HTTP.Listen)

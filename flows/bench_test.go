@@ -31,6 +31,27 @@ func BenchmarkQuickReport(b *testing.B) {
 	}
 }
 
+// BenchmarkQuickReportFloodLimit is BenchmarkQuickReport with the per-sender limit on (30 a
+// minute, the default) and a sender who stays under it (one message every 4 s of the clock): the
+// cost of counting the sender's window in every message's transaction.
+func BenchmarkQuickReportFloodLimit(b *testing.B) {
+	h := newHarnessWith(b, func(o *flows.Options) { o.FloodMax, o.FloodWindow = 30, time.Minute })
+	b.Cleanup(h.stop)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		h.clock.Advance(4 * time.Second)
+		m := console.Message(budi, "/lapor 3 Verifikasi SPJ #2 90m", nil, h.clock.Now())
+		if err := h.router.Handle(ctx, m); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := h.sender.Flush(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkQuickReportParallel sends quick reports from many chats at once, as a Monday afternoon
 // would: every transaction takes SQLite's write lock at BEGIN (_txlock=immediate), so this shows
 // the write throughput one database file gives.

@@ -420,7 +420,7 @@ func (e *Engine) digest(ctx context.Context, at time.Time, saturday bool) error 
 	return err
 }
 
-// sendDigestTo sends the digest privately to every registered account of emp, in their language.
+// sendDigestTo sends the digest privately to emp, on the account they used last, in their language.
 func (r *request) sendDigestTo(emp *store.Employee, d *weekDigest) error {
 	ids, err := r.tx.IdentitiesOf(r.ctx, emp.NIP)
 	if err != nil {
@@ -430,16 +430,15 @@ func (r *request) sendDigestTo(emp *store.Employee, d *weekDigest) error {
 	if emp.Language != "" {
 		lang = catalog.Lang(emp.Language)
 	}
-	for _, id := range ids {
-		if id.Unreachable {
-			continue
-		}
-		reps, err := r.digestReplies(bot.ChatRef{Net: id.Net, ID: id.ExternalID}, lang, d, r.e.opt.ShowMissing)
-		if err != nil {
-			return err
-		}
-		r.out = append(r.out, reps...)
+	to, ok := noticeAccount(ids)
+	if !ok {
+		return nil
 	}
+	reps, err := r.digestReplies(to, lang, d, r.e.opt.ShowMissing)
+	if err != nil {
+		return err
+	}
+	r.out = append(r.out, reps...)
 	return nil
 }
 

@@ -33,6 +33,11 @@ type Options struct {
 	ShowMissing bool
 	// Scoring holds the weights, bands and pass mark of [evaluation]; zero means SPEC's defaults.
 	Scoring scoring.Params
+	// FloodMax is how many messages one sender may send within FloodWindow and still get every
+	// reply ([intake] max_messages); beyond it their messages are handled and stored as always, but
+	// the replies to their chat are coalesced into one notice (intake.go). 0 turns the limit off.
+	FloodMax    int
+	FloodWindow time.Duration
 	// NewCode makes a registration code; nil means random from crypto/rand. Only the demo sets it,
 	// so that a piped script can type the code it will be given.
 	NewCode func() string
@@ -111,13 +116,14 @@ func (r *request) ask(text string, buttons [][]bot.Button) {
 }
 
 // Handle handles one inbound message: it stores the effects and queues the replies in one
-// transaction. A redelivered message is recognised by its id and ignored. It returns an error only
+// transaction. A redelivered message is recognised by its id and ignored. A message its receiver
+// gave up on (m.Failed) is kept as a dead letter and answered politely. It returns an error only
 // when nothing could be committed, so that the transport does not acknowledge the message.
 func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 	now := e.clock.Now().In(e.opt.Location)
 	var lang string
 	err := e.store.Update(ctx, func(tx *store.Tx) error {
-		fresh, err := tx.MarkInbound(ctx, m.Sender.Net, m.ID, now)
+		fresh, err := tx.MarkInboundFrom(ctx, m.Sender.Net, m.ID, m.Sender.ID, now)
 		if err != nil || !fresh {
 			return err
 		}
@@ -126,7 +132,14 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 			return err
 		}
 		lang = r.lang
-		if err := e.dispatch(r); err != nil {
+		if m.Failed != nil {
+			if err := r.deadLetter(m.Failed); err != nil {
+				return err
+			}
+		} else if err := e.safeDispatch(r); err != nil {
+			return err
+		}
+		if err := r.limitFlood(); err != nil {
 			return err
 		}
 		return r.flush()
@@ -136,27 +149,56 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 		return nil
 	}
 	// The effects were rolled back. Answer in a transaction of its own, which also marks the
-	// message handled: a coded error with its explanation, anything else with an apology.
+	// message handled: a coded error with its explanation, anything else with an apology, and
+	// then the message is kept as a dead letter for the operator.
 	if lang == "" {
 		lang = e.opt.Language
 	}
 	text := e.cat.T(lang, "common.internal_error", nil)
-	if fe, ok := asError(err); ok {
+	fe, coded := asError(err)
+	if coded {
 		text = e.cat.T(lang, fe.Key, fe.Args)
 	} else {
 		e.log.Error("handle message", "chat", m.Chat.String(), "msg", m.ID, "err", err)
 	}
 	err2 := e.store.Update(ctx, func(tx *store.Tx) error {
-		if _, err := tx.MarkInbound(ctx, m.Sender.Net, m.ID, now); err != nil {
+		if _, err := tx.MarkInboundFrom(ctx, m.Sender.Net, m.ID, m.Sender.ID, now); err != nil {
 			return err
 		}
-		return bot.Enqueue(ctx, tx, bot.Reply{To: m.Chat, Text: text}, now)
+		r := &request{ctx: ctx, e: e, tx: tx, msg: m, now: now, today: civil(now), lang: lang}
+		if !coded {
+			f := m.Failed
+			if f == nil {
+				f = &bot.Failure{Kind: bot.FailHandler, Reason: err.Error()}
+			}
+			if err := r.keepDeadLetter(f); err != nil {
+				return err
+			}
+		}
+		if m.Chat.ID != "" && !(m.Failed != nil && m.Group) {
+			r.sayText(text)
+		}
+		if err := r.limitFlood(); err != nil {
+			return err
+		}
+		return r.flush()
 	})
 	if err2 != nil {
 		return fmt.Errorf("answer failed message: %w (after %v)", err2, err)
 	}
 	e.queued()
 	return nil
+}
+
+// safeDispatch is dispatch that turns a panic in a flow into an error, so that the transaction is
+// rolled back and the message answered and kept, rather than handled again and again.
+func (e *Engine) safeDispatch(r *request) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic in flow: %v", p)
+		}
+	}()
+	return e.dispatch(r)
 }
 
 func (e *Engine) queued() {
@@ -191,7 +233,8 @@ func (r *request) identify() error {
 		return err
 	}
 	r.setWho(emp)
-	return nil
+	// The account a message last came from is where their notices go (notifyFunc).
+	return r.tx.SeenIdentity(r.ctx, r.msg.Sender.Net, r.msg.Sender.ID, r.now)
 }
 
 func (r *request) setWho(emp store.Employee) {

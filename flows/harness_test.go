@@ -56,12 +56,18 @@ var monday = time.Date(2026, 11, 23, 9, 0, 0, 0, jakarta)
 // rosterDay is when the test city imported its roster into Lapkin, before the contracts.
 var rosterDay = time.Date(2026, 1, 2, 8, 0, 0, 0, jakarta)
 
-func newHarness(t testing.TB) *harness {
+func newHarness(t testing.TB) *harness { return newHarnessWith(t, nil) }
+
+// newHarnessWith is newHarness with options changed by tweak before the engine starts.
+func newHarnessWith(t testing.TB, tweak func(*flows.Options)) *harness {
 	t.Helper()
 	dir := t.TempDir()
 	h := &harness{t: t, dir: dir, path: filepath.Join(dir, "lapkin.db"), clock: bot.NewManualClock(monday), out: &bytes.Buffer{}}
 	h.opt = flows.Options{Location: jakarta, Language: "id", EvidenceDir: filepath.Join(dir, "evidence"),
 		Holidays: []store.Holiday{{Date: "2026-12-25", Name: "Hari Raya Natal"}}}
+	if tweak != nil {
+		tweak(&h.opt)
+	}
 	h.start()
 	h.seed()
 	return h

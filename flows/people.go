@@ -10,11 +10,10 @@ import (
 	"github.com/lapkin-id/lapkin/store"
 )
 
-// notify queues a message to an employee on one chat account (never to a group), in their own
-// language: the most recently linked one that can be reached, so that a person registered on
-// both Telegram and WhatsApp gets each notice once, on the network they took up last. Someone not
-// registered yet is simply not told: an account exists only once its owner wrote to the bot, so
-// Lapkin never writes first to a number that did not write to it.
+// notify queues a message to an employee, in their own language, on one chat account: the
+// reachable one a message last came from (never a group), so that someone linked on both Telegram
+// and WhatsApp is told once. Someone not registered yet is simply not told: an account exists only
+// once its owner wrote to the bot, so Lapkin never writes first to a number that did not write to it.
 func (r *request) notify(nip, key string, args catalog.Args) error {
 	return r.notifyFunc(nip, func(lang, name string) string {
 		a := catalog.Args{"Name": name}
@@ -43,14 +42,23 @@ func (r *request) notifyFunc(nip string, text func(lang, name string) string) er
 	if emp.Language != "" {
 		lang = catalog.Lang(emp.Language)
 	}
-	body := text(lang, r.salutationIn(lang, &emp))
+	to, ok := noticeAccount(ids)
+	if !ok {
+		return nil
+	}
+	r.out = append(r.out, bot.Reply{To: to, Text: text(lang, r.salutationIn(lang, &emp))})
+	return nil
+}
+
+// noticeAccount picks the account a notice to a person goes to: the reachable one they used last
+// (IdentitiesOf lists the last used first). Replies to a message still go to the chat it came from.
+func noticeAccount(ids []store.Identity) (bot.ChatRef, bool) {
 	for _, id := range ids {
 		if !id.Unreachable {
-			r.out = append(r.out, bot.Reply{To: bot.ChatRef{Net: id.Net, ID: id.ExternalID}, Text: body})
-			break
+			return bot.ChatRef{Net: id.Net, ID: id.ExternalID}, true
 		}
 	}
-	return nil
+	return bot.ChatRef{}, false
 }
 
 // salutationIn is salutation in a given language (for messages to someone other than the sender).

@@ -190,6 +190,8 @@ type Identity struct {
 	ExternalID  string
 	NIP         string
 	Unreachable bool
+	// LastSeen is when a message last came from this account; nil if none has since the link.
+	LastSeen *time.Time
 }
 
 // LookupIdentity returns the employee NIP linked to the chat account, or ErrNotFound.
@@ -218,10 +220,11 @@ func (t *Tx) LinkIdentity(ctx context.Context, net, externalID, nip string, now 
 	return nil
 }
 
-// IdentitiesOf returns the chat accounts of an employee, the most recently linked first.
+// IdentitiesOf returns the chat accounts of an employee, the one a message last came from first,
+// then the most recently linked: a notice goes to the first reachable one.
 func (t *Tx) IdentitiesOf(ctx context.Context, nip string) ([]Identity, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT net, external_id, employee_nip, unreachable FROM identities
-		WHERE employee_nip = ? ORDER BY linked_at DESC, net`, nip)
+	rows, err := t.q.QueryContext(ctx, `SELECT net, external_id, employee_nip, unreachable, last_seen_at FROM identities
+		WHERE employee_nip = ? ORDER BY max(linked_at, COALESCE(last_seen_at, linked_at)) DESC, net`, nip)
 	if err != nil {
 		return nil, fmt.Errorf("identities of %s: %w", nip, err)
 	}
@@ -229,8 +232,12 @@ func (t *Tx) IdentitiesOf(ctx context.Context, nip string) ([]Identity, error) {
 	var out []Identity
 	for rows.Next() {
 		var id Identity
-		if err := rows.Scan(&id.Net, &id.ExternalID, &id.NIP, &id.Unreachable); err != nil {
+		var seen sql.NullTime
+		if err := rows.Scan(&id.Net, &id.ExternalID, &id.NIP, &id.Unreachable, &seen); err != nil {
 			return nil, err
+		}
+		if seen.Valid {
+			id.LastSeen = &seen.Time
 		}
 		out = append(out, id)
 	}

@@ -45,6 +45,8 @@ type Config struct {
 	MaxPhotoBytes int64
 	// WebhookSecret is checked against the X-Telegram-Bot-Api-Secret-Token header.
 	WebhookSecret string
+	// Retry bounds the retries of an update that fails for a reason that may pass (updates.go).
+	Retry Retry
 }
 
 // Telegram delivers replies to Telegram and turns its updates into bot.Messages.
@@ -57,6 +59,8 @@ type Telegram struct {
 	global *rate.Limiter
 	mu     sync.Mutex
 	chats  map[int64]*rate.Limiter
+
+	failures failures // handler failures per update id, for bounded retries (updates.go)
 }
 
 var (
@@ -226,6 +230,11 @@ func (t *Telegram) SetCommands(ctx context.Context, langs []string, menu func(la
 // built here from the configured endpoint (not GetFileDirectURL, which ignores it) and never logged.
 func (t *Telegram) download(ctx context.Context, fileID string, max int64) ([]byte, error) {
 	f, err := t.api.GetFile(tgbotapi.FileConfig{FileID: fileID})
+	var te *tgbotapi.Error
+	if errors.As(err, &te) && te.Code == http.StatusBadRequest {
+		// "Bad Request: invalid file_id" or "file is too big": asking again will not help.
+		return nil, fmt.Errorf("%w: getFile: %s", errGone, te.Message)
+	}
 	if err != nil {
 		return nil, redact(err, t.cfg.Token)
 	}
@@ -242,6 +251,9 @@ func (t *Telegram) download(ctx context.Context, fileID string, max int64) ([]by
 		return nil, redact(err, t.cfg.Token)
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNotFound {
+		return nil, fmt.Errorf("%w: download: HTTP 404", errGone)
+	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("telegram: download file: HTTP %d", resp.StatusCode)
 	}
@@ -255,7 +267,11 @@ func (t *Telegram) download(ctx context.Context, fileID string, max int64) ([]by
 	return data, nil
 }
 
-var errTooBig = errors.New("telegram: file too big")
+var (
+	errTooBig = errors.New("telegram: file too big")
+	// errGone is a file Telegram no longer has (or never had): retrying cannot fetch it.
+	errGone = errors.New("telegram: file not available")
+)
 
 // fileEndpoint turns "http://h/bot%s/%s" into "http://h/file/bot%s/%s", where the Bot API serves files.
 func fileEndpoint(endpoint string) string {

@@ -2,26 +2,94 @@ package telegram
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/lapkin-id/lapkin/bot"
-	"github.com/lapkin-id/lapkin/store"
 )
 
-// offsetKey is where the poll loop keeps the next update id to ask for.
-const offsetKey = "telegram.offset"
+// CursorKey is where the poll loop keeps, through a bot.Cursor, the next update id to ask for.
+const CursorKey = "telegram.offset"
 
-// Submit hands a message to the router; done is called once its effects are committed (or not).
-type Submit func(ctx context.Context, m bot.Message, done func(error)) bool
+// Retry bounds the retries of an update that fails for a reason that may pass: a photo whose
+// download fails on the network, a handler that returns an error. After Attempts tries, Backoff
+// apart and doubling, the update is handed on as a bot.Failure and kept as a dead letter.
+type Retry struct {
+	Attempts int           // tries in all; 3 when zero
+	Backoff  time.Duration // the first wait; 500 ms when zero
+}
+
+func (r Retry) attempts() int {
+	if r.Attempts <= 0 {
+		return 3
+	}
+	return r.Attempts
+}
+
+// wait is the pause before try number n+1 (n ≥ 1).
+func (r Retry) wait(n int) time.Duration {
+	d := r.Backoff
+	if d <= 0 {
+		d = 500 * time.Millisecond
+	}
+	for i := 1; i < n && d < time.Minute; i++ {
+		d *= 2
+	}
+	return d
+}
+
+// failures counts, per update id, how often handling an update failed, so that a handler error is
+// retried a bounded number of times whether the update comes back from getUpdates or from
+// Telegram's webhook retries. It is kept in memory: after a restart an update gets its tries
+// again, which still bounds them.
+type failures struct {
+	mu sync.Mutex
+	n  map[int]failure
+}
+
+type failure struct {
+	count int
+	last  string
+}
+
+func (f *failures) add(id int, err error) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n == nil {
+		f.n = map[int]failure{}
+	}
+	c := f.n[id]
+	c.count++
+	c.last = err.Error()
+	f.n[id] = c
+	return c.count
+}
+
+// get returns how often update id failed, and the last error.
+func (f *failures) get(id int) (int, string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := f.n[id]
+	return c.count, c.last
+}
+
+func (f *failures) forget(id int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.n, id)
+}
 
 // message turns an update into a bot.Message. ok is false for updates Lapkin ignores (edits,
 // channel posts, stickers, commands addressed to other bots). Photos are downloaded here, before
-// the message reaches a flow, so that no database transaction waits on the network.
+// the message reaches a flow, so that no database transaction waits on the network; a photo that
+// cannot be had (gone, or failing after the retries) makes a message with Failed set.
 func (t *Telegram) message(ctx context.Context, u tgbotapi.Update) (bot.Message, bool) {
 	id := strconv.Itoa(u.UpdateID)
 	if cb := u.CallbackQuery; cb != nil {
@@ -42,7 +110,7 @@ func (t *Telegram) message(ctx context.Context, u tgbotapi.Update) (bot.Message,
 			Group: !cb.Message.Chat.IsPrivate(), Callback: cb.Data, Time: time.Now(), Raw: u}, true
 	}
 	msg := u.Message
-	if msg == nil || msg.From == nil || msg.From.IsBot {
+	if msg == nil || msg.From == nil || msg.From.IsBot || msg.Chat == nil {
 		return bot.Message{}, false
 	}
 	m := bot.Message{
@@ -76,14 +144,14 @@ func (t *Telegram) message(ctx context.Context, u tgbotapi.Update) (bot.Message,
 		p := msg.Photo[n-1] // the largest size comes last
 		photo := &bot.Photo{Name: p.FileID + ".jpg", Size: int64(p.FileSize)}
 		if photo.Size <= t.cfg.MaxPhotoBytes {
-			data, err := t.download(ctx, p.FileID, t.cfg.MaxPhotoBytes)
+			data, err := t.downloadRetrying(ctx, p.FileID, id)
 			switch {
 			case errors.Is(err, errTooBig):
 				photo.Size = t.cfg.MaxPhotoBytes + 1
 			case err != nil:
-				// Not acknowledged: the update comes again and the download is retried.
-				t.log.Warn("download photo", "update", id, "err", err)
-				return bot.Message{ID: id, Raw: errDownload}, false
+				t.log.Warn("photo cannot be downloaded; kept as a dead letter", "update", id, "err", err)
+				m.Failed = &bot.Failure{Kind: bot.FailFile, Reason: "download photo: " + err.Error(), Raw: rawUpdate(u)}
+				return m, true
 			default:
 				photo.Data = data
 			}
@@ -96,32 +164,116 @@ func (t *Telegram) message(ctx context.Context, u tgbotapi.Update) (bot.Message,
 	return m, true
 }
 
-// errDownload marks an update whose photo could not be fetched yet.
-var errDownload = errors.New("photo download failed")
+// downloadRetrying downloads a file, retrying a failure that may pass (network, 5xx, 429) with
+// backoff up to the configured number of tries. A file that is gone fails at once.
+func (t *Telegram) downloadRetrying(ctx context.Context, fileID, update string) ([]byte, error) {
+	var err error
+	for n := 1; ; n++ {
+		var data []byte
+		data, err = t.download(ctx, fileID, t.cfg.MaxPhotoBytes)
+		if err == nil || errors.Is(err, errTooBig) || errors.Is(err, errGone) || n >= t.cfg.Retry.attempts() {
+			return data, err
+		}
+		wait := t.cfg.Retry.wait(n)
+		t.log.Warn("download photo failed, will retry", "update", update, "try", n, "retry_in", wait, "err", err)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+}
 
-// Poll long-polls getUpdates until ctx ends. Each batch is handed to submit; the offset moves past
-// an update, and is persisted, only after the update's effects are committed, so a crash or a
-// failed handler means Telegram delivers it again, and the flows recognise the redelivery by its
-// id. In-flight work finishes even when ctx is cancelled: the handlers get a context that is not.
-func (t *Telegram) Poll(ctx context.Context, st *store.Store, submit Submit) error {
+// rawUpdate is the update as JSON, for a dead letter.
+func rawUpdate(u tgbotapi.Update) []byte {
+	b, err := json.Marshal(u)
+	if err != nil {
+		return []byte(fmt.Sprintf(`{"update_id":%d}`, u.UpdateID))
+	}
+	return b
+}
+
+// skeleton is what is read of an update that does not decode: enough to confirm it, keep it and,
+// for a private chat, answer its sender. encoding/json fills every field it can before reporting
+// the first mismatch, so these survive a bad field elsewhere.
+type skeleton struct {
+	UpdateID int `json:"update_id"`
+	Message  *struct {
+		Chat *struct {
+			ID   int64  `json:"id"`
+			Type string `json:"type"`
+		} `json:"chat"`
+		From *struct {
+			ID int64 `json:"id"`
+		} `json:"from"`
+	} `json:"message"`
+}
+
+// decode reads one update. One that does not decode becomes a message with Failed set, with the
+// chat and sender when they can be read; ok is false only when not even its id can be read.
+func decode(raw []byte) (u tgbotapi.Update, m *bot.Message, ok bool) {
+	err := json.Unmarshal(raw, &u)
+	if err == nil {
+		return u, nil, true
+	}
+	var s skeleton
+	if json.Unmarshal(raw, &s); s.UpdateID == 0 {
+		return u, nil, false
+	}
+	f := bot.Message{ID: strconv.Itoa(s.UpdateID), Sender: bot.ChatRef{Net: bot.NetTelegram}, Chat: bot.ChatRef{Net: bot.NetTelegram},
+		Failed: &bot.Failure{Kind: bot.FailDecode, Reason: "decode update: " + err.Error(), Raw: raw}}
+	if s.Message != nil && s.Message.Chat != nil && s.Message.Chat.ID != 0 {
+		f.Chat.ID = strconv.FormatInt(s.Message.Chat.ID, 10)
+		f.Group = s.Message.Chat.Type != "private"
+	}
+	if s.Message != nil && s.Message.From != nil {
+		f.Sender.ID = strconv.FormatInt(s.Message.From.ID, 10)
+	}
+	return tgbotapi.Update{UpdateID: s.UpdateID}, &f, true
+}
+
+// Poller is Telegram's long-poll receiver.
+type Poller struct {
+	t      *Telegram
+	cursor bot.Cursor
+}
+
+var (
+	_ bot.Receiver = (*Poller)(nil)
+	_ bot.Menu     = (*Telegram)(nil)
+)
+
+// Poller returns the long-poll receiver, which keeps its offset in cursor.
+func (t *Telegram) Poller(cursor bot.Cursor) *Poller { return &Poller{t: t, cursor: cursor} }
+
+// Receive long-polls getUpdates until ctx ends. Each batch is handed to submit; the offset moves
+// past an update, and is saved, only after the update's effects are committed, so a crash or a
+// failed handler means Telegram delivers it again, and the runtime recognises the redelivery by its
+// id. An update that fails for good is handed on as a bot.Failure (kept as a dead letter) and so is
+// confirmed too: one bad update never stops intake. In-flight work finishes even when ctx is
+// cancelled: the handlers, and the saving of the offset, get a context that is not.
+func (p *Poller) Receive(ctx context.Context, submit bot.Submit) error {
+	t := p.t
 	if _, err := t.api.Request(tgbotapi.DeleteWebhookConfig{}); err != nil {
-		return redact(err, t.cfg.Token)
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("telegram: delete webhook: %w", redact(err, t.cfg.Token))
 	}
 	t.client.poll.Store(&ctx)
 	defer t.client.poll.Store(nil)
 	var offset int
-	if err := st.View(ctx, func(tx *store.Tx) error {
-		v, err := tx.GetKV(ctx, offsetKey)
-		if v != "" {
-			offset, _ = strconv.Atoi(v)
-		}
-		return err
-	}); err != nil {
-		return err
+	v, err := p.cursor.LoadCursor(ctx, CursorKey)
+	if err != nil {
+		return fmt.Errorf("telegram: load offset: %w", err)
 	}
-	failures := 0
+	if v != "" {
+		offset, _ = strconv.Atoi(v)
+	}
+	keep := context.WithoutCancel(ctx)
+	failed := 0 // getUpdates failures in a row
 	for ctx.Err() == nil {
-		updates, err := t.api.GetUpdates(tgbotapi.UpdateConfig{Offset: offset, Limit: 100, Timeout: t.cfg.PollTimeout})
+		raws, err := t.getUpdates(offset)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -130,73 +282,179 @@ func (t *Telegram) Poll(ctx context.Context, st *store.Store, submit Submit) err
 			if errors.As(err, &te) && te.Code == 401 {
 				return errors.New("telegram: the token was refused (401): check telegram.token / LAPKIN_TELEGRAM_TOKEN")
 			}
-			failures++
-			wait := bot.Backoff(failures)
+			failed++
+			wait := bot.Backoff(failed)
 			if errors.As(err, &te) && te.RetryAfter > 0 {
 				wait = time.Duration(te.RetryAfter) * time.Second
 			}
 			t.log.Warn("getUpdates failed", "err", redact(err, t.cfg.Token), "retry_in", wait)
-			select {
-			case <-ctx.Done():
-			case <-time.After(wait):
-			}
+			sleep(ctx, wait)
 			continue
 		}
-		failures = 0
-		next, err := t.handleBatch(ctx, updates, submit)
+		failed = 0
+		next, tries, err := t.handleBatch(keep, raws, submit)
 		if next > offset {
 			offset = next
-			if err := st.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error {
-				return tx.SetKV(ctx, offsetKey, strconv.Itoa(offset))
-			}); err != nil {
-				return err
+			if err := p.cursor.SaveCursor(keep, CursorKey, strconv.Itoa(offset)); err != nil {
+				return fmt.Errorf("telegram: save offset: %w", err)
 			}
 		}
 		if err != nil {
-			// Something was not committed: ask again for it after a pause.
-			t.log.Warn("update not handled, will retry", "err", err)
-			select {
-			case <-ctx.Done():
-			case <-time.After(2 * time.Second):
-			}
+			// Something was not committed: ask again for it after a pause that grows with its tries.
+			wait := t.cfg.Retry.wait(max(tries, 1))
+			t.log.Warn("update not handled, will retry", "err", err, "retry_in", wait)
+			sleep(ctx, wait)
 		}
 	}
 	return nil
 }
 
-// handleBatch submits a batch of updates and waits for all of them. It returns the offset to
-// confirm: past every update up to the first one that failed.
-func (t *Telegram) handleBatch(ctx context.Context, updates []tgbotapi.Update, submit Submit) (int, error) {
-	if len(updates) == 0 {
-		return 0, nil
+func sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
 	}
-	work := context.WithoutCancel(ctx)
-	errs := make([]error, len(updates))
-	done := make(chan struct{}, len(updates))
-	for i, u := range updates {
-		m, ok := t.message(work, u)
+}
+
+// getUpdates asks for the updates from offset and returns each one's JSON undecoded, so that one
+// update this library cannot decode does not make the whole batch fail again and again.
+func (t *Telegram) getUpdates(offset int) ([]json.RawMessage, error) {
+	resp, err := t.api.Request(tgbotapi.UpdateConfig{Offset: offset, Limit: 100, Timeout: t.cfg.PollTimeout,
+		AllowedUpdates: []string{"message", "callback_query"}})
+	if err != nil {
+		return nil, err
+	}
+	var raws []json.RawMessage
+	if err := json.Unmarshal(resp.Result, &raws); err != nil {
+		return nil, fmt.Errorf("telegram: read updates: %w", err)
+	}
+	return raws, nil
+}
+
+// errClosed is a submit refused because the runtime is stopping: the update comes again after
+// the restart, and it is not the update's fault.
+var errClosed = errors.New("telegram: runtime stopping")
+
+// handleBatch submits a batch of updates and waits for all of them. It returns the offset to
+// confirm: past every update up to the first one that failed; tries is how often that one failed.
+// Photos are downloaded for all updates at once, then the messages are submitted in order, so that
+// the router keeps each chat's order and one slow download does not add to the others.
+func (t *Telegram) handleBatch(ctx context.Context, raws []json.RawMessage, submit bot.Submit) (next, tries int, err error) {
+	if len(raws) == 0 {
+		return 0, 0, nil
+	}
+	type item struct {
+		id  int
+		msg bot.Message
+		ok  bool // false: nothing for us, confirm it
+		bad bool // not even an id: cannot be confirmed on its own
+		err error
+	}
+	items := make([]item, len(raws))
+	var wg sync.WaitGroup
+	for i, raw := range raws {
+		u, failed, ok := decode(raw)
 		if !ok {
-			if m.Raw == errDownload {
-				errs[i] = errDownload
-			}
+			t.log.Error("update without an id, cannot be read", "raw", len(raw))
+			items[i].bad = true
+			continue
+		}
+		items[i].id = u.UpdateID
+		if failed != nil {
+			items[i].msg, items[i].ok = *failed, true
+			continue
+		}
+		if n, last := t.failures.get(u.UpdateID); n >= t.cfg.Retry.attempts() {
+			// Handling failed too often: keep it as a dead letter rather than try once more.
+			items[i].msg, items[i].ok = failedMessage(u, bot.FailHandler, "handler failed "+strconv.Itoa(n)+" times: "+last), true
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			items[i].msg, items[i].ok = t.message(ctx, u)
+		}()
+	}
+	wg.Wait()
+
+	done := make(chan struct{}, len(items))
+	for i := range items {
+		it := &items[i]
+		if !it.ok {
 			done <- struct{}{}
 			continue
 		}
-		i := i
-		if !submit(work, m, func(err error) { errs[i] = err; done <- struct{}{} }) {
-			errs[i] = errors.New("router closed")
+		if !submit(ctx, it.msg, func(err error) { it.err = err; done <- struct{}{} }) {
+			it.err = errClosed
 			done <- struct{}{}
 		}
 	}
-	for range updates {
+	for range items {
 		<-done
 	}
-	next := 0
-	for i, u := range updates {
-		if errs[i] != nil {
-			return next, errs[i]
+	for _, it := range items {
+		if it.bad {
+			continue // confirmed with the next good one; if it is last it comes again
 		}
-		next = u.UpdateID + 1
+		if it.err != nil {
+			tries = 0
+			if !errors.Is(it.err, errClosed) {
+				tries = t.failures.add(it.id, it.err)
+			}
+			return next, tries, it.err
+		}
+		t.failures.forget(it.id)
+		next = it.id + 1
 	}
-	return next, nil
+	return next, 0, nil
+}
+
+// failedMessage is the message for an update given up on: who sent it and where, and the reason.
+func failedMessage(u tgbotapi.Update, kind, reason string) bot.Message {
+	m := bot.Message{ID: strconv.Itoa(u.UpdateID), Sender: bot.ChatRef{Net: bot.NetTelegram}, Chat: bot.ChatRef{Net: bot.NetTelegram}, Raw: u,
+		Failed: &bot.Failure{Kind: kind, Reason: reason, Raw: rawUpdate(u)}}
+	var chat *tgbotapi.Chat
+	var from *tgbotapi.User
+	switch {
+	case u.Message != nil:
+		chat, from = u.Message.Chat, u.Message.From
+	case u.CallbackQuery != nil:
+		from = u.CallbackQuery.From
+		if u.CallbackQuery.Message != nil {
+			chat = u.CallbackQuery.Message.Chat
+		}
+	}
+	if chat != nil {
+		m.Chat.ID = strconv.FormatInt(chat.ID, 10)
+		m.Group = !chat.IsPrivate()
+	}
+	if from != nil {
+		m.Sender.ID = strconv.FormatInt(from.ID, 10)
+	}
+	return m
+}
+
+var _ bot.Redeliverer = (*Telegram)(nil)
+
+// Redeliver reads a kept update again (`lapkin inbox --retry`): it decodes it and downloads its
+// photo anew. A callback's button is not answered again: its query expired long ago.
+func (t *Telegram) Redeliver(ctx context.Context, raw []byte) (bot.Message, error) {
+	u, failed, ok := decode(raw)
+	switch {
+	case !ok:
+		return bot.Message{}, errors.New("telegram: not an update")
+	case failed != nil:
+		return bot.Message{}, failed.Failed
+	}
+	if u.CallbackQuery != nil {
+		u.CallbackQuery.ID = ""
+	}
+	m, ok := t.message(ctx, u)
+	switch {
+	case !ok:
+		return bot.Message{}, errors.New("telegram: nothing in the update for Lapkin")
+	case m.Failed != nil:
+		return bot.Message{}, m.Failed
+	}
+	return m, nil
 }

@@ -54,6 +54,7 @@ Pemakaian / usage:
   lapkin export [--config F] [--db F] [--periode P] [--opd KODE] [--force] --out F.xlsx|F.csv
   lapkin backup [--config F] [--db F] --out F
   lapkin seed --asn N --opd M --days D [--db F] [--end YYYY-MM-DD] [--seed S]
+  lapkin inbox [--config F] [--db F] [--failed [--limit N] [--raw] | --retry ID]
   lapkin version
 `
 
@@ -79,6 +80,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runBackup(ctx, rest, stdout, stderr)
 	case "seed":
 		return runSeed(ctx, rest, stdout, stderr)
+	case "inbox":
+		return runInbox(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "lapkin", versionString())
 		return nil
@@ -156,14 +159,25 @@ type Main struct {
 // Open opens the database and builds the engine, router and sender for the given transports.
 // tweak, when not nil, adjusts the flows' options derived from the config (the demo's codes).
 func Open(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Logger, tweak func(*flows.Options), transports ...bot.Transport) (*Main, error) {
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return wire(ctx, cfg, st, clock, log, tweak, transports...)
+}
+
+// openStore opens the configured database, creating its directory if needed.
+func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 	path := cfg.DatabasePath()
 	if err := ensureDir(path); err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, path)
-	if err != nil {
-		return nil, err
-	}
+	return store.Open(ctx, path)
+}
+
+// wire builds the engine, router, sender and scheduler on an open database; it closes st when it
+// fails. (`lapkin run` opens the database first: the receivers keep their cursors in it.)
+func wire(ctx context.Context, cfg *config.Config, st *store.Store, clock bot.Clock, log *slog.Logger, tweak func(*flows.Options), transports ...bot.Transport) (*Main, error) {
 	cat, err := catalog.New()
 	if err != nil {
 		st.Close()
@@ -231,6 +245,8 @@ func flowOptions(cfg *config.Config) flows.Options {
 		EvidenceDir:     evidenceDir(cfg),
 		FlowTimeout:     30 * time.Minute,
 		ShowMissing:     cfg.Digest.ShowMissing,
+		FloodMax:        cfg.Intake.MaxMessages,
+		FloodWindow:     cfg.Intake.Window.Duration,
 		Scoring: scoring.Params{WC: cfg.Evaluation.WeightAchievement, WK: cfg.Evaluation.WeightCompliance,
 			PassScore: cfg.Evaluation.PassScore, Bands: [4]float64{cfg.Evaluation.Bands.SangatBaik, cfg.Evaluation.Bands.Baik,
 				cfg.Evaluation.Bands.ButuhPerbaikan, cfg.Evaluation.Bands.Kurang}},

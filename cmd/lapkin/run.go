@@ -6,15 +6,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
-	"net/url"
+	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+	"sync/atomic"
+
 	"github.com/lapkin-id/lapkin/bot"
-	"github.com/lapkin-id/lapkin/bot/telegram"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/config"
+	"github.com/lapkin-id/lapkin/flows"
 )
 
 // shutdownGrace is how long a stop waits for the last replies to go out.
@@ -33,34 +34,70 @@ func runBot(ctx context.Context, args []string, stderr io.Writer) error {
 	return Run(ctx, cfg, bot.SystemClock{}, log, nil)
 }
 
-// Run is production: the enabled transports, the outbox sender, until ctx ends. On a stop it
-// ends the long poll (or stops accepting webhooks), finishes the messages in hand, sends what it
-// can of the outbox within shutdownGrace, and closes the database. ready, when not nil, is called
-// once everything is up and updates are being received (tests wait on it).
+// Run is production: the networks enabled in the config (networks.go), the scheduler and the
+// outbox sender, until ctx ends or a receiver fails for good. On a stop it ends every receiver
+// (the long poll, the webhook server), which finish the messages in hand and save their cursors,
+// sends what it can of the outbox within shutdownGrace, and closes the database. ready, when not
+// nil, is called once everything is up and the receivers are starting (tests wait on it).
 func Run(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Logger, ready func(*Main)) error {
-	if cfg.WhatsApp.Enabled {
-		return errors.New("run: the WhatsApp transport is not part of this version yet; set [whatsapp] enabled = false")
+	var enabled []network
+	for _, n := range networks {
+		if n.enabled(cfg) {
+			enabled = append(enabled, n)
+		}
 	}
-	if !cfg.Telegram.Enabled {
+	if len(enabled) == 0 {
 		return errors.New("run: no transport is enabled: set [telegram] enabled = true (and the token in LAPKIN_TELEGRAM_TOKEN), or try `lapkin demo`")
 	}
-	// The transport outlives ctx a little, so that the outbox can be flushed after a signal.
-	tctx, stopTransport := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopTransport()
-	tg, err := telegram.New(tctx, telegram.Config{
-		Token: cfg.Telegram.Token, Endpoint: cfg.Telegram.APIEndpoint,
-		MaxPhotoBytes: int64(cfg.Reports.MaxPhotoMB) << 20, WebhookSecret: cfg.Telegram.WebhookSecret,
-	}, log)
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	m, err := Open(ctx, cfg, clock, log, nil, tg)
+	// A damaged file is refused now, with its name, rather than failing in the middle of
+	// someone's report later.
+	if err := st.Check(ctx); err != nil {
+		st.Close()
+		return fmt.Errorf("run: %w; restore the latest backup (lapkin backup) or run `sqlite3 %s .recover`", err, cfg.DatabasePath())
+	}
+	// A network that stops working tells the admins over the others, through the engine, which
+	// exists only once the transports are built.
+	var engine atomic.Pointer[flows.Engine]
+	alert := func(h bot.Health) {
+		if e := engine.Load(); e != nil {
+			if err := e.TransportAlert(context.WithoutCancel(ctx), h); err != nil {
+				log.Error("tell admins about a network", "net", h.Net, "err", err)
+			}
+		}
+	}
+	// The transports outlive ctx a little, so that the outbox can be flushed after a signal.
+	tctx, stopTransports := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopTransports()
+	var transports []bot.Transport
+	var receivers []bot.Receiver
+	var names []string
+	for _, n := range enabled {
+		t, r, err := n.build(tctx, cfg, netEnv{Log: log, Clock: clock, Cursor: st, Alert: alert})
+		if err != nil {
+			closeAll(transports, log)
+			st.Close()
+			return err
+		}
+		transports, receivers, names = append(transports, t), append(receivers, r), append(names, n.name)
+	}
+	m, err := wire(ctx, cfg, st, clock, log, nil, transports...)
 	if err != nil {
+		closeAll(transports, log)
 		return err
 	}
 	defer m.Store.Close()
-	if err := tg.SetCommands(ctx, catalog.Languages, m.Engine.MenuCommands); err != nil {
-		log.Warn("command menu not set", "err", err)
+	defer closeAll(transports, log)
+	engine.Store(m.Engine)
+	for _, t := range transports {
+		if menu, ok := t.(bot.Menu); ok {
+			if err := menu.SetCommands(ctx, catalog.Languages, m.Engine.MenuCommands); err != nil {
+				log.Warn("command menu not set", "net", t.Net(), "err", err)
+			}
+		}
 	}
 
 	// Runs missed while the bot was down, still in their period, go out first; then the clock.
@@ -74,20 +111,25 @@ func Run(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Log
 	senderDone := make(chan struct{})
 	go func() { defer close(senderDone); m.Sender.Run(sctx, time.Second) }()
 
-	log.Info("lapkin running", "bot", "@"+tg.Username(), "mode", cfg.Telegram.Mode, "database", cfg.DatabasePath())
-	up := func() {
-		if ready != nil {
-			ready(m)
-		}
+	// The receivers run together; when one fails for good (a refused token) the others stop too,
+	// and Run returns its error after the same orderly stop as a signal.
+	g, gctx := errgroup.WithContext(ctx)
+	for _, r := range receivers {
+		g.Go(func() error {
+			if err := r.Receive(gctx, m.Router.Submit); err != nil {
+				return fmt.Errorf("run: %w", err) // receivers name their network in their errors
+			}
+			return nil
+		})
 	}
-	if cfg.Telegram.Mode == "webhook" {
-		err = serveWebhook(ctx, cfg, tg, m, log, up)
-	} else {
-		up()
-		err = tg.Poll(ctx, m.Store, m.Router.Submit)
+	log.Info("lapkin running", "networks", strings.Join(names, ","), "database", cfg.DatabasePath())
+	if ready != nil {
+		ready(m)
 	}
+	err = g.Wait()
 
-	// Stop: the messages in hand finish and commit; then the outbox gets a last chance.
+	// Stop: the receivers have returned, so no new message comes in; the messages in hand finish
+	// and commit; then the outbox gets a last chance.
 	m.Router.Close()
 	stopSender()
 	<-senderDone
@@ -100,41 +142,13 @@ func Run(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Log
 	return err
 }
 
-// serveWebhook registers the webhook and serves it until ctx ends; Shutdown waits for the
-// handlers in flight, each of which answers only after its update is committed.
-func serveWebhook(ctx context.Context, cfg *config.Config, tg *telegram.Telegram, m *Main, log *slog.Logger, up func()) error {
-	u, err := url.Parse(cfg.Telegram.WebhookURL)
-	if err != nil {
-		return fmt.Errorf("run: telegram.webhook_url: %w", err)
+// closeAll closes the transports that hold resources of their own (WhatsApp's session file).
+func closeAll(transports []bot.Transport, log *slog.Logger) {
+	for _, t := range transports {
+		if c, ok := t.(io.Closer); ok {
+			if err := c.Close(); err != nil {
+				log.Warn("close transport", "net", t.Net(), "err", err)
+			}
+		}
 	}
-	path := u.Path
-	if path == "" {
-		path = "/"
-	}
-	mux := http.NewServeMux()
-	mux.Handle(path, tg.WebhookHandler(m.Router.Submit))
-	srv := &http.Server{Addr: cfg.Telegram.Listen, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	ln, err := net.Listen("tcp", cfg.Telegram.Listen)
-	if err != nil {
-		return fmt.Errorf("run: listen on telegram.listen %s: %w", cfg.Telegram.Listen, err)
-	}
-	if err := tg.SetWebhook(cfg.Telegram.WebhookURL); err != nil {
-		ln.Close()
-		return fmt.Errorf("run: set webhook: %w", err)
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	log.Info("webhook listening", "listen", cfg.Telegram.Listen, "path", path)
-	up()
-	select {
-	case <-ctx.Done():
-	case err := <-errc:
-		return err
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
 }

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -358,6 +360,12 @@ func TestTelegramWebhook(t *testing.T) {
 	e.cfg.Telegram.WebhookSecret = "rahasia-webhook"
 	stop := e.start()
 	defer stop()
+	// The receiver registers the webhook once it listens.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if url, _ := e.srv.Webhook(); url != "" {
+			break
+		}
+	}
 	if url, secret := e.srv.Webhook(); url != e.cfg.Telegram.WebhookURL || secret != "rahasia-webhook" {
 		t.Fatalf("webhook set to %q with secret %q", url, secret)
 	}
@@ -397,5 +405,168 @@ func TestTelegramWebhook(t *testing.T) {
 	e.expectSent(tgBudi.ID, "Laporan tercatat: Rapat dari webhook")
 	if n := e.count(`SELECT COUNT(*) FROM reports`); n != 1 {
 		t.Fatalf("%d reports, want 1", n)
+	}
+}
+
+// A photo whose file is gone (getFile answers 400) must not stop intake: it is answered, kept as
+// a dead letter and confirmed, and the next person's report is heard.
+func TestTelegramUndownloadablePhotoDoesNotStopIntake(t *testing.T) {
+	png, err := os.ReadFile("testdata/bukti.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newTGEnv(t)
+	stop := e.start()
+	defer func() { stop() }()
+	e.srv.AddUpdate(telegramtest.ContactShare(tgBudi, tgBudi.ID, "081300000001"))
+	e.expectSent(tgBudi.ID, "Terima kasih")
+	e.srv.AddUpdate(telegramtest.ContactShare(tgAhmad, tgAhmad.ID, "081100002001"))
+	e.expectSent(tgAhmad.ID, "Terima kasih")
+
+	bad := e.srv.AddUpdate(telegramtest.Photo(tgBudi, "hilang", "/lapor 1 Foto yang hilang #1"))
+	e.srv.AddUpdate(telegramtest.PrivateText(tgAhmad, "/lapor Rapat koordinasi"))
+	e.expectSent(tgAhmad.ID, "Laporan tercatat: Rapat koordinasi")
+	e.expectSent(tgBudi.ID, "foto")
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) && slices.Contains(e.srv.Pending(), bad) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if slices.Contains(e.srv.Pending(), bad) {
+		t.Fatal("the update with the undownloadable photo was never confirmed")
+	}
+
+	// Telegram delivers it again (as after a crash before the offset was saved): still ignored.
+	u, _ := e.srv.Update(bad)
+	e.srv.AddUpdate(u)
+	e.srv.AddUpdate(telegramtest.PrivateText(tgAhmad, "/lapor Rapat kedua"))
+	e.expectSent(tgAhmad.ID, "Laporan tercatat: Rapat kedua")
+	stop()
+	stop = func() {}
+
+	if n := e.count(`SELECT COUNT(*) FROM dead_letters WHERE net = 'tg' AND msg_id = ? AND kind = 'file'
+		AND reason LIKE '%invalid file_id%' AND raw LIKE '%Foto yang hilang%'`, strconv.Itoa(bad)); n != 1 {
+		t.Fatalf("%d dead letters for the update, want 1 with its reason and raw content", n)
+	}
+	apologies := 0
+	for _, m := range e.srv.Messages(tgBudi.ID) {
+		if strings.Contains(m.Text, "foto Anda tidak dapat kami terima") {
+			apologies++
+		}
+	}
+	if apologies != 1 {
+		t.Fatalf("%d answers to the bad photo, want 1", apologies)
+	}
+	if n := e.count(`SELECT COUNT(*) FROM reports WHERE text LIKE 'Foto yang hilang%'`); n != 0 {
+		t.Fatal("a report was stored without its photo")
+	}
+
+	// The operator sees it.
+	out, stderr, err := runCLI(t, "", "inbox", "--db", e.cfg.DatabasePath(), "--failed", "--raw")
+	if err != nil {
+		t.Fatalf("inbox: %v %s", err, stderr)
+	}
+	for _, want := range []string{"1 pesan gagal", "msg " + strconv.Itoa(bad), "[file]", "invalid file_id", "Foto yang hilang"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("inbox --failed lacks %q:\n%s", want, out)
+		}
+	}
+	if out, _, _ := runCLI(t, "", "inbox", "--db", e.cfg.DatabasePath()); !strings.Contains(out, "gagal diproses: 1") {
+		t.Errorf("inbox summary: %s", out)
+	}
+
+	// The file is back (Telegram had a hiccup): the operator has the message handled again. The
+	// report is stored with its photo, and its answer waits in the outbox for `lapkin run`.
+	e.srv.AddFile("hilang", png)
+	conf := filepath.Join(t.TempDir(), "config.toml")
+	os.WriteFile(conf, []byte(fmt.Sprintf("[app]\ndata_dir = %q\ndatabase = %q\n[telegram]\nenabled = true\napi_endpoint = %q\n",
+		e.cfg.App.DataDir, e.cfg.DatabasePath(), e.cfg.Telegram.APIEndpoint)), 0o600)
+	t.Setenv("LAPKIN_TELEGRAM_TOKEN", testToken)
+	var id int
+	st, _ := store.Open(context.Background(), e.cfg.DatabasePath())
+	st.DB().QueryRow(`SELECT id FROM dead_letters`).Scan(&id)
+	st.Close()
+	out, stderr, err = runCLI(t, "", "inbox", "--config", conf, "--retry", strconv.Itoa(id))
+	if err != nil || !strings.Contains(out, "sudah diproses ulang") {
+		t.Fatalf("retry: %v %s %s", err, out, stderr)
+	}
+	if n := e.count(`SELECT COUNT(*) FROM reports r JOIN evidence e ON e.id = r.evidence_id WHERE r.text LIKE 'Foto yang hilang%' AND e.size = ?`, len(png)); n != 1 {
+		t.Fatalf("%d reports with the photo after the retry, want 1", n)
+	}
+	if n := e.count(`SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND chat_id = ? AND payload LIKE '%Foto yang hilang%'`, strconv.FormatInt(tgBudi.ID, 10)); n != 1 {
+		t.Fatalf("%d answers waiting in the outbox, want 1", n)
+	}
+	if _, _, err := runCLI(t, "", "inbox", "--config", conf, "--retry", strconv.Itoa(id)); err == nil || !strings.Contains(err.Error(), "already handled again") {
+		t.Fatalf("second retry: %v", err)
+	}
+}
+
+// A stop in the middle of a burst ends cleanly (Run returns nil: the offset is saved on a context
+// that is not cancelled), and what was not confirmed comes again after the restart: every report
+// is stored once. The burst is over the intake limit, which holds across the restart: one notice
+// in all, then silence.
+func TestTelegramStopDuringBurst(t *testing.T) {
+	e := newTGEnv(t)
+	e.cfg.Intake.MaxMessages = 5
+	stop := e.start()
+	e.srv.AddUpdate(telegramtest.ContactShare(tgBudi, tgBudi.ID, "081300000001"))
+	e.expectSent(tgBudi.ID, "Terima kasih")
+	const burst = 80
+	for i := range burst {
+		e.srv.AddUpdate(telegramtest.PrivateText(tgBudi, fmt.Sprintf("/lapor Kegiatan nomor %d", i+1)))
+	}
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if e.count(`SELECT COUNT(*) FROM reports`) > 0 {
+			break
+		}
+	}
+	stop() // fails the test if Run returns an error
+	if !strings.Contains(e.log.String(), "lapkin stopped") || strings.Contains(e.log.String(), "context canceled") {
+		t.Fatalf("unclean stop:\n%s", e.log.String())
+	}
+	stop = e.start()
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline) && len(e.srv.Pending()) > 0; {
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	if n := e.count(`SELECT COUNT(*) FROM reports`); n != burst {
+		t.Fatalf("%d reports after the restart, want %d", n, burst)
+	}
+	if n := e.count(`SELECT COUNT(DISTINCT text) FROM reports`); n != burst {
+		t.Fatalf("%d distinct reports, want %d", n, burst)
+	}
+	// The registration and four reports are answered, the sixth message gets the notice. Texts are
+	// compared without repeats: the outbox sender records a send on the context a stop cancels,
+	// so a reply sent just as Run stops can go out twice (bot/outbox.go, being reworked for issue
+	// 9's sender lanes); that is not what this test is about.
+	var texts []string
+	notices := 0
+	for _, m := range e.srv.Messages(tgBudi.ID) {
+		if slices.Contains(texts, m.Text) {
+			continue
+		}
+		texts = append(texts, m.Text)
+		if strings.Contains(m.Text, "balasan dijeda sebentar") {
+			notices++
+		}
+	}
+	if len(texts) != 6 || notices != 1 || !strings.Contains(texts[5], "balasan dijeda") {
+		t.Fatalf("Budi got %d messages with %d notices, want 6 with the notice last:\n%s", len(texts), notices, strings.Join(texts, "\n---\n"))
+	}
+}
+
+// WhatsApp enabled but not linked: lapkin run says so, names the login command, and keeps serving
+// Telegram.
+func TestRunWhatsAppNotLinkedKeepsTelegram(t *testing.T) {
+	e := newTGEnv(t)
+	e.cfg.WhatsApp.Enabled = true
+	stop := e.start()
+	defer stop()
+	e.srv.AddUpdate(telegramtest.PrivateText(tgBudi, "/bantuan"))
+	e.expectSent(tgBudi.ID, "/daftar")
+	if log := e.log.String(); !strings.Contains(log, "lapkin whatsapp-login") || !strings.Contains(log, "not_linked") {
+		t.Fatalf("the log does not say WhatsApp is not linked:\n%s", log)
+	}
+	if _, err := os.Stat(e.cfg.SessionDBPath()); err != nil {
+		t.Fatalf("no session file: %v", err)
 	}
 }

@@ -45,7 +45,7 @@ func TestDemoShowsWhatsApp(t *testing.T) {
 func TestNewWhatsAppFromConfigWaitsForALink(t *testing.T) {
 	cfg := config.Default()
 	cfg.App.DataDir = t.TempDir()
-	wa, err := newWhatsApp(context.Background(), cfg, bot.SystemClock{}, nil)
+	wa, err := openWhatsApp(context.Background(), cfg, bot.SystemClock{}, nil)
 	if err != nil {
 		t.Fatalf("an unlinked number must not be an error: %v", err)
 	}

@@ -9,11 +9,24 @@ import (
 	"github.com/lapkin-id/lapkin/config"
 )
 
-// newWhatsApp builds the WhatsApp transport from [whatsapp] and [reports]: the per-network
-// constructor `lapkin run` calls when [whatsapp] enabled is set. A number that is not linked yet
-// is not an error (the transport reports StateNotLinked and waits for `lapkin whatsapp-login`); an
-// error means the session file cannot be used.
-func newWhatsApp(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Logger) (*whatsapp.WhatsApp, error) {
+// newWhatsApp is WhatsApp's entry in networks: the transport, which is also its own receiver (the
+// event stream). A number that is not linked yet is not an error: the transport reports
+// StateNotLinked naming `lapkin whatsapp-login`, the other networks go on, and the link is picked
+// up once it is made. An error means the session file cannot be used.
+func newWhatsApp(ctx context.Context, cfg *config.Config, env netEnv) (bot.Transport, bot.Receiver, error) {
+	wa, err := openWhatsApp(ctx, cfg, env.Clock, env.Log)
+	if err != nil {
+		return nil, nil, err
+	}
+	wa.OnAlert = env.Alert
+	if h := wa.Health(); !h.CanSend {
+		env.Log.Warn("whatsapp cannot send yet", "state", h.State, "detail", h.Detail)
+	}
+	return wa, wa, nil
+}
+
+// openWhatsApp builds the WhatsApp transport from [whatsapp] and [reports].
+func openWhatsApp(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Logger) (*whatsapp.WhatsApp, error) {
 	if err := ensureDir(cfg.SessionDBPath()); err != nil {
 		return nil, err
 	}
