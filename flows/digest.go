@@ -113,6 +113,14 @@ func (r *request) buildDigestRange(d *weekDigest, opdCode string, from, to time.
 		if err != nil {
 			return nil, err
 		}
+		// Compliance counts from the person's compliance start, as /progres and /evaluate count it:
+		// the days before someone took up their post are not days they missed.
+		from := d.from
+		if start, _, err := r.complianceStart(emp); err != nil {
+			return nil, err
+		} else if start.After(from) {
+			from = start
+		}
 		reps, err := r.tx.ReportsBetween(r.ctx, emp.NIP, dateKey(d.from), dateKey(d.to))
 		if err != nil {
 			return nil, err
@@ -133,7 +141,7 @@ func (r *request) buildDigestRange(d *weekDigest, opdCode string, from, to time.
 		}
 		worked, reported := map[int]bool{}, map[int]bool{} // by week index, monthly only
 		for j := range d.days {
-			if cal.kind(d.days[j].date) == dayWork {
+			if cal.kind(d.days[j].date) == dayWork && !d.days[j].date.Before(from) {
 				d.days[j].headcount++
 				w := weekIndex(d.weeks, d.days[j].date)
 				worked[w] = true
@@ -151,7 +159,7 @@ func (r *request) buildDigestRange(d *weekDigest, opdCode string, from, to time.
 				d.weeks[w].reporters++
 			}
 		}
-		sp := cal.count(d.from, d.to, reportedOn)
+		sp := cal.count(from, d.to, reportedOn)
 		if sp.Work > 0 {
 			d.persons = append(d.persons, chart.Person{Name: emp.Name, Pct: 100 * float64(sp.Reported) / float64(sp.Work)})
 		}
