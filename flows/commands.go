@@ -13,8 +13,9 @@ import (
 //
 // keepsFlow says, for the given arguments, that the command only answers a question (it changes
 // nothing a flow could be gathering, and starts no flow): sent in the middle of a multi-step
-// conversation, it is answered and the conversation goes on. Every other command replaces the
-// conversation, and the person is told its draft was dropped.
+// conversation, it is answered and the conversation goes on. A command without keepsFlow is run
+// too and the conversation goes on, unless the command starts a conversation of its own (or is a
+// new /lapor): that one replaces it, and the person is told its draft was dropped.
 type command struct {
 	name      string
 	aliases   []string

@@ -98,6 +98,7 @@ type request struct {
 	out   []bot.Reply
 
 	subordinates *[]store.Employee // the sender's direct reports, loaded once when needed
+	flowChanged  bool              // the chat's conversation was saved or ended while handling this message
 }
 
 // t renders a message in the request's language.
@@ -373,7 +374,22 @@ func (e *Engine) dispatch(r *request) error {
 					return err
 				}
 				return e.resume(r, st)
+			case cmd.name != "lapor":
+				// Any other command that starts no conversation of its own (/hapus <id>,
+				// /cuti with dates, /kode…) leaves this one where it was: answer it, then
+				// ask again. One that starts its own replaces this one, and says so first.
+				n := len(r.out)
+				if err := e.run(r, cmd, args); err != nil {
+					return err
+				}
+				if !r.flowChanged {
+					return e.resume(r, st)
+				}
+				dropped := bot.Reply{To: m.Chat, Text: r.t("flow.dropped", catalog.Args{"Flow": r.t("flow.name."+st.Flow, nil)})}
+				r.out = append(r.out[:n], append([]bot.Reply{dropped}, r.out[n:]...)...)
+				return nil
 			default:
+				// A new /lapor replaces the conversation, whatever it was.
 				if _, err := r.tx.ClearFlowState(r.ctx, m.Chat.Net, m.Chat.ID); err != nil {
 					return err
 				}
@@ -457,11 +473,13 @@ func (e *Engine) resume(r *request, st store.FlowState) error {
 
 // saveFlow stores the chat's flow at step with data (JSON-encoded by the caller).
 func (r *request) saveFlow(flow, step, data string) error {
+	r.flowChanged = true
 	return r.tx.SaveFlowState(r.ctx, r.msg.Chat.Net, r.msg.Chat.ID, store.FlowState{Flow: flow, Step: step, Data: data, UpdatedAt: r.now})
 }
 
 // endFlow ends the chat's flow.
 func (r *request) endFlow() error {
+	r.flowChanged = true
 	_, err := r.tx.ClearFlowState(r.ctx, r.msg.Chat.Net, r.msg.Chat.ID)
 	return err
 }

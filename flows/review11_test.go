@@ -1,6 +1,8 @@
 package flows_test
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,4 +40,36 @@ func TestEnglishEvaluationPlurals(t *testing.T) {
 	got = h.say(admin, "yes")
 	expect(t, got, "1 result recorded, 0 replacing earlier results")
 	reject(t, got, "1 results", "1 employees")
+}
+
+// Issue 11, item 2: only /batal, a new /lapor or another conversation replaces a step flow. A
+// command that changes something but starts no conversation (/hapus of an earlier report, leave
+// with dates) is answered and the report goes on; a new quick /lapor replaces it and says so.
+func TestStepFlowKeptByACommandThatStartsNone(t *testing.T) {
+	h := newHarness(t)
+	first := h.say(budi, "/lapor 2 Verifikasi SPJ #2")
+	expect(t, first, "Laporan tercatat")
+	id := h.reports(budi)[len(h.reports(budi))-1].ID
+
+	h.say(budi, "/lapor")
+	expect(t, h.say(budi, "Rapat koordinasi jaringan"), "target yang mana")
+	got := h.say(budi, "/hapus "+strconv.FormatInt(id, 10))
+	expect(t, got, "dihapus", "Laporan Anda belum selesai:", "target yang mana")
+	reject(t, got, "tidak disimpan")
+	got = h.say(budi, "/cuti 2026-11-26 Urusan keluarga")
+	expect(t, got, "Cuti tercatat", "Laporan Anda belum selesai:")
+	// The draft is intact: the next answer goes on with it.
+	expect(t, h.say(budi, "1"), "Berapa laporan")
+
+	// A new /lapor replaces it, and the person is told.
+	got = h.say(budi, "/lapor 1 Pemeliharaan server #1")
+	expect(t, got, "Draf laporan sebelumnya tidak disimpan", "Laporan tercatat")
+
+	// Another conversation replaces it too, its notice first: the preview of an evaluation.
+	h.say(admin, "/lapor")
+	got = h.say(admin, "/evaluate DISKOMINFO 2026-11-02..2026-11-13")
+	expect(t, got, "Draf laporan sebelumnya tidak disimpan", "Pratinjau")
+	if i, j := strings.Index(got, "tidak disimpan"), strings.Index(got, "Pratinjau"); i > j {
+		t.Fatalf("the draft's notice comes after the new conversation:\n%s", got)
+	}
 }
