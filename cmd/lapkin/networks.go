@@ -54,4 +54,3 @@ func newTelegram(ctx context.Context, cfg *config.Config, env netEnv) (bot.Trans
 	}
 	return tg, tg.Poller(env.Cursor), nil
 }
-
