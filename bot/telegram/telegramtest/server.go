@@ -5,7 +5,8 @@
 // The fake answers the methods Lapkin uses the way Telegram does, including the errors an adapter
 // must survive: 401 for a wrong token, 409 for a second poller or an active webhook, 400 for an
 // edit that changes nothing, an over-long text or a bad button, 403 for a blocked chat, and any
-// error a test injects with Fail. Long polls are capped at two seconds so tests stay fast.
+// error a test injects with Fail. SetLimits makes it answer 429 to sends over Telegram's flood
+// limits, and Hang makes the sends to one chat hang until the client gives up. Long polls are capped at two seconds so tests stay fast.
 //
 //	srv := telegramtest.New("123:TEST")
 //	defer srv.Close()
@@ -78,6 +79,12 @@ type Server struct {
 	webhookURL    string
 	webhookSecret string
 
+	// Flood limits and hung chats, see limits.go.
+	limits    Limits
+	windows   map[int64][]time.Time // accepted sends per chat, and bot-wide under globalWindow
+	throttled int
+	hung      map[int64]bool
+
 	// Calls and injected failures.
 	calls    []Call
 	recorded chan struct{} // closed and replaced whenever a call is recorded
@@ -98,6 +105,8 @@ type Call struct {
 	At time.Time
 	// ErrorCode is the error_code the server answered, 0 when the call succeeded.
 	ErrorCode int
+	// Hung is true for a send that Hang held until the client gave up; ErrorCode is then 499.
+	Hung bool
 }
 
 // apiError is an unsuccessful answer; its code is also the HTTP status.
@@ -139,6 +148,9 @@ var methods = map[string]struct {
 	"getwebhookinfo":         {"getWebhookInfo", (*Server).getWebhookInfo},
 }
 
+// sends are the methods that post a message, which the flood limits count and Hang holds.
+var sends = map[string]bool{"sendMessage": true, "sendPhoto": true, "sendDocument": true}
+
 // New starts a fake server that accepts token; Close stops it.
 func New(token string) *Server {
 	s := &Server{
@@ -162,6 +174,8 @@ func New(token string) *Server {
 		commands:  make(map[string][]tgbotapi.BotCommand),
 		recorded:  make(chan struct{}),
 		failures:  make(map[string][]apiError),
+		windows:   make(map[int64][]time.Time),
+		hung:      make(map[int64]bool),
 	}
 	s.http = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	return s
@@ -280,6 +294,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	result, apiErr := s.answer(r.Context(), token, method, params, files, err)
 	if apiErr != nil {
 		call.ErrorCode = apiErr.code
+		call.Hung = apiErr == errHung
 	}
 	s.record(call)
 	writeJSON(w, result, apiErr)
@@ -299,6 +314,19 @@ func (s *Server) answer(ctx context.Context, token, method string, p url.Values,
 	}
 	if f := s.takeFailure(m.name); f != nil {
 		return nil, f
+	}
+	if sends[m.name] {
+		if id, e := chatIDParam(p); e == nil {
+			if s.hangIfAsked(ctx, id) {
+				return nil, errHung
+			}
+			s.mu.Lock()
+			e = s.throttle(id)
+			s.mu.Unlock()
+			if e != nil {
+				return nil, e
+			}
+		}
 	}
 	return m.h(s, ctx, p, files)
 }

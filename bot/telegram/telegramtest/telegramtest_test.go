@@ -688,3 +688,129 @@ func TestCloseEndsLongPoll(t *testing.T) {
 	}
 	srv.Close()
 }
+
+// The limits are sliding windows over accepted sends: 30 a second overall (no burst of 60 at the
+// start of a second), 1 a second to a person, 20 a minute to a group; a send over any of them is
+// a 429 with the seconds until it would fit, is not delivered and is counted.
+func TestLimitsAreSlidingWindows(t *testing.T) {
+	srv, api := newBot(t)
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	l := telegramtest.TelegramLimits
+	l.Now = func() time.Time { return now }
+	srv.SetLimits(l)
+	send := func(chat int64) *tgbotapi.Error {
+		t.Helper()
+		_, err := api.Send(tgbotapi.NewMessage(chat, "halo"))
+		if err == nil {
+			return nil
+		}
+		return apiErr(t, err)
+	}
+
+	// Private chat: one a second.
+	if e := send(101); e != nil {
+		t.Fatalf("first send: %+v", e)
+	}
+	now = now.Add(999 * time.Millisecond)
+	if e := send(101); e == nil || e.Code != 429 || e.RetryAfter != 1 || e.Message != "Too Many Requests: retry after 1" {
+		t.Fatalf("second send within the second: %+v", e)
+	}
+	now = now.Add(time.Millisecond)
+	if e := send(101); e != nil {
+		t.Fatalf("send a second later: %+v", e)
+	}
+
+	// Overall: 30 in any second, counting the one just sent to 101.
+	now = now.Add(10 * time.Millisecond)
+	for i := range 29 {
+		if e := send(int64(200 + i)); e != nil {
+			t.Fatalf("send %d of 30: %+v", i+2, e)
+		}
+	}
+	if e := send(300); e == nil || e.Code != 429 {
+		t.Fatalf("31st send in one second: %+v", e)
+	}
+	// The window slides: once the send to 101 is a second old, exactly one more fits.
+	now = now.Add(990 * time.Millisecond)
+	if e := send(300); e != nil {
+		t.Fatalf("send after the oldest left the window: %+v", e)
+	}
+	if e := send(301); e == nil || e.Code != 429 {
+		t.Fatalf("a second send after one left the window: %+v", e)
+	}
+
+	// Group: 20 a minute, retry_after counts to when the oldest leaves the minute.
+	now = now.Add(time.Minute)
+	group := int64(-4001)
+	for i := range 20 {
+		if e := send(group); e != nil {
+			t.Fatalf("group send %d: %+v", i+1, e)
+		}
+		now = now.Add(time.Second)
+	}
+	if e := send(group); e == nil || e.Code != 429 || e.RetryAfter != 40 {
+		t.Fatalf("21st group send in a minute: %+v, want retry after 40", e)
+	}
+
+	if got := srv.Throttled(); got != 4 {
+		t.Errorf("Throttled() = %d, want 4", got)
+	}
+	if got := len(srv.Messages(101)); got != 2 {
+		t.Errorf("chat 101 holds %d messages, want the 2 accepted", got)
+	}
+	if got := len(srv.Messages(group)); got != 20 {
+		t.Errorf("group holds %d messages, want 20", got)
+	}
+	srv.SetLimits(telegramtest.Limits{})
+	if e := send(101); e != nil {
+		t.Errorf("send with limits off: %+v", e)
+	}
+}
+
+// A hung chat holds its sends until the client gives up and delivers nothing; other chats and,
+// once lifted, the chat itself are answered as usual.
+func TestHangHoldsOneChat(t *testing.T) {
+	srv, api := newBot(t)
+	srv.Hang(budi.ID, true)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	hung, err := tgbotapi.NewBotAPIWithClient(token, srv.Endpoint(), ctxDoer{ctx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := hung.Send(tgbotapi.NewMessage(budi.ID, "halo")); done <- err }()
+	if _, err := api.Send(tgbotapi.NewMessage(202, "halo")); err != nil {
+		t.Fatalf("another chat: %v", err)
+	}
+	if err := <-done; err == nil || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("hung send returned %v, want the client's deadline", err)
+	}
+	calls, err := srv.WaitCalls(context.Background(), 2, "sendMessage")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hungCalls int
+	for _, c := range calls {
+		if c.Hung {
+			hungCalls++
+			if c.ErrorCode != 499 || c.Params.Get("chat_id") != "101" {
+				t.Errorf("hung call %+v", c)
+			}
+		}
+	}
+	if hungCalls != 1 || len(srv.Messages(budi.ID)) != 0 {
+		t.Fatalf("%d hung calls, %d messages delivered to the hung chat", hungCalls, len(srv.Messages(budi.ID)))
+	}
+	srv.Hang(budi.ID, false)
+	if _, err := api.Send(tgbotapi.NewMessage(budi.ID, "halo")); err != nil {
+		t.Fatalf("after Hang(false): %v", err)
+	}
+}
+
+// ctxDoer sends every request under one context, as the adapter does.
+type ctxDoer struct{ ctx context.Context }
+
+func (d ctxDoer) Do(r *http.Request) (*http.Response, error) {
+	return http.DefaultClient.Do(r.WithContext(d.ctx))
+}
