@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -17,6 +20,9 @@ type OutMessage struct {
 	Attempts  int
 	NotBefore time.Time
 	CreatedAt time.Time
+	// MsgID is the platform message id chosen before the first attempt (SetOutboxMsgID), '' until
+	// then and for platforms that choose their own ids.
+	MsgID string
 }
 
 // Enqueue adds a message to the outbox. Called inside the transaction of the effects that caused
@@ -33,33 +39,65 @@ func (t *Tx) Enqueue(ctx context.Context, m OutMessage, now time.Time) (int64, e
 	return res.LastInsertId()
 }
 
-// DueOutbox returns up to limit pending messages for the given networks that may be sent at now, in
-// the order they were queued.
-func (t *Tx) DueOutbox(ctx context.Context, nets []string, now time.Time, limit int) ([]OutMessage, error) {
-	if len(nets) == 0 {
-		return nil, nil
+// OutboxHeads returns, oldest first, up to limit messages of network net that a sender may send
+// at now: the oldest pending message of each chat (its head; a chat's later messages wait behind
+// it, so they are delivered in order), when it is due, leaving out the chats in skip (those with
+// a send in flight or not ready under a rate limit).
+func (t *Tx) OutboxHeads(ctx context.Context, net string, now time.Time, skip []string, limit int) ([]OutMessage, error) {
+	if skip == nil {
+		skip = []string{}
 	}
-	args := []any{now.UTC()}
-	for _, n := range nets {
-		args = append(args, n)
-	}
-	args = append(args, limit)
-	rows, err := t.q.QueryContext(ctx, `SELECT id, chat_net, chat_id, payload, photo, attempts, not_before, created_at FROM outbox
-		WHERE status = 'pending' AND not_before <= ? AND chat_net IN (`+placeholders(len(nets))+`)
-		ORDER BY id LIMIT ?`, args...)
+	skipJSON, err := json.Marshal(skip)
 	if err != nil {
-		return nil, fmt.Errorf("read outbox: %w", err)
+		return nil, err
+	}
+	// The subquery reads only the partial index outbox_heads; json_each takes any number of
+	// chats to skip in one parameter.
+	rows, err := t.q.QueryContext(ctx, `SELECT o.id, o.chat_net, o.chat_id, o.payload, o.photo, o.attempts, o.not_before, o.created_at, o.msg_id
+		FROM (SELECT MIN(id) AS id FROM outbox WHERE chat_net = ? AND status = 'pending' GROUP BY chat_id) h
+		JOIN outbox o ON o.id = h.id
+		WHERE o.not_before <= ? AND o.chat_id NOT IN (SELECT value FROM json_each(?))
+		ORDER BY o.id LIMIT ?`, net, now.UTC(), string(skipJSON), limit)
+	if err != nil {
+		return nil, fmt.Errorf("read outbox of %s: %w", net, err)
 	}
 	defer rows.Close()
 	var out []OutMessage
 	for rows.Next() {
 		var m OutMessage
-		if err := rows.Scan(&m.ID, &m.Net, &m.ChatID, &m.Payload, &m.Photo, &m.Attempts, &m.NotBefore, &m.CreatedAt); err != nil {
+		if err := rows.Scan(&m.ID, &m.Net, &m.ChatID, &m.Payload, &m.Photo, &m.Attempts, &m.NotBefore, &m.CreatedAt, &m.MsgID); err != nil {
 			return nil, err
 		}
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// NextOutboxDue returns the earliest time after now at which a pending message of network net
+// falls due (a retry's not_before), so a sender can wake for it; ok is false when none waits.
+func (t *Tx) NextOutboxDue(ctx context.Context, net string, now time.Time) (at time.Time, ok bool, err error) {
+	err = t.q.QueryRowContext(ctx, `SELECT not_before FROM outbox WHERE status = 'pending' AND not_before > ? AND chat_net = ?
+		ORDER BY not_before LIMIT 1`, now.UTC(), net).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("read next due message of %s: %w", net, err)
+	}
+	return at, true, nil
+}
+
+// SetOutboxMsgID records the platform message id chosen for a message before its first attempt.
+// It never replaces an id already chosen, and returns the one the row holds.
+func (t *Tx) SetOutboxMsgID(ctx context.Context, id int64, msgID string) (string, error) {
+	if _, err := t.q.ExecContext(ctx, `UPDATE outbox SET msg_id = ? WHERE id = ? AND msg_id = ''`, msgID, id); err != nil {
+		return "", fmt.Errorf("set message id of %d: %w", id, err)
+	}
+	var got string
+	if err := t.q.QueryRowContext(ctx, `SELECT msg_id FROM outbox WHERE id = ?`, id).Scan(&got); err != nil {
+		return "", fmt.Errorf("read message id of %d: %w", id, err)
+	}
+	return got, nil
 }
 
 // MarkSent records a delivered message.

@@ -169,37 +169,93 @@ func TestRegistrationCodeOnceAndExpiry(t *testing.T) {
 	}
 }
 
-func TestOutboxOrderAndRetry(t *testing.T) {
+// OutboxHeads gives each chat's oldest pending message when it is due, oldest first, one network
+// at a time: a chat whose head waits for a retry gives nothing, and skipped chats are left out.
+func TestOutboxHeads(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
+	ids := map[string]int64{}
 	s.Update(ctx, func(tx *Tx) error {
-		for _, p := range []string{"a", "b", "c"} {
-			if _, err := tx.Enqueue(ctx, OutMessage{Net: "console", ChatID: "x", Payload: p}, t0); err != nil {
+		for _, m := range []OutMessage{{ChatID: "x", Payload: "x1"}, {ChatID: "y", Payload: "y1"}, {ChatID: "x", Payload: "x2"},
+			{ChatID: "z", Payload: "z1"}, {Net: "tg", ChatID: "x", Payload: "other net"}} {
+			if m.Net == "" {
+				m.Net = "console"
+			}
+			id, err := tx.Enqueue(ctx, m, t0)
+			if err != nil {
 				return err
 			}
+			ids[m.Payload] = id
 		}
-		_, err := tx.Enqueue(ctx, OutMessage{Net: "tg", ChatID: "y", Payload: "other net"}, t0)
-		return err
+		return nil
 	})
-	var due []OutMessage
-	s.View(ctx, func(tx *Tx) (err error) { due, err = tx.DueOutbox(ctx, []string{"console"}, t0, 10); return })
-	if len(due) != 3 || due[0].Payload != "a" || due[2].Payload != "c" {
-		t.Fatalf("due = %+v", due)
+	heads := func(now time.Time, skip []string, limit int) string {
+		t.Helper()
+		var got []OutMessage
+		if err := s.View(ctx, func(tx *Tx) (err error) { got, err = tx.OutboxHeads(ctx, "console", now, skip, limit); return }); err != nil {
+			t.Fatal(err)
+		}
+		var p []string
+		for _, m := range got {
+			p = append(p, m.Payload)
+		}
+		return strings.Join(p, ",")
 	}
+	if got := heads(t0, nil, 10); got != "x1,y1,z1" {
+		t.Fatalf("heads = %s", got)
+	}
+	if got := heads(t0, []string{"y"}, 10); got != "x1,z1" {
+		t.Fatalf("heads skipping y = %s", got)
+	}
+	if got := heads(t0, nil, 2); got != "x1,y1" {
+		t.Fatalf("two heads = %s", got)
+	}
+	// x1 is sent: x2 is x's head. y1 meets a 429: y has no head until it is due again.
 	s.Update(ctx, func(tx *Tx) error {
-		tx.MarkSent(ctx, due[0].ID, t0)
-		return tx.Retry(ctx, due[1].ID, t0.Add(time.Minute), "429")
+		tx.MarkSent(ctx, ids["x1"], t0)
+		return tx.Retry(ctx, ids["y1"], t0.Add(time.Minute), "429")
 	})
-	s.View(ctx, func(tx *Tx) (err error) { due, err = tx.DueOutbox(ctx, []string{"console"}, t0, 10); return })
-	if len(due) != 1 || due[0].Payload != "c" {
-		t.Fatalf("after retry due = %+v", due)
+	if got := heads(t0, nil, 10); got != "x2,z1" {
+		t.Fatalf("after a send and a retry, heads = %s", got)
 	}
-	s.View(ctx, func(tx *Tx) (err error) {
-		due, err = tx.DueOutbox(ctx, []string{"console"}, t0.Add(time.Minute), 10)
-		return
+	var next time.Time
+	var ok bool
+	s.View(ctx, func(tx *Tx) (err error) { next, ok, err = tx.NextOutboxDue(ctx, "console", t0); return })
+	if !ok || !next.Equal(t0.Add(time.Minute)) {
+		t.Fatalf("next due %v %v, want the retry at %v", next, ok, t0.Add(time.Minute))
+	}
+	if got := heads(t0.Add(time.Minute), nil, 10); got != "y1,x2,z1" {
+		t.Fatalf("after the wait heads = %s", got)
+	}
+	// A chosen message id is kept once set.
+	s.Update(ctx, func(tx *Tx) error {
+		if id, err := tx.SetOutboxMsgID(ctx, ids["z1"], "3EB0A"); err != nil || id != "3EB0A" {
+			t.Fatalf("set id: %q %v", id, err)
+		}
+		if id, err := tx.SetOutboxMsgID(ctx, ids["z1"], "3EB0B"); err != nil || id != "3EB0A" {
+			t.Fatalf("second id replaced the first: %q %v", id, err)
+		}
+		return nil
 	})
-	if len(due) != 2 || due[0].Payload != "b" {
-		t.Fatalf("after the wait due = %+v", due)
+}
+
+// The heads query reads the partial index of pending messages, not the whole outbox.
+func TestOutboxHeadsUsesIndex(t *testing.T) {
+	s := openTest(t)
+	rows, err := s.DB().Query(`EXPLAIN QUERY PLAN SELECT MIN(id) AS id FROM outbox WHERE chat_net = ? AND status = 'pending' GROUP BY chat_id`, "tg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		rows.Scan(&id, &parent, &unused, &detail)
+		plan = append(plan, detail)
+	}
+	if p := strings.Join(plan, "; "); !strings.Contains(p, "COVERING INDEX outbox_heads") {
+		t.Fatalf("plan: %s", p)
 	}
 }
 
