@@ -149,10 +149,21 @@ const (
 	Rejected = "rejected"
 )
 
+// What a RetryLater with a Wait pauses.
+const (
+	// ScopeChat: only the chat the message was for waits (Telegram's per-chat flood wait). It is
+	// what an empty Scope means.
+	ScopeChat = "chat"
+	// ScopeNetwork: every chat of the network waits (a flood wait for the whole bot, a ban).
+	ScopeNetwork = "network"
+)
+
 // Error is a delivery failure with a code the sender acts on.
 type Error struct {
-	Code  string
-	Wait  time.Duration // for RetryLater: how long the platform asked us to wait, 0 if it did not say
+	Code string
+	Wait time.Duration // for RetryLater: how long the platform asked us to wait, 0 if it did not say
+	// Scope says what Wait pauses: ScopeChat (also when empty) or ScopeNetwork.
+	Scope string
 	Cause error
 }
 

@@ -22,12 +22,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-	"golang.org/x/time/rate"
 
 	"github.com/lapkin-id/lapkin/bot"
 )
@@ -47,6 +45,18 @@ type Config struct {
 	WebhookSecret string
 	// Retry bounds the retries of an update that fails for a reason that may pass (updates.go).
 	Retry Retry
+
+	// The flood limits the transport declares to the outbox sender (bot.Limiter); zero is no
+	// limit. Telegram's own are 30 messages a second overall, one a second to a person and 20 a
+	// minute to a group; [telegram] in the config holds them.
+	Rate            int           // messages a second, overall
+	PrivateInterval time.Duration // least time between two messages to one person
+	GroupPerMinute  int           // messages a minute to one group
+	// Concurrency is how many sends may be in flight at once (0: one).
+	Concurrency int
+	// SendTimeout bounds one send (0: bot.DefaultSendTimeout), well under the HTTP client's
+	// timeout, which must outlast a long poll.
+	SendTimeout time.Duration
 }
 
 // Telegram delivers replies to Telegram and turns its updates into bot.Messages.
@@ -56,16 +66,12 @@ type Telegram struct {
 	log    *slog.Logger
 	client *ctxClient
 
-	global *rate.Limiter
-	mu     sync.Mutex
-	chats  map[int64]*rate.Limiter
-
 	failures failures // handler failures per update id, for bounded retries (updates.go)
 }
 
 var (
 	_ bot.Transport = (*Telegram)(nil)
-	_ bot.Pacer     = (*Telegram)(nil)
+	_ bot.Limiter   = (*Telegram)(nil)
 )
 
 // New connects to the Bot API (the library calls getMe at once, which checks the token). ctx
@@ -91,13 +97,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Telegram, error) {
 	if err != nil {
 		return nil, fmt.Errorf("telegram: connect: %w", redact(err, cfg.Token))
 	}
-	return &Telegram{
-		api: api, cfg: cfg, log: log.With("net", bot.NetTelegram), client: client,
-		// Telegram's limits: about 30 messages a second overall, 1 a second in a private chat,
-		// 20 a minute in a group.
-		global: rate.NewLimiter(30, 30),
-		chats:  map[int64]*rate.Limiter{},
-	}, nil
+	return &Telegram{api: api, cfg: cfg, log: log.With("net", bot.NetTelegram), client: client}, nil
 }
 
 // Username is the bot's @name, as getMe told.
@@ -106,27 +106,30 @@ func (t *Telegram) Username() string { return t.api.Self.UserName }
 // Net is bot.NetTelegram.
 func (t *Telegram) Net() string { return bot.NetTelegram }
 
-// Pace waits until a message to `to` fits Telegram's rate limits.
-func (t *Telegram) Pace(ctx context.Context, to bot.ChatRef) error {
+// Limits declares Telegram's network-wide limits from the config: Rate messages in any one second
+// (a sliding window, so no burst of twice the rate at the start of a second), and how many sends
+// may be in flight at once, each within SendTimeout.
+func (t *Telegram) Limits() bot.Limits {
+	l := bot.Limits{Concurrency: t.cfg.Concurrency, SendTimeout: t.cfg.SendTimeout}
+	if t.cfg.Rate > 0 {
+		l.Network = []bot.Window{{N: t.cfg.Rate, Per: time.Second}}
+	}
+	return l
+}
+
+// ChatLimits declares one chat's limit: a group (negative id) takes GroupPerMinute messages in any
+// minute, a person one message per PrivateInterval.
+func (t *Telegram) ChatLimits(to bot.ChatRef) []bot.Window {
 	id, err := strconv.ParseInt(to.ID, 10, 64)
-	if err != nil {
+	switch {
+	case err != nil:
 		return nil // Send rejects it
+	case id < 0 && t.cfg.GroupPerMinute > 0:
+		return []bot.Window{{N: t.cfg.GroupPerMinute, Per: time.Minute}}
+	case id > 0 && t.cfg.PrivateInterval > 0:
+		return []bot.Window{{N: 1, Per: t.cfg.PrivateInterval}}
 	}
-	t.mu.Lock()
-	l, ok := t.chats[id]
-	if !ok {
-		if id < 0 { // groups have negative ids
-			l = rate.NewLimiter(rate.Every(3*time.Second), 1)
-		} else {
-			l = rate.NewLimiter(rate.Every(time.Second), 1)
-		}
-		t.chats[id] = l
-	}
-	t.mu.Unlock()
-	if err := t.global.Wait(ctx); err != nil {
-		return err
-	}
-	return l.Wait(ctx)
+	return nil
 }
 
 // Send delivers one reply: a text or a photo, with inline buttons or a share-contact button.
@@ -171,8 +174,23 @@ func (t *Telegram) Send(ctx context.Context, r bot.Reply) error {
 		m.ReplyMarkup = markup
 		c = m
 	}
-	_, err = t.api.Request(c)
+	// The library takes no context, so the send runs on a copy of the client whose HTTP client
+	// carries ctx: the sender's deadline then ends a send the network swallowed.
+	api := *t.api
+	api.Client = &callClient{ctx: ctx, hc: t.client.hc}
+	_, err = api.Request(c)
 	return t.classify(err)
+}
+
+// callClient sends every request of one call under that call's context.
+type callClient struct {
+	ctx context.Context
+	hc  *http.Client
+}
+
+// Do sends req under the call's context.
+func (c *callClient) Do(req *http.Request) (*http.Response, error) {
+	return c.hc.Do(req.WithContext(c.ctx))
 }
 
 // classify turns a Bot API failure into the code the outbox sender acts on.

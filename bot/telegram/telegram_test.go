@@ -97,17 +97,48 @@ func TestSendClassifiesFailures(t *testing.T) {
 	}
 }
 
-func TestPacePerChat(t *testing.T) {
-	tg, _ := newTG(t)
-	ctx := context.Background()
-	start := time.Now()
-	for i := 0; i < 3; i++ {
-		if err := tg.Pace(ctx, bot.ChatRef{Net: bot.NetTelegram, ID: "42"}); err != nil {
-			t.Fatal(err)
-		}
+// The transport declares Telegram's limits as the config gives them and leaves the scheduling to
+// the sender; zero is no limit.
+func TestLimitsDeclared(t *testing.T) {
+	srv := telegramtest.New(token)
+	defer srv.Close()
+	tg, err := New(context.Background(), Config{Token: token, Endpoint: srv.Endpoint(),
+		Rate: 30, PrivateInterval: time.Second, GroupPerMinute: 20, Concurrency: 8, SendTimeout: 5 * time.Second}, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if d := time.Since(start); d < 1900*time.Millisecond {
-		t.Fatalf("three messages to one chat in %v: faster than 1/s", d)
+	l := tg.Limits()
+	if len(l.Network) != 1 || l.Network[0] != (bot.Window{N: 30, Per: time.Second}) || l.Concurrency != 8 || l.SendTimeout != 5*time.Second {
+		t.Errorf("Limits() = %+v", l)
+	}
+	if w := tg.ChatLimits(bot.ChatRef{Net: bot.NetTelegram, ID: "42"}); len(w) != 1 || w[0] != (bot.Window{N: 1, Per: time.Second}) {
+		t.Errorf("private chat windows %+v", w)
+	}
+	if w := tg.ChatLimits(bot.ChatRef{Net: bot.NetTelegram, ID: "-4001"}); len(w) != 1 || w[0] != (bot.Window{N: 20, Per: time.Minute}) {
+		t.Errorf("group windows %+v", w)
+	}
+	off, _ := newTG(t)
+	if l := off.Limits(); len(l.Network) != 0 || len(off.ChatLimits(bot.ChatRef{Net: bot.NetTelegram, ID: "42"})) != 0 {
+		t.Errorf("limits without config: %+v", l)
+	}
+}
+
+// A send runs under its caller's context: a send the network swallows ends at the sender's
+// deadline, not at the HTTP client's timeout, and is worth a retry.
+func TestSendHonoursDeadline(t *testing.T) {
+	tg, srv := newTG(t)
+	srv.Hang(42, true)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	err := tg.Send(ctx, bot.Reply{To: bot.ChatRef{Net: bot.NetTelegram, ID: "42"}, Text: "halo"})
+	if code, _ := bot.ErrorCode(err); err == nil || code != bot.RetryLater || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("hung send: %v", err)
+	}
+	if strings.Contains(err.Error(), token) {
+		t.Fatalf("error shows the token: %v", err)
+	}
+	if err := tg.Send(context.Background(), bot.Reply{To: bot.ChatRef{Net: bot.NetTelegram, ID: "43"}, Text: "halo"}); err != nil {
+		t.Fatalf("another chat: %v", err)
 	}
 }
 

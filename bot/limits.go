@@ -1,0 +1,126 @@
+package bot
+
+import (
+	"time"
+)
+
+// Window is a rate limit as platforms state theirs: at most N sends in any span of Per (Telegram:
+// 30 in a second overall, 1 in a second to a person, 20 in a minute to a group; WhatsApp: 1 per
+// send_interval, a daily cap per number). A zero N or Per is no limit.
+type Window struct {
+	N   int
+	Per time.Duration
+}
+
+// Limits are what a network allows, as its transport declares them; the sender's lane for that
+// network does the scheduling. Zero values are no limit, one send at a time and DefaultSendTimeout.
+type Limits struct {
+	// Network are the windows over every send on the network.
+	Network []Window
+	// Jitter, when set, adds up to this much random wait after each send on the network, so that
+	// sends do not come like clockwork (WhatsApp's send_interval).
+	Jitter time.Duration
+	// Concurrency is how many sends may be in flight at once on the network (never two to one
+	// chat). A transport without Limits sends one at a time, in queue order.
+	Concurrency int
+	// SendTimeout bounds one send, well under the transport's own HTTP timeout, so that a send the
+	// network swallows holds its chat only that long.
+	SendTimeout time.Duration
+}
+
+// DefaultSendTimeout bounds a send when the transport does not say.
+const DefaultSendTimeout = 10 * time.Second
+
+// Limiter is implemented by transports whose platform limits how fast they may send. The
+// transport only declares numbers; the sender owns the scheduling. It replaces a transport-side
+// blocking pace, which held every other chat while one waited.
+type Limiter interface {
+	// Limits declares the network's limits; the sender reads them once, when it starts.
+	Limits() Limits
+	// ChatLimits declares the windows of one chat (Telegram: one for a person, another for a group).
+	ChatLimits(to ChatRef) []Window
+}
+
+// Holder is implemented by transports that know, beyond their declared windows, that nothing may
+// go to a chat, or to any chat (to is then the zero ChatRef), before some time: a WhatsApp number's
+// daily cap reached, a ban with an expiry. The sender asks before each send; the zero time is no
+// hold.
+type Holder interface {
+	HoldUntil(to ChatRef) time.Time
+}
+
+// window schedules sends under one Window. It holds N slots; a send takes a free slot and keeps it
+// until it completes and Per has passed since. So a new send starts at least Per after some
+// earlier send completed, and the platform, which counts sends when they arrive (after they start,
+// before they complete), never sees N+1 of them within Per, however the network delays them. A
+// token bucket (golang.org/x/time/rate) cannot promise this: it counts from when a request leaves,
+// and a bucket that allows a burst of N (Telegram's 30 at once) lets through N more within the
+// same second as it refills.
+type window struct {
+	per  time.Duration
+	free []time.Time // when each slot may be taken again; the zero time is now, busyUntil in flight
+}
+
+// busyUntil marks a slot held by a send in flight: it is free only when the send completes.
+var busyUntil = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func newWindow(w Window) *window {
+	return &window{per: w.Per, free: make([]time.Time, w.N)}
+}
+
+// ready reports when a slot is next free: a time not after now when one is free now; ok is false
+// when every slot is held by a send in flight, so no time can be told before one completes.
+func (w *window) ready(now time.Time) (at time.Time, ok bool) {
+	at = busyUntil
+	for _, f := range w.free {
+		if f.Before(at) {
+			at = f
+		}
+	}
+	return at, at != busyUntil
+}
+
+// available counts the slots free at now.
+func (w *window) available(now time.Time) int {
+	n := 0
+	for _, f := range w.free {
+		if !f.After(now) {
+			n++
+		}
+	}
+	return n
+}
+
+// take holds a free slot for a send starting at now and returns it; -1 when none is free.
+func (w *window) take(now time.Time) int {
+	for i, f := range w.free {
+		if !f.After(now) {
+			w.free[i] = busyUntil
+			return i
+		}
+	}
+	return -1
+}
+
+// release frees slot i at Per (plus extra) after the send that held it completed.
+func (w *window) release(i int, completed time.Time, extra time.Duration) {
+	if i >= 0 && i < len(w.free) {
+		w.free[i] = completed.Add(w.per + extra)
+	}
+}
+
+// idle reports whether no slot is held or cooling down at now, so the window can be forgotten.
+func (w *window) idle(now time.Time) bool {
+	return w.available(now) == len(w.free)
+}
+
+// windows makes the schedulers of the declared windows, leaving out those that limit nothing.
+func windows(ws []Window) []*window {
+	var out []*window
+	for _, w := range ws {
+		if w.N > 0 && w.Per > 0 {
+			out = append(out, newWindow(w))
+		}
+	}
+	return out
+}

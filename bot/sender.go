@@ -1,0 +1,509 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/lapkin-id/lapkin/store"
+)
+
+// Sender delivers the outbox through the transports and keeps undelivered messages for later: a
+// failed send is retried with backoff, a 429 waits the time the platform named, and a recipient
+// who blocked the bot is marked unreachable.
+//
+// Each network has its own lane, so a slow or throttled network never holds another. Inside a
+// lane, chats are independent: a chat that may not be written to yet (its rate window is full, a
+// send to it is in flight) is skipped and comes back when it is ready, while up to
+// Limits.Concurrency sends to other chats run at once within the network's own windows. A chat's
+// messages go one at a time, oldest first: a message waiting for a retry holds the ones queued
+// after it, so nobody reads an answer before the question.
+type Sender struct {
+	store *store.Store
+	clock Clock
+	log   *slog.Logger
+	lanes []*lane
+
+	// MaxAttempts is how many times a message is tried before it is marked failed.
+	MaxAttempts int
+}
+
+// NewSender returns a sender with one lane for each transport's network.
+func NewSender(st *store.Store, clock Clock, log *slog.Logger, transports ...Transport) *Sender {
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Sender{store: st, clock: clock, log: log, MaxAttempts: 12}
+	for _, t := range transports {
+		s.lanes = append(s.lanes, newLane(s, t))
+	}
+	return s
+}
+
+// Notify tells a running sender that new messages are waiting.
+func (s *Sender) Notify() {
+	for _, l := range s.lanes {
+		select {
+		case l.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Run delivers messages until ctx ends, waking on Notify, when a rate limit lets a waiting chat
+// go, and at least every poll interval (for retries that have become due and messages queued by
+// another process). Sends in flight when ctx ends finish, within their deadline, before Run
+// returns.
+func (s *Sender) Run(ctx context.Context, poll time.Duration) {
+	var wg sync.WaitGroup
+	for _, l := range s.lanes {
+		wg.Go(func() { l.run(ctx, poll) })
+	}
+	wg.Wait()
+}
+
+// Flush delivers every message that is due now, waiting (on the sender's clock) for the rate
+// limits as they require, and returns how many were delivered. It does not wait out a retry, a
+// 429 or a transport that may not send: those messages stay queued for Run. Flush and Run take
+// turns on a lane, so a message is never sent twice.
+func (s *Sender) Flush(ctx context.Context) (int, error) {
+	var (
+		mu   sync.Mutex
+		sent int
+		errs []error
+		wg   sync.WaitGroup
+	)
+	for _, l := range s.lanes {
+		wg.Go(func() {
+			n, err := l.flush(ctx)
+			mu.Lock()
+			sent += n
+			errs = append(errs, err)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return sent, errors.Join(errs...)
+}
+
+// lane sends one network's messages. The fields below drive are owned by whoever holds it (Run's
+// loop or a Flush); sends in flight report back through done.
+type lane struct {
+	s      *Sender
+	net    string
+	t      Transport
+	limits Limits
+	log    *slog.Logger
+	wake   chan struct{}
+	done   chan outcome
+
+	drive       sync.Mutex
+	network     []*window
+	chats       map[string][]*window // windows of chats that sent recently
+	inflight    map[string]bool      // chats with a send in flight
+	pausedUntil time.Time            // the whole network waits (a flood wait for the bot)
+	floods      []flood              // recent per-chat 429s, to tell a network-wide flood
+	rng         *rand.Rand
+}
+
+// outcome is what a send reports back to its lane.
+type outcome struct {
+	m         store.OutMessage
+	tk        ticket
+	completed time.Time
+	sent      bool
+	err       error // the transport's error, nil when sent
+}
+
+// ticket names the window slots a send holds: network windows first, then the chat's.
+type ticket struct {
+	network []int
+	chat    []int
+}
+
+// flood is one 429 that named a chat.
+type flood struct {
+	chat string
+	at   time.Time
+}
+
+// floodSpan is how close together 429s from different chats must come to mean a network-wide
+// flood wait (see throttled).
+const floodSpan = time.Second
+
+func newLane(s *Sender, t Transport) *lane {
+	l := &lane{s: s, net: t.Net(), t: t, log: s.log.With("net", t.Net()), wake: make(chan struct{}, 1),
+		chats: map[string][]*window{}, inflight: map[string]bool{}, rng: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
+	if lt, ok := t.(Limiter); ok {
+		l.limits = lt.Limits()
+	}
+	if l.limits.Concurrency < 1 {
+		l.limits.Concurrency = 1
+	}
+	if l.limits.SendTimeout <= 0 {
+		l.limits.SendTimeout = DefaultSendTimeout
+	}
+	l.network = windows(l.limits.Network)
+	l.done = make(chan outcome, l.limits.Concurrency)
+	return l
+}
+
+// after waits d on the sender's clock.
+func (l *lane) after(d time.Duration) <-chan time.Time {
+	if t, ok := l.s.clock.(Timer); ok {
+		return t.After(d)
+	}
+	return time.After(d)
+}
+
+func (l *lane) run(ctx context.Context, poll time.Duration) {
+	l.drive.Lock()
+	defer l.drive.Unlock()
+	tick := time.NewTicker(poll)
+	defer tick.Stop()
+	for {
+		var timer <-chan time.Time
+		if ctx.Err() == nil {
+			next, _, err := l.dispatch(ctx)
+			if err != nil && ctx.Err() == nil {
+				l.log.Error("deliver outbox", "err", err)
+			}
+			now := l.s.clock.Now()
+			if l.pausedUntil.After(now) && (next.IsZero() || l.pausedUntil.Before(next)) {
+				next = l.pausedUntil
+			}
+			if len(l.inflight) == 0 {
+				// Nothing will bring the lane back before the poll: wake for the next retry.
+				if at, ok := l.nextDue(ctx, now); ok && (next.IsZero() || at.Before(next)) {
+					next = at
+				}
+			}
+			if !next.IsZero() {
+				timer = l.after(next.Sub(l.s.clock.Now()))
+			}
+		}
+		select {
+		case <-ctx.Done():
+			l.settle()
+			return
+		case o := <-l.done:
+			l.collect(o)
+		case <-l.wake:
+		case <-tick.C:
+		case <-timer:
+		}
+	}
+}
+
+// nextDue is when the lane's next waiting message falls due, if one does.
+func (l *lane) nextDue(ctx context.Context, now time.Time) (at time.Time, ok bool) {
+	err := l.s.store.View(ctx, func(tx *store.Tx) (err error) {
+		at, ok, err = tx.NextOutboxDue(ctx, l.net, now)
+		return err
+	})
+	if err != nil && ctx.Err() == nil {
+		l.log.Error("read outbox", "err", err)
+	}
+	return at, ok
+}
+
+func (l *lane) flush(ctx context.Context) (int, error) {
+	l.drive.Lock()
+	defer l.drive.Unlock()
+	sent := 0
+	for {
+		if ctx.Err() != nil {
+			return sent + l.settle(), ctx.Err()
+		}
+		next, started, err := l.dispatch(ctx)
+		if err != nil {
+			return sent + l.settle(), err
+		}
+		if started > 0 || len(l.inflight) > 0 {
+			select {
+			case o := <-l.done:
+				sent += l.collect(o)
+			case <-ctx.Done():
+			}
+			continue
+		}
+		if next.IsZero() {
+			return sent, nil // nothing due, or only what waits for a retry, a 429 or the transport
+		}
+		// A chat waits for its window: worth waiting for only if a message is due at all.
+		var due []store.OutMessage
+		if err := l.s.store.View(ctx, func(tx *store.Tx) (err error) {
+			due, err = tx.OutboxHeads(ctx, l.net, l.s.clock.Now(), nil, 1)
+			return err
+		}); err != nil || len(due) == 0 {
+			return sent, err
+		}
+		select {
+		case <-l.after(next.Sub(l.s.clock.Now())):
+		case <-ctx.Done():
+		}
+	}
+}
+
+// settle waits for the sends in flight and returns how many of them were delivered.
+func (l *lane) settle() int {
+	sent := 0
+	for len(l.inflight) > 0 {
+		sent += l.collect(<-l.done)
+	}
+	return sent
+}
+
+// dispatch starts the sends that may go now and returns how many it started, and next: when a
+// chat or the network waiting only for a rate window may go (zero when none waits for one). A
+// 429 pause or a transport that may not send is not in next: Run's poll comes back for them.
+func (l *lane) dispatch(ctx context.Context) (next time.Time, started int, err error) {
+	now := l.s.clock.Now()
+	budget := l.limits.Concurrency - len(l.inflight)
+	if budget <= 0 || now.Before(l.pausedUntil) {
+		return time.Time{}, 0, nil
+	}
+	if h, ok := l.t.(HealthReporter); ok && !h.Health().CanSend {
+		return time.Time{}, 0, nil
+	}
+	if h, ok := l.t.(Holder); ok {
+		if until := h.HoldUntil(ChatRef{Net: l.net}); until.After(now) {
+			return until, 0, nil
+		}
+	}
+	// The network's windows bound how many may start now.
+	for _, w := range l.network {
+		if n := w.available(now); n < budget {
+			budget = n
+			if at, ok := w.ready(now); ok && n == 0 && (next.IsZero() || at.After(next)) {
+				next = at
+			}
+		}
+	}
+	if budget <= 0 {
+		return next, 0, nil
+	}
+	// Chats in flight and chats whose own windows are full are left to the query.
+	skip := make([]string, 0, len(l.inflight)+len(l.chats))
+	var chatNext time.Time
+	for chat, ws := range l.chats {
+		if l.inflight[chat] {
+			continue
+		}
+		if at, ready := chatReady(ws, now); !ready {
+			skip = append(skip, chat)
+			if chatNext.IsZero() || at.Before(chatNext) {
+				chatNext = at
+			}
+		} else if allIdle(ws, now) {
+			delete(l.chats, chat) // nothing to remember
+		}
+	}
+	for chat := range l.inflight {
+		skip = append(skip, chat)
+	}
+	var heads []store.OutMessage
+	err = l.s.store.View(ctx, func(tx *store.Tx) (err error) {
+		heads, err = tx.OutboxHeads(ctx, l.net, now, skip, budget)
+		return err
+	})
+	if err != nil {
+		return time.Time{}, 0, err
+	}
+	holder, _ := l.t.(Holder)
+	for _, m := range heads {
+		to := ChatRef{Net: l.net, ID: m.ChatID}
+		if holder != nil {
+			if until := holder.HoldUntil(to); until.After(now) {
+				if chatNext.IsZero() || until.Before(chatNext) {
+					chatNext = until
+				}
+				continue
+			}
+		}
+		ws, ok := l.chats[m.ChatID]
+		if !ok {
+			if lt, ok := l.t.(Limiter); ok {
+				ws = windows(lt.ChatLimits(to))
+			}
+			l.chats[m.ChatID] = ws
+		}
+		var tk ticket
+		for _, w := range l.network {
+			tk.network = append(tk.network, w.take(now))
+		}
+		for _, w := range ws {
+			tk.chat = append(tk.chat, w.take(now))
+		}
+		l.inflight[m.ChatID] = true
+		started++
+		go l.send(ctx, m, tk)
+	}
+	// Only when no send was started does a chat waiting for its window need a timer: otherwise
+	// the sends' completions bring the lane back.
+	if started == 0 && !chatNext.IsZero() && (next.IsZero() || chatNext.Before(next)) {
+		next = chatNext
+	}
+	return next, started, nil
+}
+
+// chatReady reports whether each of a chat's windows has a free slot at now, and otherwise when
+// the last of them will.
+func chatReady(ws []*window, now time.Time) (time.Time, bool) {
+	var at time.Time
+	for _, w := range ws {
+		if w.available(now) > 0 {
+			continue
+		}
+		t, ok := w.ready(now)
+		if !ok {
+			t = busyUntil
+		}
+		if t.After(at) {
+			at = t
+		}
+	}
+	return at, at.IsZero()
+}
+
+func allIdle(ws []*window, now time.Time) bool {
+	for _, w := range ws {
+		if !w.idle(now) {
+			return false
+		}
+	}
+	return true
+}
+
+// collect takes a finished send back: its window slots start cooling down from when it completed,
+// its chat may be sent to again, and a 429 pauses what it names. It returns 1 for a delivered
+// message.
+func (l *lane) collect(o outcome) int {
+	var jitter time.Duration
+	if l.limits.Jitter > 0 {
+		jitter = time.Duration(l.rng.Int64N(int64(l.limits.Jitter)))
+	}
+	for i, w := range l.network {
+		w.release(o.tk.network[i], o.completed, jitter)
+	}
+	for i, w := range l.chats[o.m.ChatID] {
+		w.release(o.tk.chat[i], o.completed, 0)
+	}
+	delete(l.inflight, o.m.ChatID)
+	if o.err != nil {
+		var e *Error
+		if errors.As(o.err, &e) && e.Code == RetryLater && e.Wait > 0 {
+			l.throttled(o.m.ChatID, e.Scope, e.Wait, o.completed)
+		}
+	}
+	if o.sent {
+		return 1
+	}
+	return 0
+}
+
+// throttled applies a 429 (a RetryLater with a Wait). The message itself waits in the outbox
+// (its not_before), and with it the rest of its chat, which keeps its order. Telegram does not
+// say whether a 429 is for one chat or for the whole bot; the lane sends to a chat only when the
+// chat's own window allows, so it takes a 429 as the chat's own flood wait, unless 429s name two
+// or more different chats within floodSpan of each other: then the bot as a whole is over its
+// limit, and every chat of the network waits until the latest retry_after has passed. A
+// transport that knows (a WhatsApp ban) says so with ScopeNetwork.
+func (l *lane) throttled(chat, scope string, wait time.Duration, at time.Time) {
+	network := scope == ScopeNetwork
+	if !network {
+		kept := l.floods[:0]
+		for _, f := range l.floods {
+			if at.Sub(f.at) <= floodSpan {
+				kept = append(kept, f)
+				network = network || f.chat != chat
+			}
+		}
+		l.floods = append(kept, flood{chat: chat, at: at})
+	}
+	if network && at.Add(wait).After(l.pausedUntil) {
+		l.pausedUntil = at.Add(wait)
+		l.log.Warn("flood wait for the whole network", "until", l.pausedUntil, "wait", wait)
+	}
+}
+
+// send delivers one message and reports the outcome to the lane. It runs apart from the lane's
+// loop, under a context that a stop does not cancel, so a send in hand finishes (within its
+// deadline) and its outcome is recorded.
+func (l *lane) send(ctx context.Context, m store.OutMessage, tk ticket) {
+	ctx = context.WithoutCancel(ctx)
+	sent, err := l.deliver(ctx, m)
+	l.done <- outcome{m: m, tk: tk, completed: l.s.clock.Now(), sent: sent, err: err}
+}
+
+// deliver sends one message and records the outcome: sent, retry with backoff (or the wait the
+// platform named), unreachable, or failed for good after MaxAttempts. It returns the transport's
+// error.
+func (l *lane) deliver(ctx context.Context, m store.OutMessage) (bool, error) {
+	st := l.s.store
+	r, err := DecodeReply(m)
+	if err != nil {
+		l.record(ctx, "record undecodable message", func(tx *store.Tx) error { return tx.Fail(ctx, m.ID, err.Error()) })
+		return false, err
+	}
+	if ids, ok := l.t.(MessageIDs); ok {
+		// The id is stored before the first attempt and reused on every retry, so a crash
+		// between sending and recording cannot make the platform see two messages.
+		if m.MsgID == "" {
+			err := st.Update(ctx, func(tx *store.Tx) (err error) {
+				m.MsgID, err = tx.SetOutboxMsgID(ctx, m.ID, ids.NewMessageID())
+				return err
+			})
+			if err != nil {
+				l.log.Error("store message id", "msg", m.ID, "err", err)
+				return false, err
+			}
+		}
+		r.ID = m.MsgID
+	}
+	sctx, cancel := context.WithTimeout(ctx, l.limits.SendTimeout)
+	sendErr := l.t.Send(sctx, r)
+	timedOut := sendErr != nil && errors.Is(sctx.Err(), context.DeadlineExceeded)
+	cancel()
+	now := l.s.clock.Now()
+	if sendErr == nil {
+		l.record(ctx, "record sent message", func(tx *store.Tx) error { return tx.MarkSent(ctx, m.ID, now) })
+		return true, nil
+	}
+	code, wait := ErrorCode(sendErr)
+	log := l.log.With("msg", m.ID, "to", r.To.String(), "attempt", m.Attempts+1)
+	if timedOut {
+		log = log.With("timeout", l.limits.SendTimeout)
+	}
+	l.record(ctx, "record delivery failure", func(tx *store.Tx) error {
+		switch {
+		case code == Unreachable:
+			log.Warn("recipient unreachable", "err", sendErr)
+			if err := tx.MarkUnreachable(ctx, m.Net, m.ChatID); err != nil {
+				return err
+			}
+			return tx.Fail(ctx, m.ID, sendErr.Error())
+		case code == Rejected || m.Attempts+1 >= l.s.MaxAttempts:
+			log.Error("message dropped", "err", sendErr)
+			return tx.Fail(ctx, m.ID, sendErr.Error())
+		default:
+			if wait <= 0 {
+				wait = Backoff(m.Attempts)
+			}
+			log.Warn("send failed, will retry", "wait", wait, "err", sendErr)
+			return tx.Retry(ctx, m.ID, now.Add(wait), sendErr.Error())
+		}
+	})
+	return false, sendErr
+}
+
+// record writes a delivery outcome. If it cannot, the message stays pending as it was and is
+// sent again later: a double is better than a loss.
+func (l *lane) record(ctx context.Context, what string, fn func(*store.Tx) error) {
+	if err := l.s.store.Update(ctx, fn); err != nil {
+		l.log.Error(what, "err", err)
+	}
+}
