@@ -89,6 +89,22 @@ type Telegram struct {
 	// Listen is the local address the webhook server listens on, usually
 	// behind a reverse proxy that terminates TLS.
 	Listen string `toml:"listen"`
+
+	// SendRate is the most messages a second the bot sends in all,
+	// counted over any one second (Telegram allows 30); 0 is no limit.
+	SendRate int `toml:"send_rate"`
+	// SendPrivateInterval is the least time between two messages to one
+	// person (Telegram allows one a second); 0 is no limit.
+	SendPrivateInterval Duration `toml:"send_private_interval"`
+	// SendGroupPerMinute is the most messages a minute to one group
+	// (Telegram allows 20); 0 is no limit.
+	SendGroupPerMinute int `toml:"send_group_per_minute"`
+	// SendConcurrency is how many messages may be on their way at once
+	// (to different chats: one chat's go one at a time, in order).
+	SendConcurrency int `toml:"send_concurrency"`
+	// SendTimeout bounds one send, so that a request the network
+	// swallows holds its chat only that long and is retried.
+	SendTimeout Duration `toml:"send_timeout"`
 }
 
 // WhatsApp is the [whatsapp] section: the whatsmeow transport.
@@ -215,6 +231,12 @@ func Default() *Config {
 			APIEndpoint: "https://api.telegram.org/bot%s/%s",
 			Mode:        "polling",
 			Listen:      ":8443",
+			// Telegram's flood limits, which it enforces with 429s.
+			SendRate:            30,
+			SendPrivateInterval: Duration{time.Second},
+			SendGroupPerMinute:  20,
+			SendConcurrency:     8,
+			SendTimeout:         Duration{10 * time.Second},
 		},
 		WhatsApp: WhatsApp{
 			SendInterval: Duration{3 * time.Second},

@@ -14,6 +14,12 @@ import (
 // fractions that binary floating point cannot hold exactly.
 const weightTolerance = 1e-9
 
+// Bounds of the Telegram sender's settings.
+const (
+	maxSendConcurrency = 64
+	maxSendTimeout     = time.Minute
+)
+
 // problems collects every validation failure, so that an operator fixes a
 // config file in one round rather than one error per restart.
 type problems []error
@@ -99,6 +105,23 @@ func (c *Config) validateTelegram(p *problems) {
 	}
 	if t.WebhookSecret != "" && !isWebhookSecret(t.WebhookSecret) {
 		p.addf("telegram.webhook_secret", "must be 1 to 256 characters from A-Z, a-z, 0-9, _ and -")
+	}
+	if t.SendRate < 0 {
+		p.addf("telegram.send_rate", "must be 0 (no limit) or more, got %d; Telegram allows 30", t.SendRate)
+	}
+	if t.SendPrivateInterval.Duration < 0 {
+		p.addf("telegram.send_private_interval", "must not be negative, got %s; Telegram allows one message a second to a person (\"1s\")", t.SendPrivateInterval)
+	}
+	if t.SendGroupPerMinute < 0 {
+		p.addf("telegram.send_group_per_minute", "must be 0 (no limit) or more, got %d; Telegram allows 20", t.SendGroupPerMinute)
+	}
+	if t.SendConcurrency < 1 || t.SendConcurrency > maxSendConcurrency {
+		p.addf("telegram.send_concurrency", "must be between 1 and %d, got %d", maxSendConcurrency, t.SendConcurrency)
+	}
+	// A long poll holds the HTTP client for up to 50 s and its timeout is 65 s: a send's own
+	// deadline must come well before, or a swallowed send holds its chat that long.
+	if d := t.SendTimeout.Duration; d <= 0 || d > maxSendTimeout {
+		p.addf("telegram.send_timeout", "must be more than 0 and at most %s, got %s", maxSendTimeout, t.SendTimeout)
 	}
 	if !t.Enabled {
 		return

@@ -72,6 +72,19 @@ func TestValidate(t *testing.T) {
 		{name: "negative send interval", change: func(c *Config) { c.WhatsApp.SendInterval = Duration{-time.Second} },
 			want: []string{"whatsapp.send_interval: must not be negative"}},
 		{name: "zero send interval", change: func(c *Config) { c.WhatsApp.SendInterval = Duration{} }},
+		{name: "telegram limits off", change: func(c *Config) {
+			c.Telegram.SendRate, c.Telegram.SendPrivateInterval, c.Telegram.SendGroupPerMinute = 0, Duration{}, 0
+		}},
+		{name: "negative telegram limits", change: func(c *Config) {
+			c.Telegram.SendRate, c.Telegram.SendPrivateInterval, c.Telegram.SendGroupPerMinute = -1, Duration{-time.Second}, -20
+		}, want: []string{"telegram.send_rate: must be 0 (no limit) or more", "telegram.send_private_interval: must not be negative",
+			"telegram.send_group_per_minute: must be 0 (no limit) or more"}},
+		{name: "no send concurrency", change: func(c *Config) { c.Telegram.SendConcurrency = 0 },
+			want: []string{"telegram.send_concurrency: must be between 1 and 64, got 0"}},
+		{name: "send timeout beyond the HTTP timeout", change: func(c *Config) { c.Telegram.SendTimeout = Duration{2 * time.Minute} },
+			want: []string{"telegram.send_timeout: must be more than 0 and at most 1m0s"}},
+		{name: "no send timeout", change: func(c *Config) { c.Telegram.SendTimeout = Duration{} },
+			want: []string{"telegram.send_timeout:"}},
 		{name: "no reminder", change: func(c *Config) { c.Schedule.Reminder = nil }, want: []string{"schedule.reminder: needs at least one"}},
 		{name: "empty reminder entry", change: func(c *Config) { c.Schedule.Reminder = []string{"0 14 * * 1-5", " "} },
 			want: []string{"schedule.reminder[1]: must not be empty"}},
