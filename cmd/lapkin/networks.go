@@ -44,6 +44,9 @@ func newTelegram(ctx context.Context, cfg *config.Config, env netEnv) (bot.Trans
 	tg, err := telegram.New(ctx, telegram.Config{
 		Token: cfg.Telegram.Token, Endpoint: cfg.Telegram.APIEndpoint,
 		MaxPhotoBytes: int64(cfg.Reports.MaxPhotoMB) << 20, WebhookSecret: cfg.Telegram.WebhookSecret,
+		Rate: cfg.Telegram.SendRate, PrivateInterval: cfg.Telegram.SendPrivateInterval.Duration,
+		GroupPerMinute: cfg.Telegram.SendGroupPerMinute, Concurrency: cfg.Telegram.SendConcurrency,
+		SendTimeout: cfg.Telegram.SendTimeout.Duration,
 	}, env.Log)
 	if err != nil {
 		return nil, nil, err

@@ -66,13 +66,15 @@ func (s *syncBuffer) String() string {
 // tgEnv is a fake Bot API server and a config for `lapkin run` pointed at it, on a database that
 // holds the sample roster.
 type tgEnv struct {
-	t   *testing.T
+	t   testing.TB
 	srv *telegramtest.Server
 	cfg *config.Config
 	log *syncBuffer
+	// logLevel is the level of the log kept in log; the load benchmarks raise it to Warn.
+	logLevel slog.Level
 }
 
-func newTGEnv(t *testing.T) *tgEnv {
+func newTGEnv(t testing.TB) *tgEnv {
 	t.Helper()
 	dir := t.TempDir()
 	srv := telegramtest.New(testToken)
@@ -83,6 +85,9 @@ func newTGEnv(t *testing.T) *tgEnv {
 	cfg.Telegram.Enabled = true
 	cfg.Telegram.Token = testToken
 	cfg.Telegram.APIEndpoint = srv.Endpoint()
+	// Telegram's rate limits are not what these tests are about: off, so that a conversation
+	// runs at full speed (the load benchmarks turn them back on).
+	cfg.Telegram.SendRate, cfg.Telegram.SendPrivateInterval, cfg.Telegram.SendGroupPerMinute = 0, config.Duration{}, 0
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +117,7 @@ func newTGEnv(t *testing.T) *tgEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &tgEnv{t: t, srv: srv, cfg: cfg, log: &syncBuffer{}}
+	return &tgEnv{t: t, srv: srv, cfg: cfg, log: &syncBuffer{}, logLevel: slog.LevelDebug}
 }
 
 // start runs `lapkin run` until the returned stop is called; stop waits for Run to return.
@@ -121,7 +126,7 @@ func (e *tgEnv) start() (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan struct{})
 	done := make(chan error, 1)
-	log := slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	log := slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: e.logLevel}))
 	clock := &shiftedClock{base: testNow, start: time.Now()}
 	go func() { done <- Run(ctx, e.cfg, clock, log, func(*Main) { close(ready) }) }()
 	select {
