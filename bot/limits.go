@@ -42,9 +42,9 @@ type Limiter interface {
 }
 
 // Holder is implemented by transports that know, beyond their declared windows, that nothing may
-// go to a chat, or to any chat (to is then the zero ChatRef), before some time: a WhatsApp number's
-// daily cap reached, a ban with an expiry. The sender asks before each send; the zero time is no
-// hold.
+// go to a chat, or to any chat of the network (asked with an empty to.ID), before some time: a
+// WhatsApp number's daily cap reached, a ban with an expiry. The sender asks for the network before
+// each round and for a chat before sending to it; the zero time is no hold.
 type Holder interface {
 	HoldUntil(to ChatRef) time.Time
 }

@@ -104,6 +104,7 @@ type lane struct {
 	network     []*window
 	chats       map[string][]*window // windows of chats that sent recently
 	inflight    map[string]bool      // chats with a send in flight
+	held        map[string]time.Time // chats the transport holds (Holder), until when
 	pausedUntil time.Time            // the whole network waits (a flood wait for the bot)
 	floods      []flood              // recent per-chat 429s, to tell a network-wide flood
 	rng         *rand.Rand
@@ -136,7 +137,7 @@ const floodSpan = time.Second
 
 func newLane(s *Sender, t Transport) *lane {
 	l := &lane{s: s, net: t.Net(), t: t, log: s.log.With("net", t.Net()), wake: make(chan struct{}, 1),
-		chats: map[string][]*window{}, inflight: map[string]bool{}, rng: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
+		chats: map[string][]*window{}, inflight: map[string]bool{}, held: map[string]time.Time{}, rng: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
 	if lt, ok := t.(Limiter); ok {
 		l.limits = lt.Limits()
 	}
@@ -305,42 +306,61 @@ func (l *lane) dispatch(ctx context.Context) (next time.Time, started int, err e
 	for chat := range l.inflight {
 		skip = append(skip, chat)
 	}
-	var heads []store.OutMessage
-	err = l.s.store.View(ctx, func(tx *store.Tx) (err error) {
-		heads, err = tx.OutboxHeads(ctx, l.net, now, skip, budget)
-		return err
-	})
-	if err != nil {
-		return time.Time{}, 0, err
+	for chat, until := range l.held {
+		if !until.After(now) {
+			delete(l.held, chat)
+			continue
+		}
+		skip = append(skip, chat)
+		if chatNext.IsZero() || until.Before(chatNext) {
+			chatNext = until
+		}
 	}
 	holder, _ := l.t.(Holder)
-	for _, m := range heads {
-		to := ChatRef{Net: l.net, ID: m.ChatID}
-		if holder != nil {
-			if until := holder.HoldUntil(to); until.After(now) {
-				if chatNext.IsZero() || until.Before(chatNext) {
-					chatNext = until
+	// A round ends when every head the query gave was started; a head the transport holds is
+	// skipped from then on and the query asked again, so it takes no other chat's turn.
+	for again := true; again && started < budget; {
+		again = false
+		var heads []store.OutMessage
+		err = l.s.store.View(ctx, func(tx *store.Tx) (err error) {
+			heads, err = tx.OutboxHeads(ctx, l.net, now, skip, budget-started)
+			return err
+		})
+		if err != nil {
+			return time.Time{}, started, err
+		}
+		for _, m := range heads {
+			to := ChatRef{Net: l.net, ID: m.ChatID}
+			if holder != nil {
+				if until := holder.HoldUntil(to); until.After(now) {
+					l.held[m.ChatID] = until
+					skip = append(skip, m.ChatID)
+					if chatNext.IsZero() || until.Before(chatNext) {
+						chatNext = until
+					}
+					again = true
+					continue
 				}
-				continue
 			}
-		}
-		ws, ok := l.chats[m.ChatID]
-		if !ok {
-			if lt, ok := l.t.(Limiter); ok {
-				ws = windows(lt.ChatLimits(to))
+			ws, ok := l.chats[m.ChatID]
+			if !ok {
+				if lt, ok := l.t.(Limiter); ok {
+					ws = windows(lt.ChatLimits(to))
+				}
+				l.chats[m.ChatID] = ws
 			}
-			l.chats[m.ChatID] = ws
+			var tk ticket
+			for _, w := range l.network {
+				tk.network = append(tk.network, w.take(now))
+			}
+			for _, w := range ws {
+				tk.chat = append(tk.chat, w.take(now))
+			}
+			l.inflight[m.ChatID] = true
+			skip = append(skip, m.ChatID)
+			started++
+			go l.send(ctx, m, tk)
 		}
-		var tk ticket
-		for _, w := range l.network {
-			tk.network = append(tk.network, w.take(now))
-		}
-		for _, w := range ws {
-			tk.chat = append(tk.chat, w.take(now))
-		}
-		l.inflight[m.ChatID] = true
-		started++
-		go l.send(ctx, m, tk)
 	}
 	// Only when no send was started does a chat waiting for its window need a timer: otherwise
 	// the sends' completions bring the lane back.

@@ -465,3 +465,54 @@ func TestLanesPerNetwork(t *testing.T) {
 		t.Fatalf("slow network: %v", slow.texts())
 	}
 }
+
+// holdTransport holds chats (or, under "", the whole network) until given times.
+type holdTransport struct {
+	laneTransport
+	mu    sync.Mutex
+	until map[string]time.Time
+}
+
+func (f *holdTransport) HoldUntil(to ChatRef) time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.until[to.ID]
+}
+
+// A transport can say "not before T" for one chat or for the whole network; the lane serves the
+// others meanwhile and comes back at T.
+func TestLaneHolder(t *testing.T) {
+	ft := &holdTransport{laneTransport: laneTransport{net: "wa"}, until: map[string]time.Time{"x": laneStart.Add(time.Minute)}}
+	e := newLaneEnv(t, ft)
+	e.queue("wa", "x:1", "y:1")
+	if n, _ := e.step(); n != 1 {
+		t.Fatalf("first step sent %d: the held chat took y's turn", n)
+	}
+	n, next := e.step()
+	if n != 0 || !eq(ft.texts(), []string{"y:1"}) || !next.Equal(laneStart.Add(time.Minute)) {
+		t.Fatalf("sent %v, next %v: want y first and x at its time", ft.texts(), next)
+	}
+	ft.mu.Lock()
+	ft.until[""] = laneStart.Add(time.Hour) // e.g. a daily cap reached
+	ft.mu.Unlock()
+	e.clock.Advance(time.Minute)
+	if n, next := e.step(); n != 0 || !next.Equal(laneStart.Add(time.Hour)) {
+		t.Fatalf("sent %d while the network is held, next %v", n, next)
+	}
+	e.clock.Set(laneStart.Add(time.Hour))
+	if n, _ := e.step(); n != 1 || !eq(ft.texts(), []string{"y:1", "x:1"}) {
+		t.Fatalf("after the holds: %v", ft.texts())
+	}
+}
+
+// Jitter adds a random wait after each send on the network, never less than the window's own.
+func TestLaneJitter(t *testing.T) {
+	ft := &laneTransport{net: "wa", limits: Limits{Network: []Window{{N: 1, Per: 3 * time.Second}}, Jitter: 2 * time.Second}}
+	e := newLaneEnv(t, ft)
+	e.queue("wa", "x:1", "y:1")
+	e.step()
+	_, next := e.step()
+	if wait := next.Sub(laneStart); wait < 3*time.Second || wait >= 5*time.Second {
+		t.Fatalf("next send after %v, want 3 s plus less than 2 s of jitter", wait)
+	}
+}
