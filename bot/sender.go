@@ -105,6 +105,7 @@ type lane struct {
 	chats       map[string][]*window // windows of chats that sent recently
 	inflight    map[string]bool      // chats with a send in flight
 	held        map[string]time.Time // chats the transport holds (Holder), until when
+	holdNext    time.Time            // when the earliest hold seen by the last dispatch ends
 	pausedUntil time.Time            // the whole network waits (a flood wait for the bot)
 	floods      []flood              // recent per-chat 429s, to tell a network-wide flood
 	rng         *rand.Rand
@@ -173,13 +174,14 @@ func (l *lane) run(ctx context.Context, poll time.Duration) {
 				l.log.Error("deliver outbox", "err", err)
 			}
 			now := l.s.clock.Now()
-			if l.pausedUntil.After(now) && (next.IsZero() || l.pausedUntil.Before(next)) {
-				next = l.pausedUntil
+			next = earliest(next, l.holdNext)
+			if l.pausedUntil.After(now) {
+				next = earliest(next, l.pausedUntil)
 			}
 			if len(l.inflight) == 0 {
 				// Nothing will bring the lane back before the poll: wake for the next retry.
-				if at, ok := l.nextDue(ctx, now); ok && (next.IsZero() || at.Before(next)) {
-					next = at
+				if at, ok := l.nextDue(ctx, now); ok {
+					next = earliest(next, at)
 				}
 			}
 			if !next.IsZero() {
@@ -260,9 +262,11 @@ func (l *lane) settle() int {
 
 // dispatch starts the sends that may go now and returns how many it started, and next: when a
 // chat or the network waiting only for a rate window may go (zero when none waits for one). A
-// 429 pause or a transport that may not send is not in next: Run's poll comes back for them.
+// 429 pause, a transport's hold (l.holdNext) or a transport that may not send is not in next:
+// Flush does not wait for them, Run comes back for them.
 func (l *lane) dispatch(ctx context.Context) (next time.Time, started int, err error) {
 	now := l.s.clock.Now()
+	l.holdNext = time.Time{}
 	budget := l.limits.Concurrency - len(l.inflight)
 	if budget <= 0 || now.Before(l.pausedUntil) {
 		return time.Time{}, 0, nil
@@ -272,7 +276,8 @@ func (l *lane) dispatch(ctx context.Context) (next time.Time, started int, err e
 	}
 	if h, ok := l.t.(Holder); ok {
 		if until := h.HoldUntil(ChatRef{Net: l.net}); until.After(now) {
-			return until, 0, nil
+			l.holdNext = until
+			return time.Time{}, 0, nil
 		}
 	}
 	// The network's windows bound how many may start now.
@@ -312,9 +317,7 @@ func (l *lane) dispatch(ctx context.Context) (next time.Time, started int, err e
 			continue
 		}
 		skip = append(skip, chat)
-		if chatNext.IsZero() || until.Before(chatNext) {
-			chatNext = until
-		}
+		l.holdNext = earliest(l.holdNext, until)
 	}
 	holder, _ := l.t.(Holder)
 	// A round ends when every head the query gave was started; a head the transport holds is
@@ -335,9 +338,7 @@ func (l *lane) dispatch(ctx context.Context) (next time.Time, started int, err e
 				if until := holder.HoldUntil(to); until.After(now) {
 					l.held[m.ChatID] = until
 					skip = append(skip, m.ChatID)
-					if chatNext.IsZero() || until.Before(chatNext) {
-						chatNext = until
-					}
+					l.holdNext = earliest(l.holdNext, until)
 					again = true
 					continue
 				}
@@ -364,10 +365,18 @@ func (l *lane) dispatch(ctx context.Context) (next time.Time, started int, err e
 	}
 	// Only when no send was started does a chat waiting for its window need a timer: otherwise
 	// the sends' completions bring the lane back.
-	if started == 0 && !chatNext.IsZero() && (next.IsZero() || chatNext.Before(next)) {
-		next = chatNext
+	if started == 0 && !chatNext.IsZero() {
+		next = earliest(next, chatNext)
 	}
 	return next, started, nil
+}
+
+// earliest returns the earlier of two times, the zero time standing for "none".
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
+		return b
+	}
+	return a
 }
 
 // chatReady reports whether each of a chat's windows has a free slot at now, and otherwise when

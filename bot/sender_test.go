@@ -143,7 +143,7 @@ func (e *laneEnv) step() (int, time.Time) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return l.settle(), next
+	return l.settle(), earliest(next, l.holdNext)
 }
 
 func (e *laneEnv) counts() (pending, sent, failed int) {
@@ -498,6 +498,10 @@ func TestLaneHolder(t *testing.T) {
 	e.clock.Advance(time.Minute)
 	if n, next := e.step(); n != 0 || !next.Equal(laneStart.Add(time.Hour)) {
 		t.Fatalf("sent %d while the network is held, next %v", n, next)
+	}
+	// Flush does not wait out a hold (on this clock it would wait for ever).
+	if n, err := e.s.Flush(context.Background()); n != 0 || err != nil {
+		t.Fatalf("flush during a hold: %d %v", n, err)
 	}
 	e.clock.Set(laneStart.Add(time.Hour))
 	if n, _ := e.step(); n != 1 || !eq(ft.texts(), []string{"y:1", "x:1"}) {
