@@ -39,6 +39,35 @@ func (t *Tx) Enqueue(ctx context.Context, m OutMessage, now time.Time) (int64, e
 	return res.LastInsertId()
 }
 
+// DueOutbox returns up to limit pending messages for the given networks that may be sent at now, in
+// the order they were queued. The sender reads OutboxHeads; this is for looking at what waits.
+func (t *Tx) DueOutbox(ctx context.Context, nets []string, now time.Time, limit int) ([]OutMessage, error) {
+	if len(nets) == 0 {
+		return nil, nil
+	}
+	args := []any{now.UTC()}
+	for _, n := range nets {
+		args = append(args, n)
+	}
+	args = append(args, limit)
+	rows, err := t.q.QueryContext(ctx, `SELECT id, chat_net, chat_id, payload, photo, attempts, not_before, created_at, msg_id FROM outbox
+		WHERE status = 'pending' AND not_before <= ? AND chat_net IN (`+placeholders(len(nets))+`)
+		ORDER BY id LIMIT ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []OutMessage
+	for rows.Next() {
+		var m OutMessage
+		if err := rows.Scan(&m.ID, &m.Net, &m.ChatID, &m.Payload, &m.Photo, &m.Attempts, &m.NotBefore, &m.CreatedAt, &m.MsgID); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
 // OutboxHeads returns, oldest first, up to limit messages of network net that a sender may send
 // at now: the oldest pending message of each chat (its head; a chat's later messages wait behind
 // it, so they are delivered in order), when it is due, leaving out the chats in skip (those with

@@ -65,8 +65,9 @@ func TestSendHonoursPaceAndCap(t *testing.T) {
 	r := bot.Reply{To: bot.ChatRef{Net: bot.NetWhatsApp, ID: "6281200000002"}, Text: "halo"}
 	start := ta.clock.Now()
 	for i := 0; i < 2; i++ {
-		if err := ta.Pace(ctx, r.To); err != nil {
-			t.Fatal(err)
+		// The lane holds the chat until the pause is over; Send sleeps a short pause itself.
+		if at := ta.HoldUntil(r.To); !at.IsZero() {
+			ta.clock.Set(at)
 		}
 		if err := ta.Send(ctx, r); err != nil {
 			t.Fatal(err)
@@ -84,10 +85,13 @@ func TestSendHonoursPaceAndCap(t *testing.T) {
 	if n := len(ta.fake.sends()); n != 2 {
 		t.Errorf("%d sent, want 2", n)
 	}
-	// Pace does not sit out a daily cap: the sender must be free to serve other chats.
-	before := ta.clock.Now()
-	if err := ta.Pace(ctx, r.To); err != nil || ta.clock.Now().Sub(before) > 5*time.Second {
-		t.Errorf("Pace waited %s for a capped chat", ta.clock.Now().Sub(before))
+	// A capped chat is held until midnight, and only that chat: the lane serves the others.
+	if at := ta.HoldUntil(r.To); !at.Equal(midnight) {
+		t.Errorf("capped chat held until %s, want %s", at, midnight)
+	}
+	other := bot.ChatRef{Net: bot.NetWhatsApp, ID: "6281200000003"}
+	if at := ta.HoldUntil(other); at.After(ta.clock.Now().Add(5 * time.Second)) {
+		t.Errorf("another chat held until %s", at)
 	}
 
 	// A restart the same day remembers the counts (they are read back from the session).

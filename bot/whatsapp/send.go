@@ -20,14 +20,31 @@ import (
 // is not known (logged out, outdated, replaced: the operator has to act).
 const stoppedWait = 10 * time.Minute
 
-// Pace waits until a message to `to` may go by the send interval. A wait longer than one pause
-// (the chat's daily cap) is not waited here: Send reports it, so the sender can move on to others.
-func (w *WhatsApp) Pace(ctx context.Context, to bot.ChatRef) error {
+// sendTimeout bounds one send in the outbox lane: longer than whatsmeow's own wait for the
+// server's answer (75 s), so that whatsmeow reports its timeout (ErrMessageTimedOut, which counts
+// towards the pace) rather than the lane cutting a send that may have reached WhatsApp.
+const sendTimeout = 90 * time.Second
+
+// Limits declares the number's sending habits to the outbox lane: one send at a time (whatsmeow
+// serialises them anyway). The interval, its jitter and the daily cap are in Pacing, which the
+// lane consults through HoldUntil.
+func (w *WhatsApp) Limits() bot.Limits {
+	return bot.Limits{Concurrency: 1, SendTimeout: sendTimeout}
+}
+
+// ChatLimits declares no per-chat window: the daily cap is a calendar day in the city's timezone,
+// which HoldUntil answers.
+func (w *WhatsApp) ChatLimits(bot.ChatRef) []bot.Window { return nil }
+
+// HoldUntil tells the outbox lane when a message to `to` may go (for the whole number when to.ID
+// is empty): after the pause since the last send, or — when the chat has had its daily cap — at
+// the start of the next day. The zero time is at once.
+func (w *WhatsApp) HoldUntil(to bot.ChatRef) time.Time {
 	now := w.clock.Now()
-	if wait := w.pacing.ReadyAt(to, now).Sub(now); wait > 0 && wait <= w.pacing.MaxGap() {
-		return w.sleep(ctx, wait)
+	if at := w.pacing.ReadyAt(to, now); at.After(now) {
+		return at
 	}
-	return nil
+	return time.Time{}
 }
 
 // Send delivers one reply: a text, a photo with a caption (uploaded first), or a document. It

@@ -103,7 +103,8 @@ var (
 	_ bot.Receiver       = (*WhatsApp)(nil)
 	_ bot.MessageIDs     = (*WhatsApp)(nil)
 	_ bot.HealthReporter = (*WhatsApp)(nil)
-	_ bot.Pacer          = (*WhatsApp)(nil)
+	_ bot.Limiter        = (*WhatsApp)(nil)
+	_ bot.Holder         = (*WhatsApp)(nil)
 )
 
 // New opens the session and prepares the client. A number not linked yet is not an error: the
@@ -190,7 +191,7 @@ func (w *WhatsApp) Health() bot.Health {
 	return w.health
 }
 
-// Pacing is the transport's pace and daily cap, for the outbox lane: it calls ReadyAt to learn
+// Pacing is the transport's pace and daily cap; the outbox lane learns from it through HoldUntil
 // when a message may go, and leaves it in the outbox until then. Send records each send itself.
 func (w *WhatsApp) Pacing() *Pacing { return w.pacing }
 
