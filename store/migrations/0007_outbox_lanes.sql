@@ -1,4 +1,4 @@
--- 0006: the sender's lanes read the oldest pending message of each chat of one network; a message keeps the platform id chosen before its first attempt.
+-- 0007: the sender's lanes read the oldest pending message of each chat of one network; a message keeps the platform id chosen before its first attempt.
 
 -- The platform message id the sender chose before the first attempt (WhatsApp), so every attempt
 -- and a recipient's retry request after a restart name the same message; '' where the platform
