@@ -7,10 +7,8 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"log/slog"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -28,6 +26,7 @@ import (
 	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/flows"
 	"github.com/lapkin-id/lapkin/roster"
+	"github.com/lapkin-id/lapkin/seed"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -285,58 +284,26 @@ func seedHistory(ctx context.Context, tx *store.Tx, cfg *config.Config, emps []s
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		habit := 0.70 + 0.28*unit(e.NIP, "habit") // share of working days with a report
-		pace := 0.55 + 0.6*unit(e.NIP, "pace")    // share of the expected progress achieved
+		habit := 0.70 + 0.28*seed.Unit(e.NIP, "habit") // share of working days with a report
 		for d := sampleSince; d.Before(today); d = d.AddDate(0, 0, 1) {
-			wd := d.Weekday()
 			key := d.Format("2006-01-02")
-			if wd == time.Sunday || (wd == time.Saturday && opd.WorkDays != 6) || holidays[key] || unit(e.NIP, key) > habit {
+			if !seed.WorkingDay(d, opd.WorkDays) || holidays[key] {
 				continue
 			}
-			rep := store.Report{NIP: e.NIP, OPDCode: e.OPDCode, LocalDate: key, Text: "Pelaksanaan tugas harian",
-				CreatedAt: time.Date(d.Year(), d.Month(), d.Day(), 15, 0, 0, 0, loc), SourceNet: bot.NetConsole, SourceMsgID: "sample-" + key}
-			if len(c.Targets) > 0 && c.SignedAt != nil && !d.Before(*c.SignedAt) {
-				t := c.Targets[int(unit(e.NIP, key+"t")*float64(len(c.Targets)))%len(c.Targets)]
-				due, _ := time.Parse("2006-01-02", t.DueDate)
-				if !d.After(due) {
-					// Per working day the target asks about quantity ÷ working days in its span.
-					span := due.Sub(*c.SignedAt).Hours() / 24 * 5 / 7
-					// A report counts towards one target, so it carries that target's share of the
-					// days; a share under one unit is reported on that fraction of the days.
-					q := t.Quantity / span * pace * float64(len(c.Targets)) / habit
-					if q < 1 {
-						q = math.Floor(q + unit(e.NIP, key+"q")) // 1 with probability q, else 0
-					}
-					if q = math.Round(q); q >= 1 {
-						id := t.ID
-						rep.Quantity, rep.TargetID, rep.Text = &q, &id, t.Description
-					}
-				}
+			// The same rule as `lapkin seed` (its empty salt is the sample city's), at 15:00 from
+			// the console.
+			rep, ok := seed.Report("", e, &c, d, habit, loc)
+			if !ok {
+				continue
 			}
+			rep.CreatedAt = time.Date(d.Year(), d.Month(), d.Day(), 15, 0, 0, 0, loc)
+			rep.SourceNet, rep.SourceMsgID = bot.NetConsole, "sample-"+key
 			if _, err := tx.AddReport(ctx, rep); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
-}
-
-// unit is a deterministic number in [0, 1) from a key: the demo's stand-in for chance.
-func unit(parts ...string) float64 {
-	h := fnv.New64a()
-	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
-	}
-	// FNV alone leaves keys that differ in their last byte correlated; splitmix64's finalizer
-	// spreads them so that the draws for one day are independent of each other.
-	x := h.Sum64()
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return float64(x>>11) / float64(1<<53)
 }
 
 // sampleContracts reads sample/targets.csv (nip, ditandatangani, uraian, jumlah, satuan, tenggat,
