@@ -27,8 +27,44 @@ type Sender struct {
 	log   *slog.Logger
 	lanes []*lane
 
-	// MaxAttempts is how many times a message is tried before it is marked failed.
+	// MaxAttempts is how many times a message is tried before it is parked (DefaultMaxAttempts).
 	MaxAttempts int
+	// Observer, when set, is told each delivery's outcome (the metrics); it must not block.
+	Observer DeliveryObserver
+	// Parked, when set, is called after a message was parked, with first true when it started a
+	// parking episode (no other message was parked): the runtime tells the admins then, once.
+	Parked func(ctx context.Context, m store.OutMessage, first bool)
+}
+
+// DefaultMaxAttempts is how often a message is tried before it is parked. With Backoff (2 s
+// doubling to 10 minutes) the 99 waits between 100 attempts add up to 15 h 17 min (RetrySpan), so
+// a platform outage of a whole night, from the office's close to the next morning, loses no reply;
+// and a message parked after that is still not lost (`lapkin outbox retry`).
+const DefaultMaxAttempts = 100
+
+// RetrySpan is how long a message keeps being retried with Backoff before its attempts run out:
+// the sum of the waits between attempts (the attempts' own time comes on top).
+func RetrySpan(attempts int) time.Duration {
+	var d time.Duration
+	for i := 0; i < attempts-1; i++ {
+		d += Backoff(i)
+	}
+	return d
+}
+
+// Outcomes of a failed delivery attempt, as DeliveryObserver.Failed names them.
+const (
+	OutcomeRetry       = "retry"       // tried again later
+	OutcomeUnreachable = "unreachable" // the recipient blocked the bot: given up for good
+	OutcomeRejected    = "rejected"    // the platform refused the message: given up for good
+	OutcomeParked      = "parked"      // attempts ran out: kept for `lapkin outbox retry`
+)
+
+// DeliveryObserver is told the outcome of every delivery attempt (ops.Metrics implements it), so
+// that the runtime can count them without bot/ knowing how.
+type DeliveryObserver interface {
+	Sent(net string)
+	Failed(net, outcome string)
 }
 
 // NewSender returns a sender with one lane for each transport's network.
@@ -36,7 +72,7 @@ func NewSender(st *store.Store, clock Clock, log *slog.Logger, transports ...Tra
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Sender{store: st, clock: clock, log: log, MaxAttempts: 12}
+	s := &Sender{store: st, clock: clock, log: log, MaxAttempts: DefaultMaxAttempts}
 	for _, t := range transports {
 		s.lanes = append(s.lanes, newLane(s, t))
 	}
@@ -469,13 +505,14 @@ func (l *lane) send(ctx context.Context, m store.OutMessage, tk ticket) {
 }
 
 // deliver sends one message and records the outcome: sent, retry with backoff (or the wait the
-// platform named), unreachable, or failed for good after MaxAttempts. It returns the transport's
-// error.
+// platform named), unreachable or rejected (failed for good), or parked after MaxAttempts. It
+// returns the transport's error.
 func (l *lane) deliver(ctx context.Context, m store.OutMessage) (bool, error) {
 	st := l.s.store
 	r, err := DecodeReply(m)
 	if err != nil {
 		l.record(ctx, "record undecodable message", func(tx *store.Tx) error { return tx.Fail(ctx, m.ID, err.Error()) })
+		l.observe(OutcomeRejected)
 		return false, err
 	}
 	if ids, ok := l.t.(MessageIDs); ok {
@@ -500,6 +537,9 @@ func (l *lane) deliver(ctx context.Context, m store.OutMessage) (bool, error) {
 	now := l.s.clock.Now()
 	if sendErr == nil {
 		l.record(ctx, "record sent message", func(tx *store.Tx) error { return tx.MarkSent(ctx, m.ID, now) })
+		if o := l.s.Observer; o != nil {
+			o.Sent(l.net)
+		}
 		return true, nil
 	}
 	code, wait := ErrorCode(sendErr)
@@ -507,18 +547,32 @@ func (l *lane) deliver(ctx context.Context, m store.OutMessage) (bool, error) {
 	if timedOut {
 		log = log.With("timeout", l.limits.SendTimeout)
 	}
-	l.record(ctx, "record delivery failure", func(tx *store.Tx) error {
+	maxAttempts := l.s.MaxAttempts
+	if maxAttempts <= 0 {
+		maxAttempts = DefaultMaxAttempts
+	}
+	var outcome string
+	var firstParked bool
+	recorded := l.record(ctx, "record delivery failure", func(tx *store.Tx) (err error) {
 		switch {
 		case code == Unreachable:
+			outcome = OutcomeUnreachable
 			log.Warn("recipient unreachable", "err", sendErr)
 			if err := tx.MarkUnreachable(ctx, m.Net, m.ChatID); err != nil {
 				return err
 			}
 			return tx.Fail(ctx, m.ID, sendErr.Error())
-		case code == Rejected || m.Attempts+1 >= l.s.MaxAttempts:
-			log.Error("message dropped", "err", sendErr)
+		case code == Rejected:
+			outcome = OutcomeRejected
+			log.Error("message refused by the platform", "err", sendErr)
 			return tx.Fail(ctx, m.ID, sendErr.Error())
+		case m.Attempts+1 >= maxAttempts:
+			outcome = OutcomeParked
+			log.Error("message parked after its last attempt; `lapkin outbox retry` sends it again", "err", sendErr)
+			firstParked, err = tx.Park(ctx, m.ID, sendErr.Error())
+			return err
 		default:
+			outcome = OutcomeRetry
 			if wait <= 0 {
 				wait = Backoff(m.Attempts)
 			}
@@ -526,13 +580,26 @@ func (l *lane) deliver(ctx context.Context, m store.OutMessage) (bool, error) {
 			return tx.Retry(ctx, m.ID, now.Add(wait), sendErr.Error())
 		}
 	})
+	l.observe(outcome)
+	if recorded && outcome == OutcomeParked && l.s.Parked != nil {
+		l.s.Parked(ctx, m, firstParked)
+	}
 	return false, sendErr
+}
+
+// observe tells the observer of a failed attempt.
+func (l *lane) observe(outcome string) {
+	if o := l.s.Observer; o != nil && outcome != "" {
+		o.Failed(l.net, outcome)
+	}
 }
 
 // record writes a delivery outcome. If it cannot, the message stays pending as it was and is
 // sent again later: a double is better than a loss.
-func (l *lane) record(ctx context.Context, what string, fn func(*store.Tx) error) {
+func (l *lane) record(ctx context.Context, what string, fn func(*store.Tx) error) bool {
 	if err := l.s.store.Update(ctx, fn); err != nil {
 		l.log.Error(what, "err", err)
+		return false
 	}
+	return true
 }

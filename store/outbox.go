@@ -148,7 +148,8 @@ func (t *Tx) Retry(ctx context.Context, id int64, notBefore time.Time, reason st
 	return nil
 }
 
-// Fail gives up on a message; it stays in the table with its reason for the operator to see.
+// Fail gives up on a message for good (the platform refused it, the recipient blocked the bot, it
+// does not decode); it stays in the table with its reason for the operator to see.
 func (t *Tx) Fail(ctx context.Context, id int64, reason string) error {
 	_, err := t.q.ExecContext(ctx, `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?`, reason, id)
 	if err != nil {
@@ -157,10 +158,113 @@ func (t *Tx) Fail(ctx context.Context, id int64, reason string) error {
 	return nil
 }
 
-// OutboxCounts returns how many messages are pending, sent and failed.
+// Park sets a message aside after its attempts ran out (an outage longer than the retries): it
+// is not dropped, and `lapkin outbox retry` (RetryParked) puts it back in the queue. It reports
+// whether this started a parking episode, that is whether no other message was parked: the
+// admins are told once per episode, not once per message.
+func (t *Tx) Park(ctx context.Context, id int64, reason string) (first bool, err error) {
+	var others int
+	if err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE status = 'parked' AND id <> ?`, id).Scan(&others); err != nil {
+		return false, fmt.Errorf("count parked messages: %w", err)
+	}
+	if _, err := t.q.ExecContext(ctx, `UPDATE outbox SET status = 'parked', attempts = attempts + 1, last_error = ? WHERE id = ?`, reason, id); err != nil {
+		return false, fmt.Errorf("park message %d: %w", id, err)
+	}
+	return others == 0, nil
+}
+
+// OutboxEntry is an outbox row as the operator sees it (`lapkin outbox`), without its attachment.
+type OutboxEntry struct {
+	ID        int64
+	Net       string
+	ChatID    string
+	Status    string
+	Attempts  int
+	LastError string
+	Payload   string
+	CreatedAt time.Time
+}
+
+// OutboxByStatus lists up to limit messages with status (parked, failed, pending), oldest first.
+func (t *Tx) OutboxByStatus(ctx context.Context, status string, limit int) ([]OutboxEntry, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT id, chat_net, chat_id, status, attempts, last_error, payload, created_at FROM outbox
+		WHERE status = ? ORDER BY id LIMIT ?`, status, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list %s messages: %w", status, err)
+	}
+	defer rows.Close()
+	var out []OutboxEntry
+	for rows.Next() {
+		var e OutboxEntry
+		if err := rows.Scan(&e.ID, &e.Net, &e.ChatID, &e.Status, &e.Attempts, &e.LastError, &e.Payload, &e.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// OutboxEntryByID returns one outbox row; ErrNotFound when there is none.
+func (t *Tx) OutboxEntryByID(ctx context.Context, id int64) (OutboxEntry, error) {
+	var e OutboxEntry
+	err := t.q.QueryRowContext(ctx, `SELECT id, chat_net, chat_id, status, attempts, last_error, payload, created_at FROM outbox WHERE id = ?`, id).
+		Scan(&e.ID, &e.Net, &e.ChatID, &e.Status, &e.Attempts, &e.LastError, &e.Payload, &e.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, ErrNotFound
+	}
+	if err != nil {
+		return e, fmt.Errorf("read outbox message %d: %w", id, err)
+	}
+	return e, nil
+}
+
+// RetryParked puts parked messages back in the queue, due at now with their attempts counted
+// afresh: all of them when id is 0, else the one with that id. It returns how many went back.
+func (t *Tx) RetryParked(ctx context.Context, id int64, now time.Time) (int, error) {
+	q := `UPDATE outbox SET status = 'pending', attempts = 0, not_before = ? WHERE status = 'parked'`
+	args := []any{now.UTC()}
+	if id != 0 {
+		q += ` AND id = ?`
+		args = append(args, id)
+	}
+	res, err := t.q.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("requeue parked messages: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// OutboxCounts returns how many messages are pending, sent and failed; failed counts both those
+// given up for good and the parked ones (OutboxStats tells them apart).
 func (t *Tx) OutboxCounts(ctx context.Context) (pending, sent, failed int, err error) {
 	err = t.q.QueryRowContext(ctx, `SELECT
-		COALESCE(SUM(status = 'pending'), 0), COALESCE(SUM(status = 'sent'), 0), COALESCE(SUM(status = 'failed'), 0) FROM outbox`).
+		COALESCE(SUM(status = 'pending'), 0), COALESCE(SUM(status = 'sent'), 0), COALESCE(SUM(status IN ('failed', 'parked')), 0) FROM outbox`).
 		Scan(&pending, &sent, &failed)
 	return
+}
+
+// DropOldAttachments clears the attachment bytes (photos, export files) of messages queued before
+// before that are done with (sent or failed for good): the payload says what was sent, the bytes
+// are the bulk of the table and a copy of evidence kept elsewhere. Pending and parked messages keep
+// theirs, as they still have to go. It returns how many rows lost their bytes.
+func (t *Tx) DropOldAttachments(ctx context.Context, before time.Time) (int, error) {
+	res, err := t.q.ExecContext(ctx, `UPDATE outbox SET photo = NULL WHERE photo IS NOT NULL AND status IN ('sent', 'failed') AND created_at < ?`, before.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("drop old attachments: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// PruneInbound forgets the ids of inbound messages handled before before: past the platforms'
+// redelivery window no update comes again, so there is nothing left to recognise. It returns how
+// many ids were forgotten.
+func (t *Tx) PruneInbound(ctx context.Context, before time.Time) (int, error) {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM processed_inbound WHERE processed_at < ?`, before.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("prune processed inbound ids: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }

@@ -17,6 +17,9 @@ type OutboxStats struct {
 	OldestPending time.Time
 	// Parked counts messages whose attempts ran out; they wait for `lapkin outbox retry`.
 	Parked int
+	// Failed counts messages given up for good: refused by the platform, or to a recipient who
+	// blocked the bot (unreachable). No retry can deliver them.
+	Failed int
 }
 
 // OutboxStats reads the outbox's depth, the age of its oldest pending message and the parked count.
@@ -44,7 +47,8 @@ func (t *Tx) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return st, fmt.Errorf("read oldest pending message: %w", err)
 	}
-	if err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE status = 'failed'`).Scan(&st.Parked); err != nil {
+	if err := t.q.QueryRowContext(ctx, `SELECT COALESCE(SUM(status = 'parked'), 0), COALESCE(SUM(status = 'failed'), 0) FROM outbox
+		WHERE status IN ('parked', 'failed')`).Scan(&st.Parked, &st.Failed); err != nil {
 		return st, fmt.Errorf("count parked messages: %w", err)
 	}
 	return st, nil
