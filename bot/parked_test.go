@@ -51,7 +51,7 @@ func TestOutboxParksAndRetries(t *testing.T) {
 	obs := &countingObserver{}
 	s.Observer = obs
 	var firsts []bool
-	s.Parked = func(_ context.Context, m store.OutMessage, first bool) { firsts = append(firsts, first) }
+	s.Parked = func(_ context.Context, m store.OutMessage, _ error, first bool) { firsts = append(firsts, first) }
 	for range 4 {
 		if _, err := s.Flush(ctx); err != nil {
 			t.Fatal(err)

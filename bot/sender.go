@@ -31,9 +31,10 @@ type Sender struct {
 	MaxAttempts int
 	// Observer, when set, is told each delivery's outcome (the metrics); it must not block.
 	Observer DeliveryObserver
-	// Parked, when set, is called after a message was parked, with first true when it started a
-	// parking episode (no other message was parked): the runtime tells the admins then, once.
-	Parked func(ctx context.Context, m store.OutMessage, first bool)
+	// Parked, when set, is called after a message was parked with the error of its last attempt,
+	// first true when it started a parking episode (no other message was parked): the runtime
+	// tells the admins then, once.
+	Parked func(ctx context.Context, m store.OutMessage, err error, first bool)
 }
 
 // DefaultMaxAttempts is how often a message is tried before it is parked. With Backoff (2 s
@@ -582,7 +583,7 @@ func (l *lane) deliver(ctx context.Context, m store.OutMessage) (bool, error) {
 	})
 	l.observe(outcome)
 	if recorded && outcome == OutcomeParked && l.s.Parked != nil {
-		l.s.Parked(ctx, m, firstParked)
+		l.s.Parked(ctx, m, sendErr, firstParked)
 	}
 	return false, sendErr
 }

@@ -14,6 +14,26 @@ import (
 // their language, on a network other than the failing one. An admin reachable only there is not
 // told here; the log and /healthz say it too.
 func (e *Engine) TransportAlert(ctx context.Context, h bot.Health) error {
+	return e.alertAdmins(ctx, h.Net, false, func(r *request, lang string) string {
+		return r.tl(lang, "transport.alert."+h.State, catalog.Args{"Net": r.tl(lang, "transport.net."+h.Net, nil), "Detail": h.Detail})
+	})
+}
+
+// ParkedAlert tells the admins that a message to network net was parked: its attempts ran out
+// (RetrySpan of retries), it is kept, and `lapkin outbox retry` on the server sends the parked
+// messages again. The runtime calls it once per parking episode (store.Tx.Park), not once per
+// message. It goes preferably over another network (net may be the one that is down), else over
+// net itself: the message then waits in the outbox like any other.
+func (e *Engine) ParkedAlert(ctx context.Context, net, reason string) error {
+	return e.alertAdmins(ctx, net, true, func(r *request, lang string) string {
+		return r.tl(lang, "outbox.parked_alert", catalog.Args{"Net": r.tl(lang, "transport.net."+net, nil), "Detail": reason})
+	})
+}
+
+// alertAdmins queues one message to each admin (from the roster and [admin] nips), in their
+// language, on their first reachable account on a network other than avoid, or, when fallback is
+// set and they have none, on avoid itself.
+func (e *Engine) alertAdmins(ctx context.Context, avoid string, fallback bool, text func(r *request, lang string) string) error {
 	err := e.store.Update(ctx, func(tx *store.Tx) error {
 		r := e.jobRequest(ctx, tx, e.clock.Now())
 		admins, err := tx.Admins(ctx)
@@ -41,12 +61,21 @@ func (e *Engine) TransportAlert(ctx context.Context, h bot.Health) error {
 			if emp.Language == "" {
 				lang = e.opt.Language
 			}
-			text := r.tl(lang, "transport.alert."+h.State, catalog.Args{"Net": r.tl(lang, "transport.net."+h.Net, nil), "Detail": h.Detail})
+			var to *bot.ChatRef
 			for _, id := range ids {
-				if !id.Unreachable && id.Net != h.Net {
-					r.out = append(r.out, bot.Reply{To: bot.ChatRef{Net: id.Net, ID: id.ExternalID}, Text: text})
+				if id.Unreachable {
+					continue
+				}
+				if id.Net != avoid {
+					to = &bot.ChatRef{Net: id.Net, ID: id.ExternalID}
 					break
 				}
+				if fallback && to == nil {
+					to = &bot.ChatRef{Net: id.Net, ID: id.ExternalID}
+				}
+			}
+			if to != nil {
+				r.out = append(r.out, bot.Reply{To: *to, Text: text(r, lang)})
 			}
 		}
 		return r.flush()

@@ -55,6 +55,8 @@ Pemakaian / usage:
   lapkin backup [--config F] [--db F] --out F
   lapkin seed --asn N --opd M --days D [--db F] [--end YYYY-MM-DD] [--seed S]
   lapkin inbox [--config F] [--db F] [--failed [--limit N] [--raw] | --retry ID]
+  lapkin outbox [--config F] [--db F] [--limit N]
+  lapkin outbox retry [--config F] [--db F] [--id N]
   lapkin version
 `
 
@@ -82,6 +84,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runSeed(ctx, rest, stdout, stderr)
 	case "inbox":
 		return runInbox(ctx, rest, stdout, stderr)
+	case "outbox":
+		return runOutbox(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "lapkin", versionString())
 		return nil
@@ -198,6 +202,15 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, clock bot.Cl
 	m.Router = bot.NewRouter(m.Engine, log)
 	m.Sender = bot.NewSender(st, clock, log, transports...)
 	m.Engine.Queued = m.Sender.Notify
+	// A message parked after its last attempt is kept; the admins hear of it once per episode.
+	m.Sender.Parked = func(ctx context.Context, msg store.OutMessage, err error, first bool) {
+		if !first {
+			return
+		}
+		if aerr := m.Engine.ParkedAlert(context.WithoutCancel(ctx), msg.Net, err.Error()); aerr != nil {
+			log.Error("tell admins about a parked message", "err", aerr)
+		}
+	}
 	m.Scheduler, err = bot.NewScheduler(cfg.Location(), clock, scheduleJobs(cfg), m.Engine.RunJob, flows.StillCurrent, log)
 	if err != nil {
 		st.Close()
