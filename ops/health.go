@@ -42,7 +42,11 @@ type Report struct {
 type OutboxReport struct {
 	Pending          map[string]int `json:"pending"`
 	OldestAgeSeconds float64        `json:"oldest_age_seconds"`
-	Parked           int            `json:"parked"`
+	// Parked counts messages whose attempts ran out (an outage longer than the retries): they
+	// are kept and `lapkin outbox retry` sends them again.
+	Parked int `json:"parked"`
+	// Failed counts messages given up for good (refused, or the recipient blocked the bot).
+	Failed int `json:"failed"`
 }
 
 // Check looks at the database, the transports, the outbox and the jobs.
@@ -59,7 +63,7 @@ func (h *Health) Check(ctx context.Context) Report {
 		if err != nil {
 			return err
 		}
-		rep.Outbox.Pending, rep.Outbox.Parked = st.Pending, st.Parked
+		rep.Outbox.Pending, rep.Outbox.Parked, rep.Outbox.Failed = st.Pending, st.Parked, st.Failed
 		if !st.OldestPending.IsZero() && now.After(st.OldestPending) {
 			rep.Outbox.OldestAgeSeconds = now.Sub(st.OldestPending).Seconds()
 		}

@@ -85,6 +85,8 @@ func (m *Metrics) Handler(h bot.Handler) bot.Handler {
 	})
 }
 
+var _ bot.DeliveryObserver = (*Metrics)(nil)
+
 // Sent counts a delivered message.
 func (m *Metrics) Sent(net string) { m.sent.WithLabelValues(net).Inc() }
 
@@ -128,6 +130,7 @@ var (
 	descOutboxPending = prometheus.NewDesc("lapkin_outbox_pending", "Messages waiting in the outbox, by network.", []string{"net"}, nil)
 	descOutboxAge     = prometheus.NewDesc("lapkin_outbox_oldest_age_seconds", "Age of the oldest pending outbox message (0 when none waits).", nil, nil)
 	descOutboxParked  = prometheus.NewDesc("lapkin_outbox_parked", "Messages whose attempts ran out, waiting for `lapkin outbox retry`.", nil, nil)
+	descOutboxFailed  = prometheus.NewDesc("lapkin_outbox_failed", "Messages given up for good: refused by the platform or to a recipient who blocked the bot.", nil, nil)
 	descEvaluations   = prometheus.NewDesc("lapkin_evaluations_recorded_total", "Evaluation results recorded (they are never deleted).", nil, nil)
 	descStoreUp       = prometheus.NewDesc("lapkin_database_up", "1 when the database answered this scrape.", nil, nil)
 )
@@ -136,6 +139,7 @@ func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- descOutboxPending
 	ch <- descOutboxAge
 	ch <- descOutboxParked
+	ch <- descOutboxFailed
 	ch <- descEvaluations
 	ch <- descStoreUp
 }
@@ -171,5 +175,6 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(descOutboxAge, prometheus.GaugeValue, age)
 	ch <- prometheus.MustNewConstMetric(descOutboxParked, prometheus.GaugeValue, float64(st.Parked))
+	ch <- prometheus.MustNewConstMetric(descOutboxFailed, prometheus.GaugeValue, float64(st.Failed))
 	ch <- prometheus.MustNewConstMetric(descEvaluations, prometheus.CounterValue, float64(evals))
 }

@@ -200,3 +200,30 @@ func TestMetricsExposedAndLinted(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A parked message (attempts ran out) shows in /healthz as parked, apart from one failed for good,
+// and as a warning naming the command that sends it again; it does not make the answer 503.
+func TestHealthzShowsParked(t *testing.T) {
+	st := openStore(t)
+	clock := bot.NewManualClock(t0)
+	enqueue(t, st, bot.NetTelegram, t0)
+	enqueue(t, st, bot.NetTelegram, t0)
+	err := st.Update(context.Background(), func(tx *store.Tx) error {
+		if _, err := tx.Park(context.Background(), 1, "502 Bad Gateway"); err != nil {
+			return err
+		}
+		return tx.Fail(context.Background(), 2, "403 Forbidden: bot was blocked by the user")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := serve(t, &Health{Store: st, Clock: clock}, NewMetrics(st, nil))
+	code, body := get(t, base+"/healthz")
+	if code != http.StatusOK || !strings.Contains(body, `"parked": 1`) || !strings.Contains(body, `"failed": 1`) ||
+		!strings.Contains(body, "lapkin outbox retry") {
+		t.Fatalf("healthz with a parked message: %d %s", code, body)
+	}
+	if _, body := get(t, base+"/metrics"); !strings.Contains(body, "lapkin_outbox_parked 1") || !strings.Contains(body, "lapkin_outbox_failed 1") {
+		t.Fatalf("metrics lack the parked and failed gauges")
+	}
+}
