@@ -42,6 +42,8 @@ type Config struct {
 	Intake     Intake     `toml:"intake"`
 	Digest     Digest     `toml:"digest"`
 	HTTP       HTTP       `toml:"http"`
+	Retention  Retention  `toml:"retention"`
+	Backup     Backup     `toml:"backup"`
 
 	// loc caches the time zone loaded from App.Timezone by Default or
 	// Validate, so that Location does not reread the zone database on every
@@ -140,6 +142,9 @@ type Schedule struct {
 	// EvaluationDue is when admins and supervisors are told which contracts
 	// reach their 3- or 6-month checkpoint this week.
 	EvaluationDue string `toml:"evaluation_due"`
+	// Maintenance is when the daily upkeep runs: old outbox attachments are
+	// dropped and old processed-inbound ids pruned ([retention]).
+	Maintenance string `toml:"maintenance"`
 }
 
 // Evaluation is the [evaluation] section: the parameters of the /evaluate
@@ -217,6 +222,31 @@ type HTTP struct {
 	Listen string `toml:"listen"`
 }
 
+// Retention is the [retention] section: how long data kept only for
+// operations is kept, by the daily maintenance job ([schedule] maintenance).
+type Retention struct {
+	// AttachmentDays is how long a delivered outbox message keeps its
+	// attachment's bytes (a photo, an export file). The evidence itself is
+	// kept elsewhere; the outbox copy only served the delivery.
+	AttachmentDays int `toml:"attachment_days"`
+	// InboundDays is how long the ids of handled inbound messages are kept
+	// to recognise a redelivery. Telegram keeps undelivered updates for 24
+	// hours and WhatsApp redelivers within days, so a week is ample.
+	InboundDays int `toml:"inbound_days"`
+}
+
+// Backup is the [backup] section: scheduled copies of the database, taken
+// while the bot runs (like `lapkin backup`).
+type Backup struct {
+	// Schedule is a five-field cron spec; empty turns scheduled backups off.
+	Schedule string `toml:"schedule"`
+	// Dir is where the copies go; empty means <data_dir>/backups. Use
+	// [Config.BackupDir].
+	Dir string `toml:"dir"`
+	// Keep is how many copies are kept; the oldest are removed.
+	Keep int `toml:"keep"`
+}
+
 // Default returns a new configuration holding every default value. It is
 // what an empty config file yields, and it runs the console demo. Each call
 // returns a fresh value, so callers may modify it.
@@ -248,6 +278,7 @@ func Default() *Config {
 			Contract:      "0 9 * * 1",
 			Digest:        "0 16 * * 5",
 			EvaluationDue: "0 8 * * 1",
+			Maintenance:   "30 1 * * *",
 		},
 		Evaluation: Evaluation{
 			WeightAchievement: 0.6,
@@ -274,6 +305,14 @@ func Default() *Config {
 		},
 		Digest: Digest{
 			ShowMissing: true,
+		},
+		Retention: Retention{
+			AttachmentDays: 30,
+			InboundDays:    7,
+		},
+		Backup: Backup{
+			Schedule: "0 1 * * *",
+			Keep:     7,
 		},
 	}
 	// The zone database is embedded, so this cannot fail; if it somehow
@@ -388,6 +427,15 @@ func (c *Config) DatabasePath() string {
 		return c.App.Database
 	}
 	return filepath.Join(c.App.DataDir, "lapkin.db")
+}
+
+// BackupDir returns where scheduled backups go: [backup] dir when set,
+// otherwise backups inside the data directory.
+func (c *Config) BackupDir() string {
+	if c.Backup.Dir != "" {
+		return c.Backup.Dir
+	}
+	return filepath.Join(c.App.DataDir, "backups")
 }
 
 // SessionDBPath returns the whatsmeow session database: [whatsapp]

@@ -67,6 +67,17 @@ func (c *Config) Validate() error {
 	if c.Intake.MaxMessages > 0 && c.Intake.Window.Duration <= 0 {
 		p.addf("intake.window", "must be a positive duration such as \"1m\", got %s", c.Intake.Window)
 	}
+	if c.Retention.AttachmentDays < 1 {
+		p.addf("retention.attachment_days", "must be at least 1, got %d", c.Retention.AttachmentDays)
+	}
+	if c.Retention.InboundDays < 2 {
+		// Telegram redelivers an unconfirmed update for 24 hours: a shorter memory would take
+		// a redelivery for a new message.
+		p.addf("retention.inbound_days", "must be at least 2 (Telegram redelivers for 24 hours), got %d", c.Retention.InboundDays)
+	}
+	if c.Backup.Keep < 1 {
+		p.addf("backup.keep", "must be at least 1, got %d", c.Backup.Keep)
+	}
 	if c.HTTP.Listen != "" {
 		if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 			p.addf("http.listen", "%q is not a host:port address such as \":9090\"", c.HTTP.Listen)
@@ -156,6 +167,7 @@ func (c *Config) validateSchedule(p *problems) {
 		{"schedule.contract", s.Contract},
 		{"schedule.digest", s.Digest},
 		{"schedule.evaluation_due", s.EvaluationDue},
+		{"schedule.maintenance", s.Maintenance},
 	} {
 		if strings.TrimSpace(j.spec) == "" {
 			p.addf(j.key, "must not be empty")

@@ -389,11 +389,11 @@ func (r *request) storeEvidence(p *bot.Photo) (int64, error) {
 	rel := filepath.Join(hash[:2], hash+ext)
 	path := filepath.Join(r.e.opt.EvidenceDir, rel)
 	if _, err := os.Stat(path); err != nil {
-		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return 0, fmt.Errorf("store evidence: %w", err)
 		}
 		tmp := path + ".tmp"
-		if err := os.WriteFile(tmp, p.Data, 0o640); err != nil {
+		if err := os.WriteFile(tmp, p.Data, 0o600); err != nil {
 			return 0, fmt.Errorf("store evidence: %w", err)
 		}
 		if err := os.Rename(tmp, path); err != nil {

@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -67,12 +68,42 @@ type Telegram struct {
 	client *ctxClient
 
 	failures failures // handler failures per update id, for bounded retries (updates.go)
+	health   health   // for /healthz
 }
 
 var (
-	_ bot.Transport = (*Telegram)(nil)
-	_ bot.Limiter   = (*Telegram)(nil)
+	_ bot.Transport      = (*Telegram)(nil)
+	_ bot.Limiter        = (*Telegram)(nil)
+	_ bot.HealthReporter = (*Telegram)(nil)
 )
+
+// DownAfter is how many getUpdates failures in a row make the transport report itself
+// disconnected: one failure is a hiccup the poll loop rides out, two (the second after a 4 s
+// backoff) are an outage an operator should see.
+const DownAfter = 2
+
+// health is the transport's state as the poll loop last saw it.
+type health struct {
+	mu sync.Mutex
+	h  bot.Health
+}
+
+func (h *health) set(state, detail string, canSend bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.h.State != state || h.h.Detail != detail {
+		h.h = bot.Health{Net: bot.NetTelegram, State: state, Detail: detail, Since: time.Now(), CanSend: canSend}
+	}
+}
+
+// Health says whether the Bot API answers: connected once getMe succeeded, disconnected (with
+// the error) after DownAfter getUpdates failures in a row, logged out when the token is refused.
+// Sending stays allowed while disconnected: the outbox retries with backoff, then parks.
+func (t *Telegram) Health() bot.Health {
+	t.health.mu.Lock()
+	defer t.health.mu.Unlock()
+	return t.health.h
+}
 
 // New connects to the Bot API (the library calls getMe at once, which checks the token). ctx
 // bounds every request the transport makes; cancel it to stop a long poll.
@@ -97,7 +128,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Telegram, error) {
 	if err != nil {
 		return nil, fmt.Errorf("telegram: connect: %w", redact(err, cfg.Token))
 	}
-	return &Telegram{api: api, cfg: cfg, log: log.With("net", bot.NetTelegram), client: client}, nil
+	t := &Telegram{api: api, cfg: cfg, log: log.With("net", bot.NetTelegram), client: client}
+	t.health.set(bot.StateConnected, "", true) // getMe answered
+	return t, nil
 }
 
 // Username is the bot's @name, as getMe told.

@@ -280,9 +280,13 @@ func (p *Poller) Receive(ctx context.Context, submit bot.Submit) error {
 			}
 			var te *tgbotapi.Error
 			if errors.As(err, &te) && te.Code == 401 {
+				t.health.set(bot.StateLoggedOut, "the token was refused (401)", false)
 				return errors.New("telegram: the token was refused (401): check telegram.token / LAPKIN_TELEGRAM_TOKEN")
 			}
 			failed++
+			if failed >= DownAfter {
+				t.health.set(bot.StateDisconnected, fmt.Sprintf("getUpdates failed %d times in a row: %v", failed, redact(err, t.cfg.Token)), true)
+			}
 			wait := bot.Backoff(failed)
 			if errors.As(err, &te) && te.RetryAfter > 0 {
 				wait = time.Duration(te.RetryAfter) * time.Second
@@ -292,6 +296,7 @@ func (p *Poller) Receive(ctx context.Context, submit bot.Submit) error {
 			continue
 		}
 		failed = 0
+		t.health.set(bot.StateConnected, "", true)
 		next, tries, err := t.handleBatch(keep, raws, submit)
 		if next > offset {
 			offset = next
