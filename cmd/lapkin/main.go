@@ -158,6 +158,9 @@ type Main struct {
 	Router    *bot.Router
 	Sender    *bot.Sender
 	Scheduler *bot.Scheduler
+	// HTTPAddr is where `lapkin run` serves /healthz and /metrics ([http] listen, with the port
+	// chosen when it was 0); empty when off.
+	HTTPAddr string
 }
 
 // Open opens the database and builds the engine, router and sender for the given transports.
@@ -211,7 +214,7 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, clock bot.Cl
 			log.Error("tell admins about a parked message", "err", aerr)
 		}
 	}
-	m.Scheduler, err = bot.NewScheduler(cfg.Location(), clock, scheduleJobs(cfg), m.Engine.RunJob, flows.StillCurrent, log)
+	m.Scheduler, err = m.newScheduler(nil)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -225,13 +228,18 @@ func scheduleJobs(cfg *config.Config) []bot.JobSpec {
 	for i, spec := range cfg.Schedule.Reminder {
 		jobs = append(jobs, bot.JobSpec{Name: flows.JobReminder, Key: fmt.Sprintf("schedule.reminder[%d]", i), Spec: spec})
 	}
-	return append(jobs,
+	jobs = append(jobs,
 		bot.JobSpec{Name: flows.JobDeadline, Key: "schedule.deadline", Spec: cfg.Schedule.Deadline},
 		bot.JobSpec{Name: flows.JobContract, Key: "schedule.contract", Spec: cfg.Schedule.Contract},
 		bot.JobSpec{Name: flows.JobDigest, Key: "schedule.digest", Spec: cfg.Schedule.Digest},
 		bot.JobSpec{Name: flows.JobDigestSaturday, Key: "schedule.digest (Saturday, for six-day OPDs)", Spec: flows.SaturdaySpec(cfg.Schedule.Digest)},
 		bot.JobSpec{Name: flows.JobEvaluationDue, Key: "schedule.evaluation_due", Spec: cfg.Schedule.EvaluationDue},
+		bot.JobSpec{Name: jobMaintenance, Key: "schedule.maintenance", Spec: cfg.Schedule.Maintenance},
 	)
+	if cfg.Backup.Schedule != "" {
+		jobs = append(jobs, bot.JobSpec{Name: jobBackup, Key: "backup.schedule", Spec: cfg.Backup.Schedule})
+	}
+	return jobs
 }
 
 // Close waits for messages in hand and closes the database.

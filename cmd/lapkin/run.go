@@ -6,16 +6,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
-	"sync/atomic"
 
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/flows"
+	"github.com/lapkin-id/lapkin/ops"
 )
 
 // shutdownGrace is how long a stop waits for the last replies to go out.
@@ -92,6 +94,45 @@ func Run(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Log
 	defer m.Store.Close()
 	defer closeAll(transports, log)
 	engine.Store(m.Engine)
+
+	// The operator's view: every message handled, every delivery and every job run is counted,
+	// and /healthz asks each transport how it is. The router and scheduler are rebuilt around
+	// the metrics (wire builds them bare for the demo and the CLI).
+	metrics := ops.NewMetrics(m.Store, log)
+	m.Router = bot.NewRouter(metrics.Handler(m.Engine), log)
+	m.Sender.Observer = metrics
+	if m.Scheduler, err = m.newScheduler(func(run bot.JobRunner) bot.JobRunner { return metrics.Jobs(m.Store, clock, log, run) }); err != nil {
+		return err
+	}
+	health := &ops.Health{Store: m.Store, Clock: clock, Jobs: jobNames(scheduleJobs(cfg)), Transports: func() []bot.Health {
+		var hs []bot.Health
+		for _, t := range transports {
+			if h, ok := t.(bot.HealthReporter); ok {
+				hs = append(hs, h.Health())
+			}
+		}
+		return hs
+	}}
+	hctx, stopHTTP := context.WithCancel(context.WithoutCancel(ctx))
+	httpDone := make(chan struct{})
+	close(httpDone)
+	if cfg.HTTP.Listen != "" {
+		ln, err := net.Listen("tcp", cfg.HTTP.Listen)
+		if err != nil {
+			stopHTTP()
+			return fmt.Errorf("run: http.listen %s: %w", cfg.HTTP.Listen, err)
+		}
+		m.HTTPAddr = ln.Addr().String()
+		httpDone = make(chan struct{})
+		go func() {
+			defer close(httpDone)
+			if err := ops.ServeListener(hctx, ln, ops.Mux(health, metrics), log); err != nil {
+				log.Error("operator endpoints stopped", "err", err)
+			}
+		}()
+	}
+	// The endpoints answer until the very end of the drain, so a stop shows in /healthz.
+	defer func() { stopHTTP(); <-httpDone }()
 	for _, t := range transports {
 		if menu, ok := t.(bot.Menu); ok {
 			if err := menu.SetCommands(ctx, catalog.Languages, m.Engine.MenuCommands); err != nil {
