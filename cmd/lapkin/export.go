@@ -117,8 +117,10 @@ func writeFile(path string, fill func(io.Writer) (export.Summary, error)) (expor
 	if err != nil {
 		return sum, err
 	}
-	// CreateTemp makes the file readable by its owner only; an export is meant to be shared.
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+	// An export holds every official's reports, NIPs and scores: readable by its owner only
+	// (CreateTemp's 0600, said again here so that no later change widens it), whatever the
+	// umask. The operator shares it on purpose, by copying it, not by a world-readable file.
+	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
 		return sum, fmt.Errorf("export: %w", err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
