@@ -71,7 +71,7 @@ func TestOutboxParksAndRetries(t *testing.T) {
 	}
 
 	var n int
-	st.Update(ctx, func(tx *store.Tx) (err error) { n, err = tx.RetryParked(ctx, 0, clock.Now()); return })
+	st.Update(ctx, func(tx *store.Tx) (err error) { n, err = tx.RetryParked(ctx, 0); return })
 	if n != 2 {
 		t.Fatalf("%d messages requeued, want 2", n)
 	}

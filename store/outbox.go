@@ -218,11 +218,12 @@ func (t *Tx) OutboxEntryByID(ctx context.Context, id int64) (OutboxEntry, error)
 	return e, nil
 }
 
-// RetryParked puts parked messages back in the queue, due at now with their attempts counted
-// afresh: all of them when id is 0, else the one with that id. It returns how many went back.
-func (t *Tx) RetryParked(ctx context.Context, id int64, now time.Time) (int, error) {
-	q := `UPDATE outbox SET status = 'pending', attempts = 0, not_before = ? WHERE status = 'parked'`
-	args := []any{now.UTC()}
+// RetryParked puts parked messages back in the queue with their attempts counted afresh: all of
+// them when id is 0, else the one with that id. They are due at once (their not_before, the time
+// of their last attempt, is past), in their chat's order. It returns how many went back.
+func (t *Tx) RetryParked(ctx context.Context, id int64) (int, error) {
+	q := `UPDATE outbox SET status = 'pending', attempts = 0 WHERE status = 'parked'`
+	var args []any
 	if id != 0 {
 		q += ` AND id = ?`
 		args = append(args, id)

@@ -76,7 +76,7 @@ func runOutbox(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		var n int
 		err := st.Update(ctx, func(tx *store.Tx) (err error) {
-			n, err = tx.RetryParked(ctx, *id, nowIn(cfg))
+			n, err = tx.RetryParked(ctx, *id)
 			return err
 		})
 		if err != nil {
