@@ -1,0 +1,35 @@
+package telegram
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lapkin-id/lapkin/bot"
+)
+
+// memCursor is a bot.Cursor in memory.
+type memCursor struct{ v string }
+
+func (c *memCursor) LoadCursor(context.Context, string) (string, error) { return c.v, nil }
+func (c *memCursor) SaveCursor(_ context.Context, _, v string) error    { c.v = v; return nil }
+
+// The transport's health follows the Bot API: connected after getMe; after a refused token
+// (401) logged out, may not send, and the poll loop ends with the reason.
+func TestHealthTokenRefused(t *testing.T) {
+	tg, srv := newTG(t)
+	if h := tg.Health(); h.State != bot.StateConnected || !h.CanSend || h.Net != bot.NetTelegram {
+		t.Fatalf("after getMe: %+v", h)
+	}
+	srv.Fail("getUpdates", 1, 401, "Unauthorized", 0)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := tg.Poller(&memCursor{}).Receive(ctx, func(context.Context, bot.Message, func(error)) bool { return true })
+	if err == nil || !strings.Contains(err.Error(), "401") {
+		t.Fatalf("receive: %v", err)
+	}
+	if h := tg.Health(); h.State != bot.StateLoggedOut || h.CanSend || !strings.Contains(h.Detail, "401") {
+		t.Fatalf("after 401: %+v", h)
+	}
+}
