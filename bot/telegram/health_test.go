@@ -9,11 +9,11 @@ import (
 	"github.com/lapkin-id/lapkin/bot"
 )
 
-// memCursor is a bot.Cursor in memory.
-type memCursor struct{ v string }
+// healthCursor is a bot.Cursor in memory.
+type healthCursor struct{ v string }
 
-func (c *memCursor) LoadCursor(context.Context, string) (string, error) { return c.v, nil }
-func (c *memCursor) SaveCursor(_ context.Context, _, v string) error    { c.v = v; return nil }
+func (c *healthCursor) LoadCursor(context.Context, string) (string, error) { return c.v, nil }
+func (c *healthCursor) SaveCursor(_ context.Context, _, v string) error    { c.v = v; return nil }
 
 // The transport's health follows the Bot API: connected after getMe; after a refused token
 // (401) logged out, may not send, and the poll loop ends with the reason.
@@ -25,7 +25,7 @@ func TestHealthTokenRefused(t *testing.T) {
 	srv.Fail("getUpdates", 1, 401, "Unauthorized", 0)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err := tg.Poller(&memCursor{}).Receive(ctx, func(context.Context, bot.Message, func(error)) bool { return true })
+	err := tg.Poller(&healthCursor{}).Receive(ctx, func(context.Context, bot.Message, func(error)) bool { return true })
 	if err == nil || !strings.Contains(err.Error(), "401") {
 		t.Fatalf("receive: %v", err)
 	}

@@ -49,7 +49,7 @@ func (e *tgEnv) startMain() (*Main, func()) {
 	}
 }
 
-func httpGet(t *testing.T, url string) (int, string) {
+func opsGet(t *testing.T, url string) (int, string) {
 	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {
@@ -77,11 +77,11 @@ func TestRunServesHealthzAndMetrics(t *testing.T) {
 	e.srv.AddUpdate(telegramtest.PrivateText(tgBudi, "/lapor 2 Verifikasi SPJ #1"))
 	e.expectSent(tgBudi.ID, "tercatat")
 
-	code, body := httpGet(t, base+"/healthz")
+	code, body := opsGet(t, base+"/healthz")
 	if code != http.StatusOK || !strings.Contains(body, `"state": "connected"`) || !strings.Contains(body, `"job": "maintenance"`) {
 		t.Fatalf("healthz while Telegram answers: %d\n%s", code, body)
 	}
-	code, body = httpGet(t, base+"/metrics")
+	code, body = opsGet(t, base+"/metrics")
 	for _, want := range []string{`lapkin_messages_received_total{net="tg"} 2`, `lapkin_messages_sent_total{net="tg"}`,
 		`lapkin_handle_duration_seconds_bucket{net="tg",le="+Inf"} 2`, "lapkin_outbox_parked 0", "lapkin_database_up 1"} {
 		if !strings.Contains(body, want) {
@@ -111,7 +111,7 @@ func TestRunServesHealthzAndMetrics(t *testing.T) {
 	e.srv.AddUpdate(telegramtest.PrivateText(tgBudi, "/riwayat"))
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		code, body = httpGet(t, base+"/healthz")
+		code, body = opsGet(t, base+"/healthz")
 		if code == http.StatusServiceUnavailable || time.Now().After(deadline) {
 			break
 		}

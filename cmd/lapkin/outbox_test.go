@@ -49,7 +49,7 @@ func (d *downTransport) to(chat string) []string {
 // them again.
 func TestParkedMessagesToldOnceAndRetried(t *testing.T) {
 	ctx := context.Background()
-	now := time.Date(2026, 11, 23, 9, 0, 0, 0, jakarta)
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, upkeepZone)
 	m0, _ := upkeepMain(t, now)
 	cfg := m0.Config
 	m0.Close()

@@ -15,7 +15,7 @@ import (
 	"github.com/lapkin-id/lapkin/store"
 )
 
-var jakarta = func() *time.Location { l, _ := time.LoadLocation("Asia/Jakarta"); return l }()
+var upkeepZone = func() *time.Location { l, _ := time.LoadLocation("Asia/Jakarta"); return l }()
 
 func upkeepMain(t *testing.T, now time.Time) (*Main, *bot.ManualClock) {
 	t.Helper()
@@ -38,7 +38,7 @@ func upkeepMain(t *testing.T, now time.Time) (*Main, *bot.ManualClock) {
 // [retention] attachment_days (never of a message still to send) and forgets inbound ids older
 // than inbound_days; by its ledger it does so once a day.
 func TestMaintenanceDropsOldAttachmentsAndIds(t *testing.T) {
-	now := time.Date(2026, 11, 23, 1, 30, 0, 0, jakarta)
+	now := time.Date(2026, 11, 23, 1, 30, 0, 0, upkeepZone)
 	m, _ := upkeepMain(t, now)
 	ctx := context.Background()
 	old, recent := now.AddDate(0, 0, -31), now.AddDate(0, 0, -2)
@@ -113,7 +113,7 @@ func TestMaintenanceDropsOldAttachmentsAndIds(t *testing.T) {
 // The [backup] schedule, through the scheduler: one dated copy a day, private, in a private
 // folder; the oldest beyond keep removed, an operator's own files left alone.
 func TestScheduledBackupsKeepN(t *testing.T) {
-	start := time.Date(2026, 11, 20, 0, 30, 0, 0, jakarta)
+	start := time.Date(2026, 11, 20, 0, 30, 0, 0, upkeepZone)
 	m, _ := upkeepMain(t, start)
 	m.Config.Backup.Keep = 2
 	dir := m.Config.BackupDir()
