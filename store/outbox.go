@@ -56,16 +56,7 @@ func (t *Tx) DueOutbox(ctx context.Context, nets []string, now time.Time, limit 
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
-	defer rows.Close()
-	var out []OutMessage
-	for rows.Next() {
-		var m OutMessage
-		if err := rows.Scan(&m.ID, &m.Net, &m.ChatID, &m.Payload, &m.Photo, &m.Attempts, &m.NotBefore, &m.CreatedAt, &m.MsgID); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return scanOutMessages(rows)
 }
 
 // OutboxHeads returns, oldest first, up to limit messages of network net that a sender may send
@@ -90,16 +81,7 @@ func (t *Tx) OutboxHeads(ctx context.Context, net string, now time.Time, skip []
 	if err != nil {
 		return nil, fmt.Errorf("read outbox of %s: %w", net, err)
 	}
-	defer rows.Close()
-	var out []OutMessage
-	for rows.Next() {
-		var m OutMessage
-		if err := rows.Scan(&m.ID, &m.Net, &m.ChatID, &m.Payload, &m.Photo, &m.Attempts, &m.NotBefore, &m.CreatedAt, &m.MsgID); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return scanOutMessages(rows)
 }
 
 // NextOutboxDue returns the earliest time after now at which a pending message of network net
@@ -268,4 +250,19 @@ func (t *Tx) PruneInbound(ctx context.Context, before time.Time) (int, error) {
 	}
 	n, err := res.RowsAffected()
 	return int(n), err
+}
+
+// scanOutMessages reads rows of id, chat_net, chat_id, payload, photo, attempts, not_before,
+// created_at, msg_id and closes them.
+func scanOutMessages(rows *sql.Rows) ([]OutMessage, error) {
+	defer rows.Close()
+	var out []OutMessage
+	for rows.Next() {
+		var m OutMessage
+		if err := rows.Scan(&m.ID, &m.Net, &m.ChatID, &m.Payload, &m.Photo, &m.Attempts, &m.NotBefore, &m.CreatedAt, &m.MsgID); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
