@@ -84,9 +84,10 @@ type Telegram struct {
 	// WebhookURL is the public HTTPS URL registered with Telegram in webhook
 	// mode.
 	WebhookURL string `toml:"webhook_url"`
-	// WebhookSecret, when set, is sent to Telegram as secret_token and checked
-	// on every incoming request, so that only Telegram can post updates. It
-	// is a secret.
+	// WebhookSecret is sent to Telegram as secret_token and checked on every
+	// incoming request, so that only Telegram can post updates. Webhook mode
+	// always uses one: empty means Lapkin generates it on the first start and
+	// keeps it in the database. It is a secret.
 	WebhookSecret string `toml:"webhook_secret"`
 	// Listen is the local address the webhook server listens on, usually
 	// behind a reverse proxy that terminates TLS.

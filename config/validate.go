@@ -114,8 +114,12 @@ func (c *Config) validateTelegram(p *problems) {
 		strings.Count(t.APIEndpoint, "%s") != 2 || strings.Count(t.APIEndpoint, "%") != 2 {
 		p.addf("telegram.api_endpoint", "must be an http(s) URL with two %%s (token, method), such as \"http://host:8081/bot%%s/%%s\"")
 	}
+	// Empty is fine: webhook mode then generates a secret on the first start and keeps it in the
+	// database (telegram.WebhookSecret). One that is set must be hard to guess.
 	if t.WebhookSecret != "" && !isWebhookSecret(t.WebhookSecret) {
 		p.addf("telegram.webhook_secret", "must be 1 to 256 characters from A-Z, a-z, 0-9, _ and -")
+	} else if t.WebhookSecret != "" && len(t.WebhookSecret) < minWebhookSecret {
+		p.addf("telegram.webhook_secret", "must be at least %d characters, or empty to let Lapkin generate one", minWebhookSecret)
 	}
 	if t.SendRate < 0 {
 		p.addf("telegram.send_rate", "must be 0 (no limit) or more, got %d; Telegram allows 30", t.SendRate)
@@ -225,6 +229,10 @@ func isNIPShape(s string) bool {
 	}
 	return true
 }
+
+// minWebhookSecret is the shortest webhook secret accepted: 16 characters of a 64-letter alphabet
+// are 96 bits when chosen at random.
+const minWebhookSecret = 16
 
 // isWebhookSecret reports whether s is a secret_token Telegram accepts.
 func isWebhookSecret(s string) bool {

@@ -57,7 +57,7 @@ func TestValidate(t *testing.T) {
 		{name: "good webhook", change: func(c *Config) {
 			c.Telegram.Enabled, c.Telegram.Token, c.Telegram.Mode = true, "1:x", "webhook"
 			c.Telegram.WebhookURL = "https://bot.example.go.id/tg"
-			c.Telegram.WebhookSecret = "s3cret_-X"
+			c.Telegram.WebhookSecret = "s3cret_-X-kota-harapan"
 		}},
 		{name: "webhook bad listen", change: func(c *Config) {
 			c.Telegram.Enabled, c.Telegram.Token, c.Telegram.Mode = true, "1:x", "webhook"
@@ -66,6 +66,13 @@ func TestValidate(t *testing.T) {
 		}, want: []string{"telegram.listen:"}},
 		{name: "bad webhook secret", change: func(c *Config) { c.Telegram.WebhookSecret = "has space" },
 			want: []string{"telegram.webhook_secret:"}},
+		// Issue 12, item 1: a secret that can be guessed is no secret.
+		{name: "short webhook secret", change: func(c *Config) { c.Telegram.WebhookSecret = "rahasia" },
+			want: []string{"telegram.webhook_secret:", "at least 16"}},
+		{name: "webhook without a secret is fine: one is generated", change: func(c *Config) {
+			c.Telegram.Enabled, c.Telegram.Token, c.Telegram.Mode = true, "1:x", "webhook"
+			c.Telegram.WebhookURL = "https://bot.example.go.id/tg"
+		}},
 		{name: "self-hosted endpoint", change: func(c *Config) { c.Telegram.APIEndpoint = "http://127.0.0.1:8081/bot%s/%s" }},
 		{name: "endpoint without verbs", change: func(c *Config) { c.Telegram.APIEndpoint = "https://api.telegram.org/bot" },
 			want: []string{"telegram.api_endpoint:"}},

@@ -269,10 +269,13 @@ var errHandlerTest = &bot.Error{Code: bot.RetryLater}
 // hands the update on as a dead letter and answers 200; an undecodable post is kept too.
 func TestWebhookHandlerFailures(t *testing.T) {
 	e := newIntakeEnv(t, nil)
+	e.tg.cfg.WebhookSecret = "rahasia-webhook-uji-coba"
 	h := e.tg.Webhook("https://lapkin.example/tg", "127.0.0.1:0").Handler(e.submit)
 	post := func(body []byte) int {
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/tg", bytes.NewReader(body)))
+		req := httptest.NewRequest(http.MethodPost, "/tg", bytes.NewReader(body))
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "rahasia-webhook-uji-coba")
+		h.ServeHTTP(rec, req)
 		return rec.Code
 	}
 	e.handle = func(m bot.Message) error {

@@ -39,11 +39,19 @@ var networks = []network{
 }
 
 // newTelegram connects to the Bot API (getMe checks the token) and picks the receiver by
-// [telegram] mode.
+// [telegram] mode. A webhook always runs with a secret: the configured one, or one generated on
+// the first start and kept in the database (telegram.WebhookSecret).
 func newTelegram(ctx context.Context, cfg *config.Config, env netEnv) (bot.Transport, bot.Receiver, error) {
+	secret := ""
+	if cfg.Telegram.Mode == "webhook" {
+		var err error
+		if secret, err = telegram.WebhookSecret(ctx, env.Cursor, cfg.Telegram.WebhookSecret); err != nil {
+			return nil, nil, err
+		}
+	}
 	tg, err := telegram.New(ctx, telegram.Config{
 		Token: cfg.Telegram.Token, Endpoint: cfg.Telegram.APIEndpoint,
-		MaxPhotoBytes: int64(cfg.Reports.MaxPhotoMB) << 20, WebhookSecret: cfg.Telegram.WebhookSecret,
+		MaxPhotoBytes: int64(cfg.Reports.MaxPhotoMB) << 20, WebhookSecret: secret,
 		Rate: cfg.Telegram.SendRate, PrivateInterval: cfg.Telegram.SendPrivateInterval.Duration,
 		GroupPerMinute: cfg.Telegram.SendGroupPerMinute, Concurrency: cfg.Telegram.SendConcurrency,
 		SendTimeout: cfg.Telegram.SendTimeout.Duration,
