@@ -125,6 +125,13 @@ func (t *Tx) UpsertEmployee(ctx context.Context, e Employee, now time.Time) erro
 	if err != nil {
 		return fmt.Errorf("save employee %s: %w", e.NIP, err)
 	}
+	// A link made by a phone number holds only while the roster gives the person that number: a
+	// number they gave up may be someone else's now (operators recycle numbers), and whoever holds
+	// it must not read or report as them. Links made by a code an admin issued stay.
+	if _, err := t.q.ExecContext(ctx, `DELETE FROM identities WHERE employee_nip = ? AND linked_via = ? AND linked_phone <> ?`,
+		e.NIP, LinkedByPhone, e.Phone); err != nil {
+		return fmt.Errorf("drop links of %s by an old number: %w", e.NIP, err)
+	}
 	return nil
 }
 
@@ -184,22 +191,48 @@ func (t *Tx) SetLanguage(ctx context.Context, nip, lang string, now time.Time) e
 	return nil
 }
 
-// Identity links a chat account to an employee.
+// How a chat account was linked (Identity.Via).
+const (
+	// LinkedByPhone: by a phone number the network vouches for (Telegram's contact button,
+	// WhatsApp's own number) that the roster gives the person.
+	LinkedByPhone = "phone"
+	// LinkedByCode: by a one-time code an admin issued (/daftar <NIP> <KODE>).
+	LinkedByCode = "code"
+)
+
+// Identity links a chat account to an employee. A person has at most one account per network.
 type Identity struct {
 	Net         string
 	ExternalID  string
 	NIP         string
 	Unreachable bool
+	// LinkedAt is when the account was linked.
+	LinkedAt time.Time
 	// LastSeen is when a message last came from this account; nil if none has since the link.
 	LastSeen *time.Time
+	// Via says how it was linked (LinkedByPhone, LinkedByCode), "" when seeded or not known.
+	Via string
+	// Phone is the roster number a LinkedByPhone link was made by.
+	Phone string
+}
+
+const identityCols = `net, external_id, employee_nip, unreachable, linked_at, last_seen_at, linked_via, linked_phone`
+
+func scanIdentity(sc interface{ Scan(...any) error }) (Identity, error) {
+	var id Identity
+	var seen sql.NullTime
+	err := sc.Scan(&id.Net, &id.ExternalID, &id.NIP, &id.Unreachable, &id.LinkedAt, &seen, &id.Via, &id.Phone)
+	if seen.Valid {
+		id.LastSeen = &seen.Time
+	}
+	return id, err
 }
 
 // LookupIdentity returns the employee NIP linked to the chat account, or ErrNotFound.
 func (t *Tx) LookupIdentity(ctx context.Context, net, externalID string) (Identity, error) {
-	var id Identity
-	err := t.q.QueryRowContext(ctx, `SELECT i.net, i.external_id, i.employee_nip, i.unreachable FROM identities i
-		JOIN employees e ON e.nip = i.employee_nip AND e.active = 1
-		WHERE i.net = ? AND i.external_id = ?`, net, externalID).Scan(&id.Net, &id.ExternalID, &id.NIP, &id.Unreachable)
+	id, err := scanIdentity(t.q.QueryRowContext(ctx, `SELECT `+identityCols+` FROM identities i
+		WHERE net = ? AND external_id = ? AND EXISTS (SELECT 1 FROM employees e WHERE e.nip = i.employee_nip AND e.active = 1)`,
+		net, externalID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return id, ErrNotFound
 	}
@@ -209,21 +242,85 @@ func (t *Tx) LookupIdentity(ctx context.Context, net, externalID string) (Identi
 	return id, nil
 }
 
-// LinkIdentity links the chat account to the employee, replacing an earlier link of that account.
-func (t *Tx) LinkIdentity(ctx context.Context, net, externalID, nip string, now time.Time) error {
-	_, err := t.q.ExecContext(ctx, `INSERT INTO identities(net, external_id, employee_nip, linked_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT(net, external_id) DO UPDATE SET employee_nip = excluded.employee_nip, unreachable = 0, linked_at = excluded.linked_at`,
-		net, externalID, nip, now.UTC())
+// Link is a chat account to link to an employee.
+type Link struct {
+	Net, ExternalID, NIP string
+	// Via is how the link is made (LinkedByPhone, LinkedByCode; "" for seeding), and Phone the
+	// roster number of a LinkedByPhone link.
+	Via, Phone string
+	At         time.Time
+}
+
+// LinkAccount links the chat account to the employee as their one account on that network: the
+// account's earlier link, to anyone, is replaced, and so is the employee's other account on that
+// network, which it returns so that its owner can be told it lost access.
+func (t *Tx) LinkAccount(ctx context.Context, l Link) (replaced []Identity, err error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT `+identityCols+` FROM identities WHERE employee_nip = ? AND net = ? AND external_id <> ?`,
+		l.NIP, l.Net, l.ExternalID)
 	if err != nil {
-		return fmt.Errorf("link %s/%s to %s: %w", net, externalID, nip, err)
+		return nil, fmt.Errorf("accounts of %s on %s: %w", l.NIP, l.Net, err)
 	}
-	return nil
+	for rows.Next() {
+		id, err := scanIdentity(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		replaced = append(replaced, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if _, err := t.q.ExecContext(ctx, `DELETE FROM identities WHERE employee_nip = ? AND net = ? AND external_id <> ?`,
+		l.NIP, l.Net, l.ExternalID); err != nil {
+		return nil, fmt.Errorf("replace account of %s on %s: %w", l.NIP, l.Net, err)
+	}
+	phone := ""
+	if l.Via == LinkedByPhone {
+		phone = l.Phone
+	}
+	_, err = t.q.ExecContext(ctx, `INSERT INTO identities(net, external_id, employee_nip, linked_at, linked_via, linked_phone) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT(net, external_id) DO UPDATE SET employee_nip = excluded.employee_nip, unreachable = 0, linked_at = excluded.linked_at,
+			last_seen_at = NULL, linked_via = excluded.linked_via, linked_phone = excluded.linked_phone`,
+		l.Net, l.ExternalID, l.NIP, l.At.UTC(), l.Via, phone)
+	if err != nil {
+		return nil, fmt.Errorf("link %s/%s to %s: %w", l.Net, l.ExternalID, l.NIP, err)
+	}
+	return replaced, nil
+}
+
+// LinkIdentity is LinkAccount for seeding (the demo's console accounts, load tests), where nobody
+// is told about a replaced account.
+func (t *Tx) LinkIdentity(ctx context.Context, net, externalID, nip string, now time.Time) error {
+	_, err := t.LinkAccount(ctx, Link{Net: net, ExternalID: externalID, NIP: nip, At: now})
+	return err
+}
+
+// UnlinkAccounts removes the employee's chat account on net, or all of them when net is "", and
+// returns what it removed.
+func (t *Tx) UnlinkAccounts(ctx context.Context, nip, net string) ([]Identity, error) {
+	ids, err := t.IdentitiesOf(ctx, nip)
+	if err != nil {
+		return nil, err
+	}
+	var gone []Identity
+	for _, id := range ids {
+		if net != "" && id.Net != net {
+			continue
+		}
+		if _, err := t.q.ExecContext(ctx, `DELETE FROM identities WHERE net = ? AND external_id = ?`, id.Net, id.ExternalID); err != nil {
+			return nil, fmt.Errorf("unlink %s/%s: %w", id.Net, id.ExternalID, err)
+		}
+		gone = append(gone, id)
+	}
+	return gone, nil
 }
 
 // IdentitiesOf returns the chat accounts of an employee, the one a message last came from first,
 // then the most recently linked: a notice goes to the first reachable one.
 func (t *Tx) IdentitiesOf(ctx context.Context, nip string) ([]Identity, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT net, external_id, employee_nip, unreachable, last_seen_at FROM identities
+	rows, err := t.q.QueryContext(ctx, `SELECT `+identityCols+` FROM identities
 		WHERE employee_nip = ? ORDER BY max(linked_at, COALESCE(last_seen_at, linked_at)) DESC, net`, nip)
 	if err != nil {
 		return nil, fmt.Errorf("identities of %s: %w", nip, err)
@@ -231,17 +328,37 @@ func (t *Tx) IdentitiesOf(ctx context.Context, nip string) ([]Identity, error) {
 	defer rows.Close()
 	var out []Identity
 	for rows.Next() {
-		var id Identity
-		var seen sql.NullTime
-		if err := rows.Scan(&id.Net, &id.ExternalID, &id.NIP, &id.Unreachable, &seen); err != nil {
+		id, err := scanIdentity(rows)
+		if err != nil {
 			return nil, err
-		}
-		if seen.Valid {
-			id.LastSeen = &seen.Time
 		}
 		out = append(out, id)
 	}
 	return out, rows.Err()
+}
+
+// SetAccountLanguage keeps the reply language of a chat account that is not linked to anyone yet.
+func (t *Tx) SetAccountLanguage(ctx context.Context, net, externalID, lang string, now time.Time) error {
+	_, err := t.q.ExecContext(ctx, `INSERT INTO account_languages(net, external_id, language, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT(net, external_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at`,
+		net, externalID, lang, now.UTC())
+	if err != nil {
+		return fmt.Errorf("set language of %s/%s: %w", net, externalID, err)
+	}
+	return nil
+}
+
+// AccountLanguage returns the language SetAccountLanguage kept, "" when none.
+func (t *Tx) AccountLanguage(ctx context.Context, net, externalID string) (string, error) {
+	var lang string
+	err := t.q.QueryRowContext(ctx, `SELECT language FROM account_languages WHERE net = ? AND external_id = ?`, net, externalID).Scan(&lang)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("language of %s/%s: %w", net, externalID, err)
+	}
+	return lang, nil
 }
 
 // MarkUnreachable records that a chat account can no longer be written to (it blocked the bot).
