@@ -65,6 +65,7 @@ func commands() []*command {
 		{name: "kode", aliases: []string{"code"}, role: store.RoleAdmin, run: cmdCode},
 		{name: "libur", aliases: []string{"holiday"}, role: store.RoleAdmin, run: cmdHoliday},
 		{name: "umumkan", aliases: []string{"announce"}, role: store.RoleAdmin, run: cmdAnnounce},
+		{name: "putus", aliases: []string{"unlink"}, role: store.RoleAdmin, run: cmdUnlink},
 	}
 }
 

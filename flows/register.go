@@ -154,7 +154,7 @@ func cmdRegister(r *request, args string) error {
 	if err != nil {
 		return err
 	}
-	return r.link(emp)
+	return r.link(emp, store.LinkedByCode, "")
 }
 
 // registerByPhone links the sender by a phone number their transport vouches for: the Telegram
@@ -177,7 +177,7 @@ func (r *request) registerByPhone(c *bot.Contact) error {
 	if err != nil {
 		return err
 	}
-	return r.link(emp)
+	return r.link(emp, store.LinkedByPhone, phone)
 }
 
 // registerHelpJob is the ledger's name for the daily registration help to an unknown number.
@@ -196,7 +196,20 @@ func (r *request) registerImplicit(c *bot.Contact) (done bool, err error) {
 		emp, err := r.tx.EmployeeByPhone(r.ctx, phone)
 		switch {
 		case err == nil:
-			if err := r.link(emp); err != nil {
+			// A message is no act of registering: it never takes the person's account on this
+			// network from another one (their second phone, linked with a code). Whoever holds
+			// the number is told once a day to ask the admin; a code still links it.
+			if taken, err := r.hasOtherAccount(emp.NIP); err != nil || taken {
+				if err != nil || isCmd && cmd.name == "daftar" && len(strings.Fields(args)) == 2 {
+					return err != nil, err
+				}
+				ok, err := r.tx.ClaimNotice(r.ctx, registerHelpJob, dateKey(r.today), r.msg.Sender.Net+":"+r.msg.Sender.ID, r.now)
+				if err == nil && ok {
+					r.say("links.implicit_taken", nil)
+				}
+				return true, err
+			}
+			if err := r.link(emp, store.LinkedByPhone, phone); err != nil {
 				return true, err
 			}
 			if isCmd && cmd.name != "start" && cmd.name != "bantuan" && cmd.name != "daftar" {
@@ -220,6 +233,20 @@ func (r *request) registerImplicit(c *bot.Contact) (done bool, err error) {
 	return true, nil
 }
 
+// hasOtherAccount reports whether nip has an account on the sender's network other than the sender's.
+func (r *request) hasOtherAccount(nip string) (bool, error) {
+	ids, err := r.tx.IdentitiesOf(r.ctx, nip)
+	if err != nil {
+		return false, err
+	}
+	for _, id := range ids {
+		if id.Net == r.msg.Sender.Net && id.ExternalID != r.msg.Sender.ID {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // identifyByPhone sets the sender from a number the network vouches for, without linking it.
 func (r *request) identifyByPhone(raw string) error {
 	phone, err := roster.NormalizePhone(raw)
@@ -240,21 +267,6 @@ func (r *request) identifyByPhone(raw string) error {
 // replyAskContact is a reply that offers the "share my phone number" button where the transport has one.
 func replyAskContact(r *request, text string) bot.Reply {
 	return bot.Reply{To: r.msg.Chat, Text: text, ContactButton: r.t("button.share_phone", nil)}
-}
-
-// link connects the sender's chat account to emp and welcomes them.
-func (r *request) link(emp store.Employee) error {
-	if err := r.tx.LinkIdentity(r.ctx, r.msg.Sender.Net, r.msg.Sender.ID, emp.NIP, r.now); err != nil {
-		return err
-	}
-	r.setWho(emp)
-	opd, err := r.tx.OPD(r.ctx, emp.OPDCode)
-	if err != nil {
-		return err
-	}
-	r.say("register.done", catalog.Args{"Name": r.salutation(&emp), "FullName": emp.Name, "NIP": emp.NIP,
-		"Position": emp.Position, "OPD": opd.Name})
-	return nil
 }
 
 func cmdCode(r *request, args string) error {
@@ -281,9 +293,14 @@ func cmdCode(r *request, args string) error {
 	text := r.t("code.issued", catalog.Args{"Code": code, "Name": emp.Name, "NIP": emp.NIP,
 		"Until": FormatDate(r.lang, expires) + " " + FormatTime(r.lang, expires)})
 	if len(ids) > 0 {
-		// A code for someone registered links one more chat account to their NIP (a new phone,
-		// say); issued by mistake, it lets whoever types it read and report as them.
-		text = r.t("code.already_registered", catalog.Args{"Name": emp.Name, "Count": len(ids)}) + "\n" + text
+		// A code for someone registered links the account it is typed in and replaces their
+		// account on that network (a new phone, say); issued by mistake, it hands their NIP to
+		// whoever types it, so the admin is told what it will do.
+		var nets []string
+		for _, id := range ids {
+			nets = append(nets, r.networkName(r.lang, id.Net))
+		}
+		text = r.t("code.already_registered", catalog.Args{"Name": emp.Name, "Networks": strings.Join(nets, ", ")}) + "\n" + text
 	}
 	r.sayText(text)
 	return nil

@@ -344,11 +344,7 @@ func cmdEmployee(r *request, args string) error {
 		r.t("employee.position", catalog.Args{"Position": position, "OPD": opd.Name, "Code": opd.Code}),
 		r.t("employee.role", catalog.Args{"Role": r.t("employee.role."+emp.Role, nil), "Supervisor": supName}),
 	}
-	if len(ids) > 0 {
-		lines = append(lines, r.t("employee.registered", nil))
-	} else {
-		lines = append(lines, r.t("employee.not_registered", nil))
-	}
+	lines = append(lines, r.accountLines(ids)...)
 
 	c, err := r.tx.SignedContract(r.ctx, emp.NIP, r.today.Year())
 	switch {

@@ -180,7 +180,7 @@ func TestEmployeeProfile(t *testing.T) {
 		"👤 Budi Santoso\nNIP "+budi,
 		"Pranata Komputer, Dinas Komunikasi dan Informatika (DISKOMINFO)",
 		"Peran: ASN. Atasan: Drs. Ahmad Fauzi, M.Si.",
-		"Akun Lapkin: sudah terdaftar.",
+		"Akun Lapkin:\n• Konsol: terhubung 2 Jan 2026 08.00, terakhir dipakai 23 Nov 2026 09.00",
 		"Kontrak kinerja 2026: ditandatangani 5 Jan 2026, 2 target.",
 		"#2 Verifikasi SPJ: 3/120 dokumen (2,5%)",
 		"Kepatuhan pelaporan bulan ini: 6,3% (1 dari 16 hari kerja",

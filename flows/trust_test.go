@@ -260,11 +260,12 @@ func TestNameListsAreUnambiguous(t *testing.T) {
 	expect(t, got, "Drs. Ahmad Fauzi, M.Si.; Rina Wulandari; Siti Rahma")
 }
 
-// Issue 11, item 14: /kode for someone already registered warns that it adds an account.
+// Issue 11, item 14: /kode for someone already registered warns what it does; since issue 12 a
+// new link replaces the account on its network, and the warning says so.
 func TestCodeForRegisteredWarns(t *testing.T) {
 	h := newHarness(t)
 	got := h.say(admin, "/kode "+budi)
-	expect(t, got, "sudah terdaftar", "menambahkan akun")
+	expect(t, got, "sudah terdaftar", "menggantikan akun lama")
 	got = h.say(admin, "/kode "+rina)
 	reject(t, got, "sudah terdaftar")
 }
