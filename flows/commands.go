@@ -51,7 +51,7 @@ func commands() []*command {
 		{name: "ajukan", aliases: []string{"submit"}, role: store.RoleASN, run: cmdSubmit},
 		{name: "tandatangani", aliases: []string{"sign"}, role: store.RoleASN, run: cmdSign},
 		{name: "cuti", aliases: []string{"leave"}, role: store.RoleASN, run: cmdLeave, keepsFlow: bareOrList},
-		{name: "bahasa", aliases: []string{"language"}, role: store.RoleASN, run: cmdLanguage, keepsFlow: always},
+		{name: "bahasa", aliases: []string{"language"}, role: "", run: cmdLanguage, keepsFlow: always},
 		{name: "batal", aliases: []string{"cancel"}, role: "", run: cmdCancel},
 		{name: "tim", aliases: []string{"team"}, role: store.RoleKepala, run: cmdTeam, keepsFlow: always},
 		{name: "setujui", aliases: []string{"approve"}, role: store.RoleKepala, run: cmdApprove},

@@ -249,7 +249,8 @@ func TestExpiredFlow(t *testing.T) {
 func TestUnknownPersonSeesNoData(t *testing.T) {
 	h := newHarness(t)
 	h.say(budi, "/lapor Rahasia kantor")
-	for _, cmd := range []string{"/riwayat", "/progres", "/hapus 1", "/lapor Coba", "/kode " + budi, "halo", "/bahasa en"} {
+	// (/bahasa is for everyone: TestLanguageForStrangers.)
+	for _, cmd := range []string{"/riwayat", "/progres", "/hapus 1", "/lapor Coba", "/kode " + budi, "halo"} {
 		got := h.say("orang-asing", cmd)
 		expect(t, got, "belum terdaftar")
 		reject(t, got, "Rahasia", "Budi", budi)
@@ -366,7 +367,9 @@ func TestGroupBinding(t *testing.T) {
 	if bound() != "DISKOMINFO" {
 		t.Fatalf("group bound to %q", bound())
 	}
-	expect(t, inGroup(admin, "/bind BKPPD"), "Badan Kepegawaian")
+	// Moving a bound group to another OPD is confirmed first (TestRebindingAGroupAsksAndTellsTheOtherHead).
+	expect(t, inGroup(admin, "/bind BKPPD"), "sudah terhubung dengan Dinas Komunikasi dan Informatika")
+	expect(t, inGroup(admin, "/bind BKPPD yes"), "Badan Kepegawaian")
 	if bound() != "BKPPD" {
 		t.Fatal("admin could not rebind")
 	}

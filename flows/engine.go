@@ -219,12 +219,17 @@ func (r *request) flush() error {
 	return nil
 }
 
-// identify finds the employee behind the sender, and the language to answer in.
+// identify finds the employee behind the sender, and the language to answer in: theirs, or the
+// one their account chose before registering.
 func (r *request) identify() error {
 	r.lang = r.e.opt.Language
 	id, err := r.tx.LookupIdentity(r.ctx, r.msg.Sender.Net, r.msg.Sender.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil
+		lang, err := r.tx.AccountLanguage(r.ctx, r.msg.Sender.Net, r.msg.Sender.ID)
+		if lang != "" {
+			r.lang = catalog.Lang(lang)
+		}
+		return err
 	}
 	if err != nil {
 		return err
@@ -299,8 +304,13 @@ func (e *Engine) dispatch(r *request) error {
 	m := r.msg
 	if m.Group {
 		// Groups get digests and announcements only; chatter there is none of our business, and
-		// the only command taken there is the one that binds the group to its OPD.
-		if cmd, args, ok := parseCommand(m.Text, true); ok && cmd.name == "hubungkan" && m.Callback == "" {
+		// the only command taken there is the one that binds the group to its OPD, typed or
+		// pressed (the buttons of its confirmation stand for the command).
+		text := m.Text
+		if m.Callback != "" {
+			text = m.Callback
+		}
+		if cmd, args, ok := parseCommand(text, true); ok && cmd.name == "hubungkan" && (m.Callback == "" || strings.HasPrefix(m.Callback, "/")) {
 			if r.who == nil && m.Contact != nil && m.Contact.Implicit {
 				// WhatsApp names the sender by number: a head who never wrote to the bot in
 				// private can still bind their group. Nothing is linked (that is for their own chat).
@@ -308,8 +318,18 @@ func (e *Engine) dispatch(r *request) error {
 					return err
 				}
 			}
+			if r.who == nil {
+				// A stranger's command gets no answer in a group: the group learns nothing about
+				// who is registered, and nobody is invited to try more.
+				return nil
+			}
 			return e.run(r, cmd, args)
 		}
+		return nil
+	}
+	if m.Contact != nil && !m.Contact.Implicit && r.who != nil && strings.TrimSpace(m.Text) == "" {
+		// The contact button pressed by someone already registered.
+		r.say("register.already", catalog.Args{"Name": r.who.Name, "NIP": r.who.NIP})
 		return nil
 	}
 	if m.Contact != nil && r.who == nil {
@@ -408,7 +428,7 @@ func (e *Engine) dispatch(r *request) error {
 	cmd, args, ok := parseCommand(text, false)
 	if !ok {
 		if r.who == nil {
-			r.say("register.unknown_person", nil)
+			r.out = append(r.out, replyAskContact(r, r.t("register.unknown_person", nil)))
 			return nil
 		}
 		if m.Photo != nil {
@@ -428,7 +448,7 @@ func (e *Engine) run(r *request, cmd *command, args string) error {
 		return nil
 	}
 	if r.who == nil && cmd.role != "" {
-		r.say("register.unknown_person", nil)
+		r.out = append(r.out, replyAskContact(r, r.t("register.unknown_person", nil)))
 		return nil
 	}
 	if !r.hasRole(cmd.role) {

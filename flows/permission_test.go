@@ -14,10 +14,13 @@ const (
 	noRole   = "no-role" // "tidak tersedia untuk peran Anda"
 	outScope = "scope"   // "tidak ditemukan" or "bukan pegawai OPD Anda": someone outside the sender's reach, not even confirmed to exist
 	unknown  = "unknown" // "belum terdaftar"
+	silent   = "silent"  // no reply at all (a stranger in a group)
 )
 
 func outcome(reply string) string {
 	switch {
+	case reply == "":
+		return silent
 	case strings.Contains(reply, "tidak tersedia untuk peran Anda"), strings.Contains(reply, "hanya kepala OPD"):
 		return noRole
 	case strings.Contains(reply, "akun Anda belum terdaftar"):
@@ -45,7 +48,7 @@ func TestPermissionMatrix(t *testing.T) {
 		{"/progres", allowed, allowed, allowed, unknown, ""},
 		{"/kontrak", allowed, allowed, allowed, unknown, ""},
 		{"/cuti", allowed, allowed, allowed, unknown, ""},
-		{"/bahasa id", allowed, allowed, allowed, unknown, ""},
+		{"/bahasa id", allowed, allowed, allowed, allowed, ""}, // SPEC: for all, registered or not
 		{"/hapus 999999", outScope, outScope, outScope, unknown, ""},
 		// Supervisors' tools, scoped to the own OPD and own subordinates.
 		{"/tim", noRole, allowed, allowed, unknown, ""},
@@ -59,6 +62,7 @@ func TestPermissionMatrix(t *testing.T) {
 		{"/kode %s", noRole, noRole, allowed, unknown, noRole},
 		{"/libur 2026-12-24 Cuti bersama", noRole, noRole, allowed, unknown, ""},
 		{"/umumkan DISKOMINFO Rapat pukul 13.00", noRole, noRole, allowed, unknown, ""},
+		{"/putus %s", noRole, noRole, allowed, unknown, noRole},
 	}
 	h := newHarness(t)
 	say := func(who, cmd, target string) string {
@@ -82,7 +86,8 @@ func TestPermissionMatrix(t *testing.T) {
 		}
 	}
 
-	// /hubungkan in a group: the head for his own OPD only, an admin for any; staff never.
+	// /hubungkan in a group: the head for his own OPD only, an admin for any; staff never; a
+	// stranger gets no reply in the group.
 	group := bot.ChatRef{Net: bot.NetConsole, ID: "grup:x"}
 	n := 0
 	inGroup := func(who, text string) string {
@@ -91,7 +96,7 @@ func TestPermissionMatrix(t *testing.T) {
 	}
 	for _, c := range []struct{ who, opd, want string }{
 		{budi, "DISKOMINFO", noRole}, {kepala, "DISKOMINFO", allowed}, {kepala, "BKPPD", noRole},
-		{admin, "DISKOMINFO", allowed}, {admin, "BKPPD", allowed}, {"orang-asing", "DISKOMINFO", unknown},
+		{admin, "DISKOMINFO", allowed}, {admin, "BKPPD", allowed}, {"orang-asing", "DISKOMINFO", silent},
 	} {
 		if o := outcome(inGroup(c.who, "/hubungkan "+c.opd)); o != c.want {
 			t.Errorf("/hubungkan %s as %s: %s, want %s", c.opd, c.who, o, c.want)

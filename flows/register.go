@@ -50,7 +50,7 @@ func firstName(name string) string {
 
 func cmdStart(r *request, _ string) error {
 	if r.who == nil {
-		r.say("start.unknown", nil)
+		r.out = append(r.out, replyAskContact(r, r.t("start.unknown", nil)))
 		return nil
 	}
 	r.say("start.known", catalog.Args{"Name": r.salutation(r.who)})
@@ -69,7 +69,7 @@ var dailyCommands = map[string][]string{
 // all of them (/bantuan semua). Someone registered is never shown /daftar or /start.
 func cmdHelp(r *request, args string) error {
 	if r.who == nil {
-		r.say("help.unregistered", nil)
+		r.out = append(r.out, replyAskContact(r, r.t("help.unregistered", nil)))
 		return nil
 	}
 	all := false
@@ -200,7 +200,7 @@ func (r *request) registerImplicit(c *bot.Contact) (done bool, err error) {
 			// network from another one (their second phone, linked with a code). Whoever holds
 			// the number is told once a day to ask the admin; a code still links it.
 			if taken, err := r.hasOtherAccount(emp.NIP); err != nil || taken {
-				if err != nil || isCmd && cmd.name == "daftar" && len(strings.Fields(args)) == 2 {
+				if err != nil || isCmd && (cmd.name == "daftar" && len(strings.Fields(args)) == 2 || cmd.name == "bahasa") {
 					return err != nil, err
 				}
 				ok, err := r.tx.ClaimNotice(r.ctx, registerHelpJob, dateKey(r.today), r.msg.Sender.Net+":"+r.msg.Sender.ID, r.now)
@@ -220,7 +220,7 @@ func (r *request) registerImplicit(c *bot.Contact) (done bool, err error) {
 			return true, err
 		}
 	}
-	if isCmd && cmd.name == "daftar" && len(strings.Fields(args)) == 2 {
+	if isCmd && (cmd.name == "daftar" && len(strings.Fields(args)) == 2 || cmd.name == "bahasa") {
 		return false, nil
 	}
 	ok, err := r.tx.ClaimNotice(r.ctx, registerHelpJob, dateKey(r.today), r.msg.Sender.Net+":"+r.msg.Sender.ID, r.now)
@@ -335,7 +335,13 @@ func cmdLanguage(r *request, args string) error {
 	default:
 		return invalid("language.format", nil)
 	}
-	if err := r.tx.SetLanguage(r.ctx, r.who.NIP, lang, r.now); err != nil {
+	if r.who == nil {
+		// Someone not registered yet (SPEC: /bahasa is for all): kept for their account, and
+		// made theirs when they register.
+		if err := r.tx.SetAccountLanguage(r.ctx, r.msg.Sender.Net, r.msg.Sender.ID, lang, r.now); err != nil {
+			return err
+		}
+	} else if err := r.tx.SetLanguage(r.ctx, r.who.NIP, lang, r.now); err != nil {
 		return err
 	}
 	r.lang = lang

@@ -110,7 +110,11 @@ func (w *WhatsApp) stoppedFor() time.Duration {
 
 // build makes the WhatsApp message of a reply, uploading its media.
 func (w *WhatsApp) build(ctx context.Context, cli waClient, r bot.Reply) (*waE2E.Message, error) {
-	text := Format(r.Text)
+	text := r.Text
+	if !strings.HasSuffix(r.To.ID, "@"+types.GroupServer) {
+		// In a group only slash commands are read (convert), so a command named there keeps it.
+		text = Format(text)
+	}
 	switch {
 	case r.Document != nil:
 		up, err := cli.Upload(ctx, r.Document, whatsmeow.MediaDocument)
