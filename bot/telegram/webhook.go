@@ -51,26 +51,27 @@ const webhookSecretKey = "telegram.webhook_secret"
 // without a secret would take any post from anyone who finds its URL as Telegram's own (issue 12:
 // a forged contact card linked a stranger to the admin's NIP), and since Lapkin itself tells
 // Telegram the secret with setWebhook, the operator need not know it. It is never logged.
-func WebhookSecret(ctx context.Context, kv bot.Cursor, configured string) (string, error) {
+// generated is true when this call made it.
+func WebhookSecret(ctx context.Context, kv bot.Cursor, configured string) (secret string, generated bool, err error) {
 	if configured != "" {
-		return configured, nil
+		return configured, false, nil
 	}
 	s, err := kv.LoadCursor(ctx, webhookSecretKey)
 	if err != nil {
-		return "", fmt.Errorf("telegram: load webhook secret: %w", err)
+		return "", false, fmt.Errorf("telegram: load webhook secret: %w", err)
 	}
 	if s != "" {
-		return s, nil
+		return s, false, nil
 	}
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("telegram: make webhook secret: %w", err)
+		return "", false, fmt.Errorf("telegram: make webhook secret: %w", err)
 	}
 	s = base64.RawURLEncoding.EncodeToString(b)
 	if err := kv.SaveCursor(ctx, webhookSecretKey, s); err != nil {
-		return "", fmt.Errorf("telegram: save webhook secret: %w", err)
+		return "", false, fmt.Errorf("telegram: save webhook secret: %w", err)
 	}
-	return s, nil
+	return s, true, nil
 }
 
 // Receive serves the webhook until ctx ends (nil) or the server fails. It refuses to start without

@@ -46,16 +46,16 @@ func TestWebhookRefusesWithoutSecret(t *testing.T) {
 func TestWebhookSecretGeneratedOnce(t *testing.T) {
 	e := newIntakeEnv(t, nil)
 	ctx := context.Background()
-	if s, err := WebhookSecret(ctx, e.st, "dari-konfigurasi-1234"); err != nil || s != "dari-konfigurasi-1234" {
-		t.Fatalf("configured: %q %v", s, err)
+	if s, gen, err := WebhookSecret(ctx, e.st, "dari-konfigurasi-1234"); err != nil || s != "dari-konfigurasi-1234" || gen {
+		t.Fatalf("configured: %q %v %v", s, gen, err)
 	}
-	first, err := WebhookSecret(ctx, e.st, "")
-	if err != nil || len(first) != 43 || !isSecretToken(first) {
-		t.Fatalf("generated %q (%v): want 43 characters of A-Z a-z 0-9 _ -", first, err)
+	first, gen, err := WebhookSecret(ctx, e.st, "")
+	if err != nil || !gen || len(first) != 43 || !isSecretToken(first) {
+		t.Fatalf("generated %q (%v, %v): want 43 characters of A-Z a-z 0-9 _ -", first, gen, err)
 	}
-	again, err := WebhookSecret(ctx, e.st, "")
-	if err != nil || again != first {
-		t.Fatalf("second start: %q %v, want the first secret again", again, err)
+	again, gen, err := WebhookSecret(ctx, e.st, "")
+	if err != nil || gen || again != first {
+		t.Fatalf("second start: %q %v %v, want the first secret again", again, gen, err)
 	}
 }
 

@@ -44,9 +44,13 @@ var networks = []network{
 func newTelegram(ctx context.Context, cfg *config.Config, env netEnv) (bot.Transport, bot.Receiver, error) {
 	secret := ""
 	if cfg.Telegram.Mode == "webhook" {
+		var generated bool
 		var err error
-		if secret, err = telegram.WebhookSecret(ctx, env.Cursor, cfg.Telegram.WebhookSecret); err != nil {
+		if secret, generated, err = telegram.WebhookSecret(ctx, env.Cursor, cfg.Telegram.WebhookSecret); err != nil {
 			return nil, nil, err
+		}
+		if generated {
+			env.Log.Info("telegram webhook secret generated and kept in the database; Lapkin registers it with Telegram itself")
 		}
 	}
 	tg, err := telegram.New(ctx, telegram.Config{
