@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -69,11 +70,21 @@ func TestWebhookWithoutConfiguredSecret(t *testing.T) {
 	if len(secret) < 32 {
 		t.Fatalf("webhook registered with secret %q: want a generated one of 32+ characters", secret)
 	}
-	// The admin Hendra's phone, 0812-0000-1005, forged into a contact card from a stranger.
+	// Telegram's own posts, with the secret: the admin Hendra (0812-0000-1005) links his account.
+	hendra := telegramtest.User(1005, "Hendra")
+	own := telegramtest.ContactShare(hendra, hendra.ID, "081200001005")
+	own.UpdateID, own.Message.MessageID = 601, 1
+	if got := post(secret, own); got != http.StatusOK {
+		t.Fatalf("post with the secret answered %d", got)
+	}
+	e.expectSent(hendra.ID, "Terima kasih")
+
+	// Forged posts: the admin's phone in a stranger's contact card, and a /kode in the admin's
+	// name, without the secret or with a wrong one.
 	forged := telegramtest.ContactShare(tgOther, tgOther.ID, "081200001005")
-	forged.UpdateID, forged.Message.MessageID = 601, 1
-	code := telegramtest.PrivateText(tgOther, "/kode 198806202014031004")
-	code.UpdateID, code.Message.MessageID = 602, 2
+	forged.UpdateID, forged.Message.MessageID = 602, 2
+	code := telegramtest.PrivateText(hendra, "/kode 198806202014031004")
+	code.UpdateID, code.Message.MessageID = 603, 3
 	for _, u := range []tgbotapi.Update{forged, code} {
 		if got := post("", u); got != http.StatusForbidden {
 			t.Fatalf("post without the secret answered %d, want 403", got)
@@ -82,19 +93,18 @@ func TestWebhookWithoutConfiguredSecret(t *testing.T) {
 			t.Fatalf("post with a wrong secret answered %d, want 403", got)
 		}
 	}
-	if n := e.count(`SELECT COUNT(*) FROM identities`); n != 0 {
-		t.Fatalf("%d accounts linked by forged posts", n)
+	if n := e.count(`SELECT COUNT(*) FROM identities WHERE external_id = ?`, strconv.FormatInt(tgOther.ID, 10)); n != 0 {
+		t.Fatal("a forged contact card linked a stranger")
 	}
 	if n := e.count(`SELECT COUNT(*) FROM registration_codes`); n != 0 {
 		t.Fatalf("%d registration codes issued by forged posts", n)
 	}
-	// Telegram's own post, with the secret, is taken.
-	own := telegramtest.ContactShare(tgBudi, tgBudi.ID, "081300000001")
-	own.UpdateID, own.Message.MessageID = 603, 3
-	if got := post(secret, own); got != http.StatusOK {
+	// The same /kode from Telegram itself is taken: the check above could have failed.
+	code.UpdateID = 604
+	if got := post(secret, code); got != http.StatusOK {
 		t.Fatalf("post with the secret answered %d", got)
 	}
-	e.expectSent(tgBudi.ID, "Terima kasih")
+	e.expectSent(hendra.ID, "Kode pendaftaran")
 	stop()
 	if strings.Contains(e.log.String(), secret) {
 		t.Fatal("the webhook secret is in the log")
