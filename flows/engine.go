@@ -14,6 +14,7 @@ import (
 
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/sanitize"
 	"github.com/lapkin-id/lapkin/scoring"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -120,7 +121,15 @@ func (r *request) ask(text string, buttons [][]bot.Button) {
 // transaction. A redelivered message is recognised by its id and ignored. A message its receiver
 // gave up on (m.Failed) is kept as a dead letter and answered politely. It returns an error only
 // when nothing could be committed, so that the transport does not acknowledge the message.
+//
+// What the person wrote (text, caption, button data, a shared number) is cleaned by
+// sanitize.Text before anything reads it: control characters and bidirectional overrides are
+// dropped, not refused, because they almost always come from pasting out of a PDF or a word
+// processor, and refusing would lose the report of someone who did nothing wrong. Cleaning here,
+// at the one entry every transport goes through, means no flow can store, broadcast (/umumkan)
+// or export them.
 func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
+	m = cleanInbound(m)
 	now := e.clock.Now().In(e.opt.Location)
 	var lang string
 	err := e.store.Update(ctx, func(tx *store.Tx) error {
@@ -511,3 +520,15 @@ func civil(t time.Time) time.Time {
 
 // dateKey formats a civil date as stored: YYYY-MM-DD.
 func dateKey(d time.Time) string { return d.Format("2006-01-02") }
+
+// cleanInbound returns m with what its sender wrote cleaned by sanitize.Text (see Handle).
+func cleanInbound(m bot.Message) bot.Message {
+	m.Text, _ = sanitize.Text(m.Text)
+	m.Callback, _ = sanitize.Text(m.Callback)
+	if m.Contact != nil {
+		c := *m.Contact
+		c.Phone = sanitize.Line(c.Phone)
+		m.Contact = &c
+	}
+	return m
+}
