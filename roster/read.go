@@ -16,6 +16,8 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/lapkin-id/lapkin/sanitize"
 )
 
 // Column names of the roster header, as SPEC.md "Roster columns" defines them.
@@ -254,7 +256,7 @@ func rowsOf(recs []record) ([]Row, error) {
 	index := make([]string, len(header.cells)) // cell position -> column name, "" for none
 	seen := map[string]bool{}
 	for i, cell := range header.cells {
-		written := strings.TrimSpace(strings.ReplaceAll(cell, "\ufeff", ""))
+		written := cleanCell(cell)
 		if written == "" {
 			continue
 		}
@@ -289,7 +291,7 @@ func rowsOf(recs []record) ([]Row, error) {
 		// the wrong column, so the row is refused as a whole.
 		shifted := len(rec.cells) > len(index)
 		for i, cell := range rec.cells {
-			cell = strings.TrimSpace(cell)
+			cell = cleanCell(cell)
 			if i >= len(index) || index[i] == "" {
 				shifted = shifted || cell != ""
 				continue
@@ -307,6 +309,15 @@ func rowsOf(recs []record) ([]Row, error) {
 		return nil, errs
 	}
 	return rows, nil
+}
+
+// cleanCell trims a cell and drops what sanitize.Text drops (control characters, bidirectional
+// overrides, byte-order marks): a name or a position is shown to others in chats, digests and
+// exports, where an override would reorder what they read and an escape sequence would reach an
+// operator's terminal in an error message. Inner spaces stay as written; Validate collapses them.
+func cleanCell(cell string) string {
+	c, _ := sanitize.Text(cell)
+	return strings.TrimSpace(c)
 }
 
 // set stores cell in the field of column.

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lapkin-id/lapkin/sanitize"
 )
 
 // opdCode is the shape of an OPD code: short, upper-case, usable in `/hubungkan DINKES` and
@@ -325,8 +327,9 @@ func normalizeRole(s string) (string, bool) {
 }
 
 // collapse trims s and turns inner runs of white space into one space, so that "Dinas  Kesehatan"
-// typed twice does not count as two OPD names.
-func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+// typed twice does not count as two OPD names, and drops control characters and bidirectional
+// overrides (sanitize.Line) from rows that did not come through Read.
+func collapse(s string) string { return sanitize.Line(s) }
 
 // columnOrder is the position of column in the header SPEC.md gives, -1 for a whole-row problem.
 func columnOrder(column string) int { return slices.Index(columns, column) }
