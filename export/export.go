@@ -22,6 +22,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/lapkin-id/lapkin/sanitize"
 	"github.com/lapkin-id/lapkin/scoring"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -560,9 +561,8 @@ func writeSummary(f *excelize.File, opds []store.OPDHeadcount, counts tally, sty
 // opens a .csv with the regional list separator, which is ";" wherever the decimal separator is
 // the comma, as in Indonesia: a comma-separated file would land in one column), numbers with a
 // decimal comma and no thousands separator ("1,5"), dates as YYYY-MM-DD and "Dicatat" as
-// YYYY-MM-DD HH:MM:SS in the Location (ISO forms Excel reads as dates in any locale). A text cell
-// that would start a formula in a spreadsheet (=, +, -, @) gets a leading apostrophe, since report
-// texts come from chat.
+// YYYY-MM-DD HH:MM:SS in the Location (ISO forms Excel reads as dates in any locale). Text cells
+// go through defuse, since report texts come from chat.
 func CSV(ctx context.Context, st *store.Store, opt Options, w io.Writer) (Summary, error) {
 	var sum Summary
 	loc := opt.location()
@@ -616,14 +616,12 @@ func CSV(ctx context.Context, st *store.Store, opt Options, w io.Writer) (Summar
 	return sum, err
 }
 
-// defuse keeps a free text from being read as a formula when the CSV is opened in a spreadsheet
-// (CSV injection): a leading apostrophe makes Excel show it as the text it is.
-func defuse(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
+// defuse makes a free text safe for a spreadsheet that opens the CSV (sanitize.CSVCell): control
+// characters and bidirectional overrides dropped, line breaks made spaces so that one report stays
+// one line for tools that read the file line by line, and a cell that would start a formula
+// (=, +, -, @; CSV injection) prefixed with an apostrophe, which Excel shows as the text it is.
+// Texts are cleaned when they arrive; this also covers rows stored before that.
+func defuse(s string) string { return sanitize.CSVCell(s) }
 
 // EvaluationsWorkbook is a workbook with the one sheet "Evaluasi" holding the given evaluations in
 // their order: the attachment an admin gets with /evaluate <OPD> or semua.
