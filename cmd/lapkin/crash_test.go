@@ -180,14 +180,25 @@ func doubles(counts map[string]int) int {
 	return n
 }
 
+// skipCrash skips a crash test under -short, and under -race: the child is the test binary, and
+// modernc's SQLite under the race detector handles 1,000 reports in about a minute instead of
+// three seconds. CI runs these tests in a step of their own without -race (.ci/run).
+func skipCrash(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("crash test: starts lapkin twice")
+	}
+	if raceEnabled {
+		t.Skip("crash test: too slow under -race; .ci/run runs it without")
+	}
+}
+
 // TestKillDuringIntake: 1,000 reports wait at the Bot API; `lapkin run` is SIGKILLed when about
 // a third are stored, and started again. Every report whose update was confirmed to Telegram (the
 // offset moved past it) is stored at the kill; in the end every report is stored exactly once and
 // acknowledged, and no acknowledgement is delivered twice beyond the sends in flight at the kill.
 func TestKillDuringIntake(t *testing.T) {
-	if testing.Short() {
-		t.Skip("crash test: starts lapkin twice")
-	}
+	skipCrash(t)
 	srv := telegramtest.New(testToken)
 	t.Cleanup(srv.Close)
 	cfg := seededConfig(t, t.TempDir(), srv.Endpoint(), crashPeople)
@@ -275,9 +286,7 @@ func TestKillDuringIntake(t *testing.T) {
 // third are delivered, and started again. Every reply is delivered in the end, and no more are
 // delivered twice than the sends that were in flight at the kill (send_concurrency).
 func TestKillDuringSending(t *testing.T) {
-	if testing.Short() {
-		t.Skip("crash test: starts lapkin twice")
-	}
+	skipCrash(t)
 	srv := telegramtest.New(testToken)
 	t.Cleanup(srv.Close)
 	cfg := seededConfig(t, t.TempDir(), srv.Endpoint(), crashPeople)
