@@ -351,4 +351,3 @@ func TestKillDuringSending(t *testing.T) {
 		t.Logf("second run's log:\n%s", p.stderr.String())
 	}
 }
-

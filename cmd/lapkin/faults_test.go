@@ -4,9 +4,13 @@ package main
 // each costs printed (go test -v -run 'Fault' ./cmd/lapkin/). docs/reliability.md holds the figures.
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -264,5 +268,77 @@ func TestFaultBotAPIErrors(t *testing.T) {
 	t.Logf("proxy answered %d calls with its HTML 502 page", proxy.Answered502())
 	for _, r := range results {
 		t.Logf("summary: %v; stored %d", r, r.stored)
+	}
+}
+
+// TestFaultForgedWebhook: in webhook mode, posts that do not carry the secret Telegram was given
+// (none, a wrong one, one that differs in the last character or in letter case, the right one in
+// the wrong header)
+// are refused with 403 and change nothing: the attack of issue 12, a forged contact card with the
+// admin's phone and a forged /kode, links no one and answers no one.
+func TestFaultForgedWebhook(t *testing.T) {
+	e := newTGEnv(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	const secret = "rahasia-webhook-0123456789"
+	e.cfg.Telegram.Mode = "webhook"
+	e.cfg.Telegram.Listen = addr
+	e.cfg.Telegram.WebhookURL = "https://lapkin.example.go.id/telegram"
+	e.cfg.Telegram.WebhookSecret = secret
+	stop := e.start()
+	waitFor(10*time.Second, func() bool { url, _ := e.srv.Webhook(); return url != "" })
+
+	post := func(header, value string, u tgbotapi.Update) int {
+		b, _ := json.Marshal(u)
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/telegram", bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		if header != "" {
+			req.Header.Set(header, value)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	// The stranger sends the admin's phone as a contact card (as if shared), then asks for a code.
+	stranger := telegramtest.User(6666, "Penyusup")
+	contact := telegramtest.ContactShare(stranger, stranger.ID, "081100002001") // Ahmad, head of DISKOMINFO, in the sample roster
+	kode := telegramtest.PrivateText(stranger, "/kode 198806202014031004")
+	const header = "X-Telegram-Bot-Api-Secret-Token"
+	forgeries := []struct{ header, value string }{
+		{"", ""},
+		{header, "salah"},
+		{header, secret[:len(secret)-1] + "X"},
+		{header, strings.ToUpper(secret)},
+		{"X-Telegram-Bot-Api-Secret", secret},
+	}
+	refused, id := 0, 900
+	for _, f := range forgeries {
+		for _, u := range []tgbotapi.Update{contact, kode} {
+			id++
+			u.UpdateID = id
+			u.Message.MessageID = id
+			if code := post(f.header, f.value, u); code == http.StatusForbidden {
+				refused++
+			} else {
+				t.Errorf("forged post (%s: %q) answered %d, want 403", f.header, f.value, code)
+			}
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // what a forged post might have queued would be sent by now
+	stop()
+	linked := e.count(`SELECT COUNT(*) FROM identities WHERE external_id = ?`, strconv.FormatInt(stranger.ID, 10))
+	inbound := e.count(`SELECT COUNT(*) FROM processed_inbound`)
+	replies := len(e.srv.Messages(stranger.ID))
+	t.Logf("forged webhook posts: %d sent, %d refused with 403; identities linked %d, updates handled %d, replies to the stranger %d",
+		2*len(forgeries), refused, linked, inbound, replies)
+	if linked != 0 || inbound != 0 || replies != 0 {
+		t.Fatalf("a forged post had an effect: %d identities, %d handled updates, %d replies", linked, inbound, replies)
 	}
 }
