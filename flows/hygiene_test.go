@@ -1,11 +1,15 @@
 package flows_test
 
 import (
+	"bytes"
 	"fmt"
+	"image"
+	"image/png"
 	"strings"
 	"testing"
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/bot/console"
 )
 
 // dirty holds what must never be stored or shown to others: NUL, BEL, ESC (a terminal escape
@@ -68,5 +72,19 @@ func TestAnnouncementCleaned(t *testing.T) {
 	expect(t, received, "Rapat pukul 00.90 di aula[2J")
 	if d := hasDirty(received); d != "" {
 		t.Fatalf("the announcement carries %s:\n%q", d, received)
+	}
+}
+
+// A photo's caption is the report's text: cleaned like any text, and the evidence still kept.
+func TestPhotoCaptionCleaned(t *testing.T) {
+	h := newHarness(t)
+	img := image.NewRGBA(image.Rect(0, 0, 2, 2))
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	got := strings.Join(h.send(console.Message(budi, "/lapor 1 Cek\x1b[8m ruang\u2067 server\x00 #1", &bot.Photo{Name: "bukti.png", Data: buf.Bytes()}, h.clock.Now())), "\n")
+	expect(t, got, "Laporan tercatat", "📎")
+	reps := h.reports(budi)
+	if len(reps) != 1 || reps[0].Text != "Cek[8m ruang server" || reps[0].EvidenceID == nil {
+		t.Fatalf("reports %+v", reps)
 	}
 }
