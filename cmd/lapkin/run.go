@@ -59,7 +59,7 @@ func Run(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Log
 	// someone's report later.
 	if err := st.Check(ctx); err != nil {
 		st.Close()
-		return fmt.Errorf("run: %w; restore the latest backup (lapkin backup) or run `sqlite3 %s .recover`", err, cfg.DatabasePath())
+		return fmt.Errorf("run: %w; stop here and restore the newest copy from [backup] dir (README, Operations), or repair the file with `sqlite3 %s .recover`", err, cfg.DatabasePath())
 	}
 	// A network that stops working tells the admins over the others, through the engine, which
 	// exists only once the transports are built.

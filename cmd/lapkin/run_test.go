@@ -575,3 +575,48 @@ func TestRunWhatsAppNotLinkedKeepsTelegram(t *testing.T) {
 		t.Fatalf("no session file: %v", err)
 	}
 }
+
+// lapkin run refuses a damaged database at start-up, naming the file, instead of failing later
+// in the middle of someone's report.
+func TestRunRefusesDamagedDatabase(t *testing.T) {
+	e := newTGEnv(t)
+	st, err := store.Open(context.Background(), e.cfg.DatabasePath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.Update(context.Background(), func(tx *store.Tx) error {
+		for i := 0; i < 3000; i++ {
+			if err := tx.SetKV(context.Background(), fmt.Sprintf("isi-%05d", i), strings.Repeat("x", 40)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		_, err = st.DB().Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	}
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(e.cfg.DatabasePath(), os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := f.Stat()
+	garbage := bytes.Repeat([]byte{0xA5, 0x5A, 0x00, 0xFF}, 1024)
+	if _, err := f.WriteAt(garbage, fi.Size()-3*4096); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	err = Run(context.Background(), e.cfg, &shiftedClock{base: testNow, start: time.Now()}, slog.New(slog.NewTextHandler(e.log, nil)), nil)
+	if err == nil || !strings.Contains(err.Error(), e.cfg.DatabasePath()) ||
+		!(strings.Contains(err.Error(), "damaged") || strings.Contains(err.Error(), "malformed")) {
+		t.Fatalf("run on a damaged database: %v", err)
+	}
+	t.Logf("refused: %v", err)
+	if n := len(e.srv.Calls("getUpdates")); n != 0 {
+		t.Fatalf("run polled Telegram %d times on a damaged database", n)
+	}
+}
