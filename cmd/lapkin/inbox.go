@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 	"time"
 
@@ -40,15 +39,12 @@ func runInbox(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(cfg.DatabasePath()); err != nil {
-		return fmt.Errorf("inbox: no database at %s", cfg.DatabasePath())
-	}
 	cat, err := catalog.New()
 	if err != nil {
 		return err
 	}
 	lang := cfg.App.Language
-	st, err := store.Open(ctx, cfg.DatabasePath())
+	st, err := openExisting(ctx, "inbox", cfg)
 	if err != nil {
 		return err
 	}

@@ -291,10 +291,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(cfg.DatabasePath()); err != nil {
-		return fmt.Errorf("backup: no database at %s", cfg.DatabasePath())
-	}
-	st, err := store.Open(ctx, cfg.DatabasePath())
+	st, err := openExisting(ctx, "backup", cfg)
 	if err != nil {
 		return err
 	}
@@ -304,4 +301,13 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "backup written to %s\n", *out)
 	return nil
+}
+
+// openExisting opens the database of an operator command that reads or copies it (backup, inbox,
+// outbox): store.Open would otherwise create an empty one at a mistyped path and report nothing.
+func openExisting(ctx context.Context, cmd string, cfg *config.Config) (*store.Store, error) {
+	if _, err := os.Stat(cfg.DatabasePath()); err != nil {
+		return nil, fmt.Errorf("%s: no database at %s", cmd, cfg.DatabasePath())
+	}
+	return store.Open(ctx, cfg.DatabasePath())
 }

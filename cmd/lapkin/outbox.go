@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/lapkin-id/lapkin/catalog"
@@ -46,15 +45,12 @@ func runOutbox(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(cfg.DatabasePath()); err != nil {
-		return fmt.Errorf("outbox: no database at %s", cfg.DatabasePath())
-	}
 	cat, err := catalog.New()
 	if err != nil {
 		return err
 	}
 	lang := cfg.App.Language
-	st, err := store.Open(ctx, cfg.DatabasePath())
+	st, err := openExisting(ctx, "outbox", cfg)
 	if err != nil {
 		return err
 	}
