@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -97,17 +98,19 @@ func (t *Tx) CountEvaluations(ctx context.Context) (int, error) {
 
 // WithoutIndexes runs fn with table's own indexes dropped and rebuilds them afterwards: loading
 // millions of rows (`lapkin seed`) and then sorting them into each index once is several times
-// faster than keeping every index up to date row by row. Only for a database nobody else is using.
+// faster than keeping every index up to date row by row. The table's triggers are dropped too (a
+// report's keeps its target's running total) and the totals rebuilt from the rows at the end.
+// Only for a database nobody else is using.
 func (s *Store) WithoutIndexes(ctx context.Context, table string, fn func() error) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`, table)
+	rows, err := s.db.QueryContext(ctx, `SELECT name, sql, type FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL`, table)
 	if err != nil {
 		return fmt.Errorf("list indexes of %s: %w", table, err)
 	}
-	type index struct{ name, sql string }
+	type index struct{ name, sql, kind string }
 	var idx []index
 	for rows.Next() {
 		var i index
-		if err := rows.Scan(&i.name, &i.sql); err != nil {
+		if err := rows.Scan(&i.name, &i.sql, &i.kind); err != nil {
 			rows.Close()
 			return err
 		}
@@ -118,7 +121,7 @@ func (s *Store) WithoutIndexes(ctx context.Context, table string, fn func() erro
 		return err
 	}
 	for _, i := range idx {
-		if _, err := s.db.ExecContext(ctx, `DROP INDEX "`+i.name+`"`); err != nil {
+		if _, err := s.db.ExecContext(ctx, `DROP `+strings.ToUpper(i.kind)+` "`+i.name+`"`); err != nil {
 			return fmt.Errorf("drop index %s: %w", i.name, err)
 		}
 	}
@@ -127,6 +130,9 @@ func (s *Store) WithoutIndexes(ctx context.Context, table string, fn func() erro
 		if _, err := s.db.ExecContext(ctx, i.sql); err != nil {
 			return errors.Join(ferr, fmt.Errorf("rebuild index %s: %w", i.name, err))
 		}
+	}
+	if table == "reports" {
+		return errors.Join(ferr, s.Update(ctx, func(tx *Tx) error { return tx.RebuildTargetTotals(ctx) }))
 	}
 	return ferr
 }

@@ -20,11 +20,23 @@ import (
 // ErrNotFound is returned when a looked-up row does not exist.
 var ErrNotFound = errors.New("not found")
 
-// Store is an open Lapkin database.
+// Store is an open Lapkin database: one writer connection and a pool of readers.
+//
+// SQLite lets one transaction write at a time. With a pool of writer connections every Update
+// took the write lock at BEGIN on its own connection and the others queued in SQLite's busy
+// handler (sleeping and polling): 100 chats at once ran at a tenth of the rate one connection
+// reaches. With one writer connection they queue in database/sql instead, in order and without
+// polling. Reads (View) run on their own pool: WAL lets them read a snapshot while a write goes on,
+// so a long job reading the whole city never holds up an incoming report.
 type Store struct {
-	db   *sql.DB
+	db   *sql.DB // the writer: one connection, immediate transactions
+	rdb  *sql.DB // the readers: deferred, read-only transactions
 	path string
 }
+
+// readers is the size of the read pool: more than the cores, so a slow reader (a digest) leaves
+// room for the short ones (the outbox, a /progres).
+const readers = 4
 
 // DSN returns the connection string for the database file at path. The pragmas must be in the DSN:
 // a PRAGMA run through Exec reaches only one pooled connection. _txlock=immediate makes every
@@ -34,6 +46,14 @@ type Store struct {
 func DSN(path string) string {
 	return "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
 		"&_pragma=foreign_keys(1)&_txlock=immediate&_time_format=sqlite"
+}
+
+// readDSN is the connection string of the read pool: deferred transactions (a reader must never
+// take the write lock) and query_only, so that a write slipped into View fails loudly instead of
+// racing the writer.
+func readDSN(path string) string {
+	return "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+		"&_pragma=foreign_keys(1)&_pragma=query_only(1)&_txlock=deferred&_time_format=sqlite"
 }
 
 // Open opens (creating if needed) the database at path and applies pending migrations.
@@ -49,6 +69,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	db.SetMaxOpenConns(1)
+	// Keep the one connection: reopening it would cost the WAL's index and the page cache.
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -58,16 +83,26 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	// The readers open after the migrations, so none of them holds an old schema.
+	rdb, err := sql.Open("sqlite", readDSN(path))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	rdb.SetMaxOpenConns(readers)
+	rdb.SetMaxIdleConns(readers)
+	s.rdb = rdb
 	return s, nil
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error { return errors.Join(s.rdb.Close(), s.db.Close()) }
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
 
-// DB exposes the handle for the few callers that need it (the scheduler's ledger, backups).
+// DB exposes the writer's handle for the few callers that need it (backups, tests). It has one
+// connection: a caller must not hold a row set open while it starts an Update.
 func (s *Store) DB() *sql.DB { return s.db }
 
 // querier is what both *sql.DB and *sql.Tx offer, so one set of query methods serves reads
@@ -78,13 +113,15 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// Tx carries the queries of one unit of work. From Update it is a transaction; from View it reads
-// the database directly.
+// Tx carries the queries of one unit of work: from Update a write transaction, from View a read
+// transaction that sees one snapshot of the database from its first query to its end.
 type Tx struct {
 	q querier
 }
 
-// Update runs fn in one immediate transaction and commits when fn returns nil.
+// Update runs fn in one immediate transaction on the writer and commits when fn returns nil.
+// Updates run one at a time, in the order they asked. fn may call View (it reads the last
+// committed state, not fn's own writes) but must not call Update: that would wait for itself.
 func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -103,10 +140,18 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 	return nil
 }
 
-// View runs fn with read queries that need no transaction.
+// View runs fn in a read transaction on the read pool: every query of fn sees the same snapshot,
+// taken at its first query, whatever commits meanwhile, and no write waits for it. fn cannot write.
 func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
-	q := &stmtCache{p: s.db}
-	defer q.close()
+	tx, err := s.rdb.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	q := &stmtCache{p: tx}
+	defer func() {
+		q.close()
+		_ = tx.Rollback() // a read transaction has nothing to commit
+	}()
 	return fn(&Tx{q: q})
 }
 
