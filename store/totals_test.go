@@ -46,7 +46,9 @@ func TestTargetTotalsMatchTheSum(t *testing.T) {
 		targets = append(targets, tg.ID)
 	}
 	rng := rand.New(rand.NewPCG(13, 2026))
-	day := func() string { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(365)).Format("2006-01-02") }
+	day := func() string {
+		return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(365)).Format("2006-01-02")
+	}
 	// want sums the reports themselves, the way TargetRealisation did before the totals.
 	want := func(tx *Tx, ids []int64, to string, approvedOnly bool) map[int64]float64 {
 		statuses := `('submitted', 'approved')`
