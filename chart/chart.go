@@ -149,9 +149,15 @@ func toPaletted(img *image.RGBA) *image.Paletted {
 	key := func(i int) uint32 {
 		return uint32(img.Pix[i])<<16 | uint32(img.Pix[i+1])<<8 | uint32(img.Pix[i+2])
 	}
+	// The picture is mostly long runs of one colour: counting a run at once instead of pixel by
+	// pixel saves most of the map operations (a third of a digest's time, 40 OPDs at a time).
 	counts := make(map[uint32]int)
-	for i := 0; i < len(img.Pix); i += 4 {
-		counts[key(i)]++
+	for i := 0; i < len(img.Pix); {
+		k, n := key(i), 1
+		for i += 4; i < len(img.Pix) && key(i) == k; i += 4 {
+			n++
+		}
+		counts[k] += n
 	}
 	colors := make([]uint32, 0, len(counts))
 	for c := range counts {
@@ -183,8 +189,12 @@ func toPaletted(img *image.RGBA) *image.Paletted {
 		index[c] = uint8(best)
 	}
 	out := image.NewPaletted(img.Rect, palette)
+	last, lastIdx := uint32(1<<24), uint8(0) // no colour has this key
 	for i, j := 0, 0; i < len(img.Pix); i, j = i+4, j+1 {
-		out.Pix[j] = index[key(i)]
+		if k := key(i); k != last {
+			last, lastIdx = k, index[k]
+		}
+		out.Pix[j] = lastIdx
 	}
 	return out
 }

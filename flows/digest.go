@@ -101,6 +101,12 @@ func (r *request) buildDigestRange(d *weekDigest, opdCode string, from, to time.
 			return nil, err
 		}
 	}
+	restore, err := r.preload(emps, store.Preload{From: dateKey(d.from), To: dateKey(d.to), Year: d.to.Year(),
+		Reports: true, RealisedFrom: dateKey(d.to)})
+	if err != nil {
+		return nil, err
+	}
+	defer restore()
 	type standing struct {
 		name          string
 		days, reports int

@@ -61,6 +61,15 @@ func (t *Tx) AddLeave(ctx context.Context, l Leave, now time.Time) (int64, error
 // reminders, the digest, /tim, evaluations), so leave waiting for approval or rejected never
 // excuses a day anywhere.
 func (t *Tx) LeaveBetween(ctx context.Context, nip, from, to string) ([]Leave, error) {
+	if t.pre.has(nip, from, to) {
+		var out []Leave
+		for _, l := range t.pre.leave[nip] {
+			if l.StartDate <= to && l.EndDate >= from {
+				out = append(out, l)
+			}
+		}
+		return out, nil
+	}
 	return t.leaveWhere(ctx, nip, from, to, `status = 'approved'`)
 }
 
@@ -121,6 +130,17 @@ func (t *Tx) AddHoliday(ctx context.Context, h Holiday, by string, now time.Time
 
 // HolidaysBetween returns the stored holidays from..to.
 func (t *Tx) HolidaysBetween(ctx context.Context, from, to string) ([]Holiday, error) {
+	if p := t.pre; p != nil {
+		// Asked once per person with the same days: remembered, not read again.
+		if hs, ok := p.holidays[from+".."+to]; ok {
+			return hs, nil
+		}
+		hs, err := (&Tx{q: t.q}).HolidaysBetween(ctx, from, to)
+		if err == nil {
+			p.holidays[from+".."+to] = hs
+		}
+		return hs, err
+	}
 	rows, err := t.q.QueryContext(ctx, `SELECT date, name FROM holidays WHERE date BETWEEN ? AND ? ORDER BY date`, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("list holidays: %w", err)

@@ -90,6 +90,15 @@ func (t *Tx) AddContract(ctx context.Context, c Contract, now time.Time) (int64,
 // SignedContract returns the employee's newest signed contract for year, with its targets, or
 // ErrNotFound when there is none.
 func (t *Tx) SignedContract(ctx context.Context, nip string, year int) (Contract, error) {
+	if p := t.pre; p != nil && p.nips[nip] && p.Year == year {
+		c := p.contracts[nip]
+		if c == nil {
+			return Contract{}, ErrNotFound
+		}
+		out := *c
+		out.Targets = append([]Target(nil), c.Targets...)
+		return out, nil
+	}
 	var c Contract
 	var signed sql.NullTime
 	var sup sql.NullString

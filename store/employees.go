@@ -78,6 +78,11 @@ func (t *Tx) UpsertOPD(ctx context.Context, o OPD, now time.Time) error {
 
 // OPD returns the OPD with code.
 func (t *Tx) OPD(ctx context.Context, code string) (OPD, error) {
+	if p := t.pre; p != nil {
+		if o, ok := p.opds[code]; ok {
+			return o, nil
+		}
+	}
 	var o OPD
 	err := t.q.QueryRowContext(ctx, `SELECT code, name, work_days FROM opds WHERE code = ?`, code).Scan(&o.Code, &o.Name, &o.WorkDays)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -137,6 +142,9 @@ func (t *Tx) UpsertEmployee(ctx context.Context, e Employee, now time.Time) erro
 
 // Employee returns the employee with nip.
 func (t *Tx) Employee(ctx context.Context, nip string) (Employee, error) {
+	if e, ok := t.pre.employee(nip); ok {
+		return e, nil
+	}
 	e, err := scanEmployee(t.q.QueryRowContext(ctx, `SELECT `+employeeCols+` FROM employees WHERE nip = ?`, nip))
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, ErrNotFound

@@ -103,6 +103,9 @@ func (t *Tx) Supersede(ctx context.Context, old, by int64, now time.Time) error 
 // and when they first signed a contract (nil when never). Both are domain dates, not the wall
 // clock of the roster import, so a demo clock moved back cannot shift them.
 func (t *Tx) ComplianceAnchors(ctx context.Context, nip string) (firstReport string, firstSigned *time.Time, err error) {
+	if p := t.pre; p != nil && p.nips[nip] && p.Anchors {
+		return p.firstRep[nip], p.firstSign[nip], nil
+	}
 	var rep sql.NullString
 	if err = t.q.QueryRowContext(ctx, `SELECT MIN(local_date) FROM reports WHERE nip = ? AND status <> 'deleted'`, nip).Scan(&rep); err != nil {
 		return "", nil, fmt.Errorf("first report of %s: %w", nip, err)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 )
@@ -88,6 +87,15 @@ func (t *Tx) Report(ctx context.Context, id int64) (Report, error) {
 // ReportsBetween returns an employee's reports dated from..to (inclusive, YYYY-MM-DD), deleted ones
 // left out, oldest first.
 func (t *Tx) ReportsBetween(ctx context.Context, nip, from, to string) ([]Report, error) {
+	if t.pre.has(nip, from, to) && t.pre.Reports {
+		var out []Report
+		for _, r := range t.pre.reports[nip] {
+			if from <= r.LocalDate && r.LocalDate <= to {
+				out = append(out, r)
+			}
+		}
+		return out, nil
+	}
 	rows, err := t.q.QueryContext(ctx, `SELECT `+reportCols+` FROM reports
 		WHERE nip = ? AND local_date BETWEEN ? AND ? AND status <> 'deleted' ORDER BY local_date, id`, nip, from, to)
 	if err != nil {
@@ -125,50 +133,15 @@ func (t *Tx) TargetRealisation(ctx context.Context, targetIDs []int64, to string
 	if len(targetIDs) == 0 {
 		return out, nil
 	}
-	args := make([]any, 0, len(targetIDs)+1)
+	l := t.pre.ledgerFor(targetIDs, to, approvedOnly)
+	if l == nil {
+		var err error
+		if l, err = t.ledger(ctx, append([]int64(nil), targetIDs...), to, approvedOnly); err != nil {
+			return nil, err
+		}
+	}
 	for _, id := range targetIDs {
-		args = append(args, id)
-	}
-	column, statuses := `counted`, `('submitted', 'approved')`
-	if approvedOnly {
-		column, statuses = `approved`, `('approved')`
-	}
-	// A target carried into a revised contract keeps the reports of its predecessors: walk the
-	// carried_from chain back and sum them all under the target asked for.
-	chain := `WITH RECURSIVE chain(id, root) AS (
-			SELECT id, id FROM targets WHERE id IN (` + placeholders(len(targetIDs)) + `)
-			UNION ALL
-			SELECT t.carried_from, c.root FROM targets t JOIN chain c ON t.id = c.id WHERE t.carried_from IS NOT NULL)`
-	sum := func(query string, sign float64, args []any) error {
-		rows, err := t.q.QueryContext(ctx, query, args...)
-		if err != nil {
-			return fmt.Errorf("sum realisation: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			var v float64
-			if err := rows.Scan(&id, &v); err != nil {
-				return err
-			}
-			out[id] += sign * v
-		}
-		return rows.Err()
-	}
-	if err := sum(chain+` SELECT c.root, SUM(tt.`+column+`) FROM chain c JOIN target_totals tt ON tt.target_id = c.id
-		GROUP BY c.root`, 1, args); err != nil {
-		return nil, err
-	}
-	if err := sum(chain+` SELECT c.root, SUM(r.quantity) FROM chain c JOIN reports r ON r.target_id = c.id
-		WHERE r.local_date > ? AND r.quantity IS NOT NULL AND r.status IN `+statuses+`
-		GROUP BY c.root`, -1, append(args, to)); err != nil {
-		return nil, err
-	}
-	for id, v := range out {
-		// Adding and taking away leaves binary dust (0.1 + 0.2 - 0.1): quantities are written
-		// with a few decimals, so six give the sum a plain addition would, and a target met
-		// exactly stays met.
-		out[id] = math.Round(v*1e6) / 1e6
+		out[id] = l.at(id, to)
 	}
 	return out, nil
 }
@@ -194,6 +167,15 @@ func (t *Tx) RebuildTargetTotals(ctx context.Context) error {
 // that /progres, reminders, the digest and /evaluate agree: a report waiting for its supervisor
 // still shows the person reported that day (only achievement waits for validation).
 func (t *Tx) ReportDates(ctx context.Context, nip, from, to string) (map[string]bool, error) {
+	if t.pre.has(nip, from, to) {
+		out := map[string]bool{}
+		for _, d := range t.pre.dates[nip] {
+			if from <= d && d <= to {
+				out[d] = true
+			}
+		}
+		return out, nil
+	}
 	rows, err := t.q.QueryContext(ctx, `SELECT DISTINCT local_date FROM reports
 		WHERE nip = ? AND local_date BETWEEN ? AND ? AND status IN ('submitted', 'approved')`, nip, from, to)
 	if err != nil {

@@ -116,7 +116,8 @@ type querier interface {
 // Tx carries the queries of one unit of work: from Update a write transaction, from View a read
 // transaction that sees one snapshot of the database from its first query to its end.
 type Tx struct {
-	q querier
+	q   querier
+	pre *preloaded // answers read ahead for a group of employees (Preloaded), or nil
 }
 
 // Update runs fn in one immediate transaction on the writer and commits when fn returns nil.

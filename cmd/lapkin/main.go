@@ -57,6 +57,7 @@ Pemakaian / usage:
   lapkin inbox [--config F] [--db F] [--failed [--limit N] [--raw] | --retry ID]
   lapkin outbox [--config F] [--db F] [--limit N]
   lapkin outbox retry [--config F] [--db F] [--id N]
+  lapkin bench digest|remind|evaluate|busy|export|sqlite|inbound --db CITY.db [...]
   lapkin version
 `
 
@@ -86,6 +87,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runInbox(ctx, rest, stdout, stderr)
 	case "outbox":
 		return runOutbox(ctx, rest, stdout, stderr)
+	case "bench":
+		return runBench(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "lapkin", versionString())
 		return nil

@@ -1,0 +1,328 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/config"
+	"github.com/lapkin-id/lapkin/flows"
+	"github.com/lapkin-id/lapkin/store"
+)
+
+// benchUsage lists what `lapkin bench` measures: every figure of BENCHMARKS.md's city table.
+const benchUsage = `lapkin bench <what> --db CITY.db [flags]: measure Lapkin on a city made by lapkin seed.
+
+Every run works on a copy of CITY.db (in --tmp), so the city can be reused. What:
+  digest     the weekly digest of every OPD (Friday and Saturday runs) for the week of --at
+  remind     the reminder run at --at 14:00 (everyone who has not reported that day)
+  evaluate   /evaluate --subject KODE-OPD|semua [--period P] by an admin, preview then "ya"
+  busy       quick reports written while the digest runs (--during digest|remind|evaluate)
+  export     lapkin export of everything into --out F.xlsx
+  sqlite     raw single-row SQLite transactions on the same disk (the yardstick for inbound)
+  inbound    quick reports through lapkin run and a fake Bot API (--senders, --n, --rate)
+Each prints its figure, the peak RSS (VmHWM) and the load average when it started.
+`
+
+// benchEnv is one measured run: the copy of the city, the clock and what the machine was doing.
+type benchEnv struct {
+	out  io.Writer
+	db   string
+	at   time.Time
+	load string
+	cfg  *config.Config
+
+	cpuprofile string
+}
+
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, benchUsage)
+		return errReported
+	}
+	what := args[0]
+	fs := flag.NewFlagSet("lapkin bench "+what, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", "", "the city (lapkin seed); copied before the run")
+	tmp := fs.String("tmp", os.TempDir(), "directory for the copy (the same disk as production's, for comparable figures)")
+	atFlag := fs.String("at", "", "the day measured, YYYY-MM-DD (default: the day after the city's last report)")
+	subject := fs.String("subject", "semua", "evaluate: an OPD code or semua")
+	periodFlag := fs.String("period", "", "evaluate: the period (default: each person's current checkpoint)")
+	during := fs.String("during", "digest", "busy: the job that runs while reports arrive: digest, remind or evaluate")
+	out := fs.String("out", "", "export: the file to write (default: in --tmp)")
+	senders := fs.Int("senders", 200, "inbound: distinct senders")
+	n := fs.Int("n", 20000, "inbound, busy, sqlite: messages (or transactions)")
+	rate := fs.Float64("rate", 0, "inbound: messages per second (0: as fast as the bot takes them)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured part to this file")
+	if err := fs.Parse(args[1:]); err != nil {
+		return errReported
+	}
+	env := &benchEnv{out: stdout, load: loadAverage(), cpuprofile: *cpuprofile}
+	cfg, err := config.Load("")
+	if err != nil {
+		return err
+	}
+	env.cfg = cfg
+	if what == "sqlite" {
+		return benchSQLite(ctx, env, *tmp, *n)
+	}
+	if *db == "" {
+		return errors.New("bench: --db CITY.db is required (make one with lapkin seed)")
+	}
+	copyPath := filepath.Join(*tmp, fmt.Sprintf("lapkin-bench-%d.db", os.Getpid()))
+	if err := copyFile(*db, copyPath); err != nil {
+		return err
+	}
+	defer removeDB(copyPath)
+	env.db = copyPath
+	cfg.App.Database = copyPath
+	if env.at, err = benchDay(ctx, copyPath, *atFlag, cfg.Location()); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "bench %s on a copy of %s, day %s, %d CPUs, load average %s\n", what, *db, env.at.Format("2006-01-02"),
+		runtime.NumCPU(), env.load)
+	switch what {
+	case "digest":
+		return env.jobs(ctx, func(m *Main) (string, error) { return env.digest(ctx, m) })
+	case "remind":
+		return env.jobs(ctx, func(m *Main) (string, error) { return env.remind(ctx, m) })
+	case "evaluate":
+		return env.jobs(ctx, func(m *Main) (string, error) { return env.evaluate(ctx, m, *subject, *periodFlag) })
+	case "busy":
+		return env.busy(ctx, *during, *n)
+	case "export":
+		if *out == "" {
+			*out = filepath.Join(*tmp, fmt.Sprintf("lapkin-bench-%d.xlsx", os.Getpid()))
+			defer os.Remove(*out)
+		}
+		return env.export(ctx, *out)
+	case "inbound":
+		return env.inbound(ctx, *senders, *n, *rate)
+	}
+	fmt.Fprint(stderr, benchUsage)
+	return errReported
+}
+
+// jobs opens the city as the bot would (no transport: what is queued stays in the outbox) and
+// times fn.
+func (env *benchEnv) jobs(ctx context.Context, fn func(m *Main) (string, error)) error {
+	clock := bot.NewManualClock(env.at)
+	m, err := Open(ctx, env.cfg, clock, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	runtime.GC()
+	resetPeakRSS()
+	stop, err := env.profile()
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	what, err := fn(m)
+	d := time.Since(start)
+	stop()
+	if err != nil {
+		return err
+	}
+	env.report(what, d)
+	return nil
+}
+
+// profile starts the CPU profile when --cpuprofile asked for one.
+func (env *benchEnv) profile() (func(), error) {
+	if env.cpuprofile == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(env.cpuprofile)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// report prints one figure with the peak RSS since the last reset.
+func (env *benchEnv) report(what string, d time.Duration) {
+	fmt.Fprintf(env.out, "%s: %.3f s, peak RSS %d MB\n", what, d.Seconds(), peakRSS()>>20)
+}
+
+// digest runs the weekly digest of every OPD: the Friday run (five-day OPDs) and the Saturday
+// run (six-day OPDs) of the week of env.at.
+func (env *benchEnv) digest(ctx context.Context, m *Main) (string, error) {
+	day := env.at
+	for day.Weekday() != time.Friday {
+		day = day.AddDate(0, 0, -1)
+	}
+	fri := time.Date(day.Year(), day.Month(), day.Day(), 16, 0, 0, 0, env.cfg.Location())
+	before := outboxCount(ctx, m.Store)
+	if err := m.Engine.RunJob(ctx, flows.JobDigest, fri); err != nil {
+		return "", err
+	}
+	if err := m.Engine.RunJob(ctx, flows.JobDigestSaturday, fri.AddDate(0, 0, 1)); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("digest of every OPD for the week of %s, %d messages queued", fri.Format("2006-01-02"),
+		outboxCount(ctx, m.Store)-before), nil
+}
+
+// remind runs the 14:00 reminders of env.at.
+func (env *benchEnv) remind(ctx context.Context, m *Main) (string, error) {
+	at := time.Date(env.at.Year(), env.at.Month(), env.at.Day(), 14, 0, 0, 0, env.cfg.Location())
+	before := outboxCount(ctx, m.Store)
+	if err := m.Engine.RunJob(ctx, flows.JobReminder, at); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("reminders at %s, %d queued", at.Format("2006-01-02 15:04"), outboxCount(ctx, m.Store)-before), nil
+}
+
+// evaluate sends /evaluate as the first admin, then "ya" to record it, and times both.
+func (env *benchEnv) evaluate(ctx context.Context, m *Main, subject, per string) (string, error) {
+	admin, chat, err := benchAdmin(ctx, m.Store)
+	if err != nil {
+		return "", err
+	}
+	before := outboxCount(ctx, m.Store)
+	text := strings.TrimSpace("/evaluate " + subject + " " + per)
+	start := time.Now()
+	msg := bot.Message{ID: "bench-eval", Chat: chat, Sender: chat, Text: text, Time: env.at}
+	if err := m.Engine.Handle(ctx, msg); err != nil {
+		return "", err
+	}
+	preview := time.Since(start)
+	msg.ID, msg.Text = "bench-eval-yes", "ya"
+	if err := m.Engine.Handle(ctx, msg); err != nil {
+		return "", err
+	}
+	var recorded int
+	m.Store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM evaluations`).Scan(&recorded)
+	return fmt.Sprintf("%s by admin %s: preview %.3f s, then recorded %d results, %d messages queued", text, admin,
+		preview.Seconds(), recorded, outboxCount(ctx, m.Store)-before), nil
+}
+
+// benchAdmin is an admin of the city and their chat.
+func benchAdmin(ctx context.Context, st *store.Store) (string, bot.ChatRef, error) {
+	var nip, net, id string
+	err := st.DB().QueryRowContext(ctx, `SELECT e.nip, i.net, i.external_id FROM employees e JOIN identities i ON i.employee_nip = e.nip
+		WHERE e.role = 'admin' ORDER BY e.nip LIMIT 1`).Scan(&nip, &net, &id)
+	if err != nil {
+		return "", bot.ChatRef{}, fmt.Errorf("bench: the city has no admin with a chat account: %w", err)
+	}
+	return nip, bot.ChatRef{Net: net, ID: id}, nil
+}
+
+func outboxCount(ctx context.Context, st *store.Store) int {
+	var n int
+	st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox`).Scan(&n)
+	return n
+}
+
+// benchDay is the day to measure: --at, or the day after the city's last report (the seed's
+// "today", when nobody has reported yet).
+func benchDay(ctx context.Context, path, at string, loc *time.Location) (time.Time, error) {
+	if at == "" {
+		st, err := store.Open(ctx, path)
+		if err != nil {
+			return time.Time{}, err
+		}
+		defer st.Close()
+		if err := st.DB().QueryRowContext(ctx, `SELECT date(MAX(local_date), '+1 day') FROM reports`).Scan(&at); err != nil {
+			return time.Time{}, fmt.Errorf("bench: the city has no reports: %w", err)
+		}
+	}
+	d, err := time.ParseInLocation("2006-01-02", at, loc)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("bench: --at %q: want YYYY-MM-DD", at)
+	}
+	return d.Add(9 * time.Hour), nil
+}
+
+// copyFile copies a database file (with its WAL, if the seed left one) so each run starts alike.
+func copyFile(from, to string) error {
+	for _, suffix := range []string{"", "-wal"} {
+		src, err := os.Open(from + suffix)
+		if errors.Is(err, os.ErrNotExist) && suffix != "" {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		dst, err := os.OpenFile(to+suffix, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			src.Close()
+			return err
+		}
+		_, err = io.Copy(dst, src)
+		src.Close()
+		if cerr := dst.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func removeDB(path string) {
+	for _, s := range []string{"", "-wal", "-shm"} {
+		os.Remove(path + s)
+	}
+}
+
+// peakRSS is the process's peak resident set (VmHWM), in bytes; 0 where /proc is missing.
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), &kb)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// resetPeakRSS starts VmHWM again from the current RSS (Linux ≥ 4.0), so that each phase of a run
+// is measured on its own.
+func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+// loadAverage is the first three fields of /proc/loadavg: how busy the machine was.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// percentile is the p-th percentile (0–100) of ds, sorted in place.
+func percentile(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	i := int(float64(len(ds)-1) * p / 100)
+	return ds[i]
+}
