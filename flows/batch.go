@@ -1,8 +1,10 @@
 package flows
 
 import (
+	"context"
 	"time"
 
+	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -40,5 +42,126 @@ func byOPD(emps []store.Employee) [][]store.Employee {
 	return out
 }
 
-// dayKeys is from and to as YYYY-MM-DD.
-func dayKeys(from, to time.Time) (string, string) { return dateKey(from), dateKey(to) }
+// noticesPerWrite is how many notices one write transaction of a job claims and queues: enough
+// that commits cost little, few enough that a report arriving meanwhile waits a few milliseconds.
+const noticesPerWrite = 200
+
+// noticeBatch gathers what a job will send, each notice under its key in the job ledger, while
+// the job reads; writeNotices then claims and queues them in short write transactions. So the
+// reading (a whole city's calendars and reports) happens in a read transaction, on a snapshot,
+// and never holds the write lock that incoming reports need.
+type noticeBatch struct {
+	job, period string
+	items       []pendingNotice
+	open        bool            // the last item takes the replies queued since its claim
+	claimed     map[string]bool // the ledger's keys of this job and period, read at the first claim
+}
+
+type pendingNotice struct {
+	key string // "" for replies that are not claimed in the ledger
+	out []bot.Reply
+}
+
+// claim stands in for ClaimNotice while reading: false when the ledger already holds the key;
+// otherwise the replies queued from now on belong to this notice. The write checks again.
+func (b *noticeBatch) claim(r *request, key string) (bool, error) {
+	b.take(r)
+	if b.claimed == nil {
+		var err error
+		if b.claimed, err = r.tx.ClaimedNotices(r.ctx, b.job, b.period); err != nil {
+			return false, err
+		}
+	}
+	if b.claimed[key] {
+		return false, nil
+	}
+	b.items = append(b.items, pendingNotice{key: key})
+	b.open = true
+	return true, nil
+}
+
+// take moves the replies r queued since the last claim into the batch.
+func (b *noticeBatch) take(r *request) {
+	if len(r.out) > 0 {
+		if n := len(b.items); n > 0 && b.open {
+			b.items[n-1].out = append(b.items[n-1].out, r.out...)
+		} else {
+			b.items = append(b.items, pendingNotice{out: r.out})
+		}
+	}
+	r.out = nil
+	b.open = false
+}
+
+// write claims and queues the gathered notices, noticesPerWrite per transaction, and empties the
+// batch. A notice whose key was claimed meanwhile (a second process, a catch-up) is dropped.
+func (e *Engine) writeNotices(ctx context.Context, at time.Time, b *noticeBatch) error {
+	items := b.items
+	b.items, b.open = nil, false
+	for len(items) > 0 {
+		n := min(len(items), noticesPerWrite)
+		chunk := items[:n]
+		items = items[n:]
+		err := e.store.Update(ctx, func(tx *store.Tx) error {
+			r := e.jobRequest(ctx, tx, at)
+			for _, it := range chunk {
+				if it.key != "" {
+					ok, err := tx.ClaimNotice(ctx, b.job, b.period, it.key, r.now)
+					if err != nil {
+						return err
+					}
+					if !ok {
+						continue
+					}
+					if b.claimed != nil {
+						b.claimed[it.key] = true
+					}
+				}
+				r.out = append(r.out, it.out...)
+			}
+			return r.flush()
+		})
+		if err != nil {
+			return err
+		}
+		e.queued()
+	}
+	return nil
+}
+
+// eachOPD runs read once per OPD (its employees, by OPD as store.Employees lists them), each in a
+// read transaction of its own with the OPD's people read ahead as p asks, and writes what the
+// batch gathered after each OPD.
+func (e *Engine) eachOPD(ctx context.Context, at time.Time, b *noticeBatch, p func(r *request) store.Preload,
+	read func(r *request, emps []store.Employee) error) error {
+	var all []store.Employee
+	err := e.store.View(ctx, func(tx *store.Tx) (err error) {
+		all, err = tx.Employees(ctx, "")
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, emps := range byOPD(all) {
+		err := e.store.View(ctx, func(tx *store.Tx) error {
+			r := e.jobRequest(ctx, tx, at)
+			restore, err := r.preload(emps, p(r))
+			if err != nil {
+				return err
+			}
+			defer restore()
+			if err := read(r, emps); err != nil {
+				return err
+			}
+			b.take(r)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := e.writeNotices(ctx, at, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -90,6 +90,13 @@ func (c *calendar) count(from, to time.Time, reported map[string]bool) span {
 // day when today has no report yet (the day is not over). Holidays, weekends and leave do not
 // break a streak.
 func (c *calendar) streak(today time.Time, reported map[string]bool, limit int) int {
+	n, _ := c.streakOpen(today, reported, limit)
+	return n
+}
+
+// streakOpen is streak, and whether the streak may go on beyond limit days (no unreported
+// working day was met): a caller that looked at fewer days than it must then looks further.
+func (c *calendar) streakOpen(today time.Time, reported map[string]bool, limit int) (int, bool) {
 	n := 0
 	d := today
 	if !reported[dateKey(d)] {
@@ -100,11 +107,11 @@ func (c *calendar) streak(today time.Time, reported map[string]bool, limit int) 
 			continue
 		}
 		if !reported[dateKey(d)] {
-			break
+			return n, false
 		}
 		n++
 	}
-	return n
+	return n, true
 }
 
 // expectedFraction is how much of a target's span (signing date to due date) has elapsed at date

@@ -377,24 +377,28 @@ func SaturdaySpec(spec string) string {
 // ends on Saturday, so a weekday run (JobDigest, Friday by default) leaves it to the Saturday run
 // (JobDigestSaturday), which sends only theirs.
 func (e *Engine) digest(ctx context.Context, at time.Time, saturday bool) error {
-	err := e.store.Update(ctx, func(tx *store.Tx) error {
-		r := e.jobRequest(ctx, tx, at)
-		period := weekPeriod(r)
-		opds, err := tx.OPDs(ctx)
-		if err != nil {
-			return err
-		}
-		for _, o := range opds {
+	var opds []store.OPD
+	err := e.store.View(ctx, func(tx *store.Tx) (err error) {
+		opds, err = tx.OPDs(ctx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	// Each OPD's digest is read in a read transaction of its own, then claimed and queued in a
+	// short write: the reading never holds up an incoming report.
+	b := &noticeBatch{job: JobDigest, period: weekPeriod(e.jobRequest(ctx, nil, at))}
+	for _, o := range opds {
+		err := e.store.View(ctx, func(tx *store.Tx) error {
+			r := e.jobRequest(ctx, tx, at)
 			sixDay := o.WorkDays == 6
 			if saturday && !sixDay || !saturday && sixDay && r.today.Weekday() != time.Saturday && r.today.Weekday() != time.Sunday {
-				continue
+				return nil
 			}
-			if ok, err := tx.ClaimNotice(ctx, JobDigest, period, "opd:"+o.Code, r.now); err != nil || !ok {
-				if err != nil {
-					return err
-				}
-				continue
+			if ok, err := b.claim(r, "opd:"+o.Code); err != nil || !ok {
+				return err
 			}
+			defer b.take(r)
 			d, err := r.buildDigest(o.Code, r.today)
 			if err != nil {
 				return err
@@ -411,7 +415,7 @@ func (e *Engine) digest(ctx context.Context, at time.Time, saturday bool) error 
 				r.out = append(r.out, reps...)
 			}
 			if len(groups) > 0 {
-				continue
+				return nil
 			}
 			emps, err := tx.Employees(ctx, o.Code)
 			if err != nil {
@@ -425,13 +429,16 @@ func (e *Engine) digest(ctx context.Context, at time.Time, saturday bool) error 
 					return err
 				}
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		return r.flush()
-	})
-	if err == nil {
-		e.queued()
+		if err := e.writeNotices(ctx, at, b); err != nil {
+			return err
+		}
 	}
-	return err
+	return nil
 }
 
 // sendDigestTo sends the digest privately to emp, on the account they used last, in their language.

@@ -64,6 +64,9 @@ func (e *Engine) jobRequest(ctx context.Context, tx *store.Tx, at time.Time) *re
 	return &request{ctx: ctx, e: e, tx: tx, now: now, today: civil(now), lang: e.opt.Language}
 }
 
+// reminderLookback is how many days back the reminder run reads for everyone at once.
+const reminderLookback = 42
+
 // reminderWordings is how many ways a reminder is written: WhatsApp bans numbers that send many
 // identical messages, and people stop reading a text they know by heart.
 const reminderWordings = 3
@@ -72,17 +75,19 @@ const reminderWordings = 3
 // holiday, not on leave) and has not reported yet: by name, with the quick form and one of their
 // own targets as the example, and their streak when they have one.
 func (e *Engine) remind(ctx context.Context, at time.Time) error {
-	err := e.store.Update(ctx, func(tx *store.Tx) error {
-		r := e.jobRequest(ctx, tx, at)
-		period := r.now.Format("2006-01-02T15:04")
-		emps, err := tx.Employees(ctx, "")
-		if err != nil {
-			return err
-		}
-		from := r.today.AddDate(0, 0, -streakWindow)
+	now := at.In(e.opt.Location)
+	today := civil(now)
+	// Three weeks are read ahead for everyone; the few whose streak is longer are read further
+	// on their own (a streak of 120 days for 20,000 people was most of the run).
+	from := today.AddDate(0, 0, -reminderLookback)
+	b := &noticeBatch{job: JobReminder, period: now.Format("2006-01-02T15:04")}
+	ahead := func(r *request) store.Preload {
+		return store.Preload{From: dateKey(from), To: dateKey(today), Year: today.Year()}
+	}
+	return e.eachOPD(ctx, at, b, ahead, func(r *request, emps []store.Employee) error {
 		for i := range emps {
 			emp := &emps[i]
-			ids, err := tx.IdentitiesOf(ctx, emp.NIP)
+			ids, err := r.tx.IdentitiesOf(ctx, emp.NIP)
 			if err != nil {
 				return err
 			}
@@ -96,20 +101,30 @@ func (e *Engine) remind(ctx context.Context, at time.Time) error {
 			if cal.kind(r.today) != dayWork {
 				continue
 			}
-			reported, err := tx.ReportDates(ctx, emp.NIP, dateKey(from), dateKey(r.today))
+			reported, err := r.tx.ReportDates(ctx, emp.NIP, dateKey(from), dateKey(r.today))
 			if err != nil {
 				return err
 			}
 			if reported[dateKey(r.today)] {
 				continue
 			}
-			if ok, err := tx.ClaimNotice(ctx, JobReminder, period, emp.NIP, r.now); err != nil || !ok {
+			if ok, err := b.claim(r, emp.NIP); err != nil || !ok {
 				if err != nil {
 					return err
 				}
 				continue
 			}
-			streak := cal.streak(r.today, reported, streakWindow)
+			streak, open := cal.streakOpen(r.today, reported, reminderLookback)
+			if open {
+				long := r.today.AddDate(0, 0, -streakWindow)
+				if cal, err = r.calendarFor(emp, long, r.today); err != nil {
+					return err
+				}
+				if reported, err = r.tx.ReportDates(ctx, emp.NIP, dateKey(long), dateKey(r.today)); err != nil {
+					return err
+				}
+				streak = cal.streak(r.today, reported, streakWindow)
+			}
 			wording := (r.today.YearDay() + r.now.Hour() + digitSum(emp.NIP)) % reminderWordings
 			err = r.notifyFunc(emp.NIP, func(lang, name string) string {
 				example, _ := r.nudgeExample(lang, emp)
@@ -123,12 +138,8 @@ func (e *Engine) remind(ctx context.Context, at time.Time) error {
 				return err
 			}
 		}
-		return r.flush()
+		return nil
 	})
-	if err == nil {
-		e.queued()
-	}
-	return err
 }
 
 func reachable(ids []store.Identity) bool {

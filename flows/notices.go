@@ -20,26 +20,19 @@ var deadlineWarnings = []int{7, 1}
 // recipient key) first, so it is sent once.
 func (e *Engine) notices(ctx context.Context, at time.Time, job string, period func(r *request) string,
 	fn func(r *request, emp *store.Employee, claim func(key string) (bool, error)) error) error {
-	err := e.store.Update(ctx, func(tx *store.Tx) error {
-		r := e.jobRequest(ctx, tx, at)
-		p := period(r)
-		emps, err := tx.Employees(ctx, "")
-		if err != nil {
-			return err
-		}
+	b := &noticeBatch{job: job, period: period(e.jobRequest(ctx, nil, at))}
+	ahead := func(r *request) store.Preload {
+		return store.Preload{From: dateKey(r.today), To: dateKey(r.today), Year: r.today.Year(), RealisedFrom: dateKey(r.today)}
+	}
+	return e.eachOPD(ctx, at, b, ahead, func(r *request, emps []store.Employee) error {
 		for i := range emps {
-			emp := &emps[i]
-			claim := func(key string) (bool, error) { return tx.ClaimNotice(ctx, job, p, key, r.now) }
-			if err := fn(r, emp, claim); err != nil {
+			claim := func(key string) (bool, error) { return b.claim(r, key) }
+			if err := fn(r, &emps[i], claim); err != nil {
 				return err
 			}
 		}
-		return r.flush()
+		return nil
 	})
-	if err == nil {
-		e.queued()
-	}
-	return err
 }
 
 func dayPeriod(r *request) string { return dateKey(r.today) }

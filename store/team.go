@@ -57,6 +57,36 @@ func (t *Tx) ClaimNotice(ctx context.Context, job, period, recipient string, at 
 	return n == 1, nil
 }
 
+// ClaimedNotices returns the recipients already in the ledger for (job, period).
+func (t *Tx) ClaimedNotices(ctx context.Context, job, period string) (map[string]bool, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT recipient FROM job_ledger WHERE job = ? AND period_key = ?`, job, period)
+	if err != nil {
+		return nil, fmt.Errorf("list %s/%s: %w", job, period, err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		out[r] = true
+	}
+	return out, rows.Err()
+}
+
+// NoticeClaimed reports whether the notice (job, period, recipient) is already in the ledger. A
+// job's read phase uses it to skip work; only ClaimNotice, in the write, decides.
+func (t *Tx) NoticeClaimed(ctx context.Context, job, period, recipient string) (bool, error) {
+	var n int
+	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM job_ledger WHERE job = ? AND period_key = ? AND recipient = ?`,
+		job, period, recipient).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("look up %s/%s for %s: %w", job, period, recipient, err)
+	}
+	return n > 0, nil
+}
+
 // ReviewScope selects whose reports a reviewer may validate: everyone (an admin), or the listed
 // employees. Except, when set, is left out in both cases: nobody validates their own reports.
 type ReviewScope struct {
