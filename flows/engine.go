@@ -54,6 +54,8 @@ type Engine struct {
 
 	// Queued, when set, is called after replies have been committed to the outbox, to wake the sender.
 	Queued func()
+
+	noPreload bool // tests: ask person by person, to compare with the batched answers
 }
 
 // New returns an engine. Zero options take their defaults.

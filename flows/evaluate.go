@@ -116,7 +116,7 @@ func (r *request) evaluateSubject(d evaluateDraft, record bool) error {
 		if err := r.record(ev); err != nil {
 			return err
 		}
-		told, err := r.announceResult(ev)
+		told, err := r.announceResult(ev, nil)
 		if err != nil {
 			return err
 		}
@@ -253,34 +253,11 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 		// A calendar period that has not begun: that is the reason, whatever the contracts.
 		return nil, conflict("evaluate.future", catalog.Args{"From": FormatDate(r.lang, per.Start)})
 	}
-	year := r.today.Year()
-	if per != nil && per.Checkpoint == 0 {
-		year = per.End.Year()
-	}
-	c, err := r.tx.SignedContract(r.ctx, emp.NIP, year)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, conflict("evaluate.unsigned", catalog.Args{"Employee": emp.Name, "Year": year})
-	}
+	c, p, err := r.evalPeriod(emp, per)
 	if err != nil {
 		return nil, err
 	}
 	signed := civil(c.SignedAt.In(r.e.opt.Location))
-	var p period.Period
-	switch {
-	case per == nil:
-		// The current checkpoint: the latest one over, else the first one so far.
-		p = period.Checkpoint(3, signed)
-		if six := period.Checkpoint(6, signed); r.today.After(six.End) {
-			p = six
-		}
-	case per.Checkpoint > 0:
-		p = period.Checkpoint(per.Checkpoint, signed)
-	default:
-		p = *per
-	}
-	if p.Start.After(r.today) {
-		return nil, conflict("evaluate.future", catalog.Args{"From": FormatDate(r.lang, p.Start)})
-	}
 	// A period is complete only once its last day has ended: until then the result is interim.
 	ev := &evaluation{emp: *emp, contract: c, per: p, asOf: p.End, final: r.today.After(p.End)}
 	if !ev.final {
@@ -356,6 +333,81 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 		Outputs: string(outputs), Score: ev.score.N, Predicate: ev.score.Predicate, StandardMet: ev.score.StandardMet,
 		Parameters: string(params), EvaluatorNIP: r.who.NIP, CreatedAt: r.now}
 	return ev, nil
+}
+
+// evalYear is the contract year an evaluation of per (nil: the current checkpoint) reads.
+func (r *request) evalYear(per *period.Period) int {
+	if per != nil && per.Checkpoint == 0 {
+		return per.End.Year()
+	}
+	return r.today.Year()
+}
+
+// evalPeriod finds the signed contract an evaluation of emp over per (nil: their current
+// checkpoint) is about, and the period it covers.
+func (r *request) evalPeriod(emp *store.Employee, per *period.Period) (store.Contract, period.Period, error) {
+	year := r.evalYear(per)
+	c, err := r.tx.SignedContract(r.ctx, emp.NIP, year)
+	if errors.Is(err, store.ErrNotFound) {
+		return c, period.Period{}, conflict("evaluate.unsigned", catalog.Args{"Employee": emp.Name, "Year": year})
+	}
+	if err != nil {
+		return c, period.Period{}, err
+	}
+	signed := civil(c.SignedAt.In(r.e.opt.Location))
+	var p period.Period
+	switch {
+	case per == nil:
+		// The current checkpoint: the latest one over, else the first one so far.
+		p = period.Checkpoint(3, signed)
+		if six := period.Checkpoint(6, signed); r.today.After(six.End) {
+			p = six
+		}
+	case per.Checkpoint > 0:
+		p = period.Checkpoint(per.Checkpoint, signed)
+	default:
+		p = *per
+	}
+	if p.Start.After(r.today) {
+		return c, p, conflict("evaluate.future", catalog.Args{"From": FormatDate(r.lang, p.Start)})
+	}
+	return c, p, nil
+}
+
+// preloadEvaluation reads ahead what evaluating emps over per asks person by person: first their
+// contracts, to learn each one's period, then the calendars and report days of all those periods.
+func (r *request) preloadEvaluation(emps []store.Employee, per *period.Period) (func(), error) {
+	year := r.evalYear(per)
+	restore, err := r.preload(emps, store.Preload{Year: year, Anchors: true})
+	if err != nil {
+		return nil, err
+	}
+	var from, to, asOf string
+	for i := range emps {
+		_, p, err := r.evalPeriod(&emps[i], per)
+		if err != nil {
+			continue // evaluate says why, person by person
+		}
+		end := p.End
+		if !r.today.After(p.End) {
+			end = r.today
+		}
+		start, last := dateKey(p.Start), dateKey(end)
+		if from == "" || start < from {
+			from = start
+		}
+		if last > to {
+			to = last
+		}
+		if asOf == "" || last < asOf {
+			asOf = last
+		}
+	}
+	restore()
+	if from == "" {
+		return func() {}, nil
+	}
+	return r.preload(emps, store.Preload{From: from, To: to, Year: year, Anchors: true, RealisedFrom: asOf})
 }
 
 // record stores a final result once per person and period: the same result again is not stored
@@ -499,8 +551,9 @@ func nextStep(ev *evaluation) string {
 // announceResult tells the employee and their supervisor a newly recorded result (new or
 // replacing an earlier one), and the admins when a 6-month miss puts an official under the
 // resignation procedure. An interim or unchanged result tells nobody. It returns the names of
-// those told.
-func (r *request) announceResult(ev *evaluation) ([]string, error) {
+// those told. With team, the supervisor's and admins' notices are gathered there instead, to be
+// sent once per person for the whole evaluation (announceTeams).
+func (r *request) announceResult(ev *evaluation, team *teamNotices) ([]string, error) {
 	if ev.status != evalNew && ev.status != evalReplaced {
 		return nil, nil
 	}
@@ -544,11 +597,15 @@ func (r *request) announceResult(ev *evaluation) ([]string, error) {
 	if sup, err := r.supervisorOf(&ev.emp); err != nil {
 		return nil, err
 	} else if sup != "" && sup != r.who.NIP {
-		if err := tell(sup, notice); err != nil {
+		if team != nil {
+			team.add(sup, ev)
+		} else if err := tell(sup, notice); err != nil {
 			return nil, err
 		}
 	}
-	if next == "evaluate.next_resign" {
+	if next == "evaluate.next_resign" && team != nil {
+		team.resign = append(team.resign, ev)
+	} else if next == "evaluate.next_resign" {
 		admins, err := r.tx.Admins(r.ctx)
 		if err != nil {
 			return nil, err
@@ -598,13 +655,9 @@ func (r *request) listNames(names []string) string {
 	return strings.Join(names[:len(names)-1], "; ") + ";" + and + names[len(names)-1]
 }
 
-// evaluateMany evaluates a list of employees and answers with a ranked table: score, predicate,
-// the standard, and the distribution of predicates; those who cannot be scored are named with the
-// reason. Unless record, it is a preview: nothing is stored, nobody is told, and the evaluator is
-// asked to confirm.
-func (r *request) evaluateMany(d evaluateDraft, title string, emps []store.Employee, per *period.Period, record bool) error {
-	var done []*evaluation
-	var unsigned, unscored []string
+// evaluateGroup evaluates, and compares or records and announces, one OPD's part of evaluateMany.
+func (r *request) evaluateGroup(emps []store.Employee, per *period.Period, record bool, team *teamNotices, counts map[string]int,
+	done *[]*evaluation, unsigned, unscored, toldAll *[]string) error {
 	for i := range emps {
 		if emps[i].NIP == r.who.NIP {
 			continue // nobody evaluates themselves
@@ -612,20 +665,16 @@ func (r *request) evaluateMany(d evaluateDraft, title string, emps []store.Emplo
 		ev, err := r.evaluate(&emps[i], per)
 		if fe, ok := asError(err); ok {
 			if fe.Key == "evaluate.unsigned" {
-				unsigned = append(unsigned, emps[i].Name)
+				*unsigned = append(*unsigned, emps[i].Name)
 			} else {
-				unscored = append(unscored, r.t("evaluate.unscored_line", catalog.Args{"Employee": emps[i].Name, "Why": r.t(fe.Key, fe.Args)}))
+				*unscored = append(*unscored, r.t("evaluate.unscored_line", catalog.Args{"Employee": emps[i].Name, "Why": r.t(fe.Key, fe.Args)}))
 			}
 			continue
 		}
 		if err != nil {
 			return err
 		}
-		done = append(done, ev)
-	}
-	counts := map[string]int{}
-	var toldAll []string
-	for _, ev := range done {
+		*done = append(*done, ev)
 		if !record {
 			if err := r.compare(ev); err != nil {
 				return err
@@ -637,7 +686,150 @@ func (r *request) evaluateMany(d evaluateDraft, title string, emps []store.Emplo
 			return err
 		}
 		counts[ev.status]++
-		told, err := r.announceResult(ev)
+		told, err := r.announceResult(ev, team)
+		if err != nil {
+			return err
+		}
+		*toldAll = append(*toldAll, told...)
+	}
+	return nil
+}
+
+// teamNotices gathers, while an OPD or everyone is evaluated, what each supervisor and the admins
+// are to be told, so that each of them gets one message instead of one per person.
+type teamNotices struct {
+	order  []string                 // supervisors in the order first met
+	bySup  map[string][]*evaluation // each supervisor's newly recorded results
+	resign []*evaluation            // officials under the resignation procedure
+}
+
+func (t *teamNotices) add(sup string, ev *evaluation) {
+	if _, ok := t.bySup[sup]; !ok {
+		t.order = append(t.order, sup)
+	}
+	t.bySup[sup] = append(t.bySup[sup], ev)
+}
+
+// teamLinesPerMessage keeps a team's message under Telegram's 4,096 characters (a line is at most
+// about 200); a larger team gets its results in parts.
+const teamLinesPerMessage = 15
+
+// announceTeams sends each supervisor their team's results in one message (or a few, for a large
+// team), and each admin one list of the officials under the resignation procedure. It returns the
+// names of those told.
+func (r *request) announceTeams(team *teamNotices) ([]string, error) {
+	var told []string
+	// tell sends lines under a header, in parts when there are many, and notes who was told.
+	tell := func(nip string, n int, header func(lang, name string, part, parts int) string, line func(lang string, i int) string, footer string) error {
+		parts := (n + teamLinesPerMessage - 1) / teamLinesPerMessage
+		before := len(r.out)
+		for part := 0; part < parts; part++ {
+			err := r.notifyFunc(nip, func(lang, name string) string {
+				p := 0
+				if parts > 1 {
+					p = part + 1
+				}
+				lines := []string{header(lang, name, p, parts)}
+				for i := part * teamLinesPerMessage; i < min(n, (part+1)*teamLinesPerMessage); i++ {
+					lines = append(lines, line(lang, i))
+				}
+				if footer != "" && part == parts-1 {
+					lines = append(lines, r.tl(lang, footer, nil))
+				}
+				return strings.Join(lines, "\n")
+			})
+			if err != nil {
+				return err
+			}
+		}
+		if len(r.out) > before {
+			if emp, err := r.tx.Employee(r.ctx, nip); err == nil {
+				told = append(told, emp.Name)
+			}
+		}
+		return nil
+	}
+	for _, sup := range team.order {
+		evs := team.bySup[sup]
+		sort.SliceStable(evs, func(i, j int) bool { return evs[i].score.N > evs[j].score.N })
+		err := tell(sup, len(evs), func(lang, name string, part, parts int) string {
+			return r.tl(lang, "evaluate.to_team", catalog.Args{"Name": name, "Evaluator": r.evaluatorName(lang), "Count": len(evs),
+				"Part": part, "Parts": parts})
+		}, func(lang string, i int) string {
+			ev := evs[i]
+			args := catalog.Args{"Rank": i + 1, "Employee": ev.emp.Name, "NIP": ev.emp.NIP, "N": FormatNumber(ev.score.N),
+				"Predicate": ev.score.Predicate, "Met": ev.score.StandardMet, "C": "-", "K": "-", "Period": ev.per.Key,
+				"Replaced": ev.previous != nil}
+			if ev.score.CMeasured {
+				args["C"] = FormatPercent(ev.score.C)
+			}
+			if ev.score.KMeasured {
+				args["K"] = FormatPercent(ev.score.K)
+			}
+			if ev.previous != nil {
+				args["OldN"] = FormatNumber(ev.previous.Score)
+			}
+			if next := nextStep(ev); next != "" {
+				args["Next"] = r.tl(lang, strings.Replace(next, "evaluate.next_", "evaluate.team_next_", 1), nil)
+			}
+			return r.tl(lang, "evaluate.team_line", args)
+		}, "evaluate.team_footer")
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(team.resign) == 0 {
+		return told, nil
+	}
+	admins, err := r.tx.Admins(r.ctx) // once for the whole evaluation, not once per official
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{r.who.NIP: true}
+	for _, a := range append(admins, r.e.opt.AdminNIPs...) {
+		if seen[a] {
+			continue
+		}
+		seen[a] = true
+		err := tell(a, len(team.resign), func(lang, name string, part, parts int) string {
+			return r.tl(lang, "evaluate.to_admins_resign", catalog.Args{"Name": name, "Count": len(team.resign),
+				"Evaluator": r.evaluatorName(lang), "Part": part, "Parts": parts})
+		}, func(lang string, i int) string {
+			ev := team.resign[i]
+			return r.tl(lang, "evaluate.admin_resign_line", catalog.Args{"Rank": i + 1, "Employee": ev.emp.Name, "NIP": ev.emp.NIP,
+				"Eselon": ev.emp.Eselon, "OPD": ev.emp.OPDCode, "N": FormatNumber(ev.score.N), "Predicate": ev.score.Predicate})
+		}, "")
+		if err != nil {
+			return nil, err
+		}
+	}
+	return told, nil
+}
+
+// evaluateMany evaluates a list of employees and answers with a ranked table: score, predicate,
+// the standard, and the distribution of predicates; those who cannot be scored are named with the
+// reason. Unless record, it is a preview: nothing is stored, nobody is told, and the evaluator is
+// asked to confirm.
+func (r *request) evaluateMany(d evaluateDraft, title string, emps []store.Employee, per *period.Period, record bool) error {
+	var done []*evaluation
+	var unsigned, unscored []string
+	counts := map[string]int{}
+	var toldAll []string
+	team := &teamNotices{bySup: map[string][]*evaluation{}}
+	// One OPD at a time, read ahead in a few queries (an OPD of 500 asked 6,000 one by one).
+	for _, group := range byOPD(emps) {
+		restore, err := r.preloadEvaluation(group, per)
+		if err != nil {
+			return err
+		}
+		err = r.evaluateGroup(group, per, record, team, counts, &done, &unsigned, &unscored, &toldAll)
+		restore()
+		if err != nil {
+			return err
+		}
+	}
+	if record {
+		told, err := r.announceTeams(team)
 		if err != nil {
 			return err
 		}

@@ -72,11 +72,13 @@ func (t *Tx) Preloaded(ctx context.Context, p Preload) (*Tx, error) {
 		if err := t.preloadIdentities(ctx, pre, in, args); err != nil {
 			return err
 		}
-		if err := t.preloadLeave(ctx, pre, in, args); err != nil {
-			return err
-		}
-		if err := t.preloadReports(ctx, pre, in, args); err != nil {
-			return err
+		if p.From != "" {
+			if err := t.preloadLeave(ctx, pre, in, args); err != nil {
+				return err
+			}
+			if err := t.preloadReports(ctx, pre, in, args); err != nil {
+				return err
+			}
 		}
 		if err := t.preloadContracts(ctx, pre, in, args); err != nil {
 			return err
