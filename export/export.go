@@ -47,6 +47,8 @@ type Options struct {
 	// RequireApproval is the config's [reports] require_approval: it decides whether a report
 	// not reviewed yet is "menunggu validasi" or needs none ("tidak perlu validasi").
 	RequireApproval bool
+
+	sheetRows int // tests: rows per sheet, the header included; 0 is Excel's limit
 }
 
 // Summary counts what an export wrote.
@@ -285,6 +287,14 @@ type sheet struct {
 	cols []column
 	sw   *excelize.StreamWriter
 	rows int // rows written, the header included
+	max  int // rows the sheet may hold, the header included; 0 is Excel's limit
+}
+
+func (s *sheet) limit() int {
+	if s.max > 0 {
+		return s.max
+	}
+	return excelize.TotalRows
 }
 
 func startSheet(f *excelize.File, name string, cols []column, st styles) (*sheet, error) {
@@ -312,8 +322,8 @@ func startSheet(f *excelize.File, name string, cols []column, st styles) (*sheet
 
 func (s *sheet) add(cells []any) error {
 	s.rows++
-	if s.rows > excelize.TotalRows {
-		return &TooManyRowsError{Limit: excelize.TotalRows - 1}
+	if s.rows > s.limit() {
+		return &TooManyRowsError{Limit: s.limit() - 1}
 	}
 	if err := s.sw.SetRow("A"+strconv.Itoa(s.rows), cells); err != nil {
 		return fmt.Errorf("export: sheet %s row %d: %w", s.name, s.rows, err)
@@ -358,14 +368,15 @@ func XLSX(ctx context.Context, st *store.Store, opt Options, w io.Writer) (Summa
 		if err := f.SetSheetName(f.GetSheetName(0), SheetReports); err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
+		counts := tally{}
+		// The reports come first, on as many sheets as they need; the other sheets follow them.
+		if sum.Reports, err = writeReports(ctx, f, tx, filter, sty, loc, counts, opt); err != nil {
+			return err
+		}
 		for _, name := range []string{SheetEvaluations, SheetSummary} {
 			if _, err := f.NewSheet(name); err != nil {
 				return fmt.Errorf("export: %w", err)
 			}
-		}
-		counts := tally{}
-		if sum.Reports, err = writeReports(ctx, f, tx, filter, sty, loc, counts, opt.RequireApproval); err != nil {
-			return err
 		}
 		evals, err := tx.EvaluationsForExport(ctx, filter)
 		if err != nil {
@@ -388,14 +399,34 @@ func XLSX(ctx context.Context, st *store.Store, opt Options, w io.Writer) (Summa
 	return sum, err
 }
 
-func writeReports(ctx context.Context, f *excelize.File, tx *store.Tx, filter store.ExportFilter, sty styles, loc *time.Location, counts tally, requireApproval bool) (int, error) {
+// writeReports streams the reports into the sheet "Laporan" and, past the rows one sheet can
+// hold (1,048,576 with the header), into "Laporan (2)", "Laporan (3)" and so on, each with the
+// same header, filter and frozen first row. A year of a city of 20,000 is about 4.8 million.
+func writeReports(ctx context.Context, f *excelize.File, tx *store.Tx, filter store.ExportFilter, sty styles, loc *time.Location, counts tally, opt Options) (int, error) {
+	requireApproval := opt.RequireApproval
 	sh, err := startSheet(f, SheetReports, reportColumns, sty)
 	if err != nil {
 		return 0, err
 	}
-	n := 0
+	sh.max = opt.sheetRows
+	n, onSheet, part := 0, 0, 1
 	err = tx.ReportsForExport(ctx, filter, func(r store.ExportReport) error {
+		if sh.rows >= sh.limit() {
+			if err := sh.finish(f, onSheet); err != nil {
+				return err
+			}
+			part++
+			name := fmt.Sprintf("%s (%d)", SheetReports, part)
+			if _, err := f.NewSheet(name); err != nil {
+				return fmt.Errorf("export: %w", err)
+			}
+			if sh, err = startSheet(f, name, reportColumns, sty); err != nil {
+				return err
+			}
+			sh.max, onSheet = opt.sheetRows, 0
+		}
 		n++
+		onSheet++
 		c := counts.of(r.OPDCode)
 		c.reports++
 		c.reporters[r.NIP] = true
@@ -425,7 +456,7 @@ func writeReports(ctx context.Context, f *excelize.File, tx *store.Tx, filter st
 	if err != nil {
 		return 0, err
 	}
-	return n, sh.finish(f, n)
+	return n, sh.finish(f, onSheet)
 }
 
 // optional is the value behind p, or nil for an empty cell.

@@ -505,3 +505,33 @@ func TestDefaultLocationIsJakarta(t *testing.T) {
 		t.Fatalf("default location %v is UTC%+d, want UTC+7", got, off/3600)
 	}
 }
+
+// Reports past the rows one sheet holds go on to "Laporan (2)" and further, each with its header
+// and filter, before the other sheets; together they hold every row of a one-sheet export, in
+// order. (Excel's limit is 1,048,576 rows: here a sheet holds a header and two.)
+func TestXLSXContinuesOnFurtherSheets(t *testing.T) {
+	st := fixture(t)
+	one, _, _ := exportXLSX(t, st, Options{RequireApproval: true})
+	f, _, sum := exportXLSX(t, st, Options{RequireApproval: true, sheetRows: 3})
+	if sum.Reports != 4 {
+		t.Fatalf("summary %+v", sum)
+	}
+	if got, want := f.GetSheetList(), []string{"Laporan", "Laporan (2)", "Evaluasi", "Ringkasan OPD"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("sheets %q, want %q", got, want)
+	}
+	all := rows(t, one, "Laporan")
+	first, second := rows(t, f, "Laporan"), rows(t, f, "Laporan (2)")
+	if len(first) != 3 || len(second) != 3 || !reflect.DeepEqual(first[0], all[0]) || !reflect.DeepEqual(second[0], all[0]) {
+		t.Fatalf("sheets of %d and %d rows:\n%q\n%q", len(first), len(second), first, second)
+	}
+	if got := append(first[1:], second[1:]...); !reflect.DeepEqual(got, all[1:]) {
+		t.Fatalf("rows over two sheets\n%q\nwant\n%q", got, all[1:])
+	}
+	if got := cell(t, f, "Laporan (2)", "B2", false); got != all[3][1] || !isText(t, f, "Laporan (2)", "B2") {
+		t.Errorf("NIP on the second sheet %q (text %v)", got, isText(t, f, "Laporan (2)", "B2"))
+	}
+	wantDate(t, f, "Laporan (2)", "A2", "dd/mm/yyyy", all[3][0])
+	if dn := f.GetDefinedName(); len(dn) < 2 || dn[1].RefersTo != "'Laporan (2)'!$A$1:$L$3" {
+		t.Errorf("filters %+v, want the second sheet's on A1:L3", dn)
+	}
+}

@@ -102,7 +102,7 @@ func (r *request) buildDigestRange(d *weekDigest, opdCode string, from, to time.
 		}
 	}
 	restore, err := r.preload(emps, store.Preload{From: dateKey(d.from), To: dateKey(d.to), Year: d.to.Year(),
-		Reports: true, RealisedFrom: dateKey(d.to)})
+		Reports: true, RealisedAt: func(string) string { return dateKey(d.to) }})
 	if err != nil {
 		return nil, err
 	}

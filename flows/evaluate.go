@@ -382,7 +382,8 @@ func (r *request) preloadEvaluation(emps []store.Employee, per *period.Period) (
 	if err != nil {
 		return nil, err
 	}
-	var from, to, asOf string
+	var from, to string
+	asOf := map[string]string{}
 	for i := range emps {
 		_, p, err := r.evalPeriod(&emps[i], per)
 		if err != nil {
@@ -399,15 +400,19 @@ func (r *request) preloadEvaluation(emps []store.Employee, per *period.Period) (
 		if last > to {
 			to = last
 		}
-		if asOf == "" || last < asOf {
-			asOf = last
-		}
+		asOf[emps[i].NIP] = last
 	}
-	restore()
 	if from == "" {
-		return func() {}, nil
+		return restore, nil
 	}
-	return r.preload(emps, store.Preload{From: from, To: to, Year: year, Anchors: true, RealisedFrom: asOf})
+	// The second read keeps the first's contracts and people (store.Preloaded inherits them).
+	restore2, err := r.preload(emps, store.Preload{From: from, To: to, Year: year, Anchors: true,
+		RealisedAt: func(nip string) string { return asOf[nip] }})
+	if err != nil {
+		restore()
+		return nil, err
+	}
+	return func() { restore2(); restore() }, nil
 }
 
 // record stores a final result once per person and period: the same result again is not stored

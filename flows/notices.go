@@ -22,7 +22,7 @@ func (e *Engine) notices(ctx context.Context, at time.Time, job string, period f
 	fn func(r *request, emp *store.Employee, claim func(key string) (bool, error)) error) error {
 	b := &noticeBatch{job: job, period: period(e.jobRequest(ctx, nil, at))}
 	ahead := func(r *request) store.Preload {
-		return store.Preload{From: dateKey(r.today), To: dateKey(r.today), Year: r.today.Year(), RealisedFrom: dateKey(r.today)}
+		return store.Preload{From: dateKey(r.today), To: dateKey(r.today), Year: r.today.Year(), RealisedAt: func(string) string { return dateKey(r.today) }}
 	}
 	return e.eachOPD(ctx, at, b, ahead, func(r *request, emps []store.Employee) error {
 		for i := range emps {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -20,9 +21,9 @@ type Preload struct {
 	Reports bool
 	// Anchors reads what ComplianceAnchors answers (first report, first signing).
 	Anchors bool
-	// RealisedFrom, when set, reads the contracts' realisation ledgers for every date from it on
-	// (TargetRealisation with `to` >= RealisedFrom), with ApprovedOnly as the jobs will ask.
-	RealisedFrom string
+	// RealisedAt, when set, reads the realisation of each preloaded contract's targets at the
+	// date given for its owner (TargetRealisation of that date), with ApprovedOnly as the job asks.
+	RealisedAt   func(nip string) string
 	ApprovedOnly bool
 }
 
@@ -37,7 +38,8 @@ type preloaded struct {
 	contracts map[string]*Contract
 	firstRep  map[string]string
 	firstSign map[string]*time.Time
-	ledger    *targetLedger
+	realisation map[int64]float64 // by target id, at realisedTo
+	realisedTo  map[int64]string
 	idents    map[string][]Identity
 	opds      map[string]OPD
 	holidays  map[string][]Holiday // by "from..to"
@@ -62,15 +64,25 @@ func (t *Tx) Preloaded(ctx context.Context, p Preload) (*Tx, error) {
 	for _, o := range opds {
 		pre.opds[o.Code] = o
 	}
+	inherit := t.pre != nil && t.pre.Year == p.Year && (t.pre.Anchors || !p.Anchors)
 	for _, n := range p.NIPs {
 		pre.nips[n] = true
+		inherit = inherit && t.pre.nips[n]
+	}
+	if inherit {
+		// Read ahead again for the same people (a wider span of days): what does not depend on
+		// the days is kept from the first read.
+		pre.employees, pre.idents, pre.contracts = t.pre.employees, t.pre.idents, t.pre.contracts
+		pre.firstRep, pre.firstSign = t.pre.firstRep, t.pre.firstSign
 	}
 	err = forChunks(p.NIPs, func(nips []string, in string, args []any) error {
-		if err := t.preloadEmployees(ctx, pre, in, args); err != nil {
-			return err
-		}
-		if err := t.preloadIdentities(ctx, pre, in, args); err != nil {
-			return err
+		if !inherit {
+			if err := t.preloadEmployees(ctx, pre, in, args); err != nil {
+				return err
+			}
+			if err := t.preloadIdentities(ctx, pre, in, args); err != nil {
+				return err
+			}
 		}
 		if p.From != "" {
 			if err := t.preloadLeave(ctx, pre, in, args); err != nil {
@@ -79,6 +91,9 @@ func (t *Tx) Preloaded(ctx context.Context, p Preload) (*Tx, error) {
 			if err := t.preloadReports(ctx, pre, in, args); err != nil {
 				return err
 			}
+		}
+		if inherit {
+			return nil
 		}
 		if err := t.preloadContracts(ctx, pre, in, args); err != nil {
 			return err
@@ -91,14 +106,18 @@ func (t *Tx) Preloaded(ctx context.Context, p Preload) (*Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.RealisedFrom != "" {
-		var ids []int64
-		for _, c := range pre.contracts {
+	if p.RealisedAt != nil {
+		pre.realisedTo = map[int64]string{}
+		for nip, c := range pre.contracts {
+			to := p.RealisedAt(nip)
+			if to == "" {
+				continue
+			}
 			for _, tg := range c.Targets {
-				ids = append(ids, tg.ID)
+				pre.realisedTo[tg.ID] = to
 			}
 		}
-		if pre.ledger, err = t.ledger(ctx, ids, p.RealisedFrom, p.ApprovedOnly); err != nil {
+		if pre.realisation, err = t.realisedAt(ctx, pre.realisedTo, p.ApprovedOnly); err != nil {
 			return nil, err
 		}
 	}
@@ -182,8 +201,9 @@ func (t *Tx) preloadReports(ctx context.Context, pre *preloaded, in string, args
 	if !pre.Reports {
 		// One row per person with the days joined: stepping through a row costs more in Go than
 		// in SQLite, and reminders read 120 days of 20,000 people.
-		rows, err := t.q.QueryContext(ctx, `SELECT nip, group_concat(local_date) FROM (SELECT DISTINCT nip, local_date FROM reports
-			WHERE nip IN `+in+` AND local_date BETWEEN ? AND ? AND status IN ('submitted', 'approved')) GROUP BY nip`, args...)
+		// Grouped in the index's order, with no DISTINCT to sort: the repeats are dropped below.
+		rows, err := t.q.QueryContext(ctx, `SELECT nip, group_concat(local_date) FROM reports
+			WHERE nip IN `+in+` AND local_date BETWEEN ? AND ? AND status IN ('submitted', 'approved') GROUP BY nip`, args...)
 		if err != nil {
 			return fmt.Errorf("preload report dates: %w", err)
 		}
@@ -195,7 +215,7 @@ func (t *Tx) preloadReports(ctx context.Context, pre *preloaded, in string, args
 			}
 			days := strings.Split(ds, ",")
 			sort.Strings(days)
-			pre.dates[nip] = days
+			pre.dates[nip] = slices.Compact(days)
 		}
 		return rows.Err()
 	}
@@ -310,57 +330,49 @@ func (p *preloaded) has(nip, from, to string) bool {
 	return p != nil && p.nips[nip] && p.From <= from && to <= p.To
 }
 
-// targetLedger holds, for a set of targets, their running totals (carried-over predecessors
-// added) and the reports dated after a given day, so that the realisation at any date from that
-// day on is computed without a query.
-type targetLedger struct {
-	after        string // the tail holds the reports dated after this day
-	approvedOnly bool
-	total        map[int64]float64
-	tail         map[int64][]datedQty // by root target, any order
-}
-
-type datedQty struct {
-	date string
-	qty  float64
-}
-
-// at is the realisation of target id at date to.
-func (l *targetLedger) at(id int64, to string) float64 {
-	v := l.total[id]
-	for _, d := range l.tail[id] {
-		if d.date > to {
-			v -= d.qty
-		}
+// realisedAt sums, for each target of cut, what was reported towards it (and its carried-over
+// predecessors) up to and including its own date: the running totals less the reports dated after
+// that date, added up in SQLite (a target's reports after a date are found on reports_target_date
+// without reading the ones before).
+func (t *Tx) realisedAt(ctx context.Context, cut map[int64]string, approvedOnly bool) (map[int64]float64, error) {
+	out := make(map[int64]float64, len(cut))
+	ids := make([]int64, 0, len(cut))
+	for id := range cut {
+		ids = append(ids, id)
 	}
-	return math.Round(v*1e6) / 1e6
-}
-
-// ledger reads the totals of targetIDs and their reports dated after `after`.
-func (t *Tx) ledger(ctx context.Context, targetIDs []int64, after string, approvedOnly bool) (*targetLedger, error) {
-	l := &targetLedger{after: after, approvedOnly: approvedOnly, total: map[int64]float64{}, tail: map[int64][]datedQty{}}
-	sort.Slice(targetIDs, func(i, j int) bool { return targetIDs[i] < targetIDs[j] })
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	column, statuses := `counted`, `('submitted', 'approved')`
 	if approvedOnly {
 		column, statuses = `approved`, `('approved')`
 	}
-	for len(targetIDs) > 0 {
-		n := min(len(targetIDs), preloadChunk)
-		args := make([]any, n)
-		for i, id := range targetIDs[:n] {
-			args[i] = id
-			l.total[id] = 0
+	for len(ids) > 0 {
+		n := min(len(ids), preloadChunk)
+		args := make([]any, 0, 2*n)
+		var values strings.Builder
+		for i, id := range ids[:n] {
+			if i > 0 {
+				values.WriteString(", ")
+			}
+			values.WriteString("(?, ?)")
+			args = append(args, id, cut[id])
+			out[id] = 0
 		}
-		targetIDs = targetIDs[n:]
-		// A target carried into a revised contract keeps the reports of its predecessors.
-		chain := `WITH RECURSIVE chain(id, root) AS (
-			SELECT id, id FROM targets WHERE id IN (` + placeholders(n) + `)
-			UNION ALL
-			SELECT t.carried_from, c.root FROM targets t JOIN chain c ON t.id = c.id WHERE t.carried_from IS NOT NULL)`
-		rows, err := t.q.QueryContext(ctx, chain+` SELECT c.root, SUM(tt.`+column+`) FROM chain c
-			JOIN target_totals tt ON tt.target_id = c.id GROUP BY c.root`, args...)
+		ids = ids[n:]
+		// A target carried into a revised contract keeps the reports of its predecessors: the
+		// chain walks back through carried_from, each link keeping the asked target and date.
+		query := `WITH RECURSIVE cut(id, upto) AS (VALUES ` + values.String() + `),
+			chain(id, root, upto) AS (
+				SELECT id, id, upto FROM cut
+				UNION ALL
+				SELECT t.carried_from, c.root, c.upto FROM targets t JOIN chain c ON t.id = c.id WHERE t.carried_from IS NOT NULL)
+			SELECT c.root,
+			       COALESCE((SELECT tt.` + column + ` FROM target_totals tt WHERE tt.target_id = c.id), 0)
+			     - COALESCE((SELECT SUM(r.quantity) FROM reports r WHERE r.target_id = c.id AND r.local_date > c.upto
+			                 AND r.quantity IS NOT NULL AND r.status IN ` + statuses + `), 0)
+			FROM chain c`
+		rows, err := t.q.QueryContext(ctx, query, args...)
 		if err != nil {
-			return nil, fmt.Errorf("read target totals: %w", err)
+			return nil, fmt.Errorf("sum realisation: %w", err)
 		}
 		for rows.Next() {
 			var id int64
@@ -369,33 +381,20 @@ func (t *Tx) ledger(ctx context.Context, targetIDs []int64, after string, approv
 				rows.Close()
 				return nil, err
 			}
-			l.total[id] = v
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		rows, err = t.q.QueryContext(ctx, chain+` SELECT c.root, r.local_date, r.quantity FROM chain c
-			JOIN reports r ON r.target_id = c.id
-			WHERE r.local_date > ? AND r.quantity IS NOT NULL AND r.status IN `+statuses, append(args, after)...)
-		if err != nil {
-			return nil, fmt.Errorf("read recent realisation: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			var d datedQty
-			if err := rows.Scan(&id, &d.date, &d.qty); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			l.tail[id] = append(l.tail[id], d)
+			out[id] += v
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
 	}
-	return l, nil
+	for id, v := range out {
+		// Adding and taking away leaves binary dust (0.1 + 0.2 - 0.1): quantities are written
+		// with a few decimals, so six give the sum a plain addition would, and a target met
+		// exactly stays met.
+		out[id] = math.Round(v*1e6) / 1e6
+	}
+	return out, nil
 }
 
 // employee returns a preloaded employee.
@@ -407,15 +406,19 @@ func (p *preloaded) employee(nip string) (Employee, bool) {
 	return e, ok
 }
 
-// ledgerFor returns the preloaded ledger when it answers for every one of ids at date to.
-func (p *preloaded) ledgerFor(ids []int64, to string, approvedOnly bool) *targetLedger {
-	if p == nil || p.ledger == nil || p.ledger.approvedOnly != approvedOnly || to < p.ledger.after {
-		return nil
+// realised returns the preloaded realisation of ids at date to, when every one of them was read
+// for exactly that date.
+func (p *preloaded) realised(ids []int64, to string, approvedOnly bool) (map[int64]float64, bool) {
+	if p == nil || p.realisation == nil || p.ApprovedOnly != approvedOnly {
+		return nil, false
 	}
+	out := make(map[int64]float64, len(ids))
 	for _, id := range ids {
-		if _, ok := p.ledger.total[id]; !ok {
-			return nil
+		v, ok := p.realisation[id]
+		if !ok || p.realisedTo[id] != to {
+			return nil, false
 		}
+		out[id] = v
 	}
-	return p.ledger
+	return out, true
 }

@@ -129,21 +129,17 @@ func (t *Tx) DeleteReport(ctx context.Context, id int64, now time.Time) error {
 // transaction) less the reports dated after `to`: for today that is nothing, for a past period's
 // end only what came since, so the cost does not grow with the target's history.
 func (t *Tx) TargetRealisation(ctx context.Context, targetIDs []int64, to string, approvedOnly bool) (map[int64]float64, error) {
-	out := map[int64]float64{}
 	if len(targetIDs) == 0 {
-		return out, nil
+		return map[int64]float64{}, nil
 	}
-	l := t.pre.ledgerFor(targetIDs, to, approvedOnly)
-	if l == nil {
-		var err error
-		if l, err = t.ledger(ctx, append([]int64(nil), targetIDs...), to, approvedOnly); err != nil {
-			return nil, err
-		}
+	if got, ok := t.pre.realised(targetIDs, to, approvedOnly); ok {
+		return got, nil
 	}
+	cut := make(map[int64]string, len(targetIDs))
 	for _, id := range targetIDs {
-		out[id] = l.at(id, to)
+		cut[id] = to
 	}
-	return out, nil
+	return t.realisedAt(ctx, cut, approvedOnly)
 }
 
 // RebuildTargetTotals recomputes every target's running total from its reports, after a bulk load
