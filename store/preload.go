@@ -30,19 +30,19 @@ type Preload struct {
 // preloaded is what Preloaded read: the answers a job would otherwise ask for person by person.
 type preloaded struct {
 	Preload
-	nips      map[string]bool
-	employees map[string]Employee
-	leave     map[string][]Leave
-	reports   map[string][]Report
-	dates     map[string][]string // sorted, distinct
-	contracts map[string]*Contract
-	firstRep  map[string]string
-	firstSign map[string]*time.Time
+	nips        map[string]bool
+	employees   map[string]Employee
+	leave       map[string][]Leave
+	reports     map[string][]Report
+	dates       map[string][]string // sorted, distinct
+	contracts   map[string]*Contract
+	firstRep    map[string]string
+	firstSign   map[string]*time.Time
 	realisation map[int64]float64 // by target id, at realisedTo
 	realisedTo  map[int64]string
-	idents    map[string][]Identity
-	opds      map[string]OPD
-	holidays  map[string][]Holiday // by "from..to"
+	idents      map[string][]Identity
+	opds        map[string]OPD
+	holidays    map[string][]Holiday // by "from..to"
 }
 
 // Preloaded returns a Tx over the same transaction that answers Employee, LeaveBetween,
