@@ -169,7 +169,12 @@ func (t *Tx) EmployeeByPhone(ctx context.Context, phone string) (Employee, error
 
 // Employees returns the active employees of one OPD, or of every OPD when opd is "", by name.
 func (t *Tx) Employees(ctx context.Context, opd string) ([]Employee, error) {
-	return t.employeesWhere(ctx, `(? = '' OR opd_code = ?) ORDER BY opd_code, name`, opd, opd)
+	if opd == "" {
+		return t.employeesWhere(ctx, `1 ORDER BY opd_code, name`)
+	}
+	// Two queries rather than "(? = '' OR opd_code = ?)": with the OR SQLite cannot use
+	// employees_opd and reads the whole city for one OPD.
+	return t.employeesWhere(ctx, `opd_code = ? ORDER BY name`, opd)
 }
 
 // employeesWhere lists the active employees matching a condition (and its ORDER BY).
