@@ -168,3 +168,50 @@ func (e *Engine) eachOPD(ctx context.Context, at time.Time, b *noticeBatch, p fu
 	}
 	return nil
 }
+
+// runLater runs what a message left for after its commit (request.later). The message is already
+// stored and handled; a failure here is answered with the apology of a failed message and logged.
+func (e *Engine) runLater(ctx context.Context, r *request) {
+	err := r.later()
+	r.later, r.tx = nil, nil
+	if err == nil {
+		e.queued()
+		return
+	}
+	text := e.cat.T(r.lang, "common.internal_error", nil)
+	if fe, ok := asError(err); ok {
+		text = e.cat.T(r.lang, fe.Key, fe.Args)
+	} else {
+		e.log.Error("handle message after commit", "chat", r.msg.Chat.String(), "msg", r.msg.ID, "err", err)
+	}
+	err = e.store.Update(ctx, func(tx *store.Tx) error { return bot.Enqueue(ctx, tx, bot.Reply{To: r.msg.Chat, Text: text}, r.now) })
+	if err != nil {
+		e.log.Error("answer failed message", "chat", r.msg.Chat.String(), "msg", r.msg.ID, "err", err)
+	}
+	e.queued()
+}
+
+// inView runs fn with r reading a snapshot (a read transaction) instead of its own transaction.
+func (r *request) inView(fn func() error) error {
+	return r.e.store.View(r.ctx, func(tx *store.Tx) error {
+		saved := r.tx
+		r.tx = tx
+		defer func() { r.tx = saved }()
+		return fn()
+	})
+}
+
+// inUpdate runs fn with r in a write transaction of its own, and queues what fn said in it.
+func (r *request) inUpdate(fn func() error) error {
+	return r.e.store.Update(r.ctx, func(tx *store.Tx) error {
+		saved := r.tx
+		r.tx = tx
+		defer func() { r.tx = saved }()
+		r.out = nil
+		if err := fn(); err != nil {
+			r.out = nil
+			return err
+		}
+		return r.flush()
+	})
+}

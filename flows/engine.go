@@ -102,6 +102,11 @@ type request struct {
 
 	subordinates *[]store.Employee // the sender's direct reports, loaded once when needed
 	flowChanged  bool              // the chat's conversation was saved or ended while handling this message
+
+	// later, when set, runs after the message's transaction has committed: work too long to hold
+	// the write lock for (an evaluation of a whole OPD or city), which reads on a snapshot and
+	// writes in transactions of its own.
+	later func() error
 }
 
 // t renders a message in the request's language.
@@ -134,6 +139,7 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 	m = cleanInbound(m)
 	now := e.clock.Now().In(e.opt.Location)
 	var lang string
+	var later *request
 	err := e.store.Update(ctx, func(tx *store.Tx) error {
 		fresh, err := tx.MarkInboundFrom(ctx, m.Sender.Net, m.ID, m.Sender.ID, now)
 		if err != nil || !fresh {
@@ -154,10 +160,16 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 		if err := r.limitFlood(); err != nil {
 			return err
 		}
+		if r.later != nil {
+			later = r
+		}
 		return r.flush()
 	})
 	if err == nil {
 		e.queued()
+		if later != nil {
+			e.runLater(ctx, later)
+		}
 		return nil
 	}
 	// The effects were rolled back. Answer in a transaction of its own, which also marks the

@@ -99,11 +99,9 @@ func (r *request) evaluateSubject(d evaluateDraft, record bool) error {
 		if !r.isAdmin() {
 			return forbidden("evaluate.all_admin_only", nil)
 		}
-		emps, err := r.tx.Employees(r.ctx, "")
-		if err != nil {
-			return err
-		}
-		return r.evaluateMany(d, r.t("evaluate.all_title", nil), emps, per, record)
+		title := r.t("evaluate.all_title", nil)
+		r.later = func() error { return r.evaluateMany(d, title, "", per, record) }
+		return nil
 	case isDigits(subject):
 		emp, err := r.evaluee(subject)
 		if err != nil {
@@ -134,11 +132,10 @@ func (r *request) evaluateSubject(d evaluateDraft, record bool) error {
 		if !r.isAdmin() && (r.who.Role != store.RoleKepala || r.who.OPDCode != opd.Code) {
 			return forbidden("evaluate.not_your_opd", catalog.Args{"OPD": opd.Code})
 		}
-		emps, err := r.tx.Employees(r.ctx, opd.Code)
-		if err != nil {
-			return err
-		}
-		return r.evaluateMany(d, opd.Name+" ("+opd.Code+")", emps, per, record)
+		// Evaluated after this message commits, on a snapshot: an OPD's or the city's evaluation
+		// must not hold the write lock that incoming reports need.
+		r.later = func() error { return r.evaluateMany(d, opd.Name+" ("+opd.Code+")", opd.Code, per, record) }
+		return nil
 	}
 }
 
@@ -660,46 +657,6 @@ func (r *request) listNames(names []string) string {
 	return strings.Join(names[:len(names)-1], "; ") + ";" + and + names[len(names)-1]
 }
 
-// evaluateGroup evaluates, and compares or records and announces, one OPD's part of evaluateMany.
-func (r *request) evaluateGroup(emps []store.Employee, per *period.Period, record bool, team *teamNotices, counts map[string]int,
-	done *[]*evaluation, unsigned, unscored, toldAll *[]string) error {
-	for i := range emps {
-		if emps[i].NIP == r.who.NIP {
-			continue // nobody evaluates themselves
-		}
-		ev, err := r.evaluate(&emps[i], per)
-		if fe, ok := asError(err); ok {
-			if fe.Key == "evaluate.unsigned" {
-				*unsigned = append(*unsigned, emps[i].Name)
-			} else {
-				*unscored = append(*unscored, r.t("evaluate.unscored_line", catalog.Args{"Employee": emps[i].Name, "Why": r.t(fe.Key, fe.Args)}))
-			}
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		*done = append(*done, ev)
-		if !record {
-			if err := r.compare(ev); err != nil {
-				return err
-			}
-			counts[ev.status]++
-			continue
-		}
-		if err := r.record(ev); err != nil {
-			return err
-		}
-		counts[ev.status]++
-		told, err := r.announceResult(ev, team)
-		if err != nil {
-			return err
-		}
-		*toldAll = append(*toldAll, told...)
-	}
-	return nil
-}
-
 // teamNotices gathers, while an OPD or everyone is evaluated, what each supervisor and the admins
 // are to be told, so that each of them gets one message instead of one per person.
 type teamNotices struct {
@@ -815,24 +772,89 @@ func (r *request) announceTeams(team *teamNotices) ([]string, error) {
 // the standard, and the distribution of predicates; those who cannot be scored are named with the
 // reason. Unless record, it is a preview: nothing is stored, nobody is told, and the evaluator is
 // asked to confirm.
-func (r *request) evaluateMany(d evaluateDraft, title string, emps []store.Employee, per *period.Period, record bool) error {
+func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.Period, record bool) error {
 	var done []*evaluation
 	var unsigned, unscored []string
 	counts := map[string]int{}
 	var toldAll []string
 	team := &teamNotices{bySup: map[string][]*evaluation{}}
-	// One OPD at a time, read ahead in a few queries (an OPD of 500 asked 6,000 one by one).
-	for _, group := range byOPD(emps) {
-		restore, err := r.preloadEvaluation(group, per)
+	var groups [][]store.Employee
+	err := r.inView(func() error {
+		emps, err := r.tx.Employees(r.ctx, opd)
+		groups = byOPD(emps)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	// One OPD at a time: read on a snapshot, ahead in a few queries (an OPD of 500 asked 6,000
+	// one by one), then its results recorded and announced in one short write.
+	for _, group := range groups {
+		var evs []*evaluation
+		err := r.inView(func() error {
+			restore, err := r.preloadEvaluation(group, per)
+			if err != nil {
+				return err
+			}
+			defer restore()
+			for i := range group {
+				if group[i].NIP == r.who.NIP {
+					continue // nobody evaluates themselves
+				}
+				ev, err := r.evaluate(&group[i], per)
+				if fe, ok := asError(err); ok {
+					if fe.Key == "evaluate.unsigned" {
+						unsigned = append(unsigned, group[i].Name)
+					} else {
+						unscored = append(unscored, r.t("evaluate.unscored_line", catalog.Args{"Employee": group[i].Name, "Why": r.t(fe.Key, fe.Args)}))
+					}
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				evs = append(evs, ev)
+				if !record {
+					if err := r.compare(ev); err != nil {
+						return err
+					}
+					counts[ev.status]++
+				}
+			}
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		err = r.evaluateGroup(group, per, record, team, counts, &done, &unsigned, &unscored, &toldAll)
-		restore()
+		done = append(done, evs...)
+		if !record || len(evs) == 0 {
+			continue
+		}
+		err = r.inUpdate(func() error {
+			for _, ev := range evs {
+				if err := r.record(ev); err != nil {
+					return err
+				}
+				counts[ev.status]++
+				told, err := r.announceResult(ev, team)
+				if err != nil {
+					return err
+				}
+				toldAll = append(toldAll, told...)
+			}
+			return nil
+		})
 		if err != nil {
 			return err
 		}
 	}
+	return r.inUpdate(func() error { return r.evaluateSummary(d, title, done, unsigned, unscored, counts, toldAll, team, record) })
+}
+
+// evaluateSummary tells the evaluator the ranking (and the supervisors and admins their lists,
+// once recorded), or saves the confirmation flow of a preview.
+func (r *request) evaluateSummary(d evaluateDraft, title string, done []*evaluation, unsigned, unscored []string, counts map[string]int,
+	toldAll []string, team *teamNotices, record bool) error {
 	if record {
 		told, err := r.announceTeams(team)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -32,6 +33,14 @@ type Store struct {
 	db   *sql.DB // the writer: one connection, immediate transactions
 	rdb  *sql.DB // the readers: deferred, read-only transactions
 	path string
+
+	// The WAL is copied back into the database by a goroutine of its own (checkpoints), not by
+	// whichever write happens to cross SQLite's threshold: a checkpoint writes and syncs megabytes,
+	// and the report that triggered it waited for that (a third of a second on a busy disk).
+	ckpt     *sql.DB
+	written  atomic.Int64 // commits since the last checkpoint
+	stopCkpt chan struct{}
+	ckptDone chan struct{}
 }
 
 // readers is the size of the read pool: more than the cores, so a slow reader (a digest) leaves
@@ -46,6 +55,11 @@ const readers = 4
 func DSN(path string) string {
 	return "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
 		"&_pragma=foreign_keys(1)&_txlock=immediate&_time_format=sqlite"
+}
+
+// writerDSN is DSN without automatic checkpoints: the checkpointer goroutine does them.
+func writerDSN(path string) string {
+	return DSN(path) + "&_pragma=wal_autocheckpoint(0)"
 }
 
 // readDSN is the connection string of the read pool: deferred transactions (a reader must never
@@ -65,7 +79,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := createPrivate(path); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	db, err := sql.Open("sqlite", DSN(path))
+	db, err := sql.Open("sqlite", writerDSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -92,11 +106,48 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	rdb.SetMaxOpenConns(readers)
 	rdb.SetMaxIdleConns(readers)
 	s.rdb = rdb
+	ckpt, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		rdb.Close()
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	ckpt.SetMaxOpenConns(1)
+	s.ckpt, s.stopCkpt, s.ckptDone = ckpt, make(chan struct{}), make(chan struct{})
+	go s.checkpoints()
 	return s, nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return errors.Join(s.rdb.Close(), s.db.Close()) }
+// checkpointEvery is how often the checkpointer looks for new commits to copy into the database.
+const checkpointEvery = 200 * time.Millisecond
+
+// checkpoints copies committed WAL frames into the database in the background, PASSIVE: it never
+// waits for a reader or the writer, and SQLite starts the WAL over from its beginning once every
+// frame is copied and no reader needs the old ones.
+func (s *Store) checkpoints() {
+	defer close(s.ckptDone)
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stopCkpt:
+			return
+		case <-t.C:
+		}
+		if s.written.Swap(0) == 0 {
+			continue
+		}
+		// An error (the file gone, a disk full) shows again on the next write, where it is reported.
+		_, _ = s.ckpt.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+	}
+}
+
+// Close stops the checkpointer, copies the WAL back into the database and closes it.
+func (s *Store) Close() error {
+	close(s.stopCkpt)
+	<-s.ckptDone
+	return errors.Join(s.ckpt.Close(), s.rdb.Close(), s.db.Close())
+}
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
@@ -138,6 +189,7 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.written.Add(1)
 	return nil
 }
 

@@ -164,6 +164,9 @@ loop:
 				failed.Add(1)
 			}
 			d := time.Since(t0)
+			if os.Getenv("LAPKIN_BENCH_SLOW") != "" && d > 100*time.Millisecond {
+				fmt.Fprintf(os.Stderr, "slow report %d at +%s: %s\n", i, t0.Sub(start).Round(time.Millisecond), d.Round(time.Millisecond))
+			}
 			mu.Lock()
 			lat = append(lat, d)
 			mu.Unlock()
