@@ -52,6 +52,16 @@ type evaluation struct {
 
 func (ev *evaluation) interim() bool { return !ev.final }
 
+// slim lets go of what only recording and the person's own notice need (the stored JSON, each
+// target's detail), once they are done: the ranking of a whole city keeps 20,000 results.
+func (ev *evaluation) slim() {
+	ev.row.Inputs, ev.row.Outputs, ev.row.Parameters = "", "", ""
+	ev.in.Targets, ev.score.Targets, ev.contract.Targets = nil, nil, nil
+	if p := ev.previous; p != nil {
+		ev.previous = &store.Evaluation{ID: p.ID, Score: p.Score, Predicate: p.Predicate, CreatedAt: p.CreatedAt}
+	}
+}
+
 // evaluateConfirm is the flow that waits for an evaluator's "ya" before an OPD's or everyone's
 // results are recorded and people are told.
 const (
@@ -819,6 +829,7 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 						return err
 					}
 					counts[ev.status]++
+					ev.slim()
 				}
 			}
 			return nil
@@ -841,6 +852,7 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 					return err
 				}
 				toldAll = append(toldAll, told...)
+				ev.slim()
 			}
 			return nil
 		})

@@ -132,6 +132,30 @@ func (env *benchEnv) jobs(ctx context.Context, fn func(m *Main) (string, error))
 		return err
 	}
 	env.cpu0 = cpuTime()
+	if f := os.Getenv("LAPKIN_BENCH_HEAP"); f != "" {
+		// Debugging aid: the heap profile at the largest live heap seen.
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			var maxLive uint64
+			for {
+				select {
+				case <-done:
+					return
+				case <-time.After(20 * time.Millisecond):
+				}
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				if ms.HeapAlloc > maxLive+(5<<20) {
+					maxLive = ms.HeapAlloc
+					if out, err := os.Create(f); err == nil {
+						pprof.Lookup("heap").WriteTo(out, 0)
+						out.Close()
+					}
+				}
+			}
+		}()
+	}
 	start := time.Now()
 	what, err := fn(m)
 	d := time.Since(start)
@@ -161,6 +185,18 @@ func (env *benchEnv) profile() (func(), error) {
 
 // report prints one figure with the peak RSS since the last reset.
 func (env *benchEnv) report(what string, d time.Duration) {
+	if os.Getenv("LAPKIN_BENCH_RSS") != "" {
+		b, _ := os.ReadFile("/proc/self/status")
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "Rss") || strings.HasPrefix(l, "VmHWM") {
+				fmt.Fprintln(os.Stderr, l)
+			}
+		}
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		fmt.Fprintf(os.Stderr, "Go: HeapSys %d MB, HeapInuse %d MB, HeapIdle %d MB, HeapReleased %d MB, StackSys %d MB, Sys %d MB\n",
+			ms.HeapSys>>20, ms.HeapInuse>>20, ms.HeapIdle>>20, ms.HeapReleased>>20, ms.StackSys>>20, ms.Sys>>20)
+	}
 	fmt.Fprintf(env.out, "%s: %.3f s (CPU %.3f s), peak RSS %d MB\n", what, d.Seconds(), (cpuTime() - env.cpu0).Seconds(), peakRSS()>>20)
 }
 

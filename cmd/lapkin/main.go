@@ -29,7 +29,17 @@ import (
 // version is set at build time with -ldflags "-X main.version=…"; otherwise the module's.
 var version = ""
 
+// memoryLimit is the heap size the garbage collector keeps Lapkin under unless GOMEMLIMIT says
+// otherwise. Without it the heap may grow to twice what is live before a collection: a city's
+// /evaluate semua with its workbook has about 55 MB live and reached 170 MB of RSS, over the
+// standard machine's budget of 150 MB. It is a soft limit: above it Go collects more often (at
+// most half the CPU), it never fails an allocation.
+const memoryLimit = 100 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
