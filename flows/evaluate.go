@@ -860,7 +860,9 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 			return err
 		}
 	}
-	return r.inUpdate(func() error { return r.evaluateSummary(d, title, done, unsigned, unscored, counts, toldAll, team, record) })
+	return r.inUpdate(func() error {
+		return r.evaluateSummary(d, title, done, unsigned, unscored, counts, toldAll, team, record)
+	})
 }
 
 // evaluateSummary tells the evaluator the ranking (and the supervisors and admins their lists,

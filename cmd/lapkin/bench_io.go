@@ -386,5 +386,3 @@ func (env *benchEnv) inbound(ctx context.Context, senders, n int, rate float64) 
 		engine, raw, got/engine, got/raw)
 	return nil
 }
-
-
