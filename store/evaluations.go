@@ -44,6 +44,18 @@ func (t *Tx) AddEvaluation(ctx context.Context, e Evaluation) (int64, error) {
 
 // Admins returns the NIPs of the active employees with the admin role.
 func (t *Tx) Admins(ctx context.Context) ([]string, error) {
+	if p := t.pre; p != nil {
+		// Asked once per person by some jobs (the contract notice): one scan of the roster for
+		// the whole read-ahead instead of one per person.
+		if p.admins == nil {
+			admins, err := (&Tx{q: t.q}).Admins(ctx)
+			if err != nil {
+				return nil, err
+			}
+			p.admins = &admins
+		}
+		return append([]string(nil), *p.admins...), nil
+	}
 	rows, err := t.q.QueryContext(ctx, `SELECT nip FROM employees WHERE role = 'admin' AND active = 1 ORDER BY nip`)
 	if err != nil {
 		return nil, fmt.Errorf("list admins: %w", err)

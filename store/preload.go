@@ -41,6 +41,7 @@ type preloaded struct {
 	realisation map[int64]float64 // by target id, at realisedTo
 	realisedTo  map[int64]string
 	idents      map[string][]Identity
+	admins      *[]string // Admins, once asked
 	opds        map[string]OPD
 	holidays    map[string][]Holiday // by "from..to"
 }

@@ -28,6 +28,7 @@ const benchUsage = `lapkin bench <what> --db CITY.db [flags]: measure Lapkin on 
 Every run works on a copy of CITY.db (in --tmp), so the city can be reused. What:
   digest     the weekly digest of every OPD (Friday and Saturday runs) for the week of --at
   remind     the reminder run at --at 14:00 (everyone who has not reported that day)
+  job        another scheduled job (--job deadline|contract|evaluation_due) at --at 09:00
   evaluate   /evaluate --subject KODE-OPD|semua [--period P] by an admin, preview then "ya"
   busy       quick reports written while the digest runs (--during digest|remind|evaluate)
   export     lapkin export of everything into --out F.xlsx
@@ -61,6 +62,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	atFlag := fs.String("at", "", "the day measured, YYYY-MM-DD (default: the day after the city's last report)")
 	subject := fs.String("subject", "semua", "evaluate: an OPD code or semua")
 	periodFlag := fs.String("period", "", "evaluate: the period (default: each person's current checkpoint)")
+	jobName := fs.String("job", flows.JobDeadline, "job: the scheduled job to run at --at 09:00 (deadline, contract, evaluation_due)")
 	during := fs.String("during", "digest", "busy: the job that runs while reports arrive: digest, remind or evaluate")
 	out := fs.String("out", "", "export: the file to write (default: in --tmp)")
 	senders := fs.Int("senders", 200, "inbound: distinct senders")
@@ -99,6 +101,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return env.jobs(ctx, func(m *Main) (string, error) { return env.digest(ctx, m) })
 	case "remind":
 		return env.jobs(ctx, func(m *Main) (string, error) { return env.remind(ctx, m) })
+	case "job":
+		return env.jobs(ctx, func(m *Main) (string, error) { return env.job(ctx, m, *jobName) })
 	case "evaluate":
 		return env.jobs(ctx, func(m *Main) (string, error) { return env.evaluate(ctx, m, *subject, *periodFlag) })
 	case "busy":
@@ -237,6 +241,16 @@ func (env *benchEnv) remind(ctx context.Context, m *Main) (string, error) {
 		return "", err
 	}
 	return fmt.Sprintf("reminders at %s, %d queued", at.Format("2006-01-02 15:04"), outboxCount(ctx, m.Store)-before), nil
+}
+
+// job runs one scheduled job at 09:00 of env.at.
+func (env *benchEnv) job(ctx context.Context, m *Main, name string) (string, error) {
+	at := time.Date(env.at.Year(), env.at.Month(), env.at.Day(), 9, 0, 0, 0, env.cfg.Location())
+	before := outboxCount(ctx, m.Store)
+	if err := m.Engine.RunJob(ctx, name, at); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("job %s at %s, %d queued", name, at.Format("2006-01-02 15:04"), outboxCount(ctx, m.Store)-before), nil
 }
 
 // evaluate sends /evaluate as the first admin, then "ya" to record it, and times both.
