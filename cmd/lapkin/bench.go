@@ -34,6 +34,7 @@ Every run works on a copy of CITY.db (in --tmp), so the city can be reused. What
   export     lapkin export of everything into --out F.xlsx
   sqlite     raw single-row SQLite transactions on the same disk (the yardstick for inbound)
   inbound    quick reports through lapkin run and a fake Bot API (--senders, --n, --rate)
+  engine     the same quick reports through the engine alone (Engine.Handle, no transport)
 Each prints its figure, the peak RSS (VmHWM) and the load average when it started.
 `
 
@@ -115,6 +116,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return env.export(ctx, *out)
 	case "inbound":
 		return env.inbound(ctx, *senders, *n, *rate)
+	case "engine":
+		return env.jobs(ctx, func(m *Main) (string, error) {
+			people, err := benchSenders(ctx, m.Store, *senders)
+			if err != nil {
+				return "", err
+			}
+			r, err := engineRate(ctx, m, people, *n, "engine-")
+			return fmt.Sprintf("engine alone, %d quick reports from %d senders at once: %.0f/s", *n, *senders, r), err
+		})
 	}
 	fmt.Fprint(stderr, benchUsage)
 	return errReported
