@@ -321,15 +321,24 @@ func (env *benchEnv) inbound(ctx context.Context, senders, n int, rate float64) 
 	go func() {
 		defer close(watchDone)
 		for {
-			now := time.Now()
+			// Only updates pushed before the fake is asked can be seen confirmed by it.
+			mu.Lock()
+			var waiting []int
+			for id := range pushed {
+				if _, ok := acked[id]; !ok {
+					waiting = append(waiting, id)
+				}
+			}
+			mu.Unlock()
 			pending := map[int]bool{}
 			for _, id := range srv.Pending() {
 				pending[id] = true
 			}
+			now := time.Now()
 			mu.Lock()
-			for id, at := range pushed {
-				if _, ok := acked[id]; !ok && !pending[id] {
-					acked[id] = now.Sub(at)
+			for _, id := range waiting {
+				if !pending[id] {
+					acked[id] = now.Sub(pushed[id])
 				}
 			}
 			done := len(acked) == n
