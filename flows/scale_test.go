@@ -120,6 +120,7 @@ func (c *city) run() {
 	c.job(flows.JobEvaluationDue, time.Date(2026, 11, 23, 8, 0, 0, 0, jakarta))
 	var opd string
 	c.st.DB().QueryRow(`SELECT code FROM opds ORDER BY code LIMIT 1 OFFSET 1`).Scan(&opd)
+	c.say("/tim " + opd)
 	c.say("/evaluate " + opd)
 	c.say("ya")
 	c.say("/evaluate semua 2026-10")

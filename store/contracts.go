@@ -90,7 +90,7 @@ func (t *Tx) AddContract(ctx context.Context, c Contract, now time.Time) (int64,
 // SignedContract returns the employee's newest signed contract for year, with its targets, or
 // ErrNotFound when there is none.
 func (t *Tx) SignedContract(ctx context.Context, nip string, year int) (Contract, error) {
-	if p := t.pre; p != nil && p.nips[nip] && p.Year == year {
+	if p := t.pre; p != nil && p.nips[nip] && p.Year == year && !p.NoContracts {
 		c := p.contracts[nip]
 		if c == nil {
 			return Contract{}, ErrNotFound

@@ -21,6 +21,8 @@ type Preload struct {
 	Reports bool
 	// Anchors reads what ComplianceAnchors answers (first report, first signing).
 	Anchors bool
+	// NoContracts leaves the contracts out (SignedContract then asks the database).
+	NoContracts bool
 	// RealisedAt, when set, reads the realisation of each preloaded contract's targets at the
 	// date given for its owner (TargetRealisation of that date), with ApprovedOnly as the job asks.
 	RealisedAt   func(nip string) string
@@ -65,7 +67,7 @@ func (t *Tx) Preloaded(ctx context.Context, p Preload) (*Tx, error) {
 	for _, o := range opds {
 		pre.opds[o.Code] = o
 	}
-	inherit := t.pre != nil && t.pre.Year == p.Year && (t.pre.Anchors || !p.Anchors)
+	inherit := t.pre != nil && t.pre.Year == p.Year && (t.pre.Anchors || !p.Anchors) && (!t.pre.NoContracts || p.NoContracts)
 	for _, n := range p.NIPs {
 		pre.nips[n] = true
 		inherit = inherit && t.pre.nips[n]
@@ -96,8 +98,10 @@ func (t *Tx) Preloaded(ctx context.Context, p Preload) (*Tx, error) {
 		if inherit {
 			return nil
 		}
-		if err := t.preloadContracts(ctx, pre, in, args); err != nil {
-			return err
+		if !p.NoContracts {
+			if err := t.preloadContracts(ctx, pre, in, args); err != nil {
+				return err
+			}
 		}
 		if !p.Anchors {
 			return nil
