@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/lapkin-id/lapkin/bot"
@@ -133,10 +134,11 @@ func (e *Engine) writeNotices(ctx context.Context, at time.Time, b *noticeBatch)
 }
 
 // eachOPD runs read once per OPD (its employees, by OPD as store.Employees lists them), each in a
-// read transaction of its own with the OPD's people read ahead as p asks, and writes what the
-// batch gathered after each OPD.
-func (e *Engine) eachOPD(ctx context.Context, at time.Time, b *noticeBatch, p func(r *request) store.Preload,
-	read func(r *request, emps []store.Employee) error) error {
+// read transaction of its own with the OPD's people read ahead as p asks, gathering into a batch
+// of the job's key and period, and writes each OPD's batch in the OPDs' order. Two OPDs are read
+// at a time: the standard machine has two cores, and the writes stay in order.
+func (e *Engine) eachOPD(ctx context.Context, at time.Time, job, period string, p func(r *request) store.Preload,
+	read func(r *request, emps []store.Employee, b *noticeBatch) error) error {
 	var all []store.Employee
 	err := e.store.View(ctx, func(tx *store.Tx) (err error) {
 		all, err = tx.Employees(ctx, "")
@@ -145,24 +147,64 @@ func (e *Engine) eachOPD(ctx context.Context, at time.Time, b *noticeBatch, p fu
 	if err != nil {
 		return err
 	}
-	for _, emps := range byOPD(all) {
-		err := e.store.View(ctx, func(tx *store.Tx) error {
+	groups := byOPD(all)
+	return e.readInOrder(ctx, at, len(groups), func(ctx context.Context, i int, b *noticeBatch) error {
+		b.job, b.period = job, period
+		return e.store.View(ctx, func(tx *store.Tx) error {
 			r := e.jobRequest(ctx, tx, at)
-			restore, err := r.preload(emps, p(r))
+			restore, err := r.preload(groups[i], p(r))
 			if err != nil {
 				return err
 			}
 			defer restore()
-			if err := read(r, emps); err != nil {
+			if err := read(r, groups[i], b); err != nil {
 				return err
 			}
 			b.take(r)
 			return nil
 		})
-		if err != nil {
-			return err
+	})
+}
+
+// jobWorkers is how many parts of a job are read at once: the standard machine's two cores.
+const jobWorkers = 2
+
+// readInOrder runs read for parts 0..n-1, jobWorkers at a time, each filling a batch of its own,
+// and writes the batches in the parts' order as they become ready.
+func (e *Engine) readInOrder(ctx context.Context, at time.Time, n int, read func(ctx context.Context, i int, b *noticeBatch) error) error {
+	type result struct {
+		b   *noticeBatch
+		err error
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make([]chan result, n)
+	sem := make(chan struct{}, jobWorkers)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for i := range n {
+		results[i] = make(chan result, 1)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-rctx.Done():
+				results[i] <- result{err: rctx.Err()}
+				return
+			}
+			defer func() { <-sem }()
+			b := &noticeBatch{}
+			err := read(rctx, i, b)
+			results[i] <- result{b, err}
+		}()
+	}
+	for i := range n {
+		res := <-results[i]
+		if res.err != nil {
+			return res.err
 		}
-		if err := e.writeNotices(ctx, at, b); err != nil {
+		if err := e.writeNotices(ctx, at, res.b); err != nil {
 			return err
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/lapkin-id/lapkin/bot"
@@ -363,9 +362,6 @@ func weekLabel(lang string, from, last time.Time) string {
 	return itoa(from.Day()) + " " + short(from.Month()) + "–" + itoa(last.Day()) + " " + short(last.Month())
 }
 
-// digestWorkers is how many OPDs' digests are read at once: the standard machine's two cores.
-const digestWorkers = 2
-
 // SaturdaySpec is the schedule of JobDigestSaturday derived from the digest's: the same minute and
 // hour, on Saturday. It is empty when spec does not have the five fields of a cron spec.
 func SaturdaySpec(spec string) string {
@@ -393,43 +389,10 @@ func (e *Engine) digest(ctx context.Context, at time.Time, saturday bool) error 
 	// short write: the reading never holds up an incoming report. Two OPDs are read at a time
 	// (drawing a chart is a tenth of a second of one core) and written in their order.
 	period := weekPeriod(e.jobRequest(ctx, nil, at))
-	type result struct {
-		b   *noticeBatch
-		err error
-	}
-	rctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	results := make([]chan result, len(opds))
-	sem := make(chan struct{}, digestWorkers)
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	for i, o := range opds {
-		results[i] = make(chan result, 1)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-rctx.Done():
-				results[i] <- result{err: rctx.Err()}
-				return
-			}
-			defer func() { <-sem }()
-			b := &noticeBatch{job: JobDigest, period: period}
-			err := e.store.View(rctx, func(tx *store.Tx) error { return e.readDigest(rctx, tx, at, saturday, o, b) })
-			results[i] <- result{b, err}
-		}()
-	}
-	for i := range opds {
-		res := <-results[i]
-		if res.err != nil {
-			return res.err
-		}
-		if err := e.writeNotices(ctx, at, res.b); err != nil {
-			return err
-		}
-	}
-	return nil
+	return e.readInOrder(ctx, at, len(opds), func(ctx context.Context, i int, b *noticeBatch) error {
+		b.job, b.period = JobDigest, period
+		return e.store.View(ctx, func(tx *store.Tx) error { return e.readDigest(ctx, tx, at, saturday, opds[i], b) })
+	})
 }
 
 // readDigest reads one OPD's digest for the run at `at` into b, unless it is not this run's or

@@ -80,11 +80,10 @@ func (e *Engine) remind(ctx context.Context, at time.Time) error {
 	// Three weeks are read ahead for everyone; the few whose streak is longer are read further
 	// on their own (a streak of 120 days for 20,000 people was most of the run).
 	from := today.AddDate(0, 0, -reminderLookback)
-	b := &noticeBatch{job: JobReminder, period: now.Format("2006-01-02T15:04")}
 	ahead := func(r *request) store.Preload {
 		return store.Preload{From: dateKey(from), To: dateKey(today), Year: today.Year()}
 	}
-	return e.eachOPD(ctx, at, b, ahead, func(r *request, emps []store.Employee) error {
+	return e.eachOPD(ctx, at, JobReminder, now.Format("2006-01-02T15:04"), ahead, func(r *request, emps []store.Employee, b *noticeBatch) error {
 		for i := range emps {
 			emp := &emps[i]
 			ids, err := r.tx.IdentitiesOf(ctx, emp.NIP)

@@ -20,11 +20,10 @@ var deadlineWarnings = []int{7, 1}
 // recipient key) first, so it is sent once.
 func (e *Engine) notices(ctx context.Context, at time.Time, job string, period func(r *request) string,
 	fn func(r *request, emp *store.Employee, claim func(key string) (bool, error)) error) error {
-	b := &noticeBatch{job: job, period: period(e.jobRequest(ctx, nil, at))}
 	ahead := func(r *request) store.Preload {
 		return store.Preload{From: dateKey(r.today), To: dateKey(r.today), Year: r.today.Year(), RealisedAt: func(string) string { return dateKey(r.today) }}
 	}
-	return e.eachOPD(ctx, at, b, ahead, func(r *request, emps []store.Employee) error {
+	return e.eachOPD(ctx, at, job, period(e.jobRequest(ctx, nil, at)), ahead, func(r *request, emps []store.Employee, b *noticeBatch) error {
 		for i := range emps {
 			claim := func(key string) (bool, error) { return b.claim(r, key) }
 			if err := fn(r, &emps[i], claim); err != nil {
