@@ -1,4 +1,4 @@
--- 0006: running totals of each target's realisation, kept by triggers in each report's own transaction, so that sums cost the same after a year as after a week.
+-- 0010: running totals of each target's realisation, kept by triggers in each report's own transaction, so that sums cost the same after a year as after a week.
 
 -- What has been reported towards one target (not its carried-over predecessors: those have rows of
 -- their own, and TargetRealisation adds the chain up). counted: reports submitted or approved (C
