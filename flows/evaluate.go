@@ -110,8 +110,7 @@ func (r *request) evaluateSubject(d evaluateDraft, record bool) error {
 			return forbidden("evaluate.all_admin_only", nil)
 		}
 		title := r.t("evaluate.all_title", nil)
-		r.later = func() error { return r.evaluateMany(d, title, "", per, record) }
-		return nil
+		return r.evaluateLater(func() error { return r.evaluateMany(d, title, "", per, record) }, record)
 	case isDigits(subject):
 		emp, err := r.evaluee(subject)
 		if err != nil {
@@ -144,9 +143,21 @@ func (r *request) evaluateSubject(d evaluateDraft, record bool) error {
 		}
 		// Evaluated after this message commits, on a snapshot: an OPD's or the city's evaluation
 		// must not hold the write lock that incoming reports need.
-		r.later = func() error { return r.evaluateMany(d, opd.Name+" ("+opd.Code+")", opd.Code, per, record) }
-		return nil
+		return r.evaluateLater(func() error { return r.evaluateMany(d, opd.Name+" ("+opd.Code+")", opd.Code, per, record) }, record)
 	}
+}
+
+// evaluateLater leaves fn (an OPD's or everyone's evaluation) for after the message commits. A
+// preview is a conversation of its own: it replaces the one in progress now, in the message's
+// transaction, so the person is told at once that their draft was not kept.
+func (r *request) evaluateLater(fn func() error, record bool) error {
+	if !record {
+		if err := r.endFlow(); err != nil {
+			return err
+		}
+	}
+	r.later = fn
+	return nil
 }
 
 // evaluee reads the NIP of /evaluate and says truly why it cannot be evaluated by the sender:

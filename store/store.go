@@ -45,6 +45,9 @@ type Store struct {
 	// quick report runs a dozen queries, and preparing each anew for every message was a third
 	// of its time.
 	wstmts, rstmts *stmtPool
+
+	closeOnce sync.Once
+	closeErr  error
 	stopCkpt       chan struct{}
 	ckptDone       chan struct{}
 }
@@ -149,8 +152,14 @@ func (s *Store) checkpoints() {
 	}
 }
 
-// Close stops the checkpointer, copies the WAL back into the database and closes it.
+// Close stops the checkpointer, copies the WAL back into the database and closes it. Closing
+// again does nothing more.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
+
+func (s *Store) close() error {
 	close(s.stopCkpt)
 	<-s.ckptDone
 	s.wstmts.close()
