@@ -48,8 +48,8 @@ type Store struct {
 
 	closeOnce sync.Once
 	closeErr  error
-	stopCkpt       chan struct{}
-	ckptDone       chan struct{}
+	stopCkpt  chan struct{}
+	ckptDone  chan struct{}
 }
 
 // readers is the size of the read pool: more than the cores, so a slow reader (a digest) leaves
