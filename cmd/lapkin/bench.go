@@ -146,30 +146,7 @@ func (env *benchEnv) jobs(ctx context.Context, fn func(m *Main) (string, error))
 		return err
 	}
 	env.cpu0 = cpuTime()
-	if f := os.Getenv("LAPKIN_BENCH_HEAP"); f != "" {
-		// Debugging aid: the heap profile at the largest live heap seen.
-		done := make(chan struct{})
-		defer close(done)
-		go func() {
-			var maxLive uint64
-			for {
-				select {
-				case <-done:
-					return
-				case <-time.After(20 * time.Millisecond):
-				}
-				var ms runtime.MemStats
-				runtime.ReadMemStats(&ms)
-				if ms.HeapAlloc > maxLive+(5<<20) {
-					maxLive = ms.HeapAlloc
-					if out, err := os.Create(f); err == nil {
-						pprof.Lookup("heap").WriteTo(out, 0)
-						out.Close()
-					}
-				}
-			}
-		}()
-	}
+	defer env.watchHeap()()
 	start := time.Now()
 	what, err := fn(m)
 	d := time.Since(start)
@@ -398,4 +375,34 @@ func percentile(ds []time.Duration, p float64) time.Duration {
 	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 	i := int(float64(len(ds)-1) * p / 100)
 	return ds[i]
+}
+
+// watchHeap writes, when LAPKIN_BENCH_HEAP names a file, the heap profile at the largest live heap
+// seen (a debugging aid for the peak RSS); the returned function stops watching.
+func (env *benchEnv) watchHeap() func() {
+	f := os.Getenv("LAPKIN_BENCH_HEAP")
+	if f == "" {
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		var maxLive uint64
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc > maxLive+(5<<20) {
+				maxLive = ms.HeapAlloc
+				if out, err := os.Create(f); err == nil {
+					pprof.Lookup("heap").WriteTo(out, 0)
+					out.Close()
+				}
+			}
+		}
+	}()
+	return func() { close(done) }
 }

@@ -202,6 +202,7 @@ func (env *benchEnv) export(ctx context.Context, out string) error {
 		return err
 	}
 	env.cpu0 = cpuTime()
+	defer env.watchHeap()()
 	start := time.Now()
 	sum, err := export.XLSX(ctx, st, export.Options{Location: env.cfg.Location()}, f)
 	d := time.Since(start)

@@ -19,7 +19,7 @@ import (
 func BenchmarkLoadRemindersAndDigests(b *testing.B) {
 	const people, groups = 2000, 40
 	png, err := chart.PNG(chart.Digest{Title: "Rekap Mingguan OPD contoh, 23–27 Nov 2026",
-		Days: []chart.Day{{Label: "Sen", Reports: 40, Reporters: 38, Headcount: 50}, {Label: "Sel", Reports: 45, Reporters: 41, Headcount: 50}},
+		Days:   []chart.Day{{Label: "Sen", Reports: 40, Reporters: 38, Headcount: 50}, {Label: "Sel", Reports: 45, Reporters: 41, Headcount: 50}},
 		People: []chart.Person{{Name: "Budi", Pct: 100}, {Name: "Siti", Pct: 80}}})
 	if err != nil {
 		b.Fatal(err)
