@@ -852,38 +852,71 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 		if !record || len(evs) == 0 {
 			continue
 		}
-		err = r.inUpdate(func() error {
-			for _, ev := range evs {
-				if err := r.record(ev); err != nil {
-					return err
+		for len(evs) > 0 {
+			chunk := evs[:min(len(evs), evaluationsPerWrite)]
+			evs = evs[len(chunk):]
+			err = r.inUpdate(func() error {
+				for _, ev := range chunk {
+					if err := r.record(ev); err != nil {
+						return err
+					}
+					counts[ev.status]++
+					told, err := r.announceResult(ev, team)
+					if err != nil {
+						return err
+					}
+					toldAll = append(toldAll, told...)
+					ev.slim()
 				}
-				counts[ev.status]++
-				told, err := r.announceResult(ev, team)
-				if err != nil {
-					return err
-				}
-				toldAll = append(toldAll, told...)
-				ev.slim()
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+	}
+	// The ranking, the team messages and the admins' workbook are made on a snapshot too, and
+	// queued in short writes; the preview's confirmation flow is saved with the last of them.
+	var flowData string
+	err = r.inView(func() (err error) {
+		flowData, err = r.evaluateSummary(d, title, done, unsigned, unscored, counts, toldAll, team, record)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	out := r.out
+	r.out = nil
+	for {
+		chunk := out[:min(len(out), noticesPerWrite)]
+		out = out[len(chunk):]
+		last := len(out) == 0
+		err := r.inUpdate(func() error {
+			r.out = append(r.out, chunk...)
+			if last && flowData != "" {
+				return r.saveFlow(flowEvaluate, stepEvaluateOK, flowData)
 			}
 			return nil
 		})
-		if err != nil {
+		if err != nil || last {
 			return err
 		}
 	}
-	return r.inUpdate(func() error {
-		return r.evaluateSummary(d, title, done, unsigned, unscored, counts, toldAll, team, record)
-	})
 }
 
+// evaluationsPerWrite is how many results one write of /evaluate records and announces: a few
+// milliseconds of the write lock each.
+const evaluationsPerWrite = 50
+
 // evaluateSummary tells the evaluator the ranking (and the supervisors and admins their lists,
-// once recorded), or saves the confirmation flow of a preview.
+// once recorded). For a preview with something to record it returns the confirmation flow's data,
+// for the caller to save. It only reads.
 func (r *request) evaluateSummary(d evaluateDraft, title string, done []*evaluation, unsigned, unscored []string, counts map[string]int,
-	toldAll []string, team *teamNotices, record bool) error {
+	toldAll []string, team *teamNotices, record bool) (string, error) {
 	if record {
 		told, err := r.announceTeams(team)
 		if err != nil {
-			return err
+			return "", err
 		}
 		toldAll = append(toldAll, told...)
 	}
@@ -924,13 +957,10 @@ func (r *request) evaluateSummary(d evaluateDraft, title string, done []*evaluat
 			"Same": counts[evalSame], "Interim": counts[evalInterim]}))
 		data, err := json.Marshal(d)
 		if err != nil {
-			return err
-		}
-		if err := r.saveFlow(flowEvaluate, stepEvaluateOK, string(data)); err != nil {
-			return err
+			return "", err
 		}
 		r.ask(strings.Join(lines, "\n"), r.evaluateButtons())
-		return nil
+		return string(data), nil
 	case !record && counts[evalSame] > 0:
 		lines = append(lines, r.t("evaluate.nothing_new", catalog.Args{"Same": counts[evalSame], "Interim": counts[evalInterim]}))
 	case !record && len(done) > 0:
@@ -942,7 +972,7 @@ func (r *request) evaluateSummary(d evaluateDraft, title string, done []*evaluat
 	lines = append(lines, r.t("evaluate.table_footer", nil))
 	r.sayText(strings.Join(lines, "\n"))
 	if !record || !r.isAdmin() {
-		return nil
+		return "", nil
 	}
 	// Admins also get the ranking as a workbook, the form BKPPD files and forwards: the results
 	// in force (recorded now, or unchanged from before).
@@ -953,17 +983,17 @@ func (r *request) evaluateSummary(d evaluateDraft, title string, done []*evaluat
 		}
 	}
 	if len(ids) == 0 {
-		return nil
+		return "", nil
 	}
 	rows, err := r.tx.EvaluationsByID(r.ctx, ids)
 	if err != nil {
-		return err
+		return "", err
 	}
 	book, err := export.EvaluationsWorkbook(rows, r.e.opt.Location)
 	if err != nil {
-		return err
+		return "", err
 	}
 	r.out = append(r.out, bot.Reply{To: r.msg.Chat, Text: r.t("evaluate.attachment", catalog.Args{"Title": title}),
 		Document: book, DocumentName: "evaluasi-" + dateKey(r.today) + ".xlsx"})
-	return nil
+	return "", nil
 }

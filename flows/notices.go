@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lapkin-id/lapkin/catalog"
@@ -165,36 +166,14 @@ func (r *request) holidaysReminder(emp *store.Employee, claim func(string) (bool
 // evaluationDue tells admins and supervisors, each Monday, whose contracts reach 3 or 6 months
 // this week (the checkpoint's last day falls in this week).
 func (e *Engine) evaluationDue(ctx context.Context, at time.Time) error {
-	type due struct {
-		emp        store.Employee
-		checkpoint string
-		end        time.Time
-	}
-	var list []due
+	var list []dueCheckpoint
+	// The list is made once, by whichever OPD is read first (two are read at a time).
+	var once sync.Once
+	var listErr error
 	return e.notices(ctx, at, JobEvaluationDue, weekPeriod, func(r *request, emp *store.Employee, claim func(string) (bool, error)) error {
-		if list == nil {
-			list = []due{}
-			weekStart := r.today.AddDate(0, 0, -((int(r.today.Weekday()) + 6) % 7))
-			weekEnd := weekStart.AddDate(0, 0, 6)
-			all, err := r.tx.Employees(r.ctx, "")
-			if err != nil {
-				return err
-			}
-			for _, x := range all {
-				c, err := r.tx.SignedContract(r.ctx, x.NIP, r.today.Year())
-				if errors.Is(err, store.ErrNotFound) {
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				for _, n := range []int{3, 6} {
-					p := period.Checkpoint(n, civil(c.SignedAt.In(r.e.opt.Location)))
-					if !p.End.Before(weekStart) && !p.End.After(weekEnd) {
-						list = append(list, due{x, p.Key, p.End})
-					}
-				}
-			}
+		once.Do(func() { list, listErr = r.checkpointsThisWeek() })
+		if listErr != nil {
+			return listErr
 		}
 		if err := r.holidaysReminder(emp, claim); err != nil {
 			return err
@@ -219,6 +198,40 @@ func (e *Engine) evaluationDue(ctx context.Context, at time.Time) error {
 			return r.tl(lang, "evaluation_due.text", catalog.Args{"Name": name, "Count": len(mine), "List": strings.Join(mine, "\n")})
 		})
 	})
+}
+
+// dueCheckpoint is a contract whose 3- or 6-month checkpoint ends this week.
+type dueCheckpoint struct {
+	emp        store.Employee
+	checkpoint string
+	end        time.Time
+}
+
+// checkpointsThisWeek lists the signed contracts of this year whose checkpoint ends this week.
+func (r *request) checkpointsThisWeek() ([]dueCheckpoint, error) {
+	list := []dueCheckpoint{}
+	weekStart := r.today.AddDate(0, 0, -((int(r.today.Weekday()) + 6) % 7))
+	weekEnd := weekStart.AddDate(0, 0, 6)
+	all, err := r.tx.Employees(r.ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range all {
+		c, err := r.tx.SignedContract(r.ctx, x.NIP, r.today.Year())
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range []int{3, 6} {
+			p := period.Checkpoint(n, civil(c.SignedAt.In(r.e.opt.Location)))
+			if !p.End.Before(weekStart) && !p.End.After(weekEnd) {
+				list = append(list, dueCheckpoint{x, p.Key, p.End})
+			}
+		}
+	}
+	return list, nil
 }
 
 func containsInt(xs []int, x int) bool {
