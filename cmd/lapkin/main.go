@@ -31,10 +31,10 @@ var version = ""
 
 // memoryLimit is the heap size the garbage collector keeps Lapkin under unless GOMEMLIMIT says
 // otherwise. Without it the heap may grow to twice what is live before a collection: a city's
-// /evaluate semua with its workbook has about 55 MB live and reached 170 MB of RSS, over the
+// /evaluate semua with its workbook has about 55 MB live and reached 170 MB of RSS (151 MB with a 100 MB limit), over the
 // standard machine's budget of 150 MB. It is a soft limit: above it Go collects more often (at
 // most half the CPU), it never fails an allocation.
-const memoryLimit = 100 << 20
+const memoryLimit = 80 << 20
 
 func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
