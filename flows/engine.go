@@ -56,6 +56,8 @@ type Engine struct {
 	Queued func()
 
 	noPreload bool // tests: ask person by person, to compare with the batched answers
+
+	kept keptPreviews // the last /evaluate preview's results, for its confirmation
 }
 
 // New returns an engine. Zero options take their defaults.
@@ -102,6 +104,7 @@ type request struct {
 
 	subordinates *[]store.Employee // the sender's direct reports, loaded once when needed
 	flowChanged  bool              // the chat's conversation was saved or ended while handling this message
+	params       string            // the scoring parameters as stored with an evaluation, once encoded
 
 	// later, when set, runs after the message's transaction has committed: work too long to hold
 	// the write lock for (an evaluation of a whole OPD or city), which reads on a snapshot and

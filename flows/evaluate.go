@@ -203,6 +203,7 @@ func evaluateStep(r *request, st store.FlowState) error {
 		if err := r.endFlow(); err != nil {
 			return err
 		}
+		r.e.kept.take(r.who.NIP) // its results are not wanted any more
 		r.say("evaluate.preview_cancelled", nil)
 		return nil
 	}
@@ -331,6 +332,22 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 	if err != nil {
 		return nil, err
 	}
+	checkpoint := ""
+	if p.Checkpoint > 0 {
+		checkpoint = p.Key
+	}
+	ev.row = store.Evaluation{NIP: emp.NIP, ContractID: c.ID, PeriodKey: p.Key,
+		PeriodStart: dateKey(p.Start), PeriodEnd: dateKey(p.End), Checkpoint: checkpoint,
+		Score: ev.score.N, Predicate: ev.score.Predicate, StandardMet: ev.score.StandardMet,
+		EvaluatorNIP: r.who.NIP, CreatedAt: r.now}
+	r.encode(ev)
+	return ev, nil
+}
+
+// encode writes what ev was computed from, what came out and the parameters as the JSON stored
+// with it. A kept preview drops it (2 KB a person) and encodes again before recording: the same
+// inputs give the same text.
+func (r *request) encode(ev *evaluation) {
 	inputs, _ := json.Marshal(struct {
 		scoring.Input
 		AsOf            string `json:"as_of"`
@@ -339,18 +356,14 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 		RequireApproval bool   `json:"require_approval"`
 		ContractVersion int    `json:"contract_version"`
 		ContractSHA256  string `json:"contract_sha256"`
-	}{ev.in, dateKey(ev.asOf), dateKey(ev.kFrom), ev.kWhy, r.e.opt.RequireApproval, c.Version, c.SHA256})
+	}{ev.in, dateKey(ev.asOf), dateKey(ev.kFrom), ev.kWhy, r.e.opt.RequireApproval, ev.contract.Version, ev.contract.SHA256})
 	outputs, _ := json.Marshal(ev.score)
-	params, _ := json.Marshal(r.e.opt.Scoring)
-	checkpoint := ""
-	if p.Checkpoint > 0 {
-		checkpoint = p.Key
+	if r.params == "" {
+		// One text for every result of the request, not 20,000 copies of it.
+		params, _ := json.Marshal(r.e.opt.Scoring)
+		r.params = string(params)
 	}
-	ev.row = store.Evaluation{NIP: emp.NIP, ContractID: c.ID, PeriodKey: p.Key,
-		PeriodStart: dateKey(p.Start), PeriodEnd: dateKey(p.End), Checkpoint: checkpoint, Inputs: string(inputs),
-		Outputs: string(outputs), Score: ev.score.N, Predicate: ev.score.Predicate, StandardMet: ev.score.StandardMet,
-		Parameters: string(params), EvaluatorNIP: r.who.NIP, CreatedAt: r.now}
-	return ev, nil
+	ev.row.Inputs, ev.row.Outputs, ev.row.Parameters = string(inputs), string(outputs), r.params
 }
 
 // evalYear is the contract year an evaluation of per (nil: the current checkpoint) reads.
@@ -800,19 +813,51 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 	var toldAll []string
 	team := &teamNotices{bySup: map[string][]*evaluation{}}
 	var groups [][]store.Employee
-	err := r.inView(func() error {
-		emps, err := r.tx.Employees(r.ctx, opd)
-		groups = byOPD(emps)
-		return err
-	})
-	if err != nil {
-		return err
+	// Confirming a preview records what the preview computed when nothing it read changed since.
+	var kept *keptPreview
+	var err error
+	if record {
+		if kept, err = r.keptFor(d); err != nil {
+			return err
+		}
+	}
+	keep := &keptPreview{evaluator: r.who.NIP, lang: r.lang, subject: d.Subject, period: d.Period, today: r.today}
+	if kept == nil {
+		err = r.inView(func() error {
+			emps, err := r.tx.Employees(r.ctx, opd)
+			groups = byOPD(emps)
+			if err != nil || record {
+				return err
+			}
+			// Before any result is read: a change after it, even one a result saw, is a change.
+			keep.mark, err = r.tx.InputsMark(r.ctx)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	} else {
+		groups = make([][]store.Employee, len(kept.groups))
+		unsigned, unscored = kept.unsigned, kept.unscored
 	}
 	// One OPD at a time: read on a snapshot, ahead in a few queries (an OPD of 500 asked 6,000
 	// one by one), then its results recorded and announced in one short write.
-	for _, group := range groups {
+	for gi, group := range groups {
 		var evs []*evaluation
+		if kept != nil {
+			evs = kept.groups[gi]
+			kept.groups[gi] = nil
+			for _, ev := range evs {
+				ev.row.CreatedAt = r.now
+				if ev.final {
+					r.encode(ev)
+				}
+			}
+		}
 		err := r.inView(func() error {
+			if kept != nil {
+				return nil
+			}
 			restore, err := r.preloadEvaluation(group, per)
 			if err != nil {
 				return err
@@ -840,13 +885,17 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 						return err
 					}
 					counts[ev.status]++
-					ev.slim()
+					ev.keep()
+					keep.interim = keep.interim || !ev.final
 				}
 			}
 			return nil
 		})
 		if err != nil {
 			return err
+		}
+		if !record {
+			keep.groups = append(keep.groups, evs)
 		}
 		done = append(done, evs...)
 		if !record || len(evs) == 0 {
@@ -856,6 +905,19 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 			chunk := evs[:min(len(evs), evaluationsPerWrite)]
 			evs = evs[len(chunk):]
 			err = r.inUpdate(func() error {
+				// Those told, and their chat accounts, in two queries instead of three per person.
+				people := make([]store.Employee, 0, 2*len(chunk))
+				for _, ev := range chunk {
+					people = append(people, ev.emp)
+					if ev.emp.SupervisorNIP != "" {
+						people = append(people, store.Employee{NIP: ev.emp.SupervisorNIP})
+					}
+				}
+				restore, err := r.preload(people, store.Preload{NoContracts: true})
+				if err != nil {
+					return err
+				}
+				defer restore()
 				for _, ev := range chunk {
 					if err := r.record(ev); err != nil {
 						return err
@@ -898,9 +960,18 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 			}
 			return nil
 		})
-		if err != nil || last {
-			return err
+		if err != nil || !last {
+			if err != nil {
+				return err
+			}
+			continue
 		}
+		if flowData != "" {
+			// The results wait for the evaluator's answer; the summary slimmed nothing it keeps.
+			keep.unsigned, keep.unscored = unsigned, unscored
+			r.e.kept.put(keep)
+		}
+		return nil
 	}
 }
 

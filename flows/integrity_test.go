@@ -289,3 +289,62 @@ func TestNationalHolidays(t *testing.T) {
 		t.Fatalf("September: %v", sep)
 	}
 }
+
+// Confirming a preview records what the preview computed, unless something it was computed from
+// changed in between: then everything is computed again, and the change counts.
+func TestConfirmedEvaluationKeepsThePreviewOnlyWhenNothingChanged(t *testing.T) {
+	const per = "2026-11-02..2026-11-13"
+	addReport := func(h *harness, date string) {
+		t.Helper()
+		ctx := context.Background()
+		err := h.st.Update(ctx, func(tx *store.Tx) error {
+			_, err := tx.AddReport(ctx, store.Report{NIP: budi, OPDCode: "DISKOMINFO", LocalDate: date, Text: "Kegiatan harian",
+				CreatedAt: monday, Status: store.ReportSubmitted})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	score := func(h *harness) float64 {
+		t.Helper()
+		var n float64
+		if err := h.st.DB().QueryRow(`SELECT score FROM evaluations WHERE nip = ?`, budi).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	// Nothing changed, or only a report of today (which no result of a past period counts): kept.
+	h := newHarness(t)
+	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
+	expect(t, h.say(kepala, "/evaluate DISKOMINFO "+per), "1. Budi Santoso: 73 Butuh Perbaikan")
+	addReport(h, "2026-11-23")
+	expect(t, h.say(kepala, "ya"), "1 hasil dicatat", "1. Budi Santoso: 73")
+	if got := score(h); got != 73 || h.eng.KeptPreviewsUsed() != 1 {
+		t.Fatalf("recorded %v, kept previews used %d", got, h.eng.KeptPreviewsUsed())
+	}
+	expect(t, h.lastTo(budi), "Yth. Bapak Budi", "73")
+
+	// A late report of a day in the period (10 November): computed again, K = 9/10.
+	h2 := newHarness(t)
+	h2.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
+	expect(t, h2.say(kepala, "/evaluate DISKOMINFO "+per), "1. Budi Santoso: 73 Butuh Perbaikan")
+	addReport(h2, "2026-11-10")
+	h2.say(kepala, "ya")
+	if got := score(h2); got == 73 || h2.eng.KeptPreviewsUsed() != 0 {
+		t.Fatalf("recorded %v after a late report, kept previews used %d", got, h2.eng.KeptPreviewsUsed())
+	}
+
+	// A holiday declared on a day Budi did not report (13 November): computed again, K = 8/9.
+	h3 := newHarness(t)
+	h3.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
+	expect(t, h3.say(kepala, "/evaluate DISKOMINFO "+per), "1. Budi Santoso: 73 Butuh Perbaikan")
+	if _, err := h3.st.DB().Exec(`INSERT INTO holidays(date, name, created_at) VALUES ('2026-11-13', 'Libur daerah', ?)`, monday); err != nil {
+		t.Fatal(err)
+	}
+	h3.say(kepala, "ya")
+	if got := score(h3); got == 73 || h3.eng.KeptPreviewsUsed() != 0 {
+		t.Fatalf("recorded %v after a new holiday, kept previews used %d", got, h3.eng.KeptPreviewsUsed())
+	}
+}

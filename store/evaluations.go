@@ -133,3 +133,41 @@ func (t *Tx) ComplianceAnchors(ctx context.Context, nip string) (firstReport str
 	}
 	return rep.String, &signed, nil
 }
+
+// InputsMark is where the inputs of evaluations stood at one moment: the counter that migration
+// 0011's triggers move on every change except a new report, and the newest report's id.
+type InputsMark struct {
+	Generation int64
+	LastReport int64
+}
+
+// InputsMark reads where the inputs of evaluations stand now.
+func (t *Tx) InputsMark(ctx context.Context) (InputsMark, error) {
+	var m InputsMark
+	err := t.q.QueryRowContext(ctx, `SELECT (SELECT n FROM input_generation WHERE id = 1), COALESCE((SELECT MAX(id) FROM reports), 0)`).
+		Scan(&m.Generation, &m.LastReport)
+	if err != nil {
+		return m, fmt.Errorf("read the inputs mark: %w", err)
+	}
+	return m, nil
+}
+
+// InputsChangedSince reports whether anything an evaluation reads changed after m: a change the
+// counter saw, or a new report dated before before (YYYY-MM-DD). A report dated on or after
+// before is left out: the caller knows no result it kept counts those days.
+func (t *Tx) InputsChangedSince(ctx context.Context, m InputsMark, before string) (bool, error) {
+	now, err := t.InputsMark(ctx)
+	if err != nil || now.Generation != m.Generation {
+		return true, err
+	}
+	if now.LastReport == m.LastReport {
+		return false, nil
+	}
+	var n int
+	// The new rows only, by their ids: a few at most, whatever the size of the table.
+	err = t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM reports WHERE id > ? AND local_date < ?`, m.LastReport, before).Scan(&n)
+	if err != nil {
+		return true, fmt.Errorf("reports since the inputs mark: %w", err)
+	}
+	return n > 0, nil
+}

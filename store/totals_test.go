@@ -176,7 +176,7 @@ func TestTargetTotalsMatchTheSum(t *testing.T) {
 	}
 	check(-1, "bulk load")
 	var triggers int
-	if err := s.DB().QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'reports'`).Scan(&triggers); err != nil || triggers != 3 {
-		t.Fatalf("after the bulk load the reports table has %d triggers (err %v), want 3", triggers, err)
+	if err := s.DB().QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'reports'`).Scan(&triggers); err != nil || triggers != 5 {
+		t.Fatalf("after the bulk load the reports table has %d triggers (err %v), want 5 (3 totals, 2 input generation)", triggers, err)
 	}
 }
