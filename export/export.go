@@ -346,6 +346,7 @@ func (s *sheet) finish(f *excelize.File, dataRows int) error {
 	if err := s.sw.Flush(); err != nil {
 		return fmt.Errorf("export: sheet %s: %w", s.name, err)
 	}
+	releaseStreamBuffer(s.sw)
 	return nil
 }
 
