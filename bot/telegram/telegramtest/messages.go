@@ -206,7 +206,7 @@ func (s *Server) newMessage(chatID int64, p url.Values) (*tgbotapi.Message, *api
 			r := clone(st.msg)
 			r.ReplyToMessage = nil
 			m.ReplyToMessage = &r
-		case p.Get("allow_sending_without_reply") != "true":
+		case p.Get("allow_sending_without_reply") != "true" && !s.noHistory:
 			return nil, badRequest("message to be replied not found")
 		}
 	}
@@ -216,6 +216,9 @@ func (s *Server) newMessage(chatID int64, p url.Values) (*tgbotapi.Message, *api
 // keep stores the bot's new message m and returns the copy for the answer. s.mu must be held.
 func (s *Server) keep(m *tgbotapi.Message) tgbotapi.Message {
 	s.lastMessageID = m.MessageID
+	if s.noHistory {
+		return clone(*m)
+	}
 	k := msgKey{m.Chat.ID, m.MessageID}
 	s.messages[k] = &stored{msg: clone(*m), fromBot: true}
 	s.sent = append(s.sent, k)

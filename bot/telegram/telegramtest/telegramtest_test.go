@@ -814,3 +814,27 @@ type ctxDoer struct{ ctx context.Context }
 func (d ctxDoer) Do(r *http.Request) (*http.Response, error) {
 	return http.DefaultClient.Do(r.WithContext(d.ctx))
 }
+
+// Without history the server still delivers, confirms and answers (a reply to a message it did
+// not keep included), and keeps nothing once answered.
+func TestForgetHistoryKeepsNothing(t *testing.T) {
+	srv, api := newBot(t)
+	srv.ForgetHistory()
+	id := srv.AddUpdate(telegramtest.PrivateText(budi, "/lapor 3 Verifikasi SPJ"))
+	got, err := api.GetUpdates(tgbotapi.UpdateConfig{})
+	if err != nil || len(got) != 1 || got[0].Message.Text != "/lapor 3 Verifikasi SPJ" {
+		t.Fatalf("updates = %+v, %v", got, err)
+	}
+	reply := tgbotapi.NewMessage(budi.ID, "Laporan tercatat")
+	reply.ReplyToMessageID = got[0].Message.MessageID
+	sent, err := api.Send(reply)
+	if err != nil || sent.Text != "Laporan tercatat" || sent.MessageID <= got[0].Message.MessageID {
+		t.Fatalf("reply = %+v, %v", sent, err)
+	}
+	if _, err := api.GetUpdates(tgbotapi.UpdateConfig{Offset: id + 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := srv.Update(id); ok || len(srv.Pending()) != 0 || len(srv.Calls()) != 0 {
+		t.Errorf("kept: update %v, pending %v, %d calls", ok, srv.Pending(), len(srv.Calls()))
+	}
+}

@@ -37,7 +37,9 @@ func (s *Server) AddUpdate(u tgbotapi.Update) int {
 		}
 		s.callbacks[cb.ID] = true
 	}
-	s.history[u.UpdateID] = u
+	if !s.noHistory {
+		s.history[u.UpdateID] = u
+	}
 	i, _ := slices.BinarySearchFunc(s.pending, u.UpdateID, func(p tgbotapi.Update, id int) int { return p.UpdateID - id })
 	s.pending = slices.Insert(s.pending, i, u)
 	close(s.arrived)
@@ -66,7 +68,7 @@ func (s *Server) fillMessage(m *tgbotapi.Message, store bool) {
 		s.chats[m.Chat.ID] = *m.Chat
 	}
 	key := msgKey{m.Chat.ID, m.MessageID}
-	if _, ok := s.messages[key]; store && !ok {
+	if _, ok := s.messages[key]; store && !ok && !s.noHistory {
 		s.messages[key] = &stored{msg: clone(*m)}
 	}
 }
