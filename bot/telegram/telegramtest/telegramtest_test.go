@@ -821,6 +821,9 @@ func TestForgetHistoryKeepsNothing(t *testing.T) {
 	srv, api := newBot(t)
 	srv.ForgetHistory()
 	id := srv.AddUpdate(telegramtest.PrivateText(budi, "/lapor 3 Verifikasi SPJ"))
+	if srv.Confirmed() != id-1 {
+		t.Errorf("Confirmed = %d with update %d pending", srv.Confirmed(), id)
+	}
 	got, err := api.GetUpdates(tgbotapi.UpdateConfig{})
 	if err != nil || len(got) != 1 || got[0].Message.Text != "/lapor 3 Verifikasi SPJ" {
 		t.Fatalf("updates = %+v, %v", got, err)
@@ -833,6 +836,9 @@ func TestForgetHistoryKeepsNothing(t *testing.T) {
 	}
 	if _, err := api.GetUpdates(tgbotapi.UpdateConfig{Offset: id + 1}); err != nil {
 		t.Fatal(err)
+	}
+	if srv.Confirmed() != id {
+		t.Errorf("Confirmed = %d, want %d", srv.Confirmed(), id)
 	}
 	if _, ok := srv.Update(id); ok || len(srv.Pending()) != 0 || len(srv.Calls()) != 0 {
 		t.Errorf("kept: update %v, pending %v, %d calls", ok, srv.Pending(), len(srv.Calls()))

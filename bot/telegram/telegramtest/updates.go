@@ -97,6 +97,18 @@ func (s *Server) Pending() []int {
 	return ids
 }
 
+// Confirmed returns the highest update id up to which every update added has been confirmed:
+// one below the oldest pending update, or the last id when none is pending. Unlike Pending it
+// allocates nothing, for a load test that asks every few milliseconds.
+func (s *Server) Confirmed() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.pending) == 0 {
+		return s.lastUpdateID
+	}
+	return s.pending[0].UpdateID - 1
+}
+
 // getUpdates confirms the updates below offset and returns up to limit of the rest. When there
 // are none it waits up to timeout seconds (at most MaxPoll) for one to be added. A newer
 // getUpdates ends a waiting one with 409, as Telegram does when two instances poll one token.
