@@ -249,7 +249,9 @@ func (r *request) flush() error {
 // one their account chose before registering.
 func (r *request) identify() error {
 	r.lang = r.e.opt.Language
-	id, err := r.tx.LookupIdentity(r.ctx, r.msg.Sender.Net, r.msg.Sender.ID)
+	// The account a message last came from is where their notices go (notifyFunc): marked seen
+	// in the same statement that finds it.
+	id, err := r.tx.SeeIdentity(r.ctx, r.msg.Sender.Net, r.msg.Sender.ID, r.now)
 	if errors.Is(err, store.ErrNotFound) {
 		lang, err := r.tx.AccountLanguage(r.ctx, r.msg.Sender.Net, r.msg.Sender.ID)
 		if lang != "" {
@@ -265,8 +267,7 @@ func (r *request) identify() error {
 		return err
 	}
 	r.setWho(emp)
-	// The account a message last came from is where their notices go (notifyFunc).
-	return r.tx.SeenIdentity(r.ctx, r.msg.Sender.Net, r.msg.Sender.ID, r.now)
+	return nil
 }
 
 func (r *request) setWho(emp store.Employee) {

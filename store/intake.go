@@ -72,14 +72,22 @@ func (t *Tx) ClearFloodNotice(ctx context.Context, net, sender string) error {
 	return nil
 }
 
-// SeenIdentity records that a message just came from the chat account: notices to its employee go
-// to the account they used last.
-func (t *Tx) SeenIdentity(ctx context.Context, net, externalID string, at time.Time) error {
-	_, err := t.q.ExecContext(ctx, `UPDATE identities SET last_seen_at = ? WHERE net = ? AND external_id = ?`, at.UTC(), net, externalID)
-	if err != nil {
-		return fmt.Errorf("mark %s/%s seen: %w", net, externalID, err)
+// SeeIdentity finds the chat account a message came from and records, in the same statement, that
+// it was just seen (notices to its employee go to the account they used last): it returns the
+// account with LastSeen at, or ErrNotFound, marking nothing, when the account is not linked to an
+// active employee. It is the start of every message: one statement instead of a look-up and an
+// update.
+func (t *Tx) SeeIdentity(ctx context.Context, net, externalID string, at time.Time) (Identity, error) {
+	id, err := scanIdentity(t.q.QueryRowContext(ctx, `UPDATE identities AS i SET last_seen_at = ?
+		WHERE net = ? AND external_id = ? AND EXISTS (SELECT 1 FROM employees e WHERE e.nip = i.employee_nip AND e.active = 1)
+		RETURNING `+identityCols, at.UTC(), net, externalID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return id, ErrNotFound
 	}
-	return nil
+	if err != nil {
+		return id, fmt.Errorf("see identity %s/%s: %w", net, externalID, err)
+	}
+	return id, nil
 }
 
 // DeadLetter is an inbound update that could not be handled, kept for the operator.
