@@ -115,8 +115,22 @@ func (t *Tx) SignedContract(ctx context.Context, nip string, year int) (Contract
 	if signed.Valid {
 		c.SignedAt = &signed.Time
 	}
-	c.Targets, err = t.Targets(ctx, c.ID)
-	return c, err
+	// A signed contract's targets never change (triggers refuse it): every quick report asks for
+	// them, and they are read once per signing.
+	key := frozenKey{id: c.ID, signedAt: signed.Time.UnixNano(), sha: c.SHA256}
+	if tg, ok := t.frozen.get(key); ok {
+		c.Targets = tg
+		return c, nil
+	}
+	if c.Targets, err = t.Targets(ctx, c.ID); err != nil {
+		return c, err
+	}
+	if t.frozenLater != nil {
+		*t.frozenLater = append(*t.frozenLater, frozenEntry{key, c.Targets})
+	} else {
+		t.frozen.put(key, c.Targets) // a read transaction reads only what was committed
+	}
+	return c, nil
 }
 
 // Targets returns a contract's targets in their order.

@@ -126,7 +126,7 @@ func (t *Tx) Preloaded(ctx context.Context, p Preload) (*Tx, error) {
 			return nil, err
 		}
 	}
-	return &Tx{q: t.q, pre: pre}, nil
+	return &Tx{q: t.q, pre: pre, frozen: t.frozen, frozenLater: t.frozenLater}, nil
 }
 
 // preloadChunk is how many NIPs one batched query names: an OPD of 500 in one or two queries,

@@ -46,6 +46,8 @@ type Store struct {
 	// of its time.
 	wstmts, rstmts *stmtPool
 
+	frozen frozenTargets // the targets of signed contracts, which never change
+
 	closeOnce sync.Once
 	closeErr  error
 	stopCkpt  chan struct{}
@@ -185,8 +187,12 @@ type querier interface {
 // Tx carries the queries of one unit of work: from Update a write transaction, from View a read
 // transaction that sees one snapshot of the database from its first query to its end.
 type Tx struct {
-	q   querier
-	pre *preloaded // answers read ahead for a group of employees (Preloaded), or nil
+	q      querier
+	pre    *preloaded     // answers read ahead for a group of employees (Preloaded), or nil
+	frozen *frozenTargets // the store's, or nil
+	// frozenLater holds, in a write transaction, what to remember in frozen once it commits: a
+	// transaction rolled back may have read what never was.
+	frozenLater *[]frozenEntry
 }
 
 // Update runs fn in one immediate transaction on the writer and commits when fn returns nil.
@@ -199,7 +205,8 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 	}
 	q := &stmtCache{p: tx, tx: tx, pool: s.wstmts}
 	defer q.done()
-	if err := fn(&Tx{q: q}); err != nil {
+	var later []frozenEntry
+	if err := fn(&Tx{q: q, frozen: &s.frozen, frozenLater: &later}); err != nil {
 		q.close()
 		_ = tx.Rollback()
 		return err
@@ -209,6 +216,9 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	s.written.Add(1)
+	for _, e := range later {
+		s.frozen.put(e.key, e.targets)
+	}
 	return nil
 }
 
@@ -225,7 +235,7 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 		_ = tx.Rollback() // a read transaction has nothing to commit
 		q.done()
 	}()
-	return fn(&Tx{q: q})
+	return fn(&Tx{q: q, frozen: &s.frozen})
 }
 
 // preparer is a querier that can also prepare: *sql.DB and *sql.Tx.
