@@ -88,12 +88,12 @@ func (r *request) limitFlood() error {
 		return nil
 	}
 	net, sender := r.msg.Sender.Net, r.msg.Sender.ID
-	n, err := r.tx.CountInbound(r.ctx, net, sender, r.now.Add(-window), limit+1)
+	n, noticed, err := r.tx.CountInbound(r.ctx, net, sender, r.now.Add(-window), limit+1)
 	if err != nil {
 		return err
 	}
 	if n <= limit {
-		if 2*n <= limit+1 {
+		if noticed && 2*n <= limit+1 {
 			return r.tx.ClearFloodNotice(r.ctx, net, sender)
 		}
 		return nil

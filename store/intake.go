@@ -41,16 +41,18 @@ func (t *Tx) MarkInboundFrom(ctx context.Context, net, id, sender string, at tim
 }
 
 // CountInbound returns how many messages sender sent on net since since (inclusive), counting no
-// further than upTo: the cost stays bounded by the limit however much a sender floods.
-func (t *Tx) CountInbound(ctx context.Context, net, sender string, since time.Time, upTo int) (int, error) {
-	var n int
-	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM processed_inbound
-		WHERE net = ? AND sender = ? AND processed_at >= ? LIMIT ?)`,
-		net, sender, since.UTC(), upTo).Scan(&n)
+// further than upTo: the cost stays bounded by the limit however much a sender floods. noticed
+// tells whether the sender's burst has its notice on record (ClaimFloodNotice), so that clearing
+// it costs a statement only when there is one.
+func (t *Tx) CountInbound(ctx context.Context, net, sender string, since time.Time, upTo int) (n int, noticed bool, err error) {
+	err = t.q.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM processed_inbound
+		WHERE net = ? AND sender = ? AND processed_at >= ? LIMIT ?)),
+		EXISTS (SELECT 1 FROM flood_notices WHERE net = ? AND sender = ?)`,
+		net, sender, since.UTC(), upTo, net, sender).Scan(&n, &noticed)
 	if err != nil {
-		return 0, fmt.Errorf("count inbound of %s/%s: %w", net, sender, err)
+		return 0, false, fmt.Errorf("count inbound of %s/%s: %w", net, sender, err)
 	}
-	return n, nil
+	return n, noticed, nil
 }
 
 // ClaimFloodNotice records that sender is told their replies are paused, and returns true when
