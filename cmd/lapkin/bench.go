@@ -47,6 +47,7 @@ type benchEnv struct {
 	cfg  *config.Config
 
 	cpuprofile string
+	touch      bool          // evaluate: change an input between the preview and the confirmation
 	cpu0       time.Duration // the process's CPU time when the measured part began
 }
 
@@ -63,6 +64,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	atFlag := fs.String("at", "", "the day measured, YYYY-MM-DD (default: the day after the city's last report)")
 	subject := fs.String("subject", "semua", "evaluate: an OPD code or semua")
 	periodFlag := fs.String("period", "", "evaluate: the period (default: each person's current checkpoint)")
+	touch := fs.Bool("touch", false, `evaluate: change an input (a holiday of the year 2000) between the preview and "ya", so that the recording computes everything again`)
 	jobName := fs.String("job", flows.JobDeadline, "job: the scheduled job to run at --at 09:00 (deadline, contract, evaluation_due)")
 	during := fs.String("during", "digest", "busy: the job that runs while reports arrive: digest, remind or evaluate")
 	out := fs.String("out", "", "export: the file to write (default: in --tmp)")
@@ -73,7 +75,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args[1:]); err != nil {
 		return errReported
 	}
-	env := &benchEnv{out: stdout, load: loadAverage(), cpuprofile: *cpuprofile}
+	env := &benchEnv{out: stdout, load: loadAverage(), cpuprofile: *cpuprofile, touch: *touch}
 	cfg, err := config.Load("")
 	if err != nil {
 		return err
@@ -254,6 +256,13 @@ func (env *benchEnv) evaluate(ctx context.Context, m *Main, subject, per string)
 		return "", err
 	}
 	preview := time.Since(start)
+	if env.touch {
+		// A holiday no result counts, but a change all the same: the preview's results are not kept.
+		if _, err := m.Store.DB().ExecContext(ctx, `INSERT OR IGNORE INTO holidays(date, name, created_at) VALUES ('2000-01-01', 'bench', ?)`,
+			time.Now().UTC()); err != nil {
+			return "", err
+		}
+	}
 	msg.ID, msg.Text = "bench-eval-yes", "ya"
 	if err := m.Engine.Handle(ctx, msg); err != nil {
 		return "", err
