@@ -960,14 +960,14 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 			}
 			return nil
 		})
-		if err != nil || !last {
-			if err != nil {
-				return err
-			}
+		if err != nil {
+			return err
+		}
+		if !last {
 			continue
 		}
 		if flowData != "" {
-			// The results wait for the evaluator's answer; the summary slimmed nothing it keeps.
+			// The preview is saved and asks for "ya": its results wait for the answer.
 			keep.unsigned, keep.unscored = unsigned, unscored
 			r.e.kept.put(keep)
 		}
