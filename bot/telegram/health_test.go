@@ -33,3 +33,22 @@ func TestHealthTokenRefused(t *testing.T) {
 		t.Fatalf("after 401: %+v", h)
 	}
 }
+
+// cancelledCursor fails like the store does when its context is cancelled.
+type cancelledCursor struct{}
+
+func (cancelledCursor) LoadCursor(ctx context.Context, _ string) (string, error) {
+	return "", ctx.Err()
+}
+func (cancelledCursor) SaveCursor(ctx context.Context, _, _ string) error { return ctx.Err() }
+
+// A stop that comes while the poller is starting (SIGTERM right after `lapkin run` began) is a
+// clean stop, not "load offset: context canceled" and exit 1.
+func TestPollerStoppedWhileStarting(t *testing.T) {
+	tg, _ := newTG(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := tg.Poller(cancelledCursor{}).Receive(ctx, func(context.Context, bot.Message, func(error)) bool { return true }); err != nil {
+		t.Fatalf("receive after a stop: %v", err)
+	}
+}

@@ -265,6 +265,9 @@ func (p *Poller) Receive(ctx context.Context, submit bot.Submit) error {
 	var offset int
 	v, err := p.cursor.LoadCursor(ctx, CursorKey)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting: nothing was received, nothing to save
+		}
 		return fmt.Errorf("telegram: load offset: %w", err)
 	}
 	if v != "" {
