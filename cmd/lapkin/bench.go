@@ -141,6 +141,12 @@ func (env *benchEnv) jobs(ctx context.Context, fn func(m *Main) (string, error))
 		return err
 	}
 	defer m.Close()
+	return env.measure(func() (string, error) { return fn(m) })
+}
+
+// measure times fn as one figure: on a collected heap, with the peak RSS reset, under the CPU
+// profile when one was asked for, and reports what fn says it did.
+func (env *benchEnv) measure(fn func() (string, error)) error {
 	runtime.GC()
 	resetPeakRSS()
 	stop, err := env.profile()
@@ -150,7 +156,7 @@ func (env *benchEnv) jobs(ctx context.Context, fn func(m *Main) (string, error))
 	env.cpu0 = cpuTime()
 	defer env.watchHeap()()
 	start := time.Now()
-	what, err := fn(m)
+	what, err := fn()
 	d := time.Since(start)
 	stop()
 	if err != nil {

@@ -199,25 +199,15 @@ func (env *benchEnv) export(ctx context.Context, out string) error {
 		return err
 	}
 	defer f.Close()
-	runtime.GC()
-	resetPeakRSS()
-	stop, err := env.profile()
-	if err != nil {
-		return err
-	}
-	env.cpu0 = cpuTime()
-	defer env.watchHeap()()
-	start := time.Now()
-	sum, err := export.XLSX(ctx, st, export.Options{Location: env.cfg.Location()}, f)
-	d := time.Since(start)
-	stop()
-	if err != nil {
-		return err
-	}
-	fi, _ := f.Stat()
-	env.report(fmt.Sprintf("XLSX of everything: %d reports on %d sheets of Laporan, %d evaluations, %d MB", sum.Reports,
-		(sum.Reports+excelizeRows-2)/(excelizeRows-1), sum.Evaluations, fi.Size()>>20), d)
-	return nil
+	return env.measure(func() (string, error) {
+		sum, err := export.XLSX(ctx, st, export.Options{Location: env.cfg.Location()}, f)
+		if err != nil {
+			return "", err
+		}
+		fi, _ := f.Stat()
+		return fmt.Sprintf("XLSX of everything: %d reports on %d sheets of Laporan, %d evaluations, %d MB", sum.Reports,
+			(sum.Reports+excelizeRows-2)/(excelizeRows-1), sum.Evaluations, fi.Size()>>20), nil
+	})
 }
 
 // excelizeRows is the rows of one sheet (excelize.TotalRows), for the sheet count.
