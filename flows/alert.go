@@ -36,16 +36,11 @@ func (e *Engine) ParkedAlert(ctx context.Context, net, reason string) error {
 func (e *Engine) alertAdmins(ctx context.Context, avoid string, fallback bool, text func(r *request, lang string) string) error {
 	err := e.store.Update(ctx, func(tx *store.Tx) error {
 		r := e.jobRequest(ctx, tx, e.clock.Now())
-		admins, err := tx.Admins(ctx)
+		admins, err := r.adminNIPs()
 		if err != nil {
 			return err
 		}
-		seen := map[string]bool{}
-		for _, nip := range append(admins, e.opt.AdminNIPs...) {
-			if seen[nip] {
-				continue
-			}
-			seen[nip] = true
+		for _, nip := range admins {
 			emp, err := tx.Employee(ctx, nip)
 			if errors.Is(err, store.ErrNotFound) {
 				continue

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -278,19 +279,11 @@ func (r *request) setWho(emp store.Employee) {
 }
 
 // isAdmin reports whether the sender is an admin, by the roster or by the config.
-func (r *request) isAdmin() bool {
-	if r.who == nil {
-		return false
-	}
-	if r.who.Role == store.RoleAdmin {
-		return true
-	}
-	for _, n := range r.e.opt.AdminNIPs {
-		if n == r.who.NIP {
-			return true
-		}
-	}
-	return false
+func (r *request) isAdmin() bool { return r.who != nil && r.e.admin(r.who) }
+
+// admin reports whether emp is an admin, by the roster's role or by [admin] nips in the config.
+func (e *Engine) admin(emp *store.Employee) bool {
+	return emp.Role == store.RoleAdmin || slices.Contains(e.opt.AdminNIPs, emp.NIP)
 }
 
 // hasRole reports whether the sender may use a command for role.

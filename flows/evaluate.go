@@ -642,16 +642,14 @@ func (r *request) announceResult(ev *evaluation, team *teamNotices) ([]string, e
 	if next == "evaluate.next_resign" && team != nil {
 		team.resign = append(team.resign, ev)
 	} else if next == "evaluate.next_resign" {
-		admins, err := r.tx.Admins(r.ctx)
+		admins, err := r.adminNIPs()
 		if err != nil {
 			return nil, err
 		}
-		seen := map[string]bool{r.who.NIP: true}
-		for _, a := range append(admins, r.e.opt.AdminNIPs...) {
-			if seen[a] {
+		for _, a := range admins {
+			if a == r.who.NIP {
 				continue
 			}
-			seen[a] = true
 			err := tell(a, func(lang, name string) string {
 				return r.tl(lang, "evaluate.to_admin_resign", catalog.Args{"Name": name, "Employee": ev.emp.Name,
 					"NIP": ev.emp.NIP, "Eselon": ev.emp.Eselon, "N": FormatNumber(ev.score.N), "Predicate": ev.score.Predicate,
@@ -777,16 +775,14 @@ func (r *request) announceTeams(team *teamNotices) ([]string, error) {
 	if len(team.resign) == 0 {
 		return told, nil
 	}
-	admins, err := r.tx.Admins(r.ctx) // once for the whole evaluation, not once per official
+	admins, err := r.adminNIPs() // once for the whole evaluation, not once per official
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{r.who.NIP: true}
-	for _, a := range append(admins, r.e.opt.AdminNIPs...) {
-		if seen[a] {
+	for _, a := range admins {
+		if a == r.who.NIP {
 			continue
 		}
-		seen[a] = true
 		err := tell(a, len(team.resign), func(lang, name string, part, parts int) string {
 			return r.tl(lang, "evaluate.to_admins_resign", catalog.Args{"Name": name, "Count": len(team.resign),
 				"Evaluator": r.evaluatorName(lang), "Part": part, "Parts": parts})

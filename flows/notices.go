@@ -137,11 +137,7 @@ func (r *request) holidaysReminder(emp *store.Employee, claim func(string) (bool
 	if r.today.Month() < time.October {
 		return nil
 	}
-	admin := emp.Role == store.RoleAdmin
-	for _, a := range r.e.opt.AdminNIPs {
-		admin = admin || a == emp.NIP
-	}
-	if !admin {
+	if !r.e.admin(emp) {
 		return nil
 	}
 	next := r.today.Year() + 1
