@@ -28,15 +28,10 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := fs.Parse(args); err != nil {
 		return errReported
 	}
-	cfg, err := cf.loadConfig()
+	cfg, cat, lang, err := cf.loadConfigAndCatalog()
 	if err != nil {
 		return err
 	}
-	cat, err := catalog.New()
-	if err != nil {
-		return err
-	}
-	lang := cfg.App.Language
 	fail := func(key string, data catalog.Args) error {
 		fmt.Fprintln(stderr, cat.T(lang, key, data))
 		return errReported

@@ -21,15 +21,10 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if fs.NArg() != 1 {
 		return errors.New("import: give one roster file: lapkin import roster.csv (or .xlsx)")
 	}
-	cfg, err := cf.loadConfig()
+	cfg, cat, lang, err := cf.loadConfigAndCatalog()
 	if err != nil {
 		return err
 	}
-	cat, err := catalog.New()
-	if err != nil {
-		return err
-	}
-	lang := cfg.App.Language
 	rows, err := roster.ReadFile(fs.Arg(0))
 	if err == nil {
 		if err = ensureDir(cfg.DatabasePath()); err != nil {

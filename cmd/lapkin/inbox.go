@@ -35,15 +35,10 @@ func runInbox(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *limit <= 0 {
 		return errors.New("inbox: --limit must be at least 1")
 	}
-	cfg, err := cf.loadConfig()
+	cfg, cat, lang, err := cf.loadConfigAndCatalog()
 	if err != nil {
 		return err
 	}
-	cat, err := catalog.New()
-	if err != nil {
-		return err
-	}
-	lang := cfg.App.Language
 	st, err := openExisting(ctx, "inbox", cfg)
 	if err != nil {
 		return err

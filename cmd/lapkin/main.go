@@ -160,6 +160,20 @@ func (c *commonFlags) loadConfig() (*config.Config, error) {
 	return cfg, nil
 }
 
+// loadConfigAndCatalog is loadConfig for the operator commands that speak: the configuration, the
+// message catalog and the language of [app] language.
+func (c *commonFlags) loadConfigAndCatalog() (*config.Config, *catalog.Catalog, string, error) {
+	cfg, err := c.loadConfig()
+	if err != nil {
+		return nil, nil, "", err
+	}
+	cat, err := catalog.New()
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return cfg, cat, cfg.App.Language, nil
+}
+
 // Main is one running Lapkin: its configuration, database, clock and the bot's parts, wired.
 type Main struct {
 	Config    *config.Config

@@ -41,15 +41,10 @@ func runOutbox(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *id != 0 && !retry {
 		return errors.New("outbox: --id goes with retry: lapkin outbox retry --id N")
 	}
-	cfg, err := cf.loadConfig()
+	cfg, cat, lang, err := cf.loadConfigAndCatalog()
 	if err != nil {
 		return err
 	}
-	cat, err := catalog.New()
-	if err != nil {
-		return err
-	}
-	lang := cfg.App.Language
 	st, err := openExisting(ctx, "outbox", cfg)
 	if err != nil {
 		return err

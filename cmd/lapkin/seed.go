@@ -25,15 +25,10 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return errReported
 	}
-	cfg, err := cf.loadConfig()
+	cfg, cat, lang, err := cf.loadConfigAndCatalog()
 	if err != nil {
 		return err
 	}
-	cat, err := catalog.New()
-	if err != nil {
-		return err
-	}
-	lang := cfg.App.Language
 	today := nowIn(cfg)
 	endDay := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	if *end != "" {

@@ -22,15 +22,10 @@ func runWhatsAppLogin(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err := fs.Parse(args); err != nil {
 		return errReported
 	}
-	cfg, err := cf.loadConfig()
+	cfg, cat, lang, err := cf.loadConfigAndCatalog()
 	if err != nil {
 		return err
 	}
-	cat, err := catalog.New()
-	if err != nil {
-		return err
-	}
-	lang := cfg.App.Language
 	say := func(w io.Writer, key string, args map[string]any) { fmt.Fprintln(w, cat.T(lang, key, args)) }
 	digits := ""
 	if *phone != "" {
