@@ -48,6 +48,13 @@ type Store struct {
 
 	frozen frozenTargets // the targets of signed contracts, which never change
 
+	// The Updates waiting for the writer, and whether a leader is running a group (group.go).
+	wmu     sync.Mutex
+	wq      []*writeReq
+	writing bool
+	limits  groupLimits
+	commits atomic.Int64 // write transactions committed (a group counts once)
+
 	closeOnce sync.Once
 	closeErr  error
 	stopCkpt  chan struct{}
@@ -103,7 +110,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, limits: groupLimits{max: maxGroup, budget: groupBudget}}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -193,33 +200,6 @@ type Tx struct {
 	// frozenLater holds, in a write transaction, what to remember in frozen once it commits: a
 	// transaction rolled back may have read what never was.
 	frozenLater *[]frozenEntry
-}
-
-// Update runs fn in one immediate transaction on the writer and commits when fn returns nil.
-// Updates run one at a time, in the order they asked. fn may call View (it reads the last
-// committed state, not fn's own writes) but must not call Update: that would wait for itself.
-func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
-	}
-	q := &stmtCache{p: tx, tx: tx, pool: s.wstmts}
-	defer q.done()
-	var later []frozenEntry
-	if err := fn(&Tx{q: q, frozen: &s.frozen, frozenLater: &later}); err != nil {
-		q.close()
-		_ = tx.Rollback()
-		return err
-	}
-	q.close()
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	s.written.Add(1)
-	for _, e := range later {
-		s.frozen.put(e.key, e.targets)
-	}
-	return nil
 }
 
 // View runs fn in a read transaction on the read pool: every query of fn sees the same snapshot,

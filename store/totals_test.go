@@ -13,7 +13,8 @@ import (
 // contributes (new reports with and without a target or quantity, /hapus, validation, return, a
 // revised contract whose targets carry the old ones' reports, a bulk load without triggers) and
 // checks after each step that TargetRealisation, read from the running totals, equals the plain
-// sum over the reports at several dates, with and without require_approval.
+// sum over the reports at several dates, with and without require_approval, for the targets
+// together and each alone.
 func TestTargetTotalsMatchTheSum(t *testing.T) {
 	s := openTest(t)
 	seed(t, s)
@@ -85,6 +86,15 @@ func TestTargetTotalsMatchTheSum(t *testing.T) {
 						if math.Abs(got[id]-exp[id]) > 1e-9 {
 							return fmt.Errorf("step %d (%s): target %d at %s (approved only %v): running total gives %v, the sum %v",
 								step, what, id, to, approvedOnly, got[id], exp[id])
+						}
+						// One target alone takes another path (realisedOne) unless it was carried over.
+						one, err := tx.TargetRealisation(ctx, []int64{id}, to, approvedOnly)
+						if err != nil {
+							return err
+						}
+						if math.Abs(one[id]-exp[id]) > 1e-9 {
+							return fmt.Errorf("step %d (%s): target %d alone at %s (approved only %v): %v, the sum %v",
+								step, what, id, to, approvedOnly, one[id], exp[id])
 						}
 					}
 				}
