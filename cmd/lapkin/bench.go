@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
@@ -71,6 +72,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	senders := fs.Int("senders", 200, "inbound: distinct senders")
 	n := fs.Int("n", 20000, "inbound, busy, sqlite: messages (or transactions)")
 	rate := fs.Float64("rate", 0, "inbound: messages per second (0: as fast as the bot takes them)")
+	showDigest := fs.Bool("digest", false, "evaluate: print a hash of the evaluations recorded and the messages queued, to compare two versions")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured part to this file")
 	if err := fs.Parse(args[1:]); err != nil {
 		return errReported
@@ -107,7 +109,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "job":
 		return env.jobs(ctx, func(m *Main) (string, error) { return env.job(ctx, m, *jobName) })
 	case "evaluate":
-		return env.jobs(ctx, func(m *Main) (string, error) { return env.evaluate(ctx, m, *subject, *periodFlag) })
+		return env.jobsThen(ctx, func(m *Main) (string, error) { return env.evaluate(ctx, m, *subject, *periodFlag) },
+			func(m *Main) error {
+				if !*showDigest {
+					return nil
+				}
+				d, err := resultsDigest(ctx, m.Store)
+				fmt.Fprintf(stdout, "results (evaluations and outbox) sha256 %s\n", d)
+				return err
+			})
 	case "busy":
 		return env.busy(ctx, *during, *n)
 	case "export":
@@ -135,13 +145,21 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // jobs opens the city as the bot would (no transport: what is queued stays in the outbox) and
 // times fn.
 func (env *benchEnv) jobs(ctx context.Context, fn func(m *Main) (string, error)) error {
+	return env.jobsThen(ctx, fn, func(*Main) error { return nil })
+}
+
+// jobsThen is jobs, then after on the same city once the measure is taken.
+func (env *benchEnv) jobsThen(ctx context.Context, fn func(m *Main) (string, error), after func(m *Main) error) error {
 	clock := bot.NewManualClock(env.at)
 	m, err := Open(ctx, env.cfg, clock, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	return env.measure(func() (string, error) { return fn(m) })
+	if err := env.measure(func() (string, error) { return fn(m) }); err != nil {
+		return err
+	}
+	return after(m)
 }
 
 // measure times fn as one figure: on a collected heap, with the peak RSS reset, under the CPU
@@ -258,7 +276,12 @@ func (env *benchEnv) evaluate(ctx context.Context, m *Main, subject, per string)
 	text := strings.TrimSpace("/evaluate " + subject + " " + per)
 	start := time.Now()
 	msg := bot.Message{ID: "bench-eval", Chat: chat, Sender: chat, Text: text, Time: env.at}
-	if err := m.Engine.Handle(ctx, msg); err != nil {
+	// Each phase under its own profile label: go tool pprof -tagfocus phase=ya shows the recording alone.
+	handle := func(phase string) (err error) {
+		pprof.Do(ctx, pprof.Labels("phase", phase), func(ctx context.Context) { err = m.Engine.Handle(ctx, msg) })
+		return err
+	}
+	if err := handle("preview"); err != nil {
 		return "", err
 	}
 	preview := time.Since(start)
@@ -270,13 +293,50 @@ func (env *benchEnv) evaluate(ctx context.Context, m *Main, subject, per string)
 		}
 	}
 	msg.ID, msg.Text = "bench-eval-yes", "ya"
-	if err := m.Engine.Handle(ctx, msg); err != nil {
+	if err := handle("ya"); err != nil {
 		return "", err
 	}
 	var recorded int
 	m.Store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM evaluations`).Scan(&recorded)
 	return fmt.Sprintf("%s by admin %s: preview %.3f s, then recorded %d results, %d messages queued", text, admin,
 		preview.Seconds(), recorded, outboxCount(ctx, m.Store)-before), nil
+}
+
+// resultsDigest is a hash of every evaluation recorded and every message queued (text and
+// attachment), in order: two versions of Lapkin that evaluate alike print the same. Read after
+// the measured part.
+func resultsDigest(ctx context.Context, st *store.Store) (string, error) {
+	h := sha256.New()
+	for _, q := range []string{
+		`SELECT nip, COALESCE(contract_id, 0), period_key, period_start, period_end, checkpoint, inputs, outputs, score, predicate,
+			standard_met, parameters, evaluator_nip, created_at FROM evaluations ORDER BY id`,
+		`SELECT chat_net, chat_id, payload, COALESCE(photo, x''), not_before FROM outbox ORDER BY id`,
+	} {
+		rows, err := st.DB().QueryContext(ctx, q)
+		if err != nil {
+			return "", err
+		}
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return "", err
+			}
+			for _, v := range vals {
+				fmt.Fprintf(h, "%v\x00", v)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return "", err
+		}
+	}
+	return fmt.Sprintf("%x", h.Sum(nil)), nil
 }
 
 // benchAdmin is an admin of the city and their chat.
