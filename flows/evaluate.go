@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -348,6 +349,7 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 // with it. A kept preview drops it (2 KB a person) and encodes again before recording: the same
 // inputs give the same text.
 func (r *request) encode(ev *evaluation) {
+	r.scoringParams()
 	inputs, _ := json.Marshal(struct {
 		scoring.Input
 		AsOf            string `json:"as_of"`
@@ -358,12 +360,16 @@ func (r *request) encode(ev *evaluation) {
 		ContractSHA256  string `json:"contract_sha256"`
 	}{ev.in, dateKey(ev.asOf), dateKey(ev.kFrom), ev.kWhy, r.e.opt.RequireApproval, ev.contract.Version, ev.contract.SHA256})
 	outputs, _ := json.Marshal(ev.score)
+	ev.row.Inputs, ev.row.Outputs, ev.row.Parameters = string(inputs), string(outputs), r.params
+}
+
+// scoringParams encodes the scoring parameters stored with each result, once: one text for every
+// result of the request, not 20,000 copies of it.
+func (r *request) scoringParams() {
 	if r.params == "" {
-		// One text for every result of the request, not 20,000 copies of it.
 		params, _ := json.Marshal(r.e.opt.Scoring)
 		r.params = string(params)
 	}
-	ev.row.Inputs, ev.row.Outputs, ev.row.Parameters = string(inputs), string(outputs), r.params
 }
 
 // evalYear is the contract year an evaluation of per (nil: the current checkpoint) reads.
@@ -818,6 +824,7 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 		}
 	}
 	keep := &keptPreview{evaluator: r.who.NIP, lang: r.lang, subject: d.Subject, period: d.Period, today: r.today}
+	n := 0
 	if kept == nil {
 		err = r.inView(func() error {
 			emps, err := r.tx.Employees(r.ctx, opd)
@@ -832,75 +839,44 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 		if err != nil {
 			return err
 		}
+		n = len(groups)
 	} else {
-		groups = make([][]store.Employee, len(kept.groups))
+		n = len(kept.groups)
 		unsigned, unscored = kept.unsigned, kept.unscored
 	}
-	// One OPD at a time: read on a snapshot, ahead in a few queries (an OPD of 500 asked 6,000
-	// one by one), then its results recorded and announced in one short write.
-	for gi, group := range groups {
-		var evs []*evaluation
-		if kept != nil {
-			evs = kept.groups[gi]
-			kept.groups[gi] = nil
-			for _, ev := range evs {
-				ev.row.CreatedAt = r.now
-				if ev.final {
-					r.encode(ev)
-				}
+	// Each OPD is read on a snapshot of its own, ahead in a few queries (an OPD of 500 asked
+	// 6,000 one by one), evalReaders OPDs at a time; the results are taken in the OPDs' order, and
+	// each OPD's are recorded and announced in short writes while the next ones are read.
+	r.scoringParams() // once, before the readers copy the request
+	read := func(ctx context.Context, gi int) (*evalGroup, error) {
+		if kept == nil {
+			return r.reader(ctx).evaluateGroup(groups[gi], per, record)
+		}
+		g := &evalGroup{evs: kept.groups[gi]}
+		kept.groups[gi] = nil
+		for _, ev := range g.evs {
+			ev.row.CreatedAt = r.now
+			if ev.final {
+				r.encode(ev)
 			}
 		}
-		err := r.inView(func() error {
-			if kept != nil {
-				return nil
-			}
-			restore, err := r.preloadEvaluation(group, per)
-			if err != nil {
-				return err
-			}
-			defer restore()
-			for i := range group {
-				if group[i].NIP == r.who.NIP {
-					continue // nobody evaluates themselves
-				}
-				ev, err := r.evaluate(&group[i], per)
-				if fe, ok := asError(err); ok {
-					if fe.Key == "evaluate.unsigned" {
-						unsigned = append(unsigned, group[i].Name)
-					} else {
-						unscored = append(unscored, r.t("evaluate.unscored_line", catalog.Args{"Employee": group[i].Name, "Why": r.t(fe.Key, fe.Args)}))
-					}
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				evs = append(evs, ev)
-				if !record {
-					if err := r.compare(ev); err != nil {
-						return err
-					}
-					counts[ev.status]++
-					ev.keep()
-					keep.interim = keep.interim || !ev.final
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
+		return g, nil
+	}
+	err = inOrder(r.ctx, n, evalReaders, evalAhead, read, func(gi int, g *evalGroup) error {
+		unsigned, unscored = append(unsigned, g.unsigned...), append(unscored, g.unscored...)
+		for st, k := range g.counts {
+			counts[st] += k
 		}
+		done = append(done, g.evs...)
 		if !record {
-			keep.groups = append(keep.groups, evs)
+			keep.groups = append(keep.groups, g.evs)
+			keep.interim = keep.interim || g.interim
+			return nil
 		}
-		done = append(done, evs...)
-		if !record || len(evs) == 0 {
-			continue
-		}
-		for len(evs) > 0 {
+		for evs := g.evs; len(evs) > 0; {
 			chunk := evs[:min(len(evs), evaluationsPerWrite)]
 			evs = evs[len(chunk):]
-			err = r.inUpdate(func() error {
+			err := r.inUpdate(func() error {
 				// Those told, and their chat accounts, in two queries instead of three per person.
 				people := make([]store.Employee, 0, 2*len(chunk))
 				for _, ev := range chunk {
@@ -932,6 +908,10 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 				return err
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	// The ranking, the team messages and the admins' workbook are made on a snapshot too, and
 	// queued in short writes; the preview's confirmation flow is saved with the last of them.
@@ -970,6 +950,64 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 		return nil
 	}
 }
+
+// evalGroup is what reading one OPD for /evaluate gave: its results in the order of its people,
+// those who cannot be scored, and (for a preview) what recording would do.
+type evalGroup struct {
+	evs                []*evaluation
+	unsigned, unscored []string
+	counts             map[string]int // by status, for a preview (compare)
+	interim            bool           // some result counts today
+}
+
+// evaluateGroup computes the results of one OPD's people on a snapshot. For a preview it also
+// tells what recording each would do, and keeps only what "ya" will need.
+func (r *request) evaluateGroup(group []store.Employee, per *period.Period, record bool) (*evalGroup, error) {
+	g := &evalGroup{counts: map[string]int{}}
+	err := r.inView(func() error {
+		restore, err := r.preloadEvaluation(group, per)
+		if err != nil {
+			return err
+		}
+		defer restore()
+		for i := range group {
+			if group[i].NIP == r.who.NIP {
+				continue // nobody evaluates themselves
+			}
+			ev, err := r.evaluate(&group[i], per)
+			if fe, ok := asError(err); ok {
+				if fe.Key == "evaluate.unsigned" {
+					g.unsigned = append(g.unsigned, group[i].Name)
+				} else {
+					g.unscored = append(g.unscored, r.t("evaluate.unscored_line", catalog.Args{"Employee": group[i].Name, "Why": r.t(fe.Key, fe.Args)}))
+				}
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			g.evs = append(g.evs, ev)
+			if !record {
+				if err := r.compare(ev); err != nil {
+					return err
+				}
+				g.counts[ev.status]++
+				ev.keep()
+				g.interim = g.interim || !ev.final
+			}
+		}
+		return nil
+	})
+	return g, err
+}
+
+// evalReaders is how many OPDs /evaluate reads at once: the standard machine's two cores (the
+// read pool has four connections). evalAhead bounds how many OPDs are read, or being read, ahead
+// of the one being recorded: the memory of a few OPDs' full results.
+const (
+	evalReaders = 2
+	evalAhead   = 3
+)
 
 // evaluationsPerWrite is how many results one write of /evaluate records and announces: a few
 // milliseconds of the write lock each.
