@@ -106,6 +106,8 @@ type request struct {
 	subordinates *[]store.Employee // the sender's direct reports, loaded once when needed
 	flowChanged  bool              // the chat's conversation was saved or ended while handling this message
 	params       string            // the scoring parameters as stored with an evaluation, once encoded
+	// evaluatorNames is how notices of an evaluation name its evaluator, by language, once made.
+	evaluatorNames map[string]string
 
 	// later, when set, runs after the message's transaction has committed: work too long to hold
 	// the write lock for (an evaluation of a whole OPD or city), which reads on a snapshot and

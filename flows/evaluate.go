@@ -34,18 +34,20 @@ const (
 
 // evaluation is one computed result with what the explanation needs.
 type evaluation struct {
-	id       int64 // the stored row (or the unchanged earlier one)
-	emp      store.Employee
-	contract store.Contract
-	per      period.Period
-	final    bool      // the period's last day has ended
-	asOf     time.Time // the last day counted: the period's end, or today for a period not over
-	kFrom    time.Time // the first day compliance counts
-	kWhy     string    // kFromMulai or kFromLapkin when kFrom is after the period's start
-	kSkipped bool      // working days of the period before kFrom were left out
-	in       scoring.Input
-	score    scoring.Result
-	row      store.Evaluation // what is (or would be) stored
+	id  int64 // the stored row (or the unchanged earlier one)
+	emp store.Employee
+	// The contract's version and hash, stored with the result (its targets are in in.Targets).
+	contractVersion int
+	contractSHA256  string
+	per             period.Period
+	final           bool      // the period's last day has ended
+	asOf            time.Time // the last day counted: the period's end, or today for a period not over
+	kFrom           time.Time // the first day compliance counts
+	kWhy            string    // kFromMulai or kFromLapkin when kFrom is after the period's start
+	kSkipped        bool      // working days of the period before kFrom were left out
+	in              scoring.Input
+	score           scoring.Result
+	row             *store.Evaluation // what is (or would be) stored; nil once recorded (slim)
 
 	status   string            // evalInterim, evalNew, evalSame or evalReplaced, once recorded
 	previous *store.Evaluation // the earlier result of the same period, when there is one
@@ -53,11 +55,13 @@ type evaluation struct {
 
 func (ev *evaluation) interim() bool { return !ev.final }
 
-// slim lets go of what only recording and the person's own notice need (the stored JSON, each
-// target's detail), once they are done: the ranking of a whole city keeps 20,000 results.
+// slim lets go of what only recording and the person's own notice need (the stored row and its
+// JSON, each target's detail), once they are done: the ranking of a whole city keeps 20,000
+// results, and the garbage collector lets the heap grow to twice what is kept.
 func (ev *evaluation) slim() {
-	ev.row.Inputs, ev.row.Outputs, ev.row.Parameters = "", "", ""
-	ev.in.Targets, ev.score.Targets, ev.contract.Targets = nil, nil, nil
+	ev.row = nil
+	ev.in.Targets, ev.score.Targets = nil, nil
+	ev.contractSHA256 = ""
 	if p := ev.previous; p != nil {
 		ev.previous = &store.Evaluation{ID: p.ID, Score: p.Score, Predicate: p.Predicate, CreatedAt: p.CreatedAt}
 	}
@@ -279,7 +283,7 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 	}
 	signed := civil(c.SignedAt.In(r.e.opt.Location))
 	// A period is complete only once its last day has ended: until then the result is interim.
-	ev := &evaluation{emp: *emp, contract: c, per: p, asOf: p.End, final: r.today.After(p.End)}
+	ev := &evaluation{emp: *emp, contractVersion: c.Version, contractSHA256: c.SHA256, per: p, asOf: p.End, final: r.today.After(p.End)}
 	if !ev.final {
 		ev.asOf = r.today
 	}
@@ -337,7 +341,7 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 	if p.Checkpoint > 0 {
 		checkpoint = p.Key
 	}
-	ev.row = store.Evaluation{NIP: emp.NIP, ContractID: c.ID, PeriodKey: p.Key,
+	ev.row = &store.Evaluation{NIP: emp.NIP, ContractID: c.ID, PeriodKey: p.Key,
 		PeriodStart: dateKey(p.Start), PeriodEnd: dateKey(p.End), Checkpoint: checkpoint,
 		Score: ev.score.N, Predicate: ev.score.Predicate, StandardMet: ev.score.StandardMet,
 		EvaluatorNIP: r.who.NIP, CreatedAt: r.now}
@@ -358,7 +362,7 @@ func (r *request) encode(ev *evaluation) {
 		RequireApproval bool   `json:"require_approval"`
 		ContractVersion int    `json:"contract_version"`
 		ContractSHA256  string `json:"contract_sha256"`
-	}{ev.in, dateKey(ev.asOf), dateKey(ev.kFrom), ev.kWhy, r.e.opt.RequireApproval, ev.contract.Version, ev.contract.SHA256})
+	}{ev.in, dateKey(ev.asOf), dateKey(ev.kFrom), ev.kWhy, r.e.opt.RequireApproval, ev.contractVersion, ev.contractSHA256})
 	outputs, _ := json.Marshal(ev.score)
 	ev.row.Inputs, ev.row.Outputs, ev.row.Parameters = string(inputs), string(outputs), r.params
 }
@@ -412,10 +416,11 @@ func (r *request) evalPeriod(emp *store.Employee, per *period.Period) (store.Con
 }
 
 // preloadEvaluation reads ahead what evaluating emps over per asks person by person: first their
-// contracts, to learn each one's period, then the calendars and report days of all those periods.
-func (r *request) preloadEvaluation(emps []store.Employee, per *period.Period) (func(), error) {
+// contracts, to learn each one's period, then the calendars and report days of all those periods,
+// and with compare the results in force, which a preview compares its results with.
+func (r *request) preloadEvaluation(emps []store.Employee, per *period.Period, compare bool) (func(), error) {
 	year := r.evalYear(per)
-	restore, err := r.preload(emps, store.Preload{Year: year, Anchors: true})
+	restore, err := r.preload(emps, store.Preload{Year: year, Anchors: true, NoPeople: true})
 	if err != nil {
 		return nil, err
 	}
@@ -443,7 +448,7 @@ func (r *request) preloadEvaluation(emps []store.Employee, per *period.Period) (
 		return restore, nil
 	}
 	// The second read keeps the first's contracts and people (store.Preloaded inherits them).
-	restore2, err := r.preload(emps, store.Preload{From: from, To: to, Year: year, Anchors: true,
+	restore2, err := r.preload(emps, store.Preload{From: from, To: to, Year: year, Anchors: true, NoPeople: true, Evaluations: compare,
 		RealisedAt: func(nip string) string { return asOf[nip] }})
 	if err != nil {
 		restore()
@@ -460,7 +465,7 @@ func (r *request) record(ev *evaluation) error {
 		return err
 	}
 	var err error
-	if ev.id, err = r.tx.AddEvaluation(r.ctx, ev.row); err != nil {
+	if ev.id, err = r.tx.AddEvaluation(r.ctx, *ev.row); err != nil {
 		return err
 	}
 	if ev.previous != nil {
@@ -566,10 +571,21 @@ func (r *request) explain(lang string, ev *evaluation) string {
 // evaluatorName names who evaluated, for the notice: the BKPPD (with the operator's name) when an
 // admin did, else the supervisor by name and position.
 func (r *request) evaluatorName(lang string) string {
-	if r.isAdmin() {
-		return r.tl(lang, "evaluate.by_bkppd", catalog.Args{"Name": r.who.Name})
+	// Once per language: every notice of an evaluation of a city names the evaluator.
+	if name, ok := r.evaluatorNames[lang]; ok {
+		return name
 	}
-	return r.tl(lang, "evaluate.by_person", catalog.Args{"Name": r.who.Name, "Position": r.who.Position})
+	var name string
+	if r.isAdmin() {
+		name = r.tl(lang, "evaluate.by_bkppd", catalog.Args{"Name": r.who.Name})
+	} else {
+		name = r.tl(lang, "evaluate.by_person", catalog.Args{"Name": r.who.Name, "Position": r.who.Position})
+	}
+	if r.evaluatorNames == nil {
+		r.evaluatorNames = map[string]string{}
+	}
+	r.evaluatorNames[lang] = name
+	return name
 }
 
 // nextStep is the catalog key of what follows a miss: at the 6-month checkpoint the resignation
@@ -855,8 +871,8 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 		g := &evalGroup{evs: kept.groups[gi]}
 		kept.groups[gi] = nil
 		for _, ev := range g.evs {
-			ev.row.CreatedAt = r.now
-			if ev.final {
+			if ev.final { // an interim result is never recorded: it kept no row (slim)
+				ev.row.CreatedAt = r.now
 				r.encode(ev)
 			}
 		}
@@ -877,15 +893,13 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 			chunk := evs[:min(len(evs), evaluationsPerWrite)]
 			evs = evs[len(chunk):]
 			err := r.inUpdate(func() error {
-				// Those told, and their chat accounts, in two queries instead of three per person.
-				people := make([]store.Employee, 0, 2*len(chunk))
+				// Those told, their chat accounts and their results in force, in three queries
+				// instead of four per person. Supervisors are told once, at the end (announceTeams).
+				people := make([]store.Employee, 0, len(chunk))
 				for _, ev := range chunk {
 					people = append(people, ev.emp)
-					if ev.emp.SupervisorNIP != "" {
-						people = append(people, store.Employee{NIP: ev.emp.SupervisorNIP})
-					}
 				}
-				restore, err := r.preload(people, store.Preload{NoContracts: true})
+				restore, err := r.preload(people, store.Preload{NoContracts: true, Evaluations: true})
 				if err != nil {
 					return err
 				}
@@ -965,7 +979,7 @@ type evalGroup struct {
 func (r *request) evaluateGroup(group []store.Employee, per *period.Period, record bool) (*evalGroup, error) {
 	g := &evalGroup{counts: map[string]int{}}
 	err := r.inView(func() error {
-		restore, err := r.preloadEvaluation(group, per)
+		restore, err := r.preloadEvaluation(group, per, !record)
 		if err != nil {
 			return err
 		}

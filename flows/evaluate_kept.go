@@ -92,16 +92,15 @@ func (r *request) keptFor(d evaluateDraft) (*keptPreview, error) {
 	return p, nil
 }
 
-// keep lets go of what a kept result will not need: the contract's targets (read again by
-// nobody) and the stored JSON (encode makes it again), and for an interim result (never recorded)
-// everything slim drops. A final result keeps its targets even when unchanged: compare decides again when recording, and an
-// evaluation recorded meanwhile by someone else may make it a replacement to announce.
+// keep lets go of what a kept result will not need: the stored JSON (encode makes it again), and
+// for an interim result (never recorded) everything slim drops. A final result keeps its targets
+// even when unchanged: compare decides again when recording, and an evaluation recorded meanwhile
+// by someone else may make it a replacement to announce.
 func (ev *evaluation) keep() {
 	if !ev.final {
 		ev.slim()
 		return
 	}
-	ev.contract.Targets = nil
 	ev.previous = nil                      // compare reads it again when recording
 	ev.row.Inputs, ev.row.Outputs = "", "" // encode writes them again before recording
 }

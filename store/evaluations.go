@@ -87,6 +87,12 @@ func scanEvaluation(sc interface{ Scan(...any) error }) (Evaluation, error) {
 // the period was never evaluated. A checkpoint ("3b") and the same days written as a range are one
 // period.
 func (t *Tx) CurrentEvaluation(ctx context.Context, nip, start, end string) (Evaluation, error) {
+	if e, found, ok := t.pre.currentEvaluation(nip, start, end); ok {
+		if !found {
+			return e, ErrNotFound
+		}
+		return e, nil
+	}
 	e, err := scanEvaluation(t.q.QueryRowContext(ctx, `SELECT `+evaluationCols+` FROM evaluations v
 		WHERE nip = ? AND period_start = ? AND period_end = ?
 		  AND NOT EXISTS (SELECT 1 FROM evaluation_supersessions s WHERE s.evaluation_id = v.id)
