@@ -51,6 +51,10 @@ type evaluation struct {
 
 	status   string            // evalInterim, evalNew, evalSame or evalReplaced, once recorded
 	previous *store.Evaluation // the earlier result of the same period, when there is one
+
+	// explained is explain's text in the language explainedIn, made ahead by the reader of an
+	// OPD so that the write that records the result has less to do.
+	explained, explainedIn string
 }
 
 func (ev *evaluation) interim() bool { return !ev.final }
@@ -60,6 +64,7 @@ func (ev *evaluation) interim() bool { return !ev.final }
 // results, and the garbage collector lets the heap grow to twice what is kept.
 func (ev *evaluation) slim() {
 	ev.row = nil
+	ev.explained, ev.explainedIn = "", ""
 	ev.in.Targets, ev.score.Targets = nil, nil
 	ev.contractSHA256 = ""
 	if p := ev.previous; p != nil {
@@ -641,7 +646,11 @@ func (r *request) announceResult(ev *evaluation, team *teamNotices) ([]string, e
 				"Date": FormatDate(lang, ev.previous.CreatedAt.In(r.e.opt.Location)), "N": FormatNumber(ev.previous.Score),
 				"Predicate": ev.previous.Predicate}))
 		}
-		lines = append(lines, r.explain(lang, ev))
+		if ev.explainedIn == lang && ev.explained != "" {
+			lines = append(lines, ev.explained)
+		} else {
+			lines = append(lines, r.explain(lang, ev))
+		}
 		if next != "" {
 			lines = append(lines, r.tl(lang, next, nil))
 		}
@@ -1001,6 +1010,11 @@ func (r *request) evaluateGroup(group []store.Employee, per *period.Period, reco
 				return err
 			}
 			g.evs = append(g.evs, ev)
+			if record && ev.final {
+				// The person's notice, in the language most people read: a result that turns out
+				// unchanged when recorded is told to nobody, and this was done for nothing.
+				ev.explained, ev.explainedIn = r.explain(r.e.opt.Language, ev), r.e.opt.Language
+			}
 			if !record {
 				if err := r.compare(ev); err != nil {
 					return err
