@@ -422,12 +422,13 @@ func (r *request) evalPeriod(emp *store.Employee, per *period.Period) (store.Con
 
 // preloadEvaluation reads ahead what evaluating emps over per asks person by person: first their
 // contracts, to learn each one's period, then the calendars and report days of all those periods,
-// and with compare the results in force, which a preview compares its results with.
-func (r *request) preloadEvaluation(emps []store.Employee, per *period.Period, compare bool) (func(), error) {
+// and with compare the results in force, which a preview compares its results with. from..to
+// are the days of those periods ("" when nobody has one), up to the last day counted.
+func (r *request) preloadEvaluation(emps []store.Employee, per *period.Period, compare bool) (func(), string, string, error) {
 	year := r.evalYear(per)
 	restore, err := r.preload(emps, store.Preload{Year: year, Anchors: true, NoPeople: true})
 	if err != nil {
-		return nil, err
+		return nil, "", "", err
 	}
 	var from, to string
 	asOf := map[string]string{}
@@ -450,16 +451,16 @@ func (r *request) preloadEvaluation(emps []store.Employee, per *period.Period, c
 		asOf[emps[i].NIP] = last
 	}
 	if from == "" {
-		return restore, nil
+		return restore, "", "", nil
 	}
 	// The second read keeps the first's contracts and people (store.Preloaded inherits them).
 	restore2, err := r.preload(emps, store.Preload{From: from, To: to, Year: year, Anchors: true, NoPeople: true, Evaluations: compare,
 		RealisedAt: func(nip string) string { return asOf[nip] }})
 	if err != nil {
 		restore()
-		return nil, err
+		return nil, "", "", err
 	}
-	return func() { restore2(); restore() }, nil
+	return func() { restore2(); restore() }, from, to, nil
 }
 
 // record stores a final result once per person and period: the same result again is not stored
@@ -896,6 +897,10 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 		if !record {
 			keep.groups = append(keep.groups, g.evs)
 			keep.interim = keep.interim || g.interim
+			if g.from != "" && (keep.from == "" || g.from < keep.from) {
+				keep.from = g.from
+			}
+			keep.to = max(keep.to, g.to)
 			return nil
 		}
 		for evs := g.evs; len(evs) > 0; {
@@ -981,6 +986,7 @@ type evalGroup struct {
 	unsigned, unscored []string
 	counts             map[string]int // by status, for a preview (compare)
 	interim            bool           // some result counts today
+	from, to           string         // the days the results count (preloadEvaluation), "" for none
 }
 
 // evaluateGroup computes the results of one OPD's people on a snapshot. For a preview it also
@@ -988,10 +994,11 @@ type evalGroup struct {
 func (r *request) evaluateGroup(group []store.Employee, per *period.Period, record bool) (*evalGroup, error) {
 	g := &evalGroup{counts: map[string]int{}}
 	err := r.inView(func() error {
-		restore, err := r.preloadEvaluation(group, per, !record)
+		restore, from, to, err := r.preloadEvaluation(group, per, !record)
 		if err != nil {
 			return err
 		}
+		g.from, g.to = from, to
 		defer restore()
 		for i := range group {
 			if group[i].NIP == r.who.NIP {
