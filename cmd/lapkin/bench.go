@@ -48,7 +48,8 @@ type benchEnv struct {
 	cfg  *config.Config
 
 	cpuprofile string
-	touch      bool          // evaluate: change an input between the preview and the confirmation
+	touch      bool          // evaluate: an undated change between the preview and the confirmation (everything computed again)
+	touchDated bool          // evaluate: changes dated outside what the results count (the preview's results kept)
 	cpu0       time.Duration // the process's CPU time when the measured part began
 }
 
@@ -65,7 +66,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	atFlag := fs.String("at", "", "the day measured, YYYY-MM-DD (default: the day after the city's last report)")
 	subject := fs.String("subject", "semua", "evaluate: an OPD code or semua")
 	periodFlag := fs.String("period", "", "evaluate: the period (default: each person's current checkpoint)")
-	touch := fs.Bool("touch", false, `evaluate: change an input (a holiday of the year 2000) between the preview and "ya", so that the recording computes everything again`)
+	touch := fs.Bool("touch", false, `evaluate: change an input no result depends on, undated (one employee's row written again as it was), between the preview and "ya": the recording computes everything again`)
+	touchDated := fs.Bool("touch-outside", false, `evaluate: between the preview and "ya", add a holiday of the year 2000, validate a report dated after every period and take a late report of yesterday: changes outside the days the results count, which keep the preview's results`)
 	jobName := fs.String("job", flows.JobDeadline, "job: the scheduled job to run at --at 09:00 (deadline, contract, evaluation_due)")
 	during := fs.String("during", "digest", "busy: the job that runs while reports arrive: digest, remind or evaluate")
 	out := fs.String("out", "", "export: the file to write (default: in --tmp)")
@@ -77,7 +79,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args[1:]); err != nil {
 		return errReported
 	}
-	env := &benchEnv{out: stdout, load: loadAverage(), cpuprofile: *cpuprofile, touch: *touch}
+	env := &benchEnv{out: stdout, load: loadAverage(), cpuprofile: *cpuprofile, touch: *touch, touchDated: *touchDated}
 	cfg, err := config.Load("")
 	if err != nil {
 		return err
@@ -286,9 +288,15 @@ func (env *benchEnv) evaluate(ctx context.Context, m *Main, subject, per string)
 	}
 	preview := time.Since(start)
 	if env.touch {
-		// A holiday no result counts, but a change all the same: the preview's results are not kept.
-		if _, err := m.Store.DB().ExecContext(ctx, `INSERT OR IGNORE INTO holidays(date, name, created_at) VALUES ('2000-01-01', 'bench', ?)`,
-			time.Now().UTC()); err != nil {
+		// Nothing a result reads changes, but the roster moved the counter of undated changes:
+		// the preview's results are not kept. (Before migration 0012 the bench added a holiday of
+		// the year 2000, which counted then.)
+		if _, err := m.Store.DB().ExecContext(ctx, `UPDATE employees SET name = name WHERE nip = ?`, admin); err != nil {
+			return "", err
+		}
+	}
+	if env.touchDated {
+		if err := touchOutside(ctx, m.Store, env.at); err != nil {
 			return "", err
 		}
 	}
@@ -337,6 +345,25 @@ func resultsDigest(ctx context.Context, st *store.Store) (string, error) {
 		}
 	}
 	return fmt.Sprintf("%x", h.Sum(nil)), nil
+}
+
+// touchOutside makes the changes a city sees while an evaluation waits for "ya", none of them on
+// a day the results count: a holiday of another year, the validation of a report of the last
+// week, and a late report of yesterday from someone who reported before.
+func touchOutside(ctx context.Context, st *store.Store, today time.Time) error {
+	db := st.DB()
+	now := time.Now().UTC()
+	yesterday := today.AddDate(0, 0, -1).Format("2006-01-02")
+	if _, err := db.ExecContext(ctx, `INSERT OR IGNORE INTO holidays(date, name, created_at) VALUES ('2000-01-01', 'bench', ?)`, now); err != nil {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, `UPDATE reports SET status = 'approved' WHERE id = (SELECT MAX(id) FROM reports WHERE status = 'submitted' AND local_date >= ?)`,
+		today.AddDate(0, 0, -7).Format("2006-01-02")); err != nil {
+		return err
+	}
+	_, err := db.ExecContext(ctx, `INSERT INTO reports(nip, opd_code, local_date, text, created_at, status)
+		SELECT nip, opd_code, ?, 'Laporan susulan', ?, 'submitted' FROM reports WHERE id = (SELECT MAX(id) FROM reports)`, yesterday, now)
+	return err
 }
 
 // benchAdmin is an admin of the city and their chat.
