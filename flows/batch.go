@@ -257,3 +257,72 @@ func (r *request) inUpdate(fn func() error) error {
 		return r.flush()
 	})
 }
+
+// reader is a copy of r for a goroutine that reads on snapshots of its own (inView) while r goes
+// on: the same sender, clock, language and scoring parameters; none of r's transaction or replies.
+func (r *request) reader(ctx context.Context) *request {
+	return &request{ctx: ctx, e: r.e, msg: r.msg, now: r.now, today: r.today, who: r.who, lang: r.lang, params: r.params}
+}
+
+// inOrder runs read for parts 0..n-1 on up to workers goroutines, never more than ahead parts
+// past the one being consumed, and hands each result to consume in the parts' order, on the
+// calling goroutine. The first error (in the parts' order) stops everything and is returned.
+func inOrder[T any](ctx context.Context, n, workers, ahead int, read func(ctx context.Context, i int) (T, error),
+	consume func(i int, v T) error) error {
+	type result struct {
+		v   T
+		err error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() { cancel(); wg.Wait() }()
+	results := make([]chan result, n)
+	for i := range results {
+		results[i] = make(chan result, 1)
+	}
+	tokens := make(chan struct{}, max(ahead, 1)) // parts read or being read, not yet consumed
+	next := make(chan int)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(next)
+		for i := range n {
+			select {
+			case tokens <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for range min(max(workers, 1), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				v, err := read(ctx, i)
+				results[i] <- result{v, err}
+			}
+		}()
+	}
+	for i := range n {
+		var res result
+		select {
+		case res = <-results[i]:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if res.err != nil {
+			return res.err
+		}
+		if err := consume(i, res.v); err != nil {
+			return err
+		}
+		<-tokens
+	}
+	return nil
+}

@@ -50,7 +50,12 @@ func (c *calendar) kind(d time.Time) string {
 	if wd == time.Sunday || (wd == time.Saturday && c.workDays != 6) {
 		return dayWeekend
 	}
-	key := dateKey(d)
+	return c.kindOf(dateKey(d))
+}
+
+// kindOf tells what a working day of the week (not a weekend), written as key, is: a holiday,
+// leave or a working day.
+func (c *calendar) kindOf(key string) string {
 	if _, ok := c.holidays[key]; ok {
 		return dayHoliday
 	}
@@ -71,10 +76,14 @@ type span struct {
 func (c *calendar) count(from, to time.Time, reported map[string]bool) span {
 	var s span
 	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
-		switch c.kind(d) {
+		if wd := d.Weekday(); wd == time.Sunday || (wd == time.Saturday && c.workDays != 6) {
+			continue // what kind says of a weekend, without writing the date
+		}
+		key := dateKey(d) // once for the calendar and the reports
+		switch c.kindOf(key) {
 		case dayWork:
 			s.Work++
-			if reported[dateKey(d)] {
+			if reported[key] {
 				s.Reported++
 			}
 		case dayHoliday:

@@ -106,6 +106,8 @@ type request struct {
 	subordinates *[]store.Employee // the sender's direct reports, loaded once when needed
 	flowChanged  bool              // the chat's conversation was saved or ended while handling this message
 	params       string            // the scoring parameters as stored with an evaluation, once encoded
+	// evaluatorNames is how notices of an evaluation name its evaluator, by language, once made.
+	evaluatorNames map[string]string
 
 	// later, when set, runs after the message's transaction has committed: work too long to hold
 	// the write lock for (an evaluation of a whole OPD or city), which reads on a snapshot and
@@ -529,8 +531,18 @@ func civil(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-// dateKey formats a civil date as stored: YYYY-MM-DD.
-func dateKey(d time.Time) string { return d.Format("2006-01-02") }
+// dateKey formats a civil date as stored: YYYY-MM-DD. It is written by hand: an evaluation of a
+// city formats millions of days (each day of each period, twice), and time.Format's layout
+// parsing was a tenth of it.
+func dateKey(d time.Time) string {
+	y, m, day := d.Date()
+	if y < 0 || y > 9999 {
+		return d.Format("2006-01-02") // the same text as ever for years of other widths
+	}
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + day/10), byte('0' + day%10)}
+	return string(b[:])
+}
 
 // cleanInbound returns m with what its sender wrote cleaned by sanitize.Text (see Handle).
 func cleanInbound(m bot.Message) bot.Message {

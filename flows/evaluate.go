@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,30 +34,39 @@ const (
 
 // evaluation is one computed result with what the explanation needs.
 type evaluation struct {
-	id       int64 // the stored row (or the unchanged earlier one)
-	emp      store.Employee
-	contract store.Contract
-	per      period.Period
-	final    bool      // the period's last day has ended
-	asOf     time.Time // the last day counted: the period's end, or today for a period not over
-	kFrom    time.Time // the first day compliance counts
-	kWhy     string    // kFromMulai or kFromLapkin when kFrom is after the period's start
-	kSkipped bool      // working days of the period before kFrom were left out
-	in       scoring.Input
-	score    scoring.Result
-	row      store.Evaluation // what is (or would be) stored
+	id  int64 // the stored row (or the unchanged earlier one)
+	emp store.Employee
+	// The contract's version and hash, stored with the result (its targets are in in.Targets).
+	contractVersion int
+	contractSHA256  string
+	per             period.Period
+	final           bool      // the period's last day has ended
+	asOf            time.Time // the last day counted: the period's end, or today for a period not over
+	kFrom           time.Time // the first day compliance counts
+	kWhy            string    // kFromMulai or kFromLapkin when kFrom is after the period's start
+	kSkipped        bool      // working days of the period before kFrom were left out
+	in              scoring.Input
+	score           scoring.Result
+	row             *store.Evaluation // what is (or would be) stored; nil once recorded (slim)
 
 	status   string            // evalInterim, evalNew, evalSame or evalReplaced, once recorded
 	previous *store.Evaluation // the earlier result of the same period, when there is one
+
+	// explained is explain's text in the language explainedIn, made ahead by the reader of an
+	// OPD so that the write that records the result has less to do.
+	explained, explainedIn string
 }
 
 func (ev *evaluation) interim() bool { return !ev.final }
 
-// slim lets go of what only recording and the person's own notice need (the stored JSON, each
-// target's detail), once they are done: the ranking of a whole city keeps 20,000 results.
+// slim lets go of what only recording and the person's own notice need (the stored row and its
+// JSON, each target's detail), once they are done: the ranking of a whole city keeps 20,000
+// results, and the garbage collector lets the heap grow to twice what is kept.
 func (ev *evaluation) slim() {
-	ev.row.Inputs, ev.row.Outputs, ev.row.Parameters = "", "", ""
-	ev.in.Targets, ev.score.Targets, ev.contract.Targets = nil, nil, nil
+	ev.row = nil
+	ev.explained, ev.explainedIn = "", ""
+	ev.in.Targets, ev.score.Targets = nil, nil
+	ev.contractSHA256 = ""
 	if p := ev.previous; p != nil {
 		ev.previous = &store.Evaluation{ID: p.ID, Score: p.Score, Predicate: p.Predicate, CreatedAt: p.CreatedAt}
 	}
@@ -278,7 +288,7 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 	}
 	signed := civil(c.SignedAt.In(r.e.opt.Location))
 	// A period is complete only once its last day has ended: until then the result is interim.
-	ev := &evaluation{emp: *emp, contract: c, per: p, asOf: p.End, final: r.today.After(p.End)}
+	ev := &evaluation{emp: *emp, contractVersion: c.Version, contractSHA256: c.SHA256, per: p, asOf: p.End, final: r.today.After(p.End)}
 	if !ev.final {
 		ev.asOf = r.today
 	}
@@ -336,7 +346,7 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 	if p.Checkpoint > 0 {
 		checkpoint = p.Key
 	}
-	ev.row = store.Evaluation{NIP: emp.NIP, ContractID: c.ID, PeriodKey: p.Key,
+	ev.row = &store.Evaluation{NIP: emp.NIP, ContractID: c.ID, PeriodKey: p.Key,
 		PeriodStart: dateKey(p.Start), PeriodEnd: dateKey(p.End), Checkpoint: checkpoint,
 		Score: ev.score.N, Predicate: ev.score.Predicate, StandardMet: ev.score.StandardMet,
 		EvaluatorNIP: r.who.NIP, CreatedAt: r.now}
@@ -348,6 +358,7 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 // with it. A kept preview drops it (2 KB a person) and encodes again before recording: the same
 // inputs give the same text.
 func (r *request) encode(ev *evaluation) {
+	r.scoringParams()
 	inputs, _ := json.Marshal(struct {
 		scoring.Input
 		AsOf            string `json:"as_of"`
@@ -356,14 +367,18 @@ func (r *request) encode(ev *evaluation) {
 		RequireApproval bool   `json:"require_approval"`
 		ContractVersion int    `json:"contract_version"`
 		ContractSHA256  string `json:"contract_sha256"`
-	}{ev.in, dateKey(ev.asOf), dateKey(ev.kFrom), ev.kWhy, r.e.opt.RequireApproval, ev.contract.Version, ev.contract.SHA256})
+	}{ev.in, dateKey(ev.asOf), dateKey(ev.kFrom), ev.kWhy, r.e.opt.RequireApproval, ev.contractVersion, ev.contractSHA256})
 	outputs, _ := json.Marshal(ev.score)
+	ev.row.Inputs, ev.row.Outputs, ev.row.Parameters = string(inputs), string(outputs), r.params
+}
+
+// scoringParams encodes the scoring parameters stored with each result, once: one text for every
+// result of the request, not 20,000 copies of it.
+func (r *request) scoringParams() {
 	if r.params == "" {
-		// One text for every result of the request, not 20,000 copies of it.
 		params, _ := json.Marshal(r.e.opt.Scoring)
 		r.params = string(params)
 	}
-	ev.row.Inputs, ev.row.Outputs, ev.row.Parameters = string(inputs), string(outputs), r.params
 }
 
 // evalYear is the contract year an evaluation of per (nil: the current checkpoint) reads.
@@ -406,12 +421,14 @@ func (r *request) evalPeriod(emp *store.Employee, per *period.Period) (store.Con
 }
 
 // preloadEvaluation reads ahead what evaluating emps over per asks person by person: first their
-// contracts, to learn each one's period, then the calendars and report days of all those periods.
-func (r *request) preloadEvaluation(emps []store.Employee, per *period.Period) (func(), error) {
+// contracts, to learn each one's period, then the calendars and report days of all those periods,
+// and with compare the results in force, which a preview compares its results with. from..to
+// are the days of those periods ("" when nobody has one), up to the last day counted.
+func (r *request) preloadEvaluation(emps []store.Employee, per *period.Period, compare bool) (func(), string, string, error) {
 	year := r.evalYear(per)
-	restore, err := r.preload(emps, store.Preload{Year: year, Anchors: true})
+	restore, err := r.preload(emps, store.Preload{Year: year, Anchors: true, NoPeople: true})
 	if err != nil {
-		return nil, err
+		return nil, "", "", err
 	}
 	var from, to string
 	asOf := map[string]string{}
@@ -434,16 +451,16 @@ func (r *request) preloadEvaluation(emps []store.Employee, per *period.Period) (
 		asOf[emps[i].NIP] = last
 	}
 	if from == "" {
-		return restore, nil
+		return restore, "", "", nil
 	}
 	// The second read keeps the first's contracts and people (store.Preloaded inherits them).
-	restore2, err := r.preload(emps, store.Preload{From: from, To: to, Year: year, Anchors: true,
+	restore2, err := r.preload(emps, store.Preload{From: from, To: to, Year: year, Anchors: true, NoPeople: true, Evaluations: compare,
 		RealisedAt: func(nip string) string { return asOf[nip] }})
 	if err != nil {
 		restore()
-		return nil, err
+		return nil, "", "", err
 	}
-	return func() { restore2(); restore() }, nil
+	return func() { restore2(); restore() }, from, to, nil
 }
 
 // record stores a final result once per person and period: the same result again is not stored
@@ -454,7 +471,7 @@ func (r *request) record(ev *evaluation) error {
 		return err
 	}
 	var err error
-	if ev.id, err = r.tx.AddEvaluation(r.ctx, ev.row); err != nil {
+	if ev.id, err = r.tx.AddEvaluation(r.ctx, *ev.row); err != nil {
 		return err
 	}
 	if ev.previous != nil {
@@ -560,10 +577,21 @@ func (r *request) explain(lang string, ev *evaluation) string {
 // evaluatorName names who evaluated, for the notice: the BKPPD (with the operator's name) when an
 // admin did, else the supervisor by name and position.
 func (r *request) evaluatorName(lang string) string {
-	if r.isAdmin() {
-		return r.tl(lang, "evaluate.by_bkppd", catalog.Args{"Name": r.who.Name})
+	// Once per language: every notice of an evaluation of a city names the evaluator.
+	if name, ok := r.evaluatorNames[lang]; ok {
+		return name
 	}
-	return r.tl(lang, "evaluate.by_person", catalog.Args{"Name": r.who.Name, "Position": r.who.Position})
+	var name string
+	if r.isAdmin() {
+		name = r.tl(lang, "evaluate.by_bkppd", catalog.Args{"Name": r.who.Name})
+	} else {
+		name = r.tl(lang, "evaluate.by_person", catalog.Args{"Name": r.who.Name, "Position": r.who.Position})
+	}
+	if r.evaluatorNames == nil {
+		r.evaluatorNames = map[string]string{}
+	}
+	r.evaluatorNames[lang] = name
+	return name
 }
 
 // nextStep is the catalog key of what follows a miss: at the 6-month checkpoint the resignation
@@ -619,7 +647,11 @@ func (r *request) announceResult(ev *evaluation, team *teamNotices) ([]string, e
 				"Date": FormatDate(lang, ev.previous.CreatedAt.In(r.e.opt.Location)), "N": FormatNumber(ev.previous.Score),
 				"Predicate": ev.previous.Predicate}))
 		}
-		lines = append(lines, r.explain(lang, ev))
+		if ev.explainedIn == lang && ev.explained != "" {
+			lines = append(lines, ev.explained)
+		} else {
+			lines = append(lines, r.explain(lang, ev))
+		}
 		if next != "" {
 			lines = append(lines, r.tl(lang, next, nil))
 		}
@@ -818,6 +850,7 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 		}
 	}
 	keep := &keptPreview{evaluator: r.who.NIP, lang: r.lang, subject: d.Subject, period: d.Period, today: r.today}
+	n := 0
 	if kept == nil {
 		err = r.inView(func() error {
 			emps, err := r.tx.Employees(r.ctx, opd)
@@ -832,84 +865,55 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 		if err != nil {
 			return err
 		}
+		n = len(groups)
 	} else {
-		groups = make([][]store.Employee, len(kept.groups))
+		n = len(kept.groups)
 		unsigned, unscored = kept.unsigned, kept.unscored
 	}
-	// One OPD at a time: read on a snapshot, ahead in a few queries (an OPD of 500 asked 6,000
-	// one by one), then its results recorded and announced in one short write.
-	for gi, group := range groups {
-		var evs []*evaluation
-		if kept != nil {
-			evs = kept.groups[gi]
-			kept.groups[gi] = nil
-			for _, ev := range evs {
+	// Each OPD is read on a snapshot of its own, ahead in a few queries (an OPD of 500 asked
+	// 6,000 one by one), evalReaders OPDs at a time; the results are taken in the OPDs' order, and
+	// each OPD's are recorded and announced in short writes while the next ones are read.
+	r.scoringParams() // once, before the readers copy the request
+	read := func(ctx context.Context, gi int) (*evalGroup, error) {
+		if kept == nil {
+			return r.reader(ctx).evaluateGroup(groups[gi], per, record)
+		}
+		g := &evalGroup{evs: kept.groups[gi]}
+		kept.groups[gi] = nil
+		for _, ev := range g.evs {
+			if ev.final { // an interim result is never recorded: it kept no row (slim)
 				ev.row.CreatedAt = r.now
-				if ev.final {
-					r.encode(ev)
-				}
+				r.encode(ev)
 			}
 		}
-		err := r.inView(func() error {
-			if kept != nil {
-				return nil
-			}
-			restore, err := r.preloadEvaluation(group, per)
-			if err != nil {
-				return err
-			}
-			defer restore()
-			for i := range group {
-				if group[i].NIP == r.who.NIP {
-					continue // nobody evaluates themselves
-				}
-				ev, err := r.evaluate(&group[i], per)
-				if fe, ok := asError(err); ok {
-					if fe.Key == "evaluate.unsigned" {
-						unsigned = append(unsigned, group[i].Name)
-					} else {
-						unscored = append(unscored, r.t("evaluate.unscored_line", catalog.Args{"Employee": group[i].Name, "Why": r.t(fe.Key, fe.Args)}))
-					}
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				evs = append(evs, ev)
-				if !record {
-					if err := r.compare(ev); err != nil {
-						return err
-					}
-					counts[ev.status]++
-					ev.keep()
-					keep.interim = keep.interim || !ev.final
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
+		return g, nil
+	}
+	err = inOrder(r.ctx, n, evalReaders, evalAhead, read, func(gi int, g *evalGroup) error {
+		unsigned, unscored = append(unsigned, g.unsigned...), append(unscored, g.unscored...)
+		for st, k := range g.counts {
+			counts[st] += k
 		}
+		done = append(done, g.evs...)
 		if !record {
-			keep.groups = append(keep.groups, evs)
+			keep.groups = append(keep.groups, g.evs)
+			keep.interim = keep.interim || g.interim
+			if g.from != "" && (keep.from == "" || g.from < keep.from) {
+				keep.from = g.from
+			}
+			keep.to = max(keep.to, g.to)
+			return nil
 		}
-		done = append(done, evs...)
-		if !record || len(evs) == 0 {
-			continue
-		}
-		for len(evs) > 0 {
+		for evs := g.evs; len(evs) > 0; {
 			chunk := evs[:min(len(evs), evaluationsPerWrite)]
 			evs = evs[len(chunk):]
-			err = r.inUpdate(func() error {
-				// Those told, and their chat accounts, in two queries instead of three per person.
-				people := make([]store.Employee, 0, 2*len(chunk))
+			err := r.inUpdate(func() error {
+				// Those told, their chat accounts and their results in force, in three queries
+				// instead of four per person. Supervisors are told once, at the end (announceTeams).
+				people := make([]store.Employee, 0, len(chunk))
 				for _, ev := range chunk {
 					people = append(people, ev.emp)
-					if ev.emp.SupervisorNIP != "" {
-						people = append(people, store.Employee{NIP: ev.emp.SupervisorNIP})
-					}
 				}
-				restore, err := r.preload(people, store.Preload{NoContracts: true})
+				restore, err := r.preload(people, store.Preload{NoContracts: true, Evaluations: true})
 				if err != nil {
 					return err
 				}
@@ -932,6 +936,10 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 				return err
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	// The ranking, the team messages and the admins' workbook are made on a snapshot too, and
 	// queued in short writes; the preview's confirmation flow is saved with the last of them.
@@ -970,6 +978,71 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 		return nil
 	}
 }
+
+// evalGroup is what reading one OPD for /evaluate gave: its results in the order of its people,
+// those who cannot be scored, and (for a preview) what recording would do.
+type evalGroup struct {
+	evs                []*evaluation
+	unsigned, unscored []string
+	counts             map[string]int // by status, for a preview (compare)
+	interim            bool           // some result counts today
+	from, to           string         // the days the results count (preloadEvaluation), "" for none
+}
+
+// evaluateGroup computes the results of one OPD's people on a snapshot. For a preview it also
+// tells what recording each would do, and keeps only what "ya" will need.
+func (r *request) evaluateGroup(group []store.Employee, per *period.Period, record bool) (*evalGroup, error) {
+	g := &evalGroup{counts: map[string]int{}}
+	err := r.inView(func() error {
+		restore, from, to, err := r.preloadEvaluation(group, per, !record)
+		if err != nil {
+			return err
+		}
+		g.from, g.to = from, to
+		defer restore()
+		for i := range group {
+			if group[i].NIP == r.who.NIP {
+				continue // nobody evaluates themselves
+			}
+			ev, err := r.evaluate(&group[i], per)
+			if fe, ok := asError(err); ok {
+				if fe.Key == "evaluate.unsigned" {
+					g.unsigned = append(g.unsigned, group[i].Name)
+				} else {
+					g.unscored = append(g.unscored, r.t("evaluate.unscored_line", catalog.Args{"Employee": group[i].Name, "Why": r.t(fe.Key, fe.Args)}))
+				}
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			g.evs = append(g.evs, ev)
+			if record && ev.final {
+				// The person's notice, in the language most people read: a result that turns out
+				// unchanged when recorded is told to nobody, and this was done for nothing.
+				ev.explained, ev.explainedIn = r.explain(r.e.opt.Language, ev), r.e.opt.Language
+			}
+			if !record {
+				if err := r.compare(ev); err != nil {
+					return err
+				}
+				g.counts[ev.status]++
+				ev.keep()
+				g.interim = g.interim || !ev.final
+			}
+		}
+		return nil
+	})
+	return g, err
+}
+
+// evalReaders is how many OPDs /evaluate reads at once: the standard machine's two cores (the
+// read pool has four connections). evalAhead bounds how many OPDs are read, or being read, ahead
+// of the one being recorded: the memory of a few OPDs' full results.
+const (
+	evalReaders = 2
+	evalAhead   = 3
+)
 
 // evaluationsPerWrite is how many results one write of /evaluate records and announces: a few
 // milliseconds of the write lock each.

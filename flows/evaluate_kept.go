@@ -14,7 +14,8 @@ type keptPreview struct {
 	evaluator, lang, subject, period string
 	today                            time.Time
 	mark                             store.InputsMark // taken before the first snapshot was read
-	interim                          bool             // some result counts today (a new report today may change it)
+	interim                          bool             // some result counts today
+	from, to                         string           // the days the results count (YYYY-MM-DD), "" when none (a new report today may change it)
 	groups                           [][]*evaluation  // each OPD's results, in the order read
 	unsigned, unscored               []string
 }
@@ -65,8 +66,9 @@ func (k *keptPreviews) take(evaluator string) *keptPreview {
 }
 
 // keptFor returns the results the preview of d computed, when they are still right: the same
-// evaluator, subject, period, language and day, and nothing they were read from changed since.
-// It returns nil (compute again) otherwise.
+// evaluator, subject, period, language and day, and nothing they were read from changed since
+// (a change to days no result counts is not a change: store.InputsChangedSince). It returns nil
+// (compute again) otherwise.
 func (r *request) keptFor(d evaluateDraft) (*keptPreview, error) {
 	p := r.e.kept.take(r.who.NIP)
 	if p == nil || p.lang != r.lang || p.subject != d.Subject || p.period != d.Period || !p.today.Equal(r.today) {
@@ -80,7 +82,7 @@ func (r *request) keptFor(d evaluateDraft) (*keptPreview, error) {
 	}
 	var changed bool
 	err := r.inView(func() (err error) {
-		changed, err = r.tx.InputsChangedSince(r.ctx, p.mark, before)
+		changed, err = r.tx.InputsChangedSince(r.ctx, p.mark, store.InputsSpan{From: p.from, To: p.to, Before: before})
 		return err
 	})
 	if err != nil || changed {
@@ -92,16 +94,15 @@ func (r *request) keptFor(d evaluateDraft) (*keptPreview, error) {
 	return p, nil
 }
 
-// keep lets go of what a kept result will not need: the contract's targets (read again by
-// nobody) and the stored JSON (encode makes it again), and for an interim result (never recorded)
-// everything slim drops. A final result keeps its targets even when unchanged: compare decides again when recording, and an
-// evaluation recorded meanwhile by someone else may make it a replacement to announce.
+// keep lets go of what a kept result will not need: the stored JSON (encode makes it again), and
+// for an interim result (never recorded) everything slim drops. A final result keeps its targets
+// even when unchanged: compare decides again when recording, and an evaluation recorded meanwhile
+// by someone else may make it a replacement to announce.
 func (ev *evaluation) keep() {
 	if !ev.final {
 		ev.slim()
 		return
 	}
-	ev.contract.Targets = nil
 	ev.previous = nil                      // compare reads it again when recording
 	ev.row.Inputs, ev.row.Outputs = "", "" // encode writes them again before recording
 }

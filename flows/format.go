@@ -18,12 +18,44 @@ var numPrinter = message.NewPrinter(language.Indonesian)
 // 82.5 -> "82,5", 3.04 -> "3".
 func FormatNumber(f float64) string {
 	r := math.Round(f*10) / 10
+	if math.Abs(r) < 1e15 {
+		return formatNumberFast(r)
+	}
 	if r == math.Trunc(r) {
 		// %.0f, not int64(r): an infinite or huge value would overflow into a negative number;
 		// r+0 turns -0 into 0.
 		return numPrinter.Sprintf("%.0f", r+0)
 	}
 	return numPrinter.Sprintf("%.1f", r)
+}
+
+// formatNumberFast is what numPrinter writes for r (rounded to one decimal, |r| < 1e15), without
+// its per-call formatting machinery: a city's evaluation writes a million numbers.
+func formatNumberFast(r float64) string {
+	var s string
+	if r == math.Trunc(r) {
+		s = strconv.FormatFloat(r+0, 'f', 0, 64) // r+0: no "-0"
+	} else {
+		s = strconv.FormatFloat(r, 'f', 1, 64)
+	}
+	var b [32]byte
+	out := b[:0]
+	if s[0] == '-' {
+		out = append(out, '-')
+		s = s[1:]
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	for i := 0; i < len(whole); i++ {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			out = append(out, '.')
+		}
+		out = append(out, whole[i])
+	}
+	if frac != "" {
+		out = append(out, ',')
+		out = append(out, frac...)
+	}
+	return string(out)
 }
 
 // FormatPercent writes f as a percentage: "82,5%".

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -121,6 +122,51 @@ func TestFormatMinutes(t *testing.T) {
 		}
 		if got := FormatMinutes("en", tc.in); got != tc.en {
 			t.Errorf("FormatMinutes(en, %d) = %q, want %q", tc.in, got, tc.en)
+		}
+	}
+}
+
+// The hand-written paths write what the library did: dateKey what time.Format writes, and
+// FormatNumber what the Indonesian printer writes, for every kind of value.
+func TestFastFormatsMatchTheLibrary(t *testing.T) {
+	for d := time.Date(1999, 12, 1, 0, 0, 0, 0, time.UTC); d.Year() < 2031; d = d.AddDate(0, 0, 1) {
+		if got, want := dateKey(d), d.Format("2006-01-02"); got != want {
+			t.Fatalf("dateKey(%v) = %q, want %q", d, got, want)
+		}
+	}
+	for _, d := range []time.Time{time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(999, 3, 4, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 0, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 7, 1, 23, 0, 0, 0, time.FixedZone("WIB", 7*3600))} {
+		if got, want := dateKey(d), d.Format("2006-01-02"); got != want {
+			t.Errorf("dateKey(%v) = %q, want %q", d, got, want)
+		}
+	}
+	printer := func(f float64) string {
+		r := math.Round(f*10) / 10
+		if r == math.Trunc(r) {
+			return numPrinter.Sprintf("%.0f", r+0)
+		}
+		return numPrinter.Sprintf("%.1f", r)
+	}
+	rnd := rand.New(rand.NewPCG(13, 13))
+	values := []float64{0, -0.0, 0.05, -0.05, 0.95, -0.95, 999.95, 1e14 + 0.5, -1e14 - 0.5, 999999999999999.9, 1e15 - 1, 123456.789}
+	for range 200000 {
+		var f float64
+		switch rnd.IntN(4) {
+		case 0:
+			f = float64(rnd.IntN(2001)) / 10 // scores and percentages
+		case 1:
+			f = rnd.Float64() * 200
+		case 2:
+			f = (rnd.Float64() - 0.5) * math.Pow(10, float64(rnd.IntN(16)))
+		default:
+			f = float64(rnd.IntN(1_000_000)) / 100
+		}
+		values = append(values, f)
+	}
+	for _, f := range values {
+		if got, want := FormatNumber(f), printer(f); got != want {
+			t.Fatalf("FormatNumber(%v) = %q, the printer writes %q", f, got, want)
 		}
 	}
 }

@@ -347,4 +347,20 @@ func TestConfirmedEvaluationKeepsThePreviewOnlyWhenNothingChanged(t *testing.T) 
 	if got := score(h3); got == 73 || h3.eng.KeptPreviewsUsed() != 0 {
 		t.Fatalf("recorded %v after a new holiday, kept previews used %d", got, h3.eng.KeptPreviewsUsed())
 	}
+
+	// Holidays outside the period (another year, a day after it) and a late report after it:
+	// nothing the results count changed, and the preview's results are kept.
+	h4 := newHarness(t)
+	h4.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
+	expect(t, h4.say(kepala, "/evaluate DISKOMINFO "+per), "1. Budi Santoso: 73 Butuh Perbaikan")
+	for _, day := range []string{"2000-01-01", "2026-11-20"} {
+		if _, err := h4.st.DB().Exec(`INSERT INTO holidays(date, name, created_at) VALUES (?, 'Libur', ?)`, day, monday); err != nil {
+			t.Fatal(err)
+		}
+	}
+	addReport(h4, "2026-11-19")
+	expect(t, h4.say(kepala, "ya"), "1 hasil dicatat", "1. Budi Santoso: 73")
+	if got := score(h4); got != 73 || h4.eng.KeptPreviewsUsed() != 1 {
+		t.Fatalf("recorded %v after changes outside the period, kept previews used %d", got, h4.eng.KeptPreviewsUsed())
+	}
 }

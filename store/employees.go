@@ -333,7 +333,7 @@ func (t *Tx) UnlinkAccounts(ctx context.Context, nip, net string) ([]Identity, e
 // IdentitiesOf returns the chat accounts of an employee, the one a message last came from first,
 // then the most recently linked: a notice goes to the first reachable one.
 func (t *Tx) IdentitiesOf(ctx context.Context, nip string) ([]Identity, error) {
-	if p := t.pre; p != nil && p.nips[nip] {
+	if p := t.pre; p != nil && p.nips[nip] && !p.NoPeople {
 		return append([]Identity(nil), p.idents[nip]...), nil
 	}
 	rows, err := t.q.QueryContext(ctx, `SELECT `+identityCols+` FROM identities

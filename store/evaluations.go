@@ -87,6 +87,12 @@ func scanEvaluation(sc interface{ Scan(...any) error }) (Evaluation, error) {
 // the period was never evaluated. A checkpoint ("3b") and the same days written as a range are one
 // period.
 func (t *Tx) CurrentEvaluation(ctx context.Context, nip, start, end string) (Evaluation, error) {
+	if e, found, ok := t.pre.currentEvaluation(nip, start, end); ok {
+		if !found {
+			return e, ErrNotFound
+		}
+		return e, nil
+	}
 	e, err := scanEvaluation(t.q.QueryRowContext(ctx, `SELECT `+evaluationCols+` FROM evaluations v
 		WHERE nip = ? AND period_start = ? AND period_end = ?
 		  AND NOT EXISTS (SELECT 1 FROM evaluation_supersessions s WHERE s.evaluation_id = v.id)
@@ -135,37 +141,69 @@ func (t *Tx) ComplianceAnchors(ctx context.Context, nip string) (firstReport str
 }
 
 // InputsMark is where the inputs of evaluations stood at one moment: the counter that migration
-// 0011's triggers move on every change except a new report, and the newest report's id.
+// 0011's triggers move on every undated change (contracts, targets, the roster, OPDs, a report
+// deleted or moved), the newest report's id, and the last row of migration 0012's log of dated
+// changes (reports changed in place, leave, holidays).
 type InputsMark struct {
 	Generation int64
 	LastReport int64
+	LastChange int64
 }
 
 // InputsMark reads where the inputs of evaluations stand now.
 func (t *Tx) InputsMark(ctx context.Context) (InputsMark, error) {
 	var m InputsMark
-	err := t.q.QueryRowContext(ctx, `SELECT (SELECT n FROM input_generation WHERE id = 1), COALESCE((SELECT MAX(id) FROM reports), 0)`).
-		Scan(&m.Generation, &m.LastReport)
+	err := t.q.QueryRowContext(ctx, `SELECT (SELECT n FROM input_generation WHERE id = 1), COALESCE((SELECT MAX(id) FROM reports), 0),
+		COALESCE((SELECT MAX(id) FROM input_changes), 0)`).Scan(&m.Generation, &m.LastReport, &m.LastChange)
 	if err != nil {
 		return m, fmt.Errorf("read the inputs mark: %w", err)
 	}
 	return m, nil
 }
 
-// InputsChangedSince reports whether anything an evaluation reads changed after m: a change the
-// counter saw, or a new report dated before before (YYYY-MM-DD). A report dated on or after
-// before is left out: the caller knows no result it kept counts those days.
-func (t *Tx) InputsChangedSince(ctx context.Context, m InputsMark, before string) (bool, error) {
+// InputsSpan is what results read, for InputsChangedSince: the days from..to (YYYY-MM-DD) of
+// their periods (to: the last day any of them counts), and before, the day from which a new
+// report is left out (the caller knows no result counts it: "9999-12-31" when some result
+// counts today).
+type InputsSpan struct {
+	From, To, Before string
+}
+
+// InputsChangedSince reports whether anything results spanning s read changed after m: an
+// undated change (the counter), a report changed in place dated up to s.To (its day counts for
+// compliance, or for a target's realisation even before the period), leave or a holiday over a day
+// of s.From..s.To, or a new report dated before s.Before that is dated up to s.To or is its
+// author's first (which moves the day compliance counts from). Anything else (a holiday of another
+// year, the validation of a report newer than every period) is not a change.
+func (t *Tx) InputsChangedSince(ctx context.Context, m InputsMark, s InputsSpan) (bool, error) {
 	now, err := t.InputsMark(ctx)
 	if err != nil || now.Generation != m.Generation {
 		return true, err
+	}
+	if now.LastChange != m.LastChange {
+		var pruned bool
+		var n int
+		// The new rows only, by their ids; a mark older than what the log keeps is a change.
+		err := t.q.QueryRowContext(ctx, `SELECT COALESCE((SELECT MIN(id) FROM input_changes), 0) > ? + 1,
+			(SELECT COUNT(*) FROM input_changes WHERE id > ? AND first <= ? AND (kind = 'report' OR last >= ?))`,
+			m.LastChange, m.LastChange, s.To, s.From).Scan(&pruned, &n)
+		if err != nil {
+			return true, fmt.Errorf("changes since the inputs mark: %w", err)
+		}
+		if pruned || n > 0 {
+			return true, nil
+		}
 	}
 	if now.LastReport == m.LastReport {
 		return false, nil
 	}
 	var n int
-	// The new rows only, by their ids: a few at most, whatever the size of the table.
-	err = t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM reports WHERE id > ? AND local_date < ?`, m.LastReport, before).Scan(&n)
+	// The new rows only, by their ids: a few at most, whatever the size of the table. A report
+	// after s.To counts only as its author's first (one seek of reports_employee_date).
+	err = t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM reports r WHERE r.id > ? AND r.local_date < ?
+		AND (r.local_date <= ? OR NOT EXISTS (SELECT 1 FROM reports q
+			WHERE q.nip = r.nip AND q.local_date <= r.local_date AND q.id <> r.id AND q.status <> 'deleted'))`,
+		m.LastReport, s.Before, s.To).Scan(&n)
 	if err != nil {
 		return true, fmt.Errorf("reports since the inputs mark: %w", err)
 	}

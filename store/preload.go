@@ -23,6 +23,13 @@ type Preload struct {
 	Anchors bool
 	// NoContracts leaves the contracts out (SignedContract then asks the database).
 	NoContracts bool
+	// Evaluations reads the results in force (CurrentEvaluation) of the employees. A write that
+	// records one person's result may use it only for people whose results it has not recorded
+	// yet: what it read is not updated.
+	Evaluations bool
+	// NoPeople leaves the employees and their chat accounts out (Employee and IdentitiesOf then
+	// ask the database): an evaluation's reading asks for neither.
+	NoPeople bool
 	// RealisedAt, when set, reads the realisation of each preloaded contract's targets at the
 	// date given for its owner (TargetRealisation of that date), with ApprovedOnly as the job asks.
 	RealisedAt   func(nip string) string
@@ -45,7 +52,8 @@ type preloaded struct {
 	idents      map[string][]Identity
 	admins      *[]string // Admins, once asked
 	opds        map[string]OPD
-	holidays    map[string][]Holiday // by "from..to"
+	holidays    map[string][]Holiday    // by "from..to"
+	evaluations map[string][]Evaluation // in force, by NIP, each one's newest first within a period
 }
 
 // Preloaded returns a Tx over the same transaction that answers Employee, LeaveBetween,
@@ -67,7 +75,8 @@ func (t *Tx) Preloaded(ctx context.Context, p Preload) (*Tx, error) {
 	for _, o := range opds {
 		pre.opds[o.Code] = o
 	}
-	inherit := t.pre != nil && t.pre.Year == p.Year && (t.pre.Anchors || !p.Anchors) && (!t.pre.NoContracts || p.NoContracts)
+	inherit := t.pre != nil && t.pre.Year == p.Year && (t.pre.Anchors || !p.Anchors) && (!t.pre.NoContracts || p.NoContracts) &&
+		(!t.pre.NoPeople || p.NoPeople)
 	for _, n := range p.NIPs {
 		pre.nips[n] = true
 		inherit = inherit && t.pre.nips[n]
@@ -79,7 +88,7 @@ func (t *Tx) Preloaded(ctx context.Context, p Preload) (*Tx, error) {
 		pre.firstRep, pre.firstSign = t.pre.firstRep, t.pre.firstSign
 	}
 	err = forChunks(p.NIPs, func(nips []string, in string, args []any) error {
-		if !inherit {
+		if !inherit && !p.NoPeople {
 			if err := t.preloadEmployees(ctx, pre, in, args); err != nil {
 				return err
 			}
@@ -92,6 +101,11 @@ func (t *Tx) Preloaded(ctx context.Context, p Preload) (*Tx, error) {
 				return err
 			}
 			if err := t.preloadReports(ctx, pre, in, args); err != nil {
+				return err
+			}
+		}
+		if p.Evaluations {
+			if err := t.preloadEvaluations(ctx, pre, in, args); err != nil {
 				return err
 			}
 		}
@@ -291,6 +305,42 @@ func (t *Tx) preloadContracts(ctx context.Context, pre *preloaded, in string, ar
 		}
 	}
 	return rows.Err()
+}
+
+func (t *Tx) preloadEvaluations(ctx context.Context, pre *preloaded, in string, args []any) error {
+	if pre.evaluations == nil {
+		pre.evaluations = map[string][]Evaluation{}
+	}
+	// CurrentEvaluation's rows for every period at once, in its order within each period.
+	rows, err := t.q.QueryContext(ctx, `SELECT `+evaluationCols+` FROM evaluations v
+		WHERE nip IN `+in+` AND NOT EXISTS (SELECT 1 FROM evaluation_supersessions s WHERE s.evaluation_id = v.id)
+		ORDER BY nip, period_start, period_end, created_at DESC, id DESC`, args...)
+	if err != nil {
+		return fmt.Errorf("preload evaluations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEvaluation(rows)
+		if err != nil {
+			return err
+		}
+		pre.evaluations[e.NIP] = append(pre.evaluations[e.NIP], e)
+	}
+	return rows.Err()
+}
+
+// currentEvaluation answers CurrentEvaluation from what was preloaded: ok is false when nip's
+// results were not read.
+func (p *preloaded) currentEvaluation(nip, start, end string) (e Evaluation, found, ok bool) {
+	if p == nil || !p.Evaluations || !p.nips[nip] {
+		return e, false, false
+	}
+	for _, e := range p.evaluations[nip] {
+		if e.PeriodStart == start && e.PeriodEnd == end {
+			return e, true, true
+		}
+	}
+	return e, false, true
 }
 
 func (t *Tx) preloadAnchors(ctx context.Context, pre *preloaded, in string, args []any) error {

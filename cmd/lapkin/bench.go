@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
@@ -47,7 +48,8 @@ type benchEnv struct {
 	cfg  *config.Config
 
 	cpuprofile string
-	touch      bool          // evaluate: change an input between the preview and the confirmation
+	touch      bool          // evaluate: an undated change between the preview and the confirmation (everything computed again)
+	touchDated bool          // evaluate: changes dated outside what the results count (the preview's results kept)
 	cpu0       time.Duration // the process's CPU time when the measured part began
 }
 
@@ -64,18 +66,20 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	atFlag := fs.String("at", "", "the day measured, YYYY-MM-DD (default: the day after the city's last report)")
 	subject := fs.String("subject", "semua", "evaluate: an OPD code or semua")
 	periodFlag := fs.String("period", "", "evaluate: the period (default: each person's current checkpoint)")
-	touch := fs.Bool("touch", false, `evaluate: change an input (a holiday of the year 2000) between the preview and "ya", so that the recording computes everything again`)
+	touch := fs.Bool("touch", false, `evaluate: change an input no result depends on, undated (one employee's row written again as it was), between the preview and "ya": the recording computes everything again`)
+	touchDated := fs.Bool("touch-outside", false, `evaluate: between the preview and "ya", add a holiday of the year 2000, validate a report dated after every period and take a late report of yesterday: changes outside the days the results count, which keep the preview's results`)
 	jobName := fs.String("job", flows.JobDeadline, "job: the scheduled job to run at --at 09:00 (deadline, contract, evaluation_due)")
 	during := fs.String("during", "digest", "busy: the job that runs while reports arrive: digest, remind or evaluate")
 	out := fs.String("out", "", "export: the file to write (default: in --tmp)")
 	senders := fs.Int("senders", 200, "inbound: distinct senders")
 	n := fs.Int("n", 20000, "inbound, busy, sqlite: messages (or transactions)")
 	rate := fs.Float64("rate", 0, "inbound: messages per second (0: as fast as the bot takes them)")
+	showDigest := fs.Bool("digest", false, "evaluate: print a hash of the evaluations recorded and the messages queued, to compare two versions")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured part to this file")
 	if err := fs.Parse(args[1:]); err != nil {
 		return errReported
 	}
-	env := &benchEnv{out: stdout, load: loadAverage(), cpuprofile: *cpuprofile, touch: *touch}
+	env := &benchEnv{out: stdout, load: loadAverage(), cpuprofile: *cpuprofile, touch: *touch, touchDated: *touchDated}
 	cfg, err := config.Load("")
 	if err != nil {
 		return err
@@ -107,7 +111,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "job":
 		return env.jobs(ctx, func(m *Main) (string, error) { return env.job(ctx, m, *jobName) })
 	case "evaluate":
-		return env.jobs(ctx, func(m *Main) (string, error) { return env.evaluate(ctx, m, *subject, *periodFlag) })
+		return env.jobsThen(ctx, func(m *Main) (string, error) { return env.evaluate(ctx, m, *subject, *periodFlag) },
+			func(m *Main) error {
+				if !*showDigest {
+					return nil
+				}
+				d, err := resultsDigest(ctx, m.Store)
+				fmt.Fprintf(stdout, "results (evaluations and outbox) sha256 %s\n", d)
+				return err
+			})
 	case "busy":
 		return env.busy(ctx, *during, *n)
 	case "export":
@@ -135,13 +147,21 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // jobs opens the city as the bot would (no transport: what is queued stays in the outbox) and
 // times fn.
 func (env *benchEnv) jobs(ctx context.Context, fn func(m *Main) (string, error)) error {
+	return env.jobsThen(ctx, fn, func(*Main) error { return nil })
+}
+
+// jobsThen is jobs, then after on the same city once the measure is taken.
+func (env *benchEnv) jobsThen(ctx context.Context, fn func(m *Main) (string, error), after func(m *Main) error) error {
 	clock := bot.NewManualClock(env.at)
 	m, err := Open(ctx, env.cfg, clock, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	return env.measure(func() (string, error) { return fn(m) })
+	if err := env.measure(func() (string, error) { return fn(m) }); err != nil {
+		return err
+	}
+	return after(m)
 }
 
 // measure times fn as one figure: on a collected heap, with the peak RSS reset, under the CPU
@@ -258,25 +278,92 @@ func (env *benchEnv) evaluate(ctx context.Context, m *Main, subject, per string)
 	text := strings.TrimSpace("/evaluate " + subject + " " + per)
 	start := time.Now()
 	msg := bot.Message{ID: "bench-eval", Chat: chat, Sender: chat, Text: text, Time: env.at}
-	if err := m.Engine.Handle(ctx, msg); err != nil {
+	// Each phase under its own profile label: go tool pprof -tagfocus phase=ya shows the recording alone.
+	handle := func(phase string) (err error) {
+		pprof.Do(ctx, pprof.Labels("phase", phase), func(ctx context.Context) { err = m.Engine.Handle(ctx, msg) })
+		return err
+	}
+	if err := handle("preview"); err != nil {
 		return "", err
 	}
 	preview := time.Since(start)
 	if env.touch {
-		// A holiday no result counts, but a change all the same: the preview's results are not kept.
-		if _, err := m.Store.DB().ExecContext(ctx, `INSERT OR IGNORE INTO holidays(date, name, created_at) VALUES ('2000-01-01', 'bench', ?)`,
-			time.Now().UTC()); err != nil {
+		// Nothing a result reads changes, but the roster moved the counter of undated changes:
+		// the preview's results are not kept. (Before migration 0012 the bench added a holiday of
+		// the year 2000, which counted then.)
+		if _, err := m.Store.DB().ExecContext(ctx, `UPDATE employees SET name = name WHERE nip = ?`, admin); err != nil {
+			return "", err
+		}
+	}
+	if env.touchDated {
+		if err := touchOutside(ctx, m.Store, env.at); err != nil {
 			return "", err
 		}
 	}
 	msg.ID, msg.Text = "bench-eval-yes", "ya"
-	if err := m.Engine.Handle(ctx, msg); err != nil {
+	if err := handle("ya"); err != nil {
 		return "", err
 	}
 	var recorded int
 	m.Store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM evaluations`).Scan(&recorded)
 	return fmt.Sprintf("%s by admin %s: preview %.3f s, then recorded %d results, %d messages queued", text, admin,
 		preview.Seconds(), recorded, outboxCount(ctx, m.Store)-before), nil
+}
+
+// resultsDigest is a hash of every evaluation recorded and every message queued (text and
+// attachment), in order: two versions of Lapkin that evaluate alike print the same. Read after
+// the measured part.
+func resultsDigest(ctx context.Context, st *store.Store) (string, error) {
+	h := sha256.New()
+	for _, q := range []string{
+		`SELECT nip, COALESCE(contract_id, 0), period_key, period_start, period_end, checkpoint, inputs, outputs, score, predicate,
+			standard_met, parameters, evaluator_nip, created_at FROM evaluations ORDER BY id`,
+		`SELECT chat_net, chat_id, payload, COALESCE(photo, x''), not_before FROM outbox ORDER BY id`,
+	} {
+		rows, err := st.DB().QueryContext(ctx, q)
+		if err != nil {
+			return "", err
+		}
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return "", err
+			}
+			for _, v := range vals {
+				fmt.Fprintf(h, "%v\x00", v)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return "", err
+		}
+	}
+	return fmt.Sprintf("%x", h.Sum(nil)), nil
+}
+
+// touchOutside makes the changes a city sees while an evaluation waits for "ya", none of them on
+// a day the results count: a holiday of another year, the validation of a report of the last
+// week, and a late report of yesterday from someone who reported before.
+func touchOutside(ctx context.Context, st *store.Store, today time.Time) error {
+	db := st.DB()
+	now := time.Now().UTC()
+	yesterday := today.AddDate(0, 0, -1).Format("2006-01-02")
+	if _, err := db.ExecContext(ctx, `INSERT OR IGNORE INTO holidays(date, name, created_at) VALUES ('2000-01-01', 'bench', ?)`, now); err != nil {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, `UPDATE reports SET status = 'approved' WHERE id = (SELECT MAX(id) FROM reports WHERE status = 'submitted' AND local_date >= ?)`,
+		today.AddDate(0, 0, -7).Format("2006-01-02")); err != nil {
+		return err
+	}
+	_, err := db.ExecContext(ctx, `INSERT INTO reports(nip, opd_code, local_date, text, created_at, status)
+		SELECT nip, opd_code, ?, 'Laporan susulan', ?, 'submitted' FROM reports WHERE id = (SELECT MAX(id) FROM reports)`, yesterday, now)
+	return err
 }
 
 // benchAdmin is an admin of the city and their chat.
