@@ -82,10 +82,12 @@ func writerDSN(path string) string {
 
 // readDSN is the connection string of the read pool: deferred transactions (a reader must never
 // take the write lock) and query_only, so that a write slipped into View fails loudly instead of
-// racing the writer.
+// racing the writer. Each reader keeps a page cache of 500 KiB instead of SQLite's 2 MiB: the
+// jobs read far more than either holds, so a bigger cache saves no reads, while four of them
+// add 6 MiB to every process and 8-9 MB to the peak of /evaluate semua (BENCHMARKS.md).
 func readDSN(path string) string {
 	return "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
-		"&_pragma=foreign_keys(1)&_pragma=query_only(1)&_txlock=deferred&_time_format=sqlite"
+		"&_pragma=foreign_keys(1)&_pragma=query_only(1)&_pragma=cache_size(-500)&_txlock=deferred&_time_format=sqlite"
 }
 
 // Open opens (creating if needed) the database at path and applies pending migrations.
