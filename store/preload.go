@@ -288,9 +288,15 @@ func (t *Tx) preloadContracts(ctx context.Context, pre *preloaded, in string, ar
 	if err := rows.Err(); err != nil || len(byID) == 0 {
 		return err
 	}
+	// The targets of the versions just read, by their ids: the UNIQUE (contract_id, n) index gives
+	// them in order without a sort, and older signed versions' targets are not read at all (a
+	// join on the employees' signed contracts read both, and sorted them in a temporary B-tree).
+	ids := make([]any, 0, len(byID))
+	for id := range byID {
+		ids = append(ids, id)
+	}
 	rows, err = t.q.QueryContext(ctx, `SELECT t.id, t.contract_id, t.n, t.description, t.quantity, t.unit, t.due_date, t.weight, t.carried_from
-		FROM targets t JOIN contracts c ON c.id = t.contract_id
-		WHERE c.nip IN `+in+` AND c.year = ? AND c.status = 'signed' ORDER BY t.contract_id, t.n`, append(args, pre.Year)...)
+		FROM targets t WHERE t.contract_id IN (`+placeholders(len(ids))+`) ORDER BY t.contract_id, t.n`, ids...)
 	if err != nil {
 		return fmt.Errorf("preload targets: %w", err)
 	}
