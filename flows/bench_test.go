@@ -84,15 +84,6 @@ func BenchmarkQuickReportParallel(b *testing.B) {
 	}
 }
 
-func BenchmarkParseQuickReport(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		if _, err := flows.ParseQuickReport("3 Verifikasi SPJ belanja perjalanan dinas #2 1j30m"); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // BenchmarkReminderRun measures one reminder run over the test city (four registered people, one
 // on a working day without a report): the calendar, report and ledger queries per person, in one
 // transaction. A new slot each iteration, so every run really claims and queues.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/parse"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -182,16 +183,16 @@ func (r *request) parseTarget(args string) (store.Target, error) {
 		return t, invalid("target.bad_description", nil)
 	}
 	qty, unit, _ := strings.Cut(parts[1], " ")
-	q, ok := ParseNumber(qty)
+	q, ok := parse.Number(qty)
 	unit = strings.TrimSpace(unit)
-	if !ok || q <= 0 || q > maxQuantity {
+	if !ok || q <= 0 || q > parse.MaxQuantity {
 		return t, invalid("target.bad_quantity", catalog.Args{"Value": parts[1]})
 	}
 	if unit == "" {
 		return t, invalid("target.no_unit", catalog.Args{"Value": parts[1]})
 	}
 	t.Quantity, t.Unit = q, unit
-	due, ok := ParseDate(parts[2])
+	due, ok := parse.Date(parts[2])
 	if !ok {
 		return t, invalid("target.bad_date", catalog.Args{"Value": parts[2]})
 	}
@@ -205,7 +206,7 @@ func (r *request) parseTarget(args string) (store.Target, error) {
 	t.Weight = 1
 	if len(parts) == 4 {
 		w := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(parts[3]), "bobot"), "weight"))
-		f, ok := ParseNumber(w)
+		f, ok := parse.Number(w)
 		if !ok || f <= 0 || f > 10 {
 			return t, invalid("target.bad_weight", nil)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/parse"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -87,7 +88,7 @@ func (r *request) parseLeave(words []string) (leaveInput, error) {
 		return in, invalid("leave.format", r.exampleArgs(nil))
 	}
 	date := func(tok string) (time.Time, error) {
-		d, ok := ParseDate(tok)
+		d, ok := parse.Date(tok)
 		if !ok {
 			if dateLike.MatchString(tok) {
 				return d, invalid("leave.bad_date", r.exampleArgs(catalog.Args{"Token": tok}))
@@ -439,7 +440,7 @@ func cmdHoliday(r *request, args string) error {
 	case "hapus", "delete", "remove":
 		return r.deleteHoliday(words[1:])
 	}
-	d, ok := ParseDate(words[0])
+	d, ok := parse.Date(words[0])
 	if !ok {
 		if dateLike.MatchString(words[0]) {
 			return invalid("holiday.bad_date", r.holidayExample(catalog.Args{"Token": words[0]}))
@@ -557,7 +558,7 @@ func (r *request) deleteHoliday(words []string) error {
 	if len(words) != 1 {
 		return invalid("holiday.delete_format", r.holidayExample(nil))
 	}
-	d, ok := ParseDate(words[0])
+	d, ok := parse.Date(words[0])
 	if !ok {
 		return invalid("holiday.delete_format", r.holidayExample(nil))
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/parse"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -251,7 +252,7 @@ func reportStep(r *request, st store.FlowState) error {
 		}
 		return r.reportAsk(stepQuantity, d)
 	case stepQuantity:
-		f, ok := ParseQuantity(ans)
+		f, ok := parse.Quantity(ans)
 		if !ok {
 			t := findTarget(c, d.Target)
 			r.say("report.bad_quantity_answer", catalog.Args{"Unit": t.Unit})

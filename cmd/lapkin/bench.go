@@ -34,6 +34,7 @@ Every run works on a copy of CITY.db (in --tmp), so the city can be reused. What
   busy       quick reports written while the digest runs (--during digest|remind|evaluate)
   export     lapkin export of everything into --out F.xlsx
   sqlite     raw single-row SQLite transactions on the same disk (the yardstick for inbound)
+  machine    the machine's yardsticks: a pure computation, a system call, a 4 KiB read, raw SQLite
   inbound    quick reports through lapkin run and a fake Bot API (--senders, --n, --rate)
   engine     the same quick reports through the engine alone (Engine.Handle, no transport)
 Each prints its figure, the peak RSS (VmHWM) and the load average when it started.
@@ -85,8 +86,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	env.cfg = cfg
-	if what == "sqlite" {
+	switch what {
+	case "sqlite":
 		return benchSQLite(ctx, env, *tmp, *n)
+	case "machine":
+		return benchMachine(ctx, env, *tmp, *n)
 	}
 	if *db == "" {
 		return errors.New("bench: --db CITY.db is required (make one with lapkin seed)")
