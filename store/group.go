@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -12,14 +13,14 @@ import (
 // Every write goes through the one writer connection, one transaction at a time, and on a busy
 // bot most of a quick report's write was its commit: the WAL frames of the dozen pages it changed,
 // two pwrite calls each, and BEGIN/COMMIT themselves. When several Updates are waiting, the one at
-// the head of the queue (the leader) runs them all in one transaction, each in a savepoint of its
-// own, and commits once: the pages they share (the report table's last page, the outbox's, the
+// the head of the queue (the leader) runs them all in one transaction, each after the first in a
+// savepoint of its own, and commits once: the pages they share (the report table's last page, the outbox's, the
 // inbound ids') are written once, and the commit's fixed cost is shared.
 //
 // What each caller sees does not change:
 //   - Update returns nil only once its effects are committed (a message is still stored before it
 //     is acknowledged), and an error when they are not.
-//   - A fn that fails is rolled back to its own savepoint: the others' effects stay and commit.
+//   - A fn that fails is rolled back (to its own savepoint): the others' effects stay and commit.
 //   - The fns run one after the other in the order they asked, each seeing the effects of those
 //     before it, exactly as when each committed on its own. (A fn that calls View reads the last
 //     committed state; that was already not fn's own writes, and now it may also miss those of the
@@ -104,6 +105,7 @@ type group struct {
 	tx    *sql.Tx
 	in    []*writeReq // requests whose effects are in tx, waiting for the commit
 	taken int
+	bare  bool // only the first member is in tx, without a savepoint
 }
 
 // next takes the next request from the queue: always the first, then while the group has room.
@@ -128,9 +130,13 @@ func (g *group) run() {
 	g.commit()
 }
 
-// add runs w's fn in the group's transaction, in a savepoint of its own. Even a lone Update has
-// one: RELEASE fails when SQLite rolled the transaction back under a failing statement, which is
-// how a member whose fn went on regardless is caught before anyone is told "stored".
+// add runs w's fn in the group's transaction. The first member runs on the bare transaction: if
+// it fails, the transaction is rolled back, as a lone Update's always was. Each member after it
+// runs in a savepoint of its own. A savepoint is not free: SQLite copies each page the member
+// changes that was in the database when the savepoint began into the statement journal, which
+// spills to a temporary file past 64 KiB (pwrite calls). For a lone write of hundreds of rows (a
+// job's batch of notices, a seed's contracts) that was a copy of every page it touched: 40% of the
+// seed's contract writes. The members after the first are small, as they waited (messages).
 func (g *group) add(w *writeReq) {
 	if err := w.ctx.Err(); err != nil {
 		g.finish(w, err)
@@ -146,6 +152,29 @@ func (g *group) add(w *writeReq) {
 			return
 		}
 		g.tx = tx
+		if err := g.call(w); err != nil {
+			w.frozen = nil
+			_ = g.tx.Rollback()
+			g.tx = nil
+			g.finish(w, err)
+			return
+		}
+		g.in = append(g.in, w)
+		g.bare = true
+		return
+	}
+	if g.bare {
+		// SQLite may have rolled the transaction back under a failing statement of the first member
+		// (an I/O error, an interrupt) while its fn went on regardless. A savepoint now would begin
+		// a transaction of its own, and its RELEASE would commit the next member alone. So the
+		// first member fails, and the next one begins a new transaction. (Among members in
+		// savepoints, RELEASE catches the same thing.)
+		g.bare = false
+		if !g.open() {
+			g.abort(errors.New("the transaction ended under a write"))
+			g.add(w)
+			return
+		}
 	}
 	if _, err := g.tx.Exec(`SAVEPOINT member`); err != nil {
 		err = fmt.Errorf("savepoint: %w", err)
@@ -171,6 +200,18 @@ func (g *group) add(w *writeReq) {
 		g.abort(fmt.Errorf("a write in the same transaction failed: %w", err))
 	}
 	g.finish(w, err)
+}
+
+// open reports whether the group's transaction is still open. database/sql cannot ask SQLite
+// (sqlite3_get_autocommit is not exposed), so it asks with a BEGIN: inside a transaction SQLite
+// refuses it ("cannot start a transaction within a transaction") and changes nothing; if it
+// succeeds, the transaction had ended, and the one just begun is rolled back.
+func (g *group) open() bool {
+	if _, err := g.tx.Exec(`BEGIN`); err != nil {
+		return true
+	}
+	_, _ = g.tx.Exec(`ROLLBACK`)
+	return false
 }
 
 // undo rolls the last member back to its savepoint and ends the savepoint.
@@ -207,6 +248,7 @@ func (g *group) abort(err error) {
 		g.finish(w, err)
 	}
 	g.in = nil
+	g.bare = false
 }
 
 // commit commits the group's transaction and tells each request in it.

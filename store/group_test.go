@@ -15,6 +15,12 @@ import (
 // ("panic: …" for one that panicked, which Update raises again in its caller's goroutine).
 func queueWhileHeld(t *testing.T, s *Store, ctxs []context.Context, fns []func(*Tx) error) (release func() (error, []error)) {
 	t.Helper()
+	return queueWhileHeldBy(t, s, func(tx *Tx) error { return tx.SetKV(context.Background(), "first", "1") }, ctxs, fns)
+}
+
+// queueWhileHeldBy is queueWhileHeld with the held Update running held once released.
+func queueWhileHeldBy(t *testing.T, s *Store, held func(*Tx) error, ctxs []context.Context, fns []func(*Tx) error) (release func() (error, []error)) {
+	t.Helper()
 	ctx := context.Background()
 	started, hold := make(chan struct{}), make(chan struct{})
 	firstDone := make(chan error, 1)
@@ -22,7 +28,7 @@ func queueWhileHeld(t *testing.T, s *Store, ctxs []context.Context, fns []func(*
 		firstDone <- s.Update(ctx, func(tx *Tx) error {
 			close(started)
 			<-hold
-			return tx.SetKV(ctx, "first", "1")
+			return held(tx)
 		})
 	}()
 	<-started
@@ -199,5 +205,68 @@ func TestGroupCommitFailsEveryoneWhenTheTransactionEnds(t *testing.T) {
 	}
 	if !kvs(t, s, "e")["e"] {
 		t.Error("e not stored after the failed group")
+	}
+}
+
+// TestGroupCommitFirstMemberEndingTheTransaction: the first member of a group runs without a
+// savepoint. When the transaction ends under it (SQLite rolls back on an I/O error) and its fn
+// goes on regardless, it is told its write failed, nothing of it is stored, and the members
+// behind it begin a new transaction and are stored (a savepoint on the ended transaction would
+// have committed the next member on its own, before the group's outcome was known).
+func TestGroupCommitFirstMemberEndingTheTransaction(t *testing.T) {
+	s := openTest(t)
+	s.limits.budget = time.Minute
+	ctx := context.Background()
+	set := func(k string) func(*Tx) error { return func(tx *Tx) error { return tx.SetKV(ctx, k, "v") } }
+	endIt := func(k string) func(*Tx) error {
+		return func(tx *Tx) error {
+			if err := tx.SetKV(ctx, k, "v"); err != nil {
+				return err
+			}
+			_, err := tx.q.ExecContext(ctx, `ROLLBACK`)
+			return err
+		}
+	}
+	before := s.commits.Load()
+	first, errs := queueWhileHeldBy(t, s, endIt("first"), nil, []func(*Tx) error{set("a"), set("b")})()
+	if first == nil {
+		t.Error("the first member, whose transaction ended, was told it was stored")
+	}
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("update %d behind it: %v", i, err)
+		}
+	}
+	if n := s.commits.Load() - before; n != 1 {
+		t.Errorf("%d commits, want 1 (a and b together)", n)
+	}
+	got := kvs(t, s, "first", "a", "b")
+	for k, want := range map[string]bool{"first": false, "a": true, "b": true} {
+		if got[k] != want {
+			t.Errorf("%s stored: %v, want %v", k, got[k], want)
+		}
+	}
+	// Alone, it is told at the commit.
+	if err := s.Update(ctx, endIt("alone")); err == nil {
+		t.Error("a lone update whose transaction ended was told it was stored")
+	}
+	// A lone update that fails leaves nothing, and the writer goes on.
+	refused := errors.New("refused")
+	if err := s.Update(ctx, func(tx *Tx) error {
+		if err := tx.SetKV(ctx, "refused", "v"); err != nil {
+			return err
+		}
+		return refused
+	}); !errors.Is(err, refused) {
+		t.Errorf("failing update: %v, want its own error", err)
+	}
+	if err := s.Update(ctx, set("after")); err != nil {
+		t.Fatal(err)
+	}
+	got = kvs(t, s, "alone", "refused", "after")
+	for k, want := range map[string]bool{"alone": false, "refused": false, "after": true} {
+		if got[k] != want {
+			t.Errorf("%s stored: %v, want %v", k, got[k], want)
+		}
 	}
 }
