@@ -11,7 +11,6 @@ package seed
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"math"
 	"strconv"
 	"time"
@@ -81,8 +80,7 @@ func Build(ctx context.Context, st *store.Store, opt Options) (Stats, error) {
 	}
 	imported := time.Date(from.Year(), from.Month(), from.Day(), 7, 0, 0, 0, opt.Location)
 
-	// The roster, accounts, holidays, contracts and leave: one transaction.
-	var people []person
+	// The roster, accounts and holidays: one transaction.
 	err := st.Update(ctx, func(tx *store.Tx) error {
 		for _, o := range city.opds {
 			if err := tx.UpsertOPD(ctx, o, imported); err != nil {
@@ -103,32 +101,6 @@ func Build(ctx context.Context, st *store.Store, opt Options) (Stats, error) {
 				return err
 			}
 		}
-		for i, e := range city.emps {
-			p := person{emp: e, workDays: city.workDays[e.OPDCode]}
-			for y := from.Year(); y <= stats.To.Year(); y++ {
-				c := contract(r, e, y, from, opt.Location)
-				id, err := tx.AddContract(ctx, c, *c.SignedAt)
-				if err != nil {
-					return err
-				}
-				saved, err := tx.SignedContract(ctx, e.NIP, y)
-				if err != nil {
-					return fmt.Errorf("seed: contract %d of %s: %w", id, e.NIP, err)
-				}
-				p.contracts = append(p.contracts, saved)
-				stats.Contracts++
-				stats.Targets += len(saved.Targets)
-			}
-			p.leave = leave(r, e.NIP, p.workDays, holidays, from, opt.End)
-			for _, l := range p.leave {
-				if _, err := tx.AddLeave(ctx, l, imported); err != nil {
-					return err
-				}
-				stats.Leave++
-			}
-			people = append(people, p)
-			_ = i
-		}
 		return nil
 	})
 	if err != nil {
@@ -136,7 +108,11 @@ func Build(ctx context.Context, st *store.Store, opt Options) (Stats, error) {
 	}
 	stats.OPDs, stats.Employees = len(city.opds), len(city.emps)
 
-	// The history, in batches.
+	// Then, a few hundred people at a time, their contracts and leave (one transaction) and their
+	// history (in batches). Only those people's contracts are in memory: holding the whole city's
+	// (124,000 targets for 20,000 people) kept the garbage collector busy under the 80 MB soft
+	// limit, a third of the seed's CPU. Every row is written in the same order as person by person,
+	// so the ids, and the database, do not depend on the chunk size.
 	var pending []store.Report
 	flush := func() error {
 		if len(pending) == 0 {
@@ -148,14 +124,63 @@ func Build(ctx context.Context, st *store.Store, opt Options) (Stats, error) {
 		return err
 	}
 	err = st.WithoutIndexes(ctx, "reports", func() error {
-		for _, p := range people {
-			if err := history(ctx, r, opt, p, holidays, &pending, flush); err != nil {
+		for lo := 0; lo < len(city.emps); lo += chunk {
+			people, err := contracts(ctx, st, r, opt, city, city.emps[lo:min(lo+chunk, len(city.emps))], holidays, imported, from, &stats)
+			if err != nil {
 				return err
+			}
+			for _, p := range people {
+				if err := history(ctx, r, opt, p, holidays, &pending, flush); err != nil {
+					return err
+				}
 			}
 		}
 		return flush()
 	})
 	return stats, err
+}
+
+// chunk is how many people's contracts are written and held at a time.
+const chunk = 500
+
+// contracts writes the signed contracts and the leave of some people, in one transaction.
+func contracts(ctx context.Context, st *store.Store, r rng, opt Options, c city, emps []store.Employee, holidays map[string]bool,
+	imported, from time.Time, stats *Stats) ([]person, error) {
+	var people []person
+	n, t, l := 0, 0, 0
+	err := st.Update(ctx, func(tx *store.Tx) error {
+		people, n, t, l = people[:0], 0, 0, 0 // Update may run fn again
+		for _, e := range emps {
+			p := person{emp: e, workDays: c.workDays[e.OPDCode]}
+			for y := from.Year(); y <= opt.End.AddDate(0, 0, -1).Year(); y++ {
+				sc := contract(r, e, y, from, opt.Location)
+				id, err := tx.AddContract(ctx, sc, *sc.SignedAt)
+				if err != nil {
+					return err
+				}
+				saved, err := tx.SignedContract(ctx, e.NIP, y)
+				if err != nil {
+					return fmt.Errorf("seed: contract %d of %s: %w", id, e.NIP, err)
+				}
+				p.contracts = append(p.contracts, saved)
+				n++
+				t += len(saved.Targets)
+			}
+			p.leave = leave(r, e.NIP, p.workDays, holidays, from, opt.End)
+			for _, lv := range p.leave {
+				if _, err := tx.AddLeave(ctx, lv, imported); err != nil {
+					return err
+				}
+				l++
+			}
+			people = append(people, p)
+		}
+		return nil
+	})
+	stats.Contracts += n
+	stats.Targets += t
+	stats.Leave += l
+	return people, err
 }
 
 // history queues one person's reports, flushing a full batch.
@@ -255,10 +280,14 @@ func Report(salt string, e store.Employee, c *store.Contract, d time.Time, habit
 type rng struct{ seed string }
 
 func (r rng) unit(parts ...string) float64 {
-	if r.seed == "" {
-		return Unit(parts...)
+	h := uint64(fnvOffset)
+	if r.seed != "" {
+		h = fnvAdd(h, r.seed)
 	}
-	return Unit(append([]string{r.seed}, parts...)...)
+	for _, p := range parts {
+		h = fnvAdd(h, p)
+	}
+	return spread(h)
 }
 
 // intn is a deterministic integer in [0, n).
@@ -266,14 +295,33 @@ func (r rng) intn(n int, parts ...string) int { return int(r.unit(parts...) * fl
 
 // Unit is a deterministic number in [0, 1) from a key: the seed's stand-in for chance.
 func Unit(parts ...string) float64 {
-	h := fnv.New64a()
+	h := uint64(fnvOffset)
 	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
+		h = fnvAdd(h, p)
 	}
-	// FNV alone leaves keys that differ in their last byte correlated; splitmix64's finalizer
-	// spreads them so that the draws for one day are independent of each other.
-	x := h.Sum64()
+	return spread(h)
+}
+
+// FNV-1a (64 bits) written out, as hash/fnv computes it, without its allocations: the seed draws
+// four numbers for each of 6 million person-days.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// fnvAdd hashes s and a zero byte after it, so that ("ab", "c") and ("a", "bc") differ.
+func fnvAdd(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	return h * fnvPrime // ^ 0
+}
+
+// spread turns a hash into a number in [0, 1). FNV alone leaves keys that differ in their last
+// byte correlated; splitmix64's finalizer spreads them so that the draws for one day are
+// independent of each other.
+func spread(x uint64) float64 {
 	x ^= x >> 30
 	x *= 0xbf58476d1ce4e5b9
 	x ^= x >> 27

@@ -22,6 +22,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	days := fs.Int("days", 90, "days of report history, ending the day before --end")
 	end := fs.String("end", "", "the city's today, YYYY-MM-DD (default: today in [app] timezone)")
 	seedN := fs.Uint64("seed", 1, "varies the city; the same seed and flags give the same database")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the seeding to this file")
 	if err := fs.Parse(args); err != nil {
 		return errReported
 	}
@@ -60,6 +61,11 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	for _, h := range cfg.Holidays.Dates {
 		hol = append(hol, store.Holiday{Date: h.Date.Format("2006-01-02"), Name: h.Name})
 	}
+	stop, err := (&benchEnv{cpuprofile: *cpuprofile}).profile()
+	if err != nil {
+		return err
+	}
+	defer stop()
 	start := time.Now() // the duration of this command, for the operator; not a business time
 	stats, err := seed.Build(ctx, st, seed.Options{ASN: *asn, OPDs: *opds, Days: *days, End: endDay, Seed: *seedN,
 		Location: cfg.Location(), Holidays: hol})
