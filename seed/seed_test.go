@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"hash/fnv"
 	"path/filepath"
 	"testing"
 	"time"
@@ -142,5 +143,35 @@ func BenchmarkBuild(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		_, stats := build(b, Options{ASN: 1000, OPDs: 5, Days: 365, End: end, Seed: 1})
 		b.ReportMetric(float64(stats.Reports), "reports")
+	}
+}
+
+// TestUnitIsFNV1a: the draws keep the values they had with hash/fnv, so a city (and the demo's
+// sample history) is the same whatever version of the seed made it.
+func TestUnitIsFNV1a(t *testing.T) {
+	ref := func(parts ...string) float64 {
+		h := fnv.New64a()
+		for _, p := range parts {
+			h.Write([]byte(p))
+			h.Write([]byte{0})
+		}
+		return spread(h.Sum64())
+	}
+	for i := range 1000 {
+		parts := []string{fmt.Sprint("19800101200501", i), "2026-03-0" + fmt.Sprint(i%10), "", "t"}[:1+i%4]
+		if got, want := Unit(parts...), ref(parts...); got != want {
+			t.Fatalf("Unit(%q) = %v, want %v", parts, got, want)
+		}
+		r := rng{seed: fmt.Sprint(i)}
+		if got, want := r.unit(parts...), ref(append([]string{r.seed}, parts...)...); got != want {
+			t.Fatalf("rng{%q}.unit(%q) = %v, want %v", r.seed, parts, got, want)
+		}
+	}
+	// And values the hash/fnv version gave, so that spread cannot change unnoticed either.
+	if got := Unit("198001012005011001", "2026-03-02"); got != 0.36989803078625816 {
+		t.Errorf("Unit = %.17g, want 0.36989803078625816", got)
+	}
+	if got := (rng{seed: "1"}).unit("a", "b"); got != 0.67427948109988778 {
+		t.Errorf("unit = %.17g, want 0.67427948109988778", got)
 	}
 }
