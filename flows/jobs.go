@@ -81,7 +81,7 @@ func (e *Engine) remind(ctx context.Context, at time.Time) error {
 	// on their own (a streak of 120 days for 20,000 people was most of the run).
 	from := today.AddDate(0, 0, -reminderLookback)
 	ahead := func(r *request) store.Preload {
-		return store.Preload{From: dateKey(from), To: dateKey(today), Year: today.Year()}
+		return store.Preload{From: dateKey(from), To: dateKey(today), Year: today.Year(), NoContracts: true, FirstTargets: true}
 	}
 	return e.eachOPD(ctx, at, JobReminder, now.Format("2006-01-02T15:04"), ahead, func(r *request, emps []store.Employee, b *noticeBatch) error {
 		for i := range emps {

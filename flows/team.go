@@ -299,14 +299,13 @@ func cmdNudge(r *request, args string) error {
 // nudgeExample is the quick form a reminder shows, with one of the person's own targets when they
 // have a signed contract (UX.md).
 func (r *request) nudgeExample(lang string, emp *store.Employee) (string, error) {
-	c, err := r.tx.SignedContract(r.ctx, emp.NIP, r.today.Year())
-	if errors.Is(err, store.ErrNotFound) || (err == nil && len(c.Targets) == 0) {
+	t, err := r.tx.FirstTarget(r.ctx, emp.NIP, r.today.Year())
+	if errors.Is(err, store.ErrNotFound) {
 		return r.e.cat.T(lang, "nudge.example", nil), nil
 	}
 	if err != nil {
 		return "", err
 	}
-	t := c.Targets[0]
 	return r.e.cat.T(lang, "nudge.example_target", catalog.Args{"Desc": shorten(t.Description, 40), "N": t.N}), nil
 }
 

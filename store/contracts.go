@@ -135,8 +135,7 @@ func (t *Tx) SignedContract(ctx context.Context, nip string, year int) (Contract
 
 // Targets returns a contract's targets in their order.
 func (t *Tx) Targets(ctx context.Context, contractID int64) ([]Target, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT id, contract_id, n, description, quantity, unit, due_date, weight, carried_from FROM targets
-		WHERE contract_id = ? ORDER BY n`, contractID)
+	rows, err := t.q.QueryContext(ctx, `SELECT `+targetCols+` FROM targets t WHERE contract_id = ? ORDER BY n`, contractID)
 	if err != nil {
 		return nil, fmt.Errorf("list targets: %w", err)
 	}
@@ -150,6 +149,40 @@ func (t *Tx) Targets(ctx context.Context, contractID int64) ([]Target, error) {
 		out = append(out, tg)
 	}
 	return out, rows.Err()
+}
+
+// targetCols are a Target's columns, of the table named t, in the order of its fields.
+const targetCols = `t.id, t.contract_id, t.n, t.description, t.quantity, t.unit, t.due_date, t.weight, t.carried_from`
+
+// FirstTarget is the first target (the lowest number) of nip's newest signed contract of year:
+// SignedContract's Targets[0]. ErrNotFound when there is no signed contract or it has no target.
+func (t *Tx) FirstTarget(ctx context.Context, nip string, year int) (Target, error) {
+	if p := t.pre; p != nil && p.nips[nip] && p.Year == year {
+		if p.FirstTargets {
+			if tg := p.first[nip]; tg != nil {
+				return *tg, nil
+			}
+			return Target{}, ErrNotFound
+		}
+		if !p.NoContracts {
+			if c := p.contracts[nip]; c != nil && len(c.Targets) > 0 {
+				return c.Targets[0], nil
+			}
+			return Target{}, ErrNotFound
+		}
+	}
+	var tg Target
+	err := t.q.QueryRowContext(ctx, `SELECT `+targetCols+` FROM targets t WHERE t.contract_id =
+		(SELECT id FROM contracts WHERE nip = ? AND year = ? AND status = 'signed' ORDER BY version DESC LIMIT 1)
+		ORDER BY t.n LIMIT 1`, nip, year).
+		Scan(&tg.ID, &tg.ContractID, &tg.N, &tg.Description, &tg.Quantity, &tg.Unit, &tg.DueDate, &tg.Weight, &tg.CarriedFrom)
+	if errors.Is(err, sql.ErrNoRows) {
+		return tg, ErrNotFound
+	}
+	if err != nil {
+		return tg, fmt.Errorf("first target of %s: %w", nip, err)
+	}
+	return tg, nil
 }
 
 // Contract decision fields, shown in /kontrak and the canonical text.

@@ -23,6 +23,10 @@ type Preload struct {
 	Anchors bool
 	// NoContracts leaves the contracts out (SignedContract then asks the database).
 	NoContracts bool
+	// FirstTargets reads the first target of each one's signed contract of Year (FirstTarget):
+	// what a reminder names as its example. With NoContracts, it is all that is read of the
+	// contracts (a reminder for 20,000 people read 40,000 contract and target rows for it).
+	FirstTargets bool
 	// Evaluations reads the results in force (CurrentEvaluation) of the employees. A write that
 	// records one person's result may use it only for people whose results it has not recorded
 	// yet: what it read is not updated.
@@ -45,6 +49,7 @@ type preloaded struct {
 	reports     map[string][]Report
 	dates       map[string][]string // sorted, distinct
 	contracts   map[string]*Contract
+	first       map[string]*Target // FirstTargets: nil for someone without one
 	firstRep    map[string]string
 	firstSign   map[string]*time.Time
 	realisation map[int64]float64 // by target id, at realisedTo
@@ -67,7 +72,7 @@ func (t *Tx) Preloaded(ctx context.Context, p Preload) (*Tx, error) {
 	pre := &preloaded{Preload: p, nips: map[string]bool{}, employees: map[string]Employee{}, leave: map[string][]Leave{},
 		reports: map[string][]Report{}, dates: map[string][]string{}, contracts: map[string]*Contract{},
 		firstRep: map[string]string{}, firstSign: map[string]*time.Time{}, opds: map[string]OPD{}, holidays: map[string][]Holiday{},
-		idents: map[string][]Identity{}}
+		idents: map[string][]Identity{}, first: map[string]*Target{}}
 	opds, err := t.OPDs(ctx)
 	if err != nil {
 		return nil, err
@@ -76,7 +81,7 @@ func (t *Tx) Preloaded(ctx context.Context, p Preload) (*Tx, error) {
 		pre.opds[o.Code] = o
 	}
 	inherit := t.pre != nil && t.pre.Year == p.Year && (t.pre.Anchors || !p.Anchors) && (!t.pre.NoContracts || p.NoContracts) &&
-		(!t.pre.NoPeople || p.NoPeople)
+		(!t.pre.NoPeople || p.NoPeople) && (t.pre.FirstTargets || !p.FirstTargets)
 	for _, n := range p.NIPs {
 		pre.nips[n] = true
 		inherit = inherit && t.pre.nips[n]
@@ -84,7 +89,7 @@ func (t *Tx) Preloaded(ctx context.Context, p Preload) (*Tx, error) {
 	if inherit {
 		// Read ahead again for the same people (a wider span of days): what does not depend on
 		// the days is kept from the first read.
-		pre.employees, pre.idents, pre.contracts = t.pre.employees, t.pre.idents, t.pre.contracts
+		pre.employees, pre.idents, pre.contracts, pre.first = t.pre.employees, t.pre.idents, t.pre.contracts, t.pre.first
 		pre.firstRep, pre.firstSign = t.pre.firstRep, t.pre.firstSign
 	}
 	err = forChunks(p.NIPs, func(nips []string, in string, args []any) error {
@@ -114,6 +119,11 @@ func (t *Tx) Preloaded(ctx context.Context, p Preload) (*Tx, error) {
 		}
 		if !p.NoContracts {
 			if err := t.preloadContracts(ctx, pre, in, args); err != nil {
+				return err
+			}
+		}
+		if p.FirstTargets {
+			if err := t.preloadFirstTargets(ctx, pre, in, args); err != nil {
 				return err
 			}
 		}
@@ -309,6 +319,30 @@ func (t *Tx) preloadContracts(ctx context.Context, pre *preloaded, in string, ar
 		if c := byID[tg.ContractID]; c != nil {
 			c.Targets = append(c.Targets, tg)
 		}
+	}
+	return rows.Err()
+}
+
+// firstTargetWhere picks, for each contract row c, the target FirstTarget answers: the lowest
+// number of the newest signed version of the year (one seek each in the (contract_id, n) index).
+const firstTargetWhere = `c.year = ? AND c.status = 'signed'
+	AND c.version = (SELECT MAX(version) FROM contracts d WHERE d.nip = c.nip AND d.year = c.year AND d.status = 'signed')
+	AND t.n = (SELECT MIN(n) FROM targets u WHERE u.contract_id = c.id)`
+
+func (t *Tx) preloadFirstTargets(ctx context.Context, pre *preloaded, in string, args []any) error {
+	rows, err := t.q.QueryContext(ctx, `SELECT c.nip, `+targetCols+` FROM contracts c JOIN targets t ON t.contract_id = c.id
+		WHERE c.nip IN `+in+` AND `+firstTargetWhere, append(args, pre.Year)...)
+	if err != nil {
+		return fmt.Errorf("preload first targets: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var nip string
+		var tg Target
+		if err := rows.Scan(&nip, &tg.ID, &tg.ContractID, &tg.N, &tg.Description, &tg.Quantity, &tg.Unit, &tg.DueDate, &tg.Weight, &tg.CarriedFrom); err != nil {
+			return err
+		}
+		pre.first[nip] = &tg
 	}
 	return rows.Err()
 }
