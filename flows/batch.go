@@ -59,6 +59,9 @@ type noticeBatch struct {
 	items       []pendingNotice
 	open        bool            // the last item takes the replies queued since its claim
 	claimed     map[string]bool // the ledger's keys of this job and period, read at the first claim
+	// ledger, when set, is the job's ledger read once for a whole run (eachOPD), shared by its
+	// batches and never changed: claimed then holds only what this batch claimed.
+	ledger map[string]bool
 }
 
 type pendingNotice struct {
@@ -70,13 +73,16 @@ type pendingNotice struct {
 // otherwise the replies queued from now on belong to this notice. The write checks again.
 func (b *noticeBatch) claim(r *request, key string) (bool, error) {
 	b.take(r)
+	if b.claimed == nil && b.ledger != nil {
+		b.claimed = map[string]bool{}
+	}
 	if b.claimed == nil {
 		var err error
 		if b.claimed, err = r.tx.ClaimedNotices(r.ctx, b.job, b.period); err != nil {
 			return false, err
 		}
 	}
-	if b.claimed[key] {
+	if b.claimed[key] || b.ledger[key] {
 		return false, nil
 	}
 	b.items = append(b.items, pendingNotice{key: key})
@@ -140,8 +146,16 @@ func (e *Engine) writeNotices(ctx context.Context, at time.Time, b *noticeBatch)
 func (e *Engine) eachOPD(ctx context.Context, at time.Time, job, period string, p func(r *request) store.Preload,
 	read func(r *request, emps []store.Employee, b *noticeBatch) error) error {
 	var all []store.Employee
+	var ledger map[string]bool
 	err := e.store.View(ctx, func(tx *store.Tx) (err error) {
-		all, err = tx.Employees(ctx, "")
+		if all, err = tx.Employees(ctx, ""); err != nil {
+			return err
+		}
+		// The ledger is read once for the run: read by each OPD's batch, it held every claim the
+		// run had made before that OPD (20,000 rows for the last OPD of a city, 400,000 in all).
+		// Those are other people's; a claim another process makes meanwhile is dropped by the
+		// write, which decides.
+		ledger, err = tx.ClaimedNotices(ctx, job, period)
 		return err
 	})
 	if err != nil {
@@ -149,7 +163,7 @@ func (e *Engine) eachOPD(ctx context.Context, at time.Time, job, period string, 
 	}
 	groups := byOPD(all)
 	return e.readInOrder(ctx, at, len(groups), func(ctx context.Context, i int, b *noticeBatch) error {
-		b.job, b.period = job, period
+		b.job, b.period, b.ledger = job, period, ledger
 		return e.store.View(ctx, func(tx *store.Tx) error {
 			r := e.jobRequest(ctx, tx, at)
 			restore, err := r.preload(groups[i], p(r))
