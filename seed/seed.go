@@ -149,7 +149,6 @@ func contracts(ctx context.Context, st *store.Store, r rng, opt Options, c city,
 	var people []person
 	n, t, l := 0, 0, 0
 	err := st.Update(ctx, func(tx *store.Tx) error {
-		people, n, t, l = people[:0], 0, 0, 0 // Update may run fn again
 		for _, e := range emps {
 			p := person{emp: e, workDays: c.workDays[e.OPDCode]}
 			for y := from.Year(); y <= opt.End.AddDate(0, 0, -1).Year(); y++ {

@@ -14,8 +14,8 @@ import (
 // bot most of a quick report's write was its commit: the WAL frames of the dozen pages it changed,
 // two pwrite calls each, and BEGIN/COMMIT themselves. When several Updates are waiting, the one at
 // the head of the queue (the leader) runs them all in one transaction, each after the first in a
-// savepoint of its own, and commits once: the pages they share (the report table's last page, the outbox's, the
-// inbound ids') are written once, and the commit's fixed cost is shared.
+// savepoint of its own, and commits once: the pages they share (the report table's last page, the
+// outbox's, the inbound ids') are written once, and the commit's fixed cost is shared.
 //
 // What each caller sees does not change:
 //   - Update returns nil only once its effects are committed (a message is still stored before it
