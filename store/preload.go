@@ -14,7 +14,11 @@ import (
 // Preload says what to read at once for a group of employees (one OPD, or a supervisor's team)
 // before a job walks them one by one.
 type Preload struct {
-	NIPs     []string
+	NIPs []string
+	// People, when set, are the rows of NIPs' employees as the caller read them (store.Employees):
+	// Employee answers from them instead of reading them again. A job lists the city to split it
+	// by OPD, then read each OPD's rows a second time (a tenth of the reminders' CPU).
+	People   []Employee
 	From, To string // YYYY-MM-DD: the days whose leave, report dates (and reports) are read
 	Year     int    // the year of the signed contracts
 	// Reports reads the reports themselves (ReportsBetween), not only the days with one (ReportDates).
@@ -92,10 +96,17 @@ func (t *Tx) Preloaded(ctx context.Context, p Preload) (*Tx, error) {
 		pre.employees, pre.idents, pre.contracts, pre.first = t.pre.employees, t.pre.idents, t.pre.contracts, t.pre.first
 		pre.firstRep, pre.firstSign = t.pre.firstRep, t.pre.firstSign
 	}
+	if !inherit && !p.NoPeople {
+		for _, e := range p.People {
+			pre.employees[e.NIP] = e
+		}
+	}
 	err = forChunks(p.NIPs, func(nips []string, in string, args []any) error {
 		if !inherit && !p.NoPeople {
-			if err := t.preloadEmployees(ctx, pre, in, args); err != nil {
-				return err
+			if len(p.People) == 0 {
+				if err := t.preloadEmployees(ctx, pre, in, args); err != nil {
+					return err
+				}
 			}
 			if err := t.preloadIdentities(ctx, pre, in, args); err != nil {
 				return err
