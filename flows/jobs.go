@@ -77,13 +77,20 @@ const reminderWordings = 3
 func (e *Engine) remind(ctx context.Context, at time.Time) error {
 	now := at.In(e.opt.Location)
 	today := civil(now)
-	// Three weeks are read ahead for everyone; the few whose streak is longer are read further
-	// on their own (a streak of 120 days for 20,000 people was most of the run).
+	// Six weeks are read ahead for everyone; the few whose streak is longer are read further
+	// (a streak of 120 days for 20,000 people was most of the run).
 	from := today.AddDate(0, 0, -reminderLookback)
 	ahead := func(r *request) store.Preload {
 		return store.Preload{From: dateKey(from), To: dateKey(today), Year: today.Year(), NoContracts: true, FirstTargets: true}
 	}
 	return e.eachOPD(ctx, at, JobReminder, now.Format("2006-01-02T15:04"), ahead, func(r *request, emps []store.Employee, b *noticeBatch) error {
+		type due struct {
+			emp    *store.Employee
+			streak int
+			open   bool // the streak may reach further back than was read
+		}
+		var dues []due
+		var further []store.Employee
 		for i := range emps {
 			emp := &emps[i]
 			ids, err := r.tx.IdentitiesOf(ctx, emp.NIP)
@@ -107,29 +114,52 @@ func (e *Engine) remind(ctx context.Context, at time.Time) error {
 			if reported[dateKey(r.today)] {
 				continue
 			}
-			if ok, err := b.claim(r, emp.NIP); err != nil || !ok {
+			streak, open := cal.streakOpen(r.today, reported, reminderLookback)
+			if open {
+				further = append(further, *emp)
+			}
+			dues = append(dues, due{emp: emp, streak: streak, open: open})
+		}
+		if len(further) > 0 {
+			// Those whose streak is longer than the days read: their further history in one
+			// read ahead for all of them, not two queries each.
+			long := r.today.AddDate(0, 0, -streakWindow)
+			restore, err := r.preload(further, store.Preload{From: dateKey(long), To: dateKey(r.today), Year: r.today.Year(),
+				NoContracts: true, FirstTargets: true})
+			if err != nil {
+				return err
+			}
+			for i := range dues {
+				if !dues[i].open {
+					continue
+				}
+				cal, err := r.calendarFor(dues[i].emp, long, r.today)
+				if err != nil {
+					restore()
+					return err
+				}
+				reported, err := r.tx.ReportDates(ctx, dues[i].emp.NIP, dateKey(long), dateKey(r.today))
+				if err != nil {
+					restore()
+					return err
+				}
+				dues[i].streak = cal.streak(r.today, reported, streakWindow)
+			}
+			restore()
+		}
+		for _, d := range dues {
+			if ok, err := b.claim(r, d.emp.NIP); err != nil || !ok {
 				if err != nil {
 					return err
 				}
 				continue
 			}
-			streak, open := cal.streakOpen(r.today, reported, reminderLookback)
-			if open {
-				long := r.today.AddDate(0, 0, -streakWindow)
-				if cal, err = r.calendarFor(emp, long, r.today); err != nil {
-					return err
-				}
-				if reported, err = r.tx.ReportDates(ctx, emp.NIP, dateKey(long), dateKey(r.today)); err != nil {
-					return err
-				}
-				streak = cal.streak(r.today, reported, streakWindow)
-			}
-			wording := (r.today.YearDay() + r.now.Hour() + digitSum(emp.NIP)) % reminderWordings
-			err = r.notifyFunc(emp.NIP, func(lang, name string) string {
-				example, _ := r.nudgeExample(lang, emp)
+			wording := (r.today.YearDay() + r.now.Hour() + digitSum(d.emp.NIP)) % reminderWordings
+			err := r.notifyFunc(d.emp.NIP, func(lang, name string) string {
+				example, _ := r.nudgeExample(lang, d.emp)
 				text := r.tl(lang, "reminder.text."+string(rune('0'+wording)), catalog.Args{"Name": name, "Example": example})
-				if streak > 0 {
-					text += "\n" + r.tl(lang, "reminder.streak", catalog.Args{"Days": streak})
+				if d.streak > 0 {
+					text += "\n" + r.tl(lang, "reminder.streak", catalog.Args{"Days": d.streak})
 				}
 				return text
 			})
