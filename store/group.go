@@ -30,7 +30,7 @@ import (
 //     back under a failing statement, every fn in it gets the error: nothing of theirs is stored.
 //
 // A group takes the waiting Updates in order, up to maxGroup of them and for at most groupBudget
-// after it began (a job's batch of 200 notices ends a group by itself), so a message waits for at
+// after it began (a job's batch of 100 notices ends a group by itself), so a message waits for at
 // most a few milliseconds of others' work.
 //
 // The fns run on the leader's goroutine. A panic in one is recovered there, its savepoint rolled
