@@ -84,12 +84,7 @@ func (e *Engine) remind(ctx context.Context, at time.Time) error {
 		return store.Preload{From: dateKey(from), To: dateKey(today), Year: today.Year(), NoContracts: true, FirstTargets: true}
 	}
 	return e.eachOPD(ctx, at, JobReminder, now.Format("2006-01-02T15:04"), ahead, func(r *request, emps []store.Employee, b *noticeBatch) error {
-		type due struct {
-			emp    *store.Employee
-			streak int
-			open   bool // the streak may reach further back than was read
-		}
-		var dues []due
+		var dues []reminderDue
 		var further []store.Employee
 		for i := range emps {
 			emp := &emps[i]
@@ -118,34 +113,10 @@ func (e *Engine) remind(ctx context.Context, at time.Time) error {
 			if open {
 				further = append(further, *emp)
 			}
-			dues = append(dues, due{emp: emp, streak: streak, open: open})
+			dues = append(dues, reminderDue{emp: emp, streak: streak, open: open})
 		}
-		if len(further) > 0 {
-			// Those whose streak is longer than the days read: their further history in one
-			// read ahead for all of them, not two queries each.
-			long := r.today.AddDate(0, 0, -streakWindow)
-			restore, err := r.preload(further, store.Preload{From: dateKey(long), To: dateKey(r.today), Year: r.today.Year(),
-				NoContracts: true, FirstTargets: true})
-			if err != nil {
-				return err
-			}
-			for i := range dues {
-				if !dues[i].open {
-					continue
-				}
-				cal, err := r.calendarFor(dues[i].emp, long, r.today)
-				if err != nil {
-					restore()
-					return err
-				}
-				reported, err := r.tx.ReportDates(ctx, dues[i].emp.NIP, dateKey(long), dateKey(r.today))
-				if err != nil {
-					restore()
-					return err
-				}
-				dues[i].streak = cal.streak(r.today, reported, streakWindow)
-			}
-			restore()
+		if err := r.longStreaks(further, dues); err != nil {
+			return err
 		}
 		for _, d := range dues {
 			if ok, err := b.claim(r, d.emp.NIP); err != nil || !ok {
@@ -169,6 +140,43 @@ func (e *Engine) remind(ctx context.Context, at time.Time) error {
 		}
 		return nil
 	})
+}
+
+// reminderDue is someone the reminder run will remind, with their streak.
+type reminderDue struct {
+	emp    *store.Employee
+	streak int
+	open   bool // the streak may reach further back than was read
+}
+
+// longStreaks counts the streaks of those whose streak is longer than the days read for everyone
+// (further), from their further history read ahead for all of them at once, not two queries each.
+func (r *request) longStreaks(further []store.Employee, dues []reminderDue) error {
+	if len(further) == 0 {
+		return nil
+	}
+	long := r.today.AddDate(0, 0, -streakWindow)
+	restore, err := r.preload(further, store.Preload{From: dateKey(long), To: dateKey(r.today), Year: r.today.Year(),
+		NoContracts: true, FirstTargets: true})
+	if err != nil {
+		return err
+	}
+	defer restore()
+	for i := range dues {
+		if !dues[i].open {
+			continue
+		}
+		cal, err := r.calendarFor(dues[i].emp, long, r.today)
+		if err != nil {
+			return err
+		}
+		reported, err := r.tx.ReportDates(r.ctx, dues[i].emp.NIP, dateKey(long), dateKey(r.today))
+		if err != nil {
+			return err
+		}
+		dues[i].streak = cal.streak(r.today, reported, streakWindow)
+	}
+	return nil
 }
 
 func reachable(ids []store.Identity) bool {

@@ -293,13 +293,7 @@ func (r rng) unit(parts ...string) float64 {
 func (r rng) intn(n int, parts ...string) int { return int(r.unit(parts...) * float64(n)) }
 
 // Unit is a deterministic number in [0, 1) from a key: the seed's stand-in for chance.
-func Unit(parts ...string) float64 {
-	h := uint64(fnvOffset)
-	for _, p := range parts {
-		h = fnvAdd(h, p)
-	}
-	return spread(h)
-}
+func Unit(parts ...string) float64 { return rng{}.unit(parts...) }
 
 // FNV-1a (64 bits) written out, as hash/fnv computes it, without its allocations: the seed draws
 // four numbers for each of 6 million person-days.

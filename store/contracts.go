@@ -143,7 +143,7 @@ func (t *Tx) Targets(ctx context.Context, contractID int64) ([]Target, error) {
 	var out []Target
 	for rows.Next() {
 		var tg Target
-		if err := rows.Scan(&tg.ID, &tg.ContractID, &tg.N, &tg.Description, &tg.Quantity, &tg.Unit, &tg.DueDate, &tg.Weight, &tg.CarriedFrom); err != nil {
+		if err := rows.Scan(tg.fields()...); err != nil {
 			return nil, err
 		}
 		out = append(out, tg)
@@ -151,8 +151,13 @@ func (t *Tx) Targets(ctx context.Context, contractID int64) ([]Target, error) {
 	return out, rows.Err()
 }
 
-// targetCols are a Target's columns, of the table named t, in the order of its fields.
+// targetCols are a Target's columns, of the table named t, in the order of fields.
 const targetCols = `t.id, t.contract_id, t.n, t.description, t.quantity, t.unit, t.due_date, t.weight, t.carried_from`
+
+// fields are where Scan puts targetCols.
+func (tg *Target) fields() []any {
+	return []any{&tg.ID, &tg.ContractID, &tg.N, &tg.Description, &tg.Quantity, &tg.Unit, &tg.DueDate, &tg.Weight, &tg.CarriedFrom}
+}
 
 // FirstTarget is the first target (the lowest number) of nip's newest signed contract of year:
 // SignedContract's Targets[0]. ErrNotFound when there is no signed contract or it has no target.
@@ -175,7 +180,7 @@ func (t *Tx) FirstTarget(ctx context.Context, nip string, year int) (Target, err
 	err := t.q.QueryRowContext(ctx, `SELECT `+targetCols+` FROM targets t WHERE t.contract_id =
 		(SELECT id FROM contracts WHERE nip = ? AND year = ? AND status = 'signed' ORDER BY version DESC LIMIT 1)
 		ORDER BY t.n LIMIT 1`, nip, year).
-		Scan(&tg.ID, &tg.ContractID, &tg.N, &tg.Description, &tg.Quantity, &tg.Unit, &tg.DueDate, &tg.Weight, &tg.CarriedFrom)
+		Scan(tg.fields()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return tg, ErrNotFound
 	}

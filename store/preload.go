@@ -316,7 +316,7 @@ func (t *Tx) preloadContracts(ctx context.Context, pre *preloaded, in string, ar
 	for id := range byID {
 		ids = append(ids, id)
 	}
-	rows, err = t.q.QueryContext(ctx, `SELECT t.id, t.contract_id, t.n, t.description, t.quantity, t.unit, t.due_date, t.weight, t.carried_from
+	rows, err = t.q.QueryContext(ctx, `SELECT `+targetCols+`
 		FROM targets t WHERE t.contract_id IN (`+placeholders(len(ids))+`) ORDER BY t.contract_id, t.n`, ids...)
 	if err != nil {
 		return fmt.Errorf("preload targets: %w", err)
@@ -324,7 +324,7 @@ func (t *Tx) preloadContracts(ctx context.Context, pre *preloaded, in string, ar
 	defer rows.Close()
 	for rows.Next() {
 		var tg Target
-		if err := rows.Scan(&tg.ID, &tg.ContractID, &tg.N, &tg.Description, &tg.Quantity, &tg.Unit, &tg.DueDate, &tg.Weight, &tg.CarriedFrom); err != nil {
+		if err := rows.Scan(tg.fields()...); err != nil {
 			return err
 		}
 		if c := byID[tg.ContractID]; c != nil {
@@ -350,7 +350,7 @@ func (t *Tx) preloadFirstTargets(ctx context.Context, pre *preloaded, in string,
 	for rows.Next() {
 		var nip string
 		var tg Target
-		if err := rows.Scan(&nip, &tg.ID, &tg.ContractID, &tg.N, &tg.Description, &tg.Quantity, &tg.Unit, &tg.DueDate, &tg.Weight, &tg.CarriedFrom); err != nil {
+		if err := rows.Scan(append([]any{&nip}, tg.fields()...)...); err != nil {
 			return err
 		}
 		pre.first[nip] = &tg

@@ -13,8 +13,8 @@ import (
 )
 
 // benchMachine prints what tells two machines apart for Lapkin's figures: the same pure
-// computation (parsing the quick form), an uncontended mutex, one system call with no work in it (getpid), a 4 KiB
-// read of a file in the page cache (what SQLite does for every page its cache misses) and raw
+// computation (parsing the quick form), an uncontended mutex, one system call with no work in it
+// (getpid), a 4 KiB read of a file in the page cache (what SQLite does for every page its cache misses) and raw
 // single-row SQLite transactions on dir's disk. Two of the workplace's 2-core machines parse at
 // the same speed while their system calls differ several times over (BENCHMARKS.md): figures that
 // read or write much of the database follow the second, not the first.
