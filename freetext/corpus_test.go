@@ -1,0 +1,310 @@
+package freetext
+
+import (
+	"bufio"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The corpus (testdata/corpus.txt, with its people and their targets in testdata/people.txt) is
+// realistic messages of seven civil servants, each with what it means: chat, a question for a
+// command, or the activities it reports with their target, quantity, minutes and day. Its format
+// is described at the top of corpus.txt.
+
+type corpusPerson struct {
+	name    string
+	targets []Target
+}
+
+type wantActivity struct {
+	target  int
+	qty     float64 // the quantity meant: written, or the answer to "how many?"
+	stated  bool    // the quantity was written
+	minutes int
+	day     time.Time
+}
+
+type corpusMessage struct {
+	line     int
+	person   string
+	text     string
+	kind     Kind
+	command  string
+	activity []wantActivity
+}
+
+func loadPeople(t testing.TB) map[string]*corpusPerson {
+	f, err := os.Open("testdata/people.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	people := map[string]*corpusPerson{}
+	var cur *corpusPerson
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+		case strings.HasPrefix(line, "@person "):
+			name := strings.Fields(line)[1]
+			cur = &corpusPerson{name: name}
+			people[name] = cur
+		default:
+			parts := strings.Split(line, "|")
+			if len(parts) != 4 || cur == nil {
+				t.Fatalf("people.txt: bad line %q", line)
+			}
+			n, err := strconv.Atoi(strings.TrimSpace(parts[0]))
+			if err != nil {
+				t.Fatalf("people.txt: bad target number in %q", line)
+			}
+			cur.targets = append(cur.targets, Target{N: n, Description: strings.TrimSpace(parts[1]), Unit: strings.TrimSpace(parts[2])})
+		}
+	}
+	return people
+}
+
+func loadCorpus(t testing.TB, people map[string]*corpusPerson) []corpusMessage {
+	f, err := os.Open("testdata/corpus.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []corpusMessage
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	n := 0
+	bad := func(format string, args ...any) {
+		t.Helper()
+		t.Fatalf("corpus.txt:%d: %s", n, fmt.Sprintf(format, args...))
+	}
+	for sc.Scan() {
+		n++
+		raw := sc.Text()
+		line := strings.TrimSpace(raw)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if !strings.HasPrefix(raw, " ") && !strings.HasPrefix(raw, "\t") {
+			name, text, ok := strings.Cut(raw, ":")
+			if !ok || people[name] == nil {
+				bad("a message must start with a person's name and a colon: %q", raw)
+			}
+			out = append(out, corpusMessage{line: n, person: name, text: strings.ReplaceAll(strings.TrimPrefix(text, " "), `\n`, "\n"), kind: -1})
+			continue
+		}
+		if len(out) == 0 {
+			bad("an expectation before any message")
+		}
+		m := &out[len(out)-1]
+		switch f := strings.Fields(line); {
+		case f[0] == "chat":
+			m.kind = Chat
+		case f[0] == "question" && len(f) == 2:
+			m.kind, m.command = Question, f[1]
+		case f[0] == "-":
+			m.kind = Report
+			var a wantActivity
+			for _, tok := range f[1:] {
+				switch {
+				case strings.HasPrefix(tok, "#"):
+					a.target, err = strconv.Atoi(tok[1:])
+				case strings.HasPrefix(tok, "q=?"):
+					a.qty, err = strconv.ParseFloat(strings.ReplaceAll(tok[3:], ",", "."), 64)
+				case strings.HasPrefix(tok, "q="):
+					a.qty, err = strconv.ParseFloat(strings.ReplaceAll(tok[2:], ",", "."), 64)
+					a.stated = a.qty != 0
+				case strings.HasPrefix(tok, "m="):
+					a.minutes, err = strconv.Atoi(tok[2:])
+				case strings.HasPrefix(tok, "d="):
+					a.day, err = time.Parse("2006-01-02", tok[2:])
+				default:
+					bad("unknown field %q", tok)
+				}
+				if err != nil {
+					bad("%v", err)
+				}
+			}
+			if a.day.IsZero() {
+				bad("an activity needs its day")
+			}
+			m.activity = append(m.activity, a)
+		default:
+			bad("unknown expectation %q", line)
+		}
+	}
+	for _, m := range out {
+		if m.kind < 0 {
+			t.Fatalf("corpus.txt:%d: a message without its meaning", m.line)
+		}
+	}
+	return out
+}
+
+// outcome is what happened to one report message, played through as the bot would: activities
+// saved at once, questions asked and answered as the person means.
+type outcome struct {
+	questions  int
+	right      bool // every activity ended up saved with its right target, quantity, minutes, day
+	silent     int  // activities saved without any question
+	silentGood int  // of those, saved right
+	why        string
+}
+
+// play plays a report message: the person answers each question as they mean.
+func play(u Understanding, want []wantActivity, targets []Target) outcome {
+	var o outcome
+	if u.Kind != Report {
+		o.why = fmt.Sprintf("read as kind %d", u.Kind)
+		return o
+	}
+	if len(u.Activities) != len(want) {
+		o.why = fmt.Sprintf("%d activities read, %d meant", len(u.Activities), len(want))
+		// Saved silently all the same: count them, none right.
+		for _, m := range u.Matches {
+			if m.Verdict != Choose && !m.AskQuantity {
+				o.silent++
+			}
+		}
+		return o
+	}
+	o.right = true
+	for i, a := range u.Activities {
+		m, w := u.Matches[i], want[i]
+		asked := 0
+		target, qty := 0, a.Quantity
+		switch m.Verdict {
+		case Sure:
+			target, qty = m.Target, m.Quantity
+			if m.AskQuantity {
+				asked++
+				qty = w.qty
+			}
+		case None:
+		case Choose:
+			asked++
+			target = w.target // every target is offered: the person picks theirs
+			if target != 0 && qty == 0 {
+				qty = 1 // as the bot saves it, and says so
+			}
+		}
+		wantQty := w.qty
+		ok := target == w.target && math.Abs(qty-wantQty) < 1e-9 && a.Minutes == w.minutes && a.Day.Equal(w.day)
+		if asked == 0 {
+			o.silent++
+			if ok {
+				o.silentGood++
+			}
+		}
+		if !ok {
+			o.right = false
+			if asked == 0 {
+				o.why += "SILENT-WRONG "
+			}
+			o.why += fmt.Sprintf("[%d: got #%d q=%v m=%d d=%s (verdict %d) want #%d q=%v m=%d d=%s] ", i+1, target, qty, a.Minutes,
+				a.Day.Format("01-02"), m.Verdict, w.target, wantQty, w.minutes, w.day.Format("01-02"))
+		}
+		o.questions += asked
+	}
+	if o.questions > 1 {
+		o.why += fmt.Sprintf("%d questions ", o.questions)
+	}
+	return o
+}
+
+// TestCorpus plays every message of the corpus and prints the figures of issue 20 (BENCHMARKS.md
+// quotes them). It fails when one falls below its goal.
+func TestCorpus(t *testing.T) {
+	people := loadPeople(t)
+	msgs := loadCorpus(t, people)
+	lex := Default()
+	var reports, reportsRight, chats, chatsQuiet, questions, questionsRight, silent, silentGood int
+	var asked []int
+	var failures []string
+	for _, m := range msgs {
+		p := people[m.person]
+		u := lex.Understand(m.text, wednesday, p.targets)
+		switch m.kind {
+		case Chat:
+			chats++
+			if u.Kind != Report {
+				chatsQuiet++
+			} else {
+				failures = append(failures, fmt.Sprintf("line %d chat read as a report: %q", m.line, m.text))
+			}
+		case Question:
+			questions++
+			if u.Kind == Question && u.Command == m.command {
+				questionsRight++
+			} else {
+				failures = append(failures, fmt.Sprintf("line %d question %s read as kind %d %q: %q", m.line, m.command, u.Kind, u.Command, m.text))
+			}
+		case Report:
+			reports++
+			o := play(u, m.activity, p.targets)
+			silent += o.silent
+			silentGood += o.silentGood
+			asked = append(asked, o.questions)
+			if o.right && o.questions <= 1 {
+				reportsRight++
+			} else {
+				failures = append(failures, fmt.Sprintf("line %d %s: %q: %s", m.line, m.person, m.text, o.why))
+			}
+		}
+	}
+	sort.Ints(asked)
+	median := 0
+	if len(asked) > 0 {
+		median = asked[len(asked)/2]
+	}
+	pct := func(a, b int) float64 {
+		if b == 0 {
+			return 100
+		}
+		return 100 * float64(a) / float64(b)
+	}
+	if testing.Verbose() || os.Getenv("CORPUS_FAILURES") != "" {
+		for _, f := range failures {
+			t.Log(f)
+		}
+	}
+	t.Logf("corpus: %d messages (%d reports, %d chat, %d questions)", len(msgs), reports, chats, questions)
+	t.Logf("saved without asking: %d activities, %.1f%% right (goal ≥ 98%%)", silent, pct(silentGood, silent))
+	t.Logf("reports saved right with at most one question: %d of %d, %.1f%% (goal ≥ 90%%); median questions %d (goal ≤ 1)",
+		reportsRight, reports, pct(reportsRight, reports), median)
+	t.Logf("chat with no reply of 'not recognised' and nothing stored: %d of %d, %.1f%% (goal ≥ 90%%)", chatsQuiet, chats, pct(chatsQuiet, chats))
+	t.Logf("questions answered by their command: %d of %d, %.1f%%", questionsRight, questions, pct(questionsRight, questions))
+	if len(msgs) < 300 {
+		t.Errorf("the corpus has %d messages, fewer than 300", len(msgs))
+	}
+	if pct(silentGood, silent) < 98 {
+		t.Errorf("saved without asking: %.1f%% right, below 98%%", pct(silentGood, silent))
+	}
+	if pct(reportsRight, reports) < 90 || median > 1 {
+		t.Errorf("reports right with at most one question: %.1f%%, median %d", pct(reportsRight, reports), median)
+	}
+	if pct(chatsQuiet, chats) < 90 {
+		t.Errorf("chat kept quiet: %.1f%%, below 90%%", pct(chatsQuiet, chats))
+	}
+}
+
+// BenchmarkUnderstand measures the understanding step alone (reading and matching), over every
+// message of the corpus in turn.
+func BenchmarkUnderstand(b *testing.B) {
+	people := loadPeople(b)
+	msgs := loadCorpus(b, people)
+	lex := Default()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m := msgs[i%len(msgs)]
+		lex.Understand(m.text, wednesday, people[m.person].targets)
+	}
+}
