@@ -194,6 +194,12 @@ type Reports struct {
 	MaxText int `toml:"max_text"`
 	// MaxPhotoMB is the largest evidence photo accepted, in megabytes.
 	MaxPhotoMB int `toml:"max_photo_mb"`
+	// BackdateDays is how many working days back a report may be dated ("kemarin …", "tgl
+	// 18 …"), within the open month; 0 allows none. Default 3, the e-Kinerja practice.
+	BackdateDays int `toml:"backdate_days"`
+	// Abbreviations are the city's own short forms, for reading reports written in free text:
+	// short = "long form" ("sp2d" = "surat perintah pencairan dana"), beside Lapkin's own list.
+	Abbreviations map[string]string `toml:"abbreviations"`
 }
 
 // Intake is the [intake] section: how many messages one sender may send in a short time before
@@ -297,8 +303,10 @@ func Default() *Config {
 		Holidays: Holidays{Dates: []Holiday{}},
 		Admin:    Admin{NIPs: []string{}},
 		Reports: Reports{
-			MaxText:    1000,
-			MaxPhotoMB: 5,
+			MaxText:       1000,
+			MaxPhotoMB:    5,
+			BackdateDays:  3,
+			Abbreviations: map[string]string{},
 		},
 		Intake: Intake{
 			MaxMessages: 30,

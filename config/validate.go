@@ -58,6 +58,14 @@ func (c *Config) Validate() error {
 	if c.Reports.MaxText <= 0 {
 		p.addf("reports.max_text", "must be greater than 0, got %d", c.Reports.MaxText)
 	}
+	if c.Reports.BackdateDays < 0 || c.Reports.BackdateDays > 31 {
+		p.addf("reports.backdate_days", "must be between 0 and 31, got %d", c.Reports.BackdateDays)
+	}
+	for short, long := range c.Reports.Abbreviations {
+		if strings.TrimSpace(short) == "" || len(strings.Fields(short)) > 1 || strings.TrimSpace(long) == "" {
+			p.addf("reports.abbreviations", "%q = %q: the short form must be one word and the long form not empty", short, long)
+		}
+	}
 	if c.Reports.MaxPhotoMB < 1 || c.Reports.MaxPhotoMB > 50 {
 		p.addf("reports.max_photo_mb", "must be between 1 and 50, got %d", c.Reports.MaxPhotoMB)
 	}

@@ -119,8 +119,8 @@ func TestStepReport(t *testing.T) {
 	if len(reps) != 1 || *reps[0].Quantity != 1.5 {
 		t.Fatalf("stored %+v", reps)
 	}
-	// The flow is over: a bare number is no longer an answer.
-	expect(t, h.say(budi, "1"), "perintah belum dikenali")
+	// The flow is over: a bare number is no longer an answer, nor a report.
+	expect(t, h.say(budi, "1"), "tidak saya catat")
 }
 
 func TestStepReportByButtons(t *testing.T) {
@@ -161,8 +161,9 @@ func TestPhotoReport(t *testing.T) {
 	notImage := &bot.Photo{Name: "x.txt", Data: []byte("bukan gambar")}
 	got = strings.Join(h.send(console.Message(budi, "/lapor Cek #1", notImage, h.clock.Now())), "\n")
 	expect(t, got, "bukan foto")
+	// A photo without a caption is kept and asked about (issue 20): it is not a report yet.
 	got = strings.Join(h.send(console.Message(budi, "", photo, h.clock.Now())), "\n")
-	expect(t, got, "belum tercatat", "/lapor")
+	expect(t, got, "Foto diterima", "bukti kegiatan apa")
 	if n := len(h.reports(budi)); n != 1 {
 		t.Fatalf("%d reports, want 1", n)
 	}
@@ -208,7 +209,7 @@ func TestCancelMidFlow(t *testing.T) {
 	h.say(budi, "/lapor")
 	h.say(budi, "Sesuatu yang batal")
 	expect(t, h.say(budi, "batal"), "dibatalkan")
-	expect(t, h.say(budi, "1"), "perintah belum dikenali")
+	expect(t, h.say(budi, "1"), "tidak saya catat")
 	expect(t, h.say(budi, "/batal"), "Tidak ada proses")
 	if n := len(h.reports(budi)); n != 0 {
 		t.Fatalf("%d reports after cancel", n)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/freetext"
 	"github.com/lapkin-id/lapkin/sanitize"
 	"github.com/lapkin-id/lapkin/scoring"
 	"github.com/lapkin-id/lapkin/store"
@@ -43,6 +44,16 @@ type Options struct {
 	// NewCode makes a registration code; nil means random from crypto/rand. Only the demo sets it,
 	// so that a piped script can type the code it will be given.
 	NewCode func() string
+	// BackdateDays is how many working days back a report may be dated ([reports]
+	// backdate_days, default 3, the e-Kinerja practice); 0 takes the default, a negative value
+	// allows none.
+	BackdateDays int
+	// CloseDay is the day of the next month until which a month's reports may still be added
+	// (default 5).
+	CloseDay int
+	// Abbreviations are the city's own short forms for the free-text reader ([reports]
+	// abbreviations: "sp2d" = "surat perintah pencairan dana"), in addition to Lapkin's list.
+	Abbreviations map[string]string
 }
 
 // Engine handles inbound messages.
@@ -59,6 +70,8 @@ type Engine struct {
 	noPreload bool // tests: ask person by person, to compare with the batched answers
 
 	kept keptPreviews // the last /evaluate preview's results, for its confirmation
+
+	lex *freetext.Lexicon // reads free-text reports
 }
 
 // New returns an engine. Zero options take their defaults.
@@ -87,7 +100,20 @@ func New(st *store.Store, clock bot.Clock, cat *catalog.Catalog, opt Options, lo
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Engine{store: st, clock: clock, cat: cat, opt: opt, log: log}
+	switch {
+	case opt.BackdateDays == 0:
+		opt.BackdateDays = 3
+	case opt.BackdateDays < 0:
+		opt.BackdateDays = 0
+	}
+	if opt.CloseDay == 0 {
+		opt.CloseDay = 5
+	}
+	lex := freetext.Default()
+	for short, long := range opt.Abbreviations {
+		lex.Add(short, long)
+	}
+	return &Engine{store: st, clock: clock, cat: cat, opt: opt, log: log, lex: lex}
 }
 
 // request is one message being handled: who sent it, in which language to answer, and the replies
@@ -448,17 +474,17 @@ func (e *Engine) dispatch(r *request) error {
 		return nil
 	}
 	cmd, args, ok := parseCommand(text, false)
+	if ok && r.who != nil && !strings.HasPrefix(text, "/") && !cmd.bareTakes(args) {
+		// A command word without its slash, followed by what that command does not take, is a
+		// person writing: "validasi data 50 berkas" is work, not /validasi.
+		ok = false
+	}
 	if !ok {
 		if r.who == nil {
 			r.out = append(r.out, replyAskContact(r, r.t("register.unknown_person", nil)))
 			return nil
 		}
-		if m.Photo != nil {
-			r.say("report.photo_without_command", nil)
-			return nil
-		}
-		r.say("common.unknown_command", nil)
-		return nil
+		return r.freeText(text)
 	}
 	return e.run(r, cmd, args)
 }

@@ -170,3 +170,21 @@ func TestFastFormatsMatchTheLibrary(t *testing.T) {
 		}
 	}
 }
+
+// An example a person may copy is cut at a word, never with "…" (issue 20: the reminder's line).
+func TestFirstWords(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"Verifikasi SPJ", 40, "Verifikasi SPJ"},
+		{"Pemutakhiran data kepegawaian SIASN seluruh perangkat daerah kota", 40, "Pemutakhiran data kepegawaian SIASN"},
+		{"Penyelenggaraanpelayananadministrasikependudukanterpadu", 10, "Penyelenggaraanpelayananadministrasikependudukanterpadu"},
+	} {
+		got := firstWords(c.in, c.n)
+		if got != c.want || strings.Contains(got, "…") {
+			t.Errorf("firstWords(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
+		}
+	}
+}

@@ -63,6 +63,9 @@ func cmdHistory(r *request, args string) error {
 		if rep.EvidenceID != nil {
 			b.WriteString(" · 📎")
 		}
+		if rep.Late {
+			b.WriteString(" · " + r.t("free.late", nil))
+		}
 		if rep.Status == store.ReportReturned {
 			b.WriteString(" · " + r.t("history.returned", nil))
 		}
@@ -99,7 +102,8 @@ func cmdDelete(r *request, args string) error {
 	if err != nil {
 		return err
 	}
-	if rep.LocalDate != dateKey(r.today) {
+	if rep.LocalDate != dateKey(r.today) && civil(rep.CreatedAt.In(r.e.opt.Location)) != r.today {
+		// A report made today may be taken back, whatever day it is for ("kemarin …").
 		return conflict("delete.not_today", catalog.Args{"ID": id})
 	}
 	if err := r.tx.DeleteReport(r.ctx, id, r.now); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/freetext"
 	"github.com/lapkin-id/lapkin/roster"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -215,6 +216,13 @@ func (r *request) registerImplicit(c *bot.Contact) (done bool, err error) {
 			if isCmd && cmd.name != "start" && cmd.name != "bantuan" && cmd.name != "daftar" {
 				return false, nil
 			}
+			if !isCmd && (r.msg.Photo != nil || text != "") {
+				// A first message that reports work (or asks) is handled after the welcome: it
+				// must not be lost to the registration. A greeting gets the welcome alone.
+				if k := r.e.lex.Read(text, r.sentDay(), nil).Kind; k == freetext.Report || k == freetext.Question || r.msg.Photo != nil {
+					return false, nil
+				}
+			}
 			return true, nil
 		case !errors.Is(err, store.ErrNotFound):
 			return true, err
@@ -350,13 +358,26 @@ func cmdLanguage(r *request, args string) error {
 }
 
 func cmdCancel(r *request, _ string) error {
+	st, err := r.tx.FlowState(r.ctx, r.msg.Chat.Net, r.msg.Chat.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
 	had, err := r.tx.ClearFlowState(r.ctx, r.msg.Chat.Net, r.msg.Chat.ID)
 	if err != nil {
 		return err
 	}
-	if had {
+	switch {
+	case had && st.Flow == flowFree:
+		// What was saved of that message stays (its reply said so); what was asked about is not.
+		r.say("free.cancelled", nil)
+	case had:
 		r.say("cancel.done", nil)
-	} else {
+	default:
+		// Right after a report, "batal" takes it back.
+		undone, err := r.undoLast()
+		if err != nil || undone {
+			return err
+		}
 		r.say("cancel.nothing", nil)
 	}
 	return nil

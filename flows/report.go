@@ -14,6 +14,7 @@ import (
 
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/freetext"
 	"github.com/lapkin-id/lapkin/parse"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -39,6 +40,8 @@ func flowStep(name string) func(*request, store.FlowState) error {
 		return reportStep
 	case flowEvaluate:
 		return evaluateStep
+	case flowFree:
+		return freeStep
 	}
 	return nil
 }
@@ -55,6 +58,8 @@ func flowAsk(name string) func(*request, store.FlowState) error {
 			}
 			return r.reportAsk(st.Step, d)
 		}
+	case flowFree:
+		return freeResume
 	}
 	return nil
 }
@@ -66,6 +71,10 @@ type reportDraft struct {
 	Quantity   float64 `json:"qty,omitempty"`
 	Minutes    int     `json:"minutes,omitempty"`
 	EvidenceID int64   `json:"evidence,omitempty"`
+	// Day is the day the report is for (YYYY-MM-DD), "" for the day it was sent; Late marks a
+	// report sent after its day (free text: "kemarin …").
+	Day  string `json:"day,omitempty"`
+	Late bool   `json:"late,omitempty"`
 }
 
 // contract returns the sender's signed contract for this year, or nil when there is none.
@@ -115,30 +124,22 @@ func cmdReport(r *request, args string) error {
 	if err != nil {
 		return err
 	}
-	d := reportDraft{Text: q.Text, Target: q.Target, Quantity: q.Quantity, Minutes: q.Minutes}
-	if q.Target != 0 {
-		if c == nil {
-			return invalid("report.no_contract_for_target", nil)
-		}
-		if findTarget(c, q.Target) == nil {
-			return invalid("report.no_such_target", catalog.Args{"N": q.Target, "Max": len(c.Targets)})
-		}
-		if d.Quantity == 0 {
-			d.Quantity = 1 // "/lapor Rapat koordinasi #1" counts one
-		}
-	}
+	// The quick form's refusals stand (a bad number, two targets); what it leaves unread, the
+	// free-text reader reads: number words ("tiga spj #2"), "2 jam", "kemarin", and the target a
+	// text without #n clearly names ("3 dokumen spj").
+	day := r.sentDay()
+	u := r.e.lex.UnderstandReport(args, day, freeTargets(c))
+	var ev int64
 	if r.msg.Photo != nil {
-		if d.EvidenceID, err = r.storeEvidence(r.msg.Photo); err != nil {
+		if ev, err = r.storeEvidence(r.msg.Photo); err != nil {
 			return err
 		}
 	}
-	if overTarget(d, c) {
-		// A day's report worth more than the whole year's target is far more often a typo
-		// ("1.250" for "1,250"? "120" for "12"?) than a day's work: shown back, it counts only
-		// once confirmed.
-		return r.reportAsk(stepConfirm, d)
+	if len(u.Activities) == 0 {
+		u = freetext.Understanding{Reading: freetext.Reading{Kind: freetext.Report, Activities: []freetext.Activity{{Text: q.Text, Day: day}}},
+			Matches: []freetext.Match{{Verdict: freetext.None}}}
 	}
-	return r.saveReport(d, c)
+	return r.reportUnderstood(u, c, day, ev, &q)
 }
 
 // overTarget reports whether the draft's quantity is more than the whole of its target. The whole
@@ -330,29 +331,11 @@ func (r *request) describe(d reportDraft, c *store.Contract) string {
 // saveReport stores the report and acknowledges it: what was recorded, the target's new
 // realisation, and how to undo it.
 func (r *request) saveReport(d reportDraft, c *store.Contract) error {
-	rep := store.Report{NIP: r.who.NIP, OPDCode: r.who.OPDCode, LocalDate: dateKey(r.today), Text: d.Text,
-		CreatedAt: r.now, SourceNet: r.msg.Sender.Net, SourceMsgID: r.msg.ID}
-	t := findTarget(c, d.Target)
-	if d.Quantity > 0 {
-		q := d.Quantity
-		rep.Quantity = &q
-	}
-	if t != nil {
-		id := t.ID
-		rep.TargetID = &id
-	}
-	if d.Minutes > 0 {
-		m := d.Minutes
-		rep.Minutes = &m
-	}
-	if d.EvidenceID != 0 {
-		id := d.EvidenceID
-		rep.EvidenceID = &id
-	}
-	id, err := r.tx.AddReport(r.ctx, rep)
+	id, err := r.insertReport(d, c)
 	if err != nil {
 		return err
 	}
+	t := findTarget(c, d.Target)
 	lines := []string{r.t("report.saved", catalog.Args{"What": r.describe(d, c)})}
 	switch {
 	case t != nil:
@@ -371,6 +354,34 @@ func (r *request) saveReport(d reportDraft, c *store.Contract) error {
 	lines = append(lines, r.t("report.undo", catalog.Args{"ID": id}))
 	r.sayText(strings.Join(lines, "\n"))
 	return nil
+}
+
+// insertReport stores a report of the sender, dated d.Day (or the day the message was sent).
+func (r *request) insertReport(d reportDraft, c *store.Contract) (int64, error) {
+	day := d.Day
+	if day == "" {
+		day = dateKey(r.sentDay())
+	}
+	rep := store.Report{NIP: r.who.NIP, OPDCode: r.who.OPDCode, LocalDate: day, Text: d.Text,
+		CreatedAt: r.now, SourceNet: r.msg.Sender.Net, SourceMsgID: r.msg.ID, Late: d.Late}
+	t := findTarget(c, d.Target)
+	if d.Quantity > 0 {
+		q := d.Quantity
+		rep.Quantity = &q
+	}
+	if t != nil {
+		id := t.ID
+		rep.TargetID = &id
+	}
+	if d.Minutes > 0 {
+		m := d.Minutes
+		rep.Minutes = &m
+	}
+	if d.EvidenceID != 0 {
+		id := d.EvidenceID
+		rep.EvidenceID = &id
+	}
+	return r.tx.AddReport(r.ctx, rep)
 }
 
 // storeEvidence keeps a photo under the evidence directory, addressed by its SHA-256 so that the

@@ -306,7 +306,7 @@ func (r *request) nudgeExample(lang string, emp *store.Employee) (string, error)
 	if err != nil {
 		return "", err
 	}
-	return r.e.cat.T(lang, "nudge.example_target", catalog.Args{"Desc": shorten(t.Description, 40), "N": t.N}), nil
+	return r.e.cat.T(lang, "nudge.example_target", catalog.Args{"Desc": firstWords(t.Description, 40), "N": t.N}), nil
 }
 
 // cmdEmployee shows one employee the sender may manage: profile, account, contract, progress per

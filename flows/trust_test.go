@@ -100,7 +100,7 @@ func TestStepFlowSurvivesAQuestion(t *testing.T) {
 	h.say(budi, "Draf yang akan diganti")
 	got := h.say(budi, "/lapor 1 Verifikasi SPJ #2")
 	expect(t, got, "Draf laporan sebelumnya tidak disimpan", "Laporan tercatat: Verifikasi SPJ")
-	expect(t, h.say(budi, "1"), "perintah belum dikenali") // the draft is gone
+	expect(t, h.say(budi, "1"), "tidak saya catat") // the draft is gone
 
 	// So does a bare /lapor: the new draft starts from its first question.
 	h.say(budi, "/lapor")

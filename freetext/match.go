@@ -55,6 +55,9 @@ const (
 	scoreHigh   = 0.52
 	scoreLow    = 0.24
 	scoreMargin = 0.17
+	// scoreAlone takes a target below scoreHigh when no other target has anything like the
+	// activity ("perbaiki printer bagian umum": only the target of device faults).
+	scoreAlone = 0.38
 )
 
 // Matcher matches activities to one person's targets. Make it once per message with Lexicon.Matcher.
@@ -259,15 +262,15 @@ func coverage(from, to []slot, weights []float64) float64 {
 	return got / sum
 }
 
-// occurrenceUnits count occurrences: an activity without a quantity is one of them.
-var occurrenceUnits = set(`kegiatan kali acara sesi rapat pertemuan liputan kunjungan`)
-
 // Match matches one activity to the person's targets.
 func (m *Matcher) Match(a Activity) Match {
 	res := Match{Scores: map[int]float64{}, Quantity: a.Quantity}
 	if a.Target != 0 {
-		res.Verdict, res.Target = Sure, a.Target
-		m.settleQuantity(&res, a)
+		// Named with #n: the person's own choice, and their count with it (1 when none).
+		res.Verdict, res.Target, res.Quantity = Sure, a.Target, a.Quantity
+		if res.Quantity == 0 {
+			res.Quantity = 1
+		}
 		return res
 	}
 	if len(m.targets) == 0 {
@@ -295,9 +298,10 @@ func (m *Matcher) Match(a Activity) Match {
 		}
 	}
 	type scored struct {
-		n     int
-		score float64
-		clash bool
+		n       int
+		score   float64
+		clash   bool
+		matched int // how many written words found one like them in the target
 	}
 	var all []scored
 	for _, t := range m.targets {
@@ -314,7 +318,13 @@ func (m *Matcher) Match(a Activity) Match {
 			clash = true // "5 orang" towards a target counted in dokumen
 		}
 		res.Scores[t.N] = s
-		all = append(all, scored{t.N, s, clash})
+		matched := 0
+		for _, w := range words {
+			if slices.ContainsFunc(t.slots, func(ts slot) bool { return similarSlot(w, ts) >= 0.7 }) {
+				matched++
+			}
+		}
+		all = append(all, scored{t.N, s, clash, matched})
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].score > all[j].score })
 	best := all[0]
@@ -323,7 +333,7 @@ func (m *Matcher) Match(a Activity) Match {
 		second = all[1].score
 	}
 	switch {
-	case best.score >= scoreHigh && best.score-second >= scoreMargin && !best.clash:
+	case (best.score >= scoreHigh && best.score-second >= scoreMargin || best.score >= scoreAlone && second < 0.08 && best.matched >= 2) && !best.clash:
 		res.Verdict, res.Target = Sure, best.n
 		m.settleQuantity(&res, a)
 	case best.score >= scoreLow:
@@ -363,6 +373,15 @@ func (m *Matcher) target(n int) *preparedTarget {
 
 // classifiers count things without naming them: "1 unit", "2 buah".
 var classifiers = set(`unit buah biji pcs set paket kali x item`)
+
+// Settle is the match of an activity written with quantity and unit once its target is known (the
+// person chose it): the written quantity, 1 when none was written, and AskQuantity when the
+// written unit is not the target's ("4 slide" towards a target counted in konten).
+func (m *Matcher) Settle(target int, quantity float64, unit string) Match {
+	res := Match{Verdict: Sure, Target: target}
+	m.settleQuantity(&res, Activity{Quantity: quantity, Unit: unit})
+	return res
+}
 
 // settleQuantity sets the quantity of a match to a target: the written one, 1 when none was
 // written, and asks when the written unit is not the target's ("4 slide" for konten).
@@ -436,11 +455,4 @@ func (l *Lexicon) understand(text string, today time.Time, targets []Target, exp
 		u.Kind = Unclear
 	}
 	return u
-}
-
-// CountsOccurrences reports whether a target counted in unit is counted in occurrences
-// (kegiatan, kali): an activity without a quantity is then one.
-func CountsOccurrences(unit string) bool {
-	u := strings.ToLower(strings.TrimSpace(unit))
-	return occurrenceUnits[u] || slices.ContainsFunc(stems(u), func(s string) bool { return occurrenceUnits[s] })
 }

@@ -71,6 +71,7 @@ var (
 	durMin    = regexp.MustCompile(`^(\d{1,4})(?:m|mnt|menit|min|mnit)$`)
 	durHour   = regexp.MustCompile(`^(\d{1,2}(?:[.,]\d{1,2})?)(?:j|jam|h)$`)
 	numTok    = regexp.MustCompile(`^\d[\d.,]*$`)
+	glued     = regexp.MustCompile(`^(\d{1,5}(?:,\d{1,2})?)([a-z]{1,10})$`)
 )
 
 var dayNames = map[string]time.Weekday{"senin": time.Monday, "selasa": time.Tuesday, "rabu": time.Wednesday,
@@ -98,14 +99,18 @@ var activityWords = set(`rapat rakor verifikasi input entri entry pasang cek bac
 	pentest scan patch migrasi deploy setup konsultasi pendampingan pengecekan supervisi setor
 	ambil terima jemput tinjau dampingi hadiri bantu bagikan proses urus tangani selesaikan perbaiki
 	bersihkan tata pindai liput shooting rekam operator ajar latih layanan pelayanan posyandu anc
-	entri legalisir paraf telaah kaji rancang bahas diskusi audiensi fasilitasi pantau patroli`)
+	entri legalisir paraf telaah kaji rancang bahas diskusi audiensi fasilitasi pantau patroli
+	konseling ajar mengajar timbang penimbangan sweeping razia`)
 
 // Read reads a message sent on day today (a civil date). targets are the person's own, used only
 // to keep together an activity whose target says "X dan Y" ("Pemeliharaan server dan jaringan").
 func (l *Lexicon) Read(text string, today time.Time, targets []Target) Reading {
 	low := strings.ToLower(strings.TrimSpace(text))
 	if !hasWord(low) {
-		return Reading{Kind: Chat}
+		return Reading{Kind: Chat} // an emoji, a sticker's text
+	}
+	if strings.IndexFunc(low, unicode.IsLetter) < 0 {
+		return Reading{Kind: Unclear} // "1" after a question that is no longer open
 	}
 	acts := l.readActivities(text, today, targets)
 	measured := false
@@ -143,7 +148,8 @@ func (l *Lexicon) readActivities(text string, today time.Time, targets []Target)
 		// A piece cut at a comma is an activity of its own only when it shows it: a word of work,
 		// or a count of something ("sktm 2"); else it goes on the one before ("printer, wifi,
 		// email"; "ada 2 yg dikembalikan").
-		soft := p.soft && len(all) > 0 && a.Target == 0 && (remark[p.first] || !(a.work || a.Quantity > 0 && a.content > 0))
+		soft := p.soft && len(all) > 0 && a.Target == 0 && (remark[p.first] || completion[p.first] && a.Quantity == 0 ||
+			!(a.work || a.Quantity > 0 && a.content > 0))
 		if (a.content == 0 || soft) && a.Target == 0 {
 			if len(all) == 0 {
 				continue // "Kemarin:", "izin lapor pak" before the work
@@ -220,11 +226,11 @@ var (
 		telegram whatsapp wa foto bukti bot aplikasi pakai format perintah menu bantuan`)
 	progressTopics = set(`progres progress capaian capaiannya realisasi persen persentase pencapaian nilai skor kepatuhan`)
 	contractTopics = set(`target targetnya kontrak kontraknya skp perjanjian sasaran indikator`)
-	historyTopics  = set(`riwayat lapor laporan laporannya dilapor melapor masuk tercatat terkirim terekam lengkap`)
+	historyTopics  = set(`riwayat lapor laporan laporannya dilapor melapor masuk tercatat kecatat dicatat terkirim terekam lengkap`)
 	// yesNoEnds close a yes-no question: "sudah masuk belum ya?", "lengkap kan".
 	yesNoEnds = set(`blm belum kan ga gak nggak ngga tidak tdk apa`)
 	// vocatives are the words that address someone: ya, bu, pak …
-	vocatives = set(`ya yah yaa bu pak bapak ibu mas mbak kak bang dek`)
+	vocatives = set(`ya yah yaa bu pak bapak ibu mas mbak kak bang dek ndan`)
 )
 
 // question reads a question and names the command that answers it. ok is false for a message
@@ -257,6 +263,11 @@ func question(low string) (cmd string, ok bool) {
 		for _, t := range toks {
 			if set[t] {
 				return true
+			}
+			for _, suf := range []string{"ku", "mu", "nya"} { // "targetku", "capaiannya"
+				if strings.HasSuffix(t, suf) && set[strings.TrimSuffix(t, suf)] {
+					return true
+				}
 			}
 		}
 		return false
@@ -304,6 +315,12 @@ func chatty(low string, measured bool) bool {
 		if futureWords[t] && (i < 4 || !measured && !reports) {
 			return true
 		}
+		if futureWords[t] && i+1 < len(toks) && (toks[i+1] == "lapor" || toks[i+1] == "sy" || toks[i+1] == "saya") {
+			return true // "…, nanti sy lapor"
+		}
+		if t == "mohon" && !measured && !(i+1 < len(toks) && (toks[i+1] == "izin" || toks[i+1] == "ijin")) {
+			return true // a request: "mohon dibantu ajukan ke provinsi"
+		}
 		if absenceWords[t] && !measured {
 			return true
 		}
@@ -347,6 +364,7 @@ type token struct {
 	raw, low string
 	used     bool
 	day      bool // the word that stated the day
+	notCount bool // a number that names a place, an order or a year: kept in the text, never a quantity
 }
 
 // readPiece reads one piece of a message (see pieces) into an activity.
@@ -443,6 +461,16 @@ func splitPunct(raw, low string) []token {
 	if numTok.MatchString(trim(low)) || strings.HasPrefix(trim(low), "#") {
 		return []token{{raw: trim(raw), low: trim(low)}}
 	}
+	if m := glued.FindStringSubmatch(trim(low)); m != nil {
+		if _, dur := compactDuration(m[0]); !dur {
+			// "6jp", "2x", "5dok": a count and its unit written together.
+			unit := m[2]
+			if unit == "x" {
+				unit = "kali"
+			}
+			return []token{{raw: m[1], low: m[1]}, {raw: unit, low: unit}}
+		}
+	}
 	if len(raw) != len(low) {
 		raw = low
 	}
@@ -488,6 +516,9 @@ func (l *Lexicon) readDays(toks []token, today time.Time, a *Activity) {
 			return ""
 		}
 		switch {
+		case (w == "tadi" || w == "td") && next(1) == "malam":
+			t.used, toks[i+1].used = true, true
+			set(today.AddDate(0, 0, -1)) // "tadi malam": last night
 		case w == "tadi" || w == "barusan":
 			t.used = true
 			set(today)
@@ -499,6 +530,9 @@ func (l *Lexicon) readDays(toks []token, today time.Time, a *Activity) {
 		case w == "hari" && next(1) == "ini":
 			t.used, toks[i+1].used = true, true
 			set(today)
+		case w == "semalam":
+			t.used = true
+			set(today.AddDate(0, 0, -1))
 		case w == "kemarin":
 			t.used = true
 			if next(1) == "lusa" {
@@ -520,6 +554,8 @@ func (l *Lexicon) readDays(toks []token, today time.Time, a *Activity) {
 				}
 				set(lastDayNumbered(today, n, month))
 			}
+		case (w == "minggu" || w == "pekan") && (next(1) == "ini" || next(1) == "lalu" || next(1) == "depan" || next(1) == "kemarin"):
+			// "minggu ini": this week, not Sunday.
 		default:
 			if wd, ok := dayNames[w]; ok {
 				if i > 0 && (toks[i-1].low == "hari" || toks[i-1].low == "pada") {
@@ -563,11 +599,21 @@ func readDurations(toks []token, a *Activity) {
 			}
 			continue
 		}
+		if t.low == "sejam" || t.low == "sejaman" {
+			t.used = true
+			if a.Minutes == 0 {
+				a.Minutes = 60
+			}
+			continue
+		}
 		v, n := numberAt(toks, i)
 		if n == 0 || i+n >= len(toks) {
 			continue
 		}
 		unit := toks[i+n].low
+		if k := i + n + 1; k < len(toks) && (toks[k].low == "pelajaran" || toks[k].low == "pelajarn") {
+			continue // "2 jam pelajaran" is a count of lessons (JP), not two hours
+		}
 		switch unit {
 		case "jam", "jm", "j":
 			mins := v * 60
@@ -594,10 +640,15 @@ func readDurations(toks []token, a *Activity) {
 			}
 		}
 	}
-	// "jam 9" left alone is a time of day, not a quantity.
+	// "jam 9" left alone is a time of day, not a quantity. "pkl" is one only before a clock
+	// time: "pkl 09.00", not "penertiban pkl 6 lapak" (pedagang kaki lima).
 	for i := 0; i+1 < len(toks); i++ {
-		if (toks[i].low == "jam" || toks[i].low == "pukul" || toks[i].low == "pkl") && !toks[i].used && !toks[i+1].used {
-			if _, ok := digits(toks[i+1].low); ok {
+		w, next := toks[i].low, toks[i+1].low
+		if w == "pkl" && !strings.ContainsAny(next, ".:") {
+			continue
+		}
+		if (w == "jam" || w == "pukul" || w == "pkl") && !toks[i].used && !toks[i+1].used {
+			if _, ok := digits(next); ok {
 				toks[i].used, toks[i+1].used = true, true
 			}
 		}
@@ -637,7 +688,7 @@ func compactDuration(w string) (int, bool) {
 
 // numberAt reads a number, in digits or words, at toks[i], and the count of tokens it takes.
 func numberAt(toks []token, i int) (float64, int) {
-	if i >= len(toks) || toks[i].used {
+	if i >= len(toks) || toks[i].used || toks[i].notCount {
 		return 0, 0
 	}
 	if numTok.MatchString(toks[i].low) {
@@ -674,17 +725,23 @@ func (l *Lexicon) readQuantity(toks []token, a *Activity) {
 		}
 		nextUnit := i+n < len(toks) && !toks[i+n].used && isWord(toks[i+n].low) && !stopwords[toks[i+n].low]
 		if v >= 1990 && v <= 2100 && v == float64(int(v)) && !nextUnit {
-			toks[i].used = true // "arsip inaktif 2024": a year
+			toks[i].notCount = true // "arsip inaktif 2024": a year
 			continue
 		}
-		if i > 0 && (placeWords[toks[i-1].low] || strings.HasSuffix(toks[i-1].low, "-")) {
-			toks[i].used = true // "lantai 2", "rt 05", "tahap 3": a place or an order, not a count
+		countsUnit := nextUnit && l.unitGroup(toks[i+n].low) != ""
+		if i > 0 && (placeWords[toks[i-1].low] || strings.HasSuffix(toks[i-1].low, "-")) && !countsUnit {
+			toks[i].notCount = true // "lantai 2", "rt 05", "tahap 3": a place or an order, not a count
 			continue
 		}
 		a.Quantity = v
 		markUsed(toks, i, i+n)
-		if k := i + n; k < len(toks) && !toks[k].used && isWord(toks[k].low) && !stopwords[toks[k].low] {
+		if k := i + n; k < len(toks) && !toks[k].used && isWord(toks[k].low) && !stopwords[toks[k].low] &&
+			!(l.isActivityWord(toks[k].low) && l.unitGroup(toks[k].low) == "") {
+			// The word after a count is its unit, unless it is the work itself: "1 backup server".
 			a.Unit = toks[k].low
+			if classifiers[a.Unit] {
+				toks[k].used = true // "2 unit": a count, not a word of the activity
+			}
 		}
 		return
 	}
@@ -692,7 +749,8 @@ func (l *Lexicon) readQuantity(toks []token, a *Activity) {
 
 // placeWords come before a number that names a place or an order, not a count.
 var placeWords = set(`lantai lt ruang ruangan gedung nomor no nmr rt rw blok kelas tahun thn jalan jl jln
-	gang gg lorong pos loket rak lemari boks box meja kamar tahap termin bulan periode triwulan semester ke versi revisi
+	gang gg lorong pos loket rak lemari boks box meja kamar tahap termin bulan periode triwulan semester versi revisi
+	sd sdn smp smpn sma sman smk smkn mi mts tk paud
 	gelombang angkatan batch kloter pasal ayat halaman hal bab lampiran kode bidang seksi sub subbag
 	wilayah zona sektor dusun kavling unit`)
 
@@ -840,7 +898,7 @@ const (
 var (
 	greetingWords = set(`selamat met pagi siang sore malam assalamualaikum assalamu asslamualaikum
 		assalamu'alaikum salam halo hallo hai hay hi hello`)
-	thanksWords = set(`terima makasih trims tks thx thanks kasih nuwun matur`)
+	thanksWords = set(`terima makasih terimakasih trimakasih makasi mksh trims tks thx thanks kasih nuwun matur`)
 )
 
 // ChatKindOf tells what kind of chat a message is.

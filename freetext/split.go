@@ -129,7 +129,7 @@ func (l *Lexicon) splitWords(s string, targets []Target) []string {
 	words := strings.Fields(s)
 	low := make([]string, len(words))
 	for i, w := range words {
-		low[i] = strings.ToLower(strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '&' }))
+		low[i] = strings.ToLower(strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '&' && r != '+' }))
 	}
 	var out []string
 	start := 0
@@ -165,10 +165,15 @@ func (l *Lexicon) splitWords(s string, targets []Target) []string {
 			cut(i, 1)
 		case dayParts[w] && i > start && !beforeDayPart[prev] && i+1 < len(words) && l.isActivityWord(l.first(low[i+1])):
 			cut(i, 0) // the day part stays with what follows; readDays takes it
+		case w == "+" && i > start:
+			cut(i, 1)
 		case (w == "dan" || w == "&" || w == "serta" || w == "dn") && i > start && i+1 < len(words):
 			left, right := prev, low[i+1]
 			if completion[left] || joinedInTarget(left, right, targets) {
 				continue
+			}
+			if l.isActivityWord(l.first(left)) && !hasNumber(low[start:i]) && hasNumber(low[i+1:]) {
+				continue // "timbang dan ukur 38 balita": two verbs of one object
 			}
 			if l.isActivityWord(l.first(right)) || hasNumber(low[start:i]) && hasNumber(low[i+1:]) {
 				cut(i, 1)

@@ -24,7 +24,7 @@ func stems(w string) []string {
 		}
 	}
 	for _, b := range append([]string(nil), bases...) {
-		for _, suf := range []string{"kan", "an", "i"} {
+		for _, suf := range []string{"kan", "an", "i", "in"} { // -in: spoken -kan ("benerin", "gantiin")
 			if strings.HasSuffix(b, suf) && len(b)-len(suf) >= 4 {
 				bases = append(bases, b[:len(b)-len(suf)])
 			}
@@ -83,6 +83,18 @@ func unprefix(w string) []string {
 		if has(p) {
 			out = append(out, w[len(p):])
 		}
+	}
+	// Spoken Indonesian drops me- and keeps the nasal: "ngajar", "nginput", "nyusun", "ngecek".
+	switch {
+	case has("nge"):
+		out = append(out, w[3:])
+	case has("ng"):
+		out = append(out, w[2:])
+	case has("ny"):
+		out = append(out, "s"+w[2:])
+	}
+	if w == "belajar" || w == "pelajar" || strings.HasPrefix(w, "pembelajar") {
+		out = append(out, "ajar") // ber-/pe- + ajar, the one irregular root
 	}
 	return out
 }

@@ -58,6 +58,7 @@ var defaultAbbrev = map[string]string{
 	"mnt": "menit", "mnit": "menit", "jm": "jam",
 	"sktm": "surat keterangan tidak mampu", "sku": "surat keterangan usaha", "skd": "surat keterangan domisili",
 	"skck": "surat keterangan catatan kepolisian", "kk": "kartu keluarga", "trx": "transaksi", "org": "orang",
+	"lbr": "lembar", "giat": "kegiatan", "keg": "kegiatan",
 	"sp2d": "surat perintah pencairan dana", "pkk": "pkk", "bpjs": "bpjs",
 }
 
@@ -90,7 +91,7 @@ var defaultConcepts = map[string]string{
 // towards a target in dokumen. A word belongs to the first group that lists it.
 var defaultUnits = [][2]string{
 	{"dokumen", "dokumen berkas file lembar naskah surat spj map dok usulan tagihan dokumen"},
-	{"orang", "orang pasien anak balita bayi ibu bumil peserta pegawai warga jiwa asn pns"},
+	{"orang", "orang pasien anak balita bayi ibu bumil peserta pegawai warga jiwa asn pns siswa murid klien pengunjung"},
 	{"keluarga", "kk keluarga rumah"},
 	{"kegiatan", "kegiatan kali acara rapat sesi agenda pertemuan"},
 	{"konten", "konten postingan posting video foto artikel berita unggahan rilis"},
@@ -119,7 +120,8 @@ var generic = set(`susun sun penyusunan kelola pengelolaan laksana pelaksanaan l
 // greetings, thanks and acknowledgements: a message of these words only is chat.
 var chatWords = set(`selamat pagi siang sore malam met assalamualaikum assalamu alaikum asslamualaikum
 	assalamu'alaikum ass wr wb warahmatullahi wabarakatuh waalaikumsalam wassalam salam halo hallo
-	hai hay hi hello ok oke okay okey okee sip siap baik terima kasih makasih trims tks thx thanks
+	hai hay hi hello ok oke okay okey okee sip siap baik terima kasih makasih terimakasih trimakasih makasi
+	mksh makasiih trims tks thx thanks demikian
 	mantap mantab noted ya iya y yes p tes test testing wkwk wkwkwk haha hehe hihi pak bu bapak
 	ibu mas mbak kak bang dek semua rekan rekan-rekan sama-sama sama nggih njih inggih enggih
 	good morning thank you you ditunggu siappp siapp oce okee sehat selalu mohon maaf salah kirim
@@ -127,7 +129,7 @@ var chatWords = set(`selamat pagi siang sore malam met assalamualaikum assalamu 
 	sudah semangat luar biasa alhamdulillah amin aamiin insyaallah insya allah betul benar setuju`)
 
 // preamble words open a report without being part of it: "izin lapor pak:", "Lapor:".
-var preambleWords = set(`lupa lapor lpr lapot laporan laporkan melaporkan izin ijin mohon ijinkan
+var preambleWords = set(`lupa melapor ndan komandan giat lapor lpr lapot laporan laporkan melaporkan izin ijin mohon ijinkan
 	saya sy pak bu bapak ibu kegiatan aktivitas hari ini hr tadi td berikut kerja pekerjaan
 	assalamualaikum selamat pagi siang sore malam kak mas mbak`)
 

@@ -33,16 +33,18 @@ type Report struct {
 	SourceNet   string
 	SourceMsgID string
 	Status      string
+	// Late is true for a report sent after the day it is for (back-dated, within the rules).
+	Late bool
 }
 
-const reportCols = `id, nip, opd_code, local_date, text, quantity, target_id, minutes, evidence_id, created_at, source_net, source_msg_id, status`
+const reportCols = `id, nip, opd_code, local_date, text, quantity, target_id, minutes, evidence_id, created_at, source_net, source_msg_id, status, late`
 
 func scanReport(sc interface{ Scan(...any) error }) (Report, error) {
 	var r Report
 	var q sql.NullFloat64
 	var tid, eid sql.NullInt64
 	var min sql.NullInt64
-	err := sc.Scan(&r.ID, &r.NIP, &r.OPDCode, &r.LocalDate, &r.Text, &q, &tid, &min, &eid, &r.CreatedAt, &r.SourceNet, &r.SourceMsgID, &r.Status)
+	err := sc.Scan(&r.ID, &r.NIP, &r.OPDCode, &r.LocalDate, &r.Text, &q, &tid, &min, &eid, &r.CreatedAt, &r.SourceNet, &r.SourceMsgID, &r.Status, &r.Late)
 	if q.Valid {
 		r.Quantity = &q.Float64
 	}
@@ -64,9 +66,9 @@ func (t *Tx) AddReport(ctx context.Context, r Report) (int64, error) {
 	if r.Status == "" {
 		r.Status = ReportSubmitted
 	}
-	res, err := t.q.ExecContext(ctx, `INSERT INTO reports(nip, opd_code, local_date, text, quantity, target_id, minutes, evidence_id, created_at, source_net, source_msg_id, status)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.NIP, r.OPDCode, r.LocalDate, r.Text, r.Quantity, r.TargetID, r.Minutes, r.EvidenceID, r.CreatedAt.UTC(), r.SourceNet, r.SourceMsgID, r.Status)
+	res, err := t.q.ExecContext(ctx, `INSERT INTO reports(nip, opd_code, local_date, text, quantity, target_id, minutes, evidence_id, created_at, source_net, source_msg_id, status, late)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.NIP, r.OPDCode, r.LocalDate, r.Text, r.Quantity, r.TargetID, r.Minutes, r.EvidenceID, r.CreatedAt.UTC(), r.SourceNet, r.SourceMsgID, r.Status, r.Late)
 	if err != nil {
 		return 0, fmt.Errorf("save report of %s: %w", r.NIP, err)
 	}
@@ -112,6 +114,49 @@ func (t *Tx) ReportsBetween(ctx context.Context, nip, from, to string) ([]Report
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// RecentReports returns an employee's reports stored at or after since, deleted ones left out,
+// newest first: what /batal may still take back.
+func (t *Tx) RecentReports(ctx context.Context, nip string, since time.Time) ([]Report, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT `+reportCols+` FROM reports
+		WHERE nip = ? AND created_at >= ? AND status <> 'deleted' ORDER BY id DESC`, nip, since.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("list recent reports of %s: %w", nip, err)
+	}
+	defer rows.Close()
+	var out []Report
+	for rows.Next() {
+		r, err := scanReport(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ClaimSmallTalk records that a chat is answered a greeting or thanks now, and reports whether it
+// may be: not when the last such answer was after quietSince (no small talk in a row).
+func (t *Tx) ClaimSmallTalk(ctx context.Context, net, chatID string, now, quietSince time.Time) (bool, error) {
+	res, err := t.q.ExecContext(ctx, `INSERT INTO small_talk(net, chat_id, last_at) VALUES (?, ?, ?)
+		ON CONFLICT(net, chat_id) DO UPDATE SET last_at = excluded.last_at WHERE small_talk.last_at < ?`,
+		net, chatID, now.UTC(), quietSince.UTC())
+	if err != nil {
+		return false, fmt.Errorf("claim small talk of %s:%s: %w", net, chatID, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// SetReportEvidence makes a stored evidence file the evidence of a report that had none (a photo
+// sent just after its report).
+func (t *Tx) SetReportEvidence(ctx context.Context, id, evidenceID int64) error {
+	_, err := t.q.ExecContext(ctx, `UPDATE reports SET evidence_id = ? WHERE id = ? AND evidence_id IS NULL`, evidenceID, id)
+	if err != nil {
+		return fmt.Errorf("attach evidence to report %d: %w", id, err)
+	}
+	return nil
 }
 
 // DeleteReport marks a report deleted. The row stays, so nothing received is ever lost.

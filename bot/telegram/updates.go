@@ -158,8 +158,20 @@ func (t *Telegram) message(ctx context.Context, u tgbotapi.Update) (bot.Message,
 		}
 		m.Photo = photo
 	}
-	if m.Text == "" && m.Contact == nil && m.Photo == nil {
-		return bot.Message{}, false // stickers, voice notes, locations: nothing for us
+	if m.Photo == nil && m.Contact == nil {
+		// A voice note, a video or a document cannot be read or kept as evidence: the flows
+		// answer that the activity can simply be typed, rather than leave the person unanswered.
+		switch {
+		case msg.Voice != nil || msg.Audio != nil:
+			m.Unsupported = bot.MediaAudio
+		case msg.Video != nil || msg.VideoNote != nil:
+			m.Unsupported = bot.MediaVideo
+		case msg.Document != nil:
+			m.Unsupported = bot.MediaDocument
+		}
+	}
+	if m.Text == "" && m.Contact == nil && m.Photo == nil && m.Unsupported == "" {
+		return bot.Message{}, false // stickers, locations: nothing for us
 	}
 	return m, true
 }

@@ -232,3 +232,59 @@ func TestUnresolvedLIDIsTreatedAsAnUnknownNumber(t *testing.T) {
 		t.Errorf("replies %q, want the registration help once", got)
 	}
 }
+
+// Free text on WhatsApp (issue 20): work typed the way people type is saved, a question comes
+// as a numbered list (WhatsApp has no buttons) answered by a number, chat gets a short greeting,
+// and a voice note is answered with what to do instead.
+func TestFreeTextOnWhatsApp(t *testing.T) {
+	l := newLive(t)
+	ctx := context.Background()
+	signed := time.Date(2026, 1, 5, 10, 0, 0, 0, jakarta)
+	err := l.st.Update(ctx, func(tx *store.Tx) error {
+		_, err := tx.AddContract(ctx, store.Contract{NIP: budiNIP, Year: 2026, Status: store.ContractSigned, SignedAt: &signed,
+			Targets: []store.Target{
+				{Description: "Pemeliharaan server", Quantity: 12, Unit: "laporan", DueDate: "2026-12-31"},
+				{Description: "Verifikasi SPJ", Quantity: 120, Unit: "dokumen", DueDate: "2026-12-31"},
+			}}, monday)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const chat = "6281200000002"
+	last := func() string {
+		got := l.outbox(t, chat)
+		if len(got) == 0 {
+			return ""
+		}
+		return got[len(got)-1]
+	}
+	l.onEvent(msgEvent("3F0001", budiPN, budiPN, types.EmptyJID, text("sudah verifikasi lima berkas spj 45 menit")))
+	if got := last(); !strings.Contains(got, "5 dokumen untuk target #2") || !strings.Contains(got, "45 mnt") {
+		t.Fatalf("reply %q, want the report saved towards #2", got)
+	}
+	l.onEvent(msgEvent("3F0002", budiPN, budiPN, types.EmptyJID, text("periksa server")))
+	q := last()
+	for _, want := range []string{"Untuk target yang mana", "1. Pemeliharaan server", "0. Tanpa target", "Balas dengan angka"} {
+		if !strings.Contains(q, want) {
+			t.Fatalf("question %q lacks %q", q, want)
+		}
+	}
+	l.onEvent(msgEvent("3F0003", budiPN, budiPN, types.EmptyJID, text("1")))
+	if got := last(); !strings.Contains(got, "1 laporan untuk target #1") {
+		t.Fatalf("reply %q, want the report saved towards #1", got)
+	}
+	l.onEvent(msgEvent("3F0004", budiPN, budiPN, types.EmptyJID, &waE2E.Message{AudioMessage: &waE2E.AudioMessage{PTT: proto.Bool(true)}}))
+	if got := last(); !strings.Contains(got, "Ketik saja kegiatannya") {
+		t.Fatalf("reply to a voice note %q", got)
+	}
+	var n int
+	_ = l.st.View(ctx, func(tx *store.Tx) error {
+		rs, err := tx.ReportsBetween(ctx, budiNIP, "2026-11-01", "2026-11-30")
+		n = len(rs)
+		return err
+	})
+	if n != 2 {
+		t.Fatalf("%d reports, want 2", n)
+	}
+}

@@ -289,6 +289,8 @@ func flowOptions(cfg *config.Config) flows.Options {
 		MaxText:         cfg.Reports.MaxText,
 		MaxPhotoBytes:   int64(cfg.Reports.MaxPhotoMB) << 20,
 		RequireApproval: cfg.Reports.RequireApproval,
+		BackdateDays:    backdateDays(cfg.Reports.BackdateDays),
+		Abbreviations:   cfg.Reports.Abbreviations,
 		Holidays:        hol,
 		EvidenceDir:     evidenceDir(cfg),
 		FlowTimeout:     30 * time.Minute,
@@ -299,6 +301,15 @@ func flowOptions(cfg *config.Config) flows.Options {
 			PassScore: cfg.Evaluation.PassScore, Bands: [4]float64{cfg.Evaluation.Bands.SangatBaik, cfg.Evaluation.Bands.Baik,
 				cfg.Evaluation.Bands.ButuhPerbaikan, cfg.Evaluation.Bands.Kurang}},
 	}
+}
+
+// backdateDays maps [reports] backdate_days to flows.Options, where 0 means the default: the
+// config's 0 (no back-dating) is a negative number there.
+func backdateDays(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
 
 func evidenceDir(cfg *config.Config) string {

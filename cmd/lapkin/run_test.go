@@ -620,3 +620,33 @@ func TestRunRefusesDamagedDatabase(t *testing.T) {
 		t.Fatalf("run polled Telegram %d times on a damaged database", n)
 	}
 }
+
+// Free text on Telegram (issue 20), through the real client and the fake Bot API: work typed as
+// on WhatsApp is saved, a choice between two targets comes with inline buttons, and a voice note
+// is answered with what to do instead.
+func TestTelegramFreeText(t *testing.T) {
+	e := newTGEnv(t)
+	stop := e.start()
+	e.srv.AddUpdate(telegramtest.ContactShare(tgBudi, tgBudi.ID, "+62 813-0000-0001"))
+	e.expectSent(tgBudi.ID, "Terima kasih, Bapak Budi")
+
+	e.srv.AddUpdate(telegramtest.PrivateText(tgBudi, "sudah verifikasi lima berkas spj 45 menit"))
+	e.expectSent(tgBudi.ID, "5 dokumen untuk target #2 · 45 mnt")
+
+	e.srv.AddUpdate(telegramtest.PrivateText(tgBudi, "periksa jaringan dan dokumen"))
+	q := e.expectSent(tgBudi.ID, "Untuk target yang mana")
+	if q.ReplyMarkup == nil || len(q.ReplyMarkup.InlineKeyboard) < 3 || *q.ReplyMarkup.InlineKeyboard[0][0].CallbackData != "t:1" {
+		t.Fatalf("the target question has no buttons: %+v", q.ReplyMarkup)
+	}
+	e.srv.AddUpdate(telegramtest.Callback(tgBudi, q.MessageID, "t:1"))
+	e.expectSent(tgBudi.ID, "1 laporan untuk target #1")
+
+	voice := telegramtest.PrivateText(tgBudi, "")
+	voice.Message.Voice = &tgbotapi.Voice{FileID: "voice-1", Duration: 7}
+	e.srv.AddUpdate(voice)
+	e.expectSent(tgBudi.ID, "Ketik saja kegiatannya")
+	stop()
+	if n := e.count(`SELECT COUNT(*) FROM reports WHERE nip = '198806202014031004' AND created_at >= ?`, testNow.UTC().Add(-time.Hour)); n != 2 {
+		t.Fatalf("Budi has %d new reports, want 2", n)
+	}
+}
