@@ -257,18 +257,9 @@ func (r *request) settle(items []freeItem, c *store.Contract) error {
 		}
 	}
 	if len(pending) == 0 {
-		if r.flowIs(flowFree) {
-			return r.endFlow()
-		}
-		return nil
+		return nil // a conversation that led here was ended by its step
 	}
 	return r.freeAsk(freeDraft{Items: pending}, c)
-}
-
-// flowIs says whether the chat's current conversation is the named one.
-func (r *request) flowIs(name string) bool {
-	st, err := r.tx.FlowState(r.ctx, r.msg.Chat.Net, r.msg.Chat.ID)
-	return err == nil && st.Flow == name
 }
 
 // checkItem asks before a report is saved twice (the same activity, quantity, target and day as
@@ -280,37 +271,19 @@ func (r *request) checkItem(it *freeItem, c *store.Contract) error {
 		it.Need = freeConfirm
 		return nil
 	}
-	reps, err := r.tx.ReportsBetween(r.ctx, r.who.NIP, it.Day, it.Day)
-	if err != nil {
-		return err
-	}
-	var tid int64
+	var tid *int64
 	if t := findTarget(c, it.Target); t != nil {
-		tid = t.ID
+		tid = &t.ID
 	}
-	for _, rep := range reps {
-		sameTarget := rep.TargetID == nil && tid == 0 || rep.TargetID != nil && *rep.TargetID == tid
-		q := 0.0
-		if rep.Quantity != nil {
-			q = *rep.Quantity
-		}
-		if sameTarget && q == it.Quantity && sameActivity(rep.Text, it.Text) {
-			it.Need, it.Dup = freeConfirm, rep.ID
-			return nil
-		}
+	var q *float64
+	if it.Quantity > 0 {
+		q = &it.Quantity
 	}
-	return nil
-}
-
-// sameActivity says whether two texts report the same activity: equal once case, spacing and
-// punctuation are set aside.
-func sameActivity(a, b string) bool {
-	norm := func(s string) string {
-		return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-			return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127)
-		}), " ")
+	dup, err := r.tx.SameReport(r.ctx, r.who.NIP, it.Day, tid, q, it.Text)
+	if dup != 0 {
+		it.Need, it.Dup = freeConfirm, dup
 	}
-	return norm(a) == norm(b)
+	return err
 }
 
 // savedReport is one report just saved, for the acknowledgement.

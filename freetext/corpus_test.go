@@ -335,3 +335,27 @@ func BenchmarkUnderstand(b *testing.B) {
 		lex.Understand(m.text, wednesday, people[m.person].targets)
 	}
 }
+
+// BenchmarkUnderstandMedian times every message of the corpus on its own and reports the median
+// and the 99th percentile of one message's understanding (issue 20's goal: a median under 1 ms on
+// this machine, with no network and no model).
+func BenchmarkUnderstandMedian(b *testing.B) {
+	people := loadPeople(b, "testdata/people.txt")
+	msgs := loadCorpus(b, "testdata/corpus.txt", people)
+	lex := Default()
+	var each []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, m := range msgs {
+			start := time.Now()
+			lex.Understand(m.text, wednesday, people[m.person].targets)
+			each = append(each, time.Since(start))
+		}
+	}
+	b.StopTimer()
+	sort.Slice(each, func(i, j int) bool { return each[i] < each[j] })
+	b.ReportMetric(float64(each[len(each)/2].Nanoseconds()), "ns/msg-p50")
+	b.ReportMetric(float64(each[len(each)*99/100].Nanoseconds()), "ns/msg-p99")
+	b.ReportMetric(0, "ns/op")
+}
+

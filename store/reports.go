@@ -149,6 +149,27 @@ func (t *Tx) ClaimSmallTalk(ctx context.Context, net, chatID string, now, quietS
 	return n > 0, err
 }
 
+// SameReport returns the id of an employee's report of day that says the same as the one about to
+// be saved: the same target (or none), quantity (or none) and text, whatever its case. 0 when
+// there is none. It reads at most 200 of the employee's reports of that day, through the index
+// (nip, local_date, status), so that its cost stays flat however many a person sends: a repeat
+// among more than that is not looked for.
+func (t *Tx) SameReport(ctx context.Context, nip, day string, targetID *int64, quantity *float64, text string) (int64, error) {
+	var id int64
+	err := t.q.QueryRowContext(ctx, `SELECT id FROM (
+			SELECT id, target_id, quantity, text FROM reports
+			 WHERE nip = ? AND local_date = ? AND status <> 'deleted' LIMIT 200)
+		WHERE target_id IS ? AND quantity IS ? AND text = ? COLLATE NOCASE ORDER BY id LIMIT 1`,
+		nip, day, targetID, quantity, text).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("look for the same report of %s: %w", nip, err)
+	}
+	return id, nil
+}
+
 // SetReportEvidence makes a stored evidence file the evidence of a report that had none (a photo
 // sent just after its report).
 func (t *Tx) SetReportEvidence(ctx context.Context, id, evidenceID int64) error {

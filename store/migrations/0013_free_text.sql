@@ -11,3 +11,4 @@ CREATE TABLE small_talk (
     last_at TIMESTAMP NOT NULL,
     PRIMARY KEY (net, chat_id)
 ) WITHOUT ROWID;
+
