@@ -358,4 +358,3 @@ func BenchmarkUnderstandMedian(b *testing.B) {
 	b.ReportMetric(float64(each[len(each)*99/100].Nanoseconds()), "ns/msg-p99")
 	b.ReportMetric(0, "ns/op")
 }
-
