@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/lapkin-id/lapkin/parse"
 )
 
 // Kind is what a message is.
@@ -721,6 +723,10 @@ func (l *Lexicon) readQuantity(toks []token, a *Activity) {
 			}
 		}
 		if n == 0 || v <= 0 {
+			continue
+		}
+		if v > parse.MaxQuantity {
+			toks[i].notCount = true // a phone number, a NIP, an amount of money: not a count of work
 			continue
 		}
 		nextUnit := i+n < len(toks) && !toks[i+n].used && isWord(toks[i+n].low) && !stopwords[toks[i+n].low]
