@@ -294,8 +294,7 @@ type savedReport struct {
 
 // saveItem stores one settled item.
 func (r *request) saveItem(it freeItem, c *store.Contract) (savedReport, error) {
-	id, err := r.insertReport(reportDraft{Text: it.Text, Target: it.Target, Quantity: it.Quantity, Minutes: it.Minutes,
-		EvidenceID: it.Evidence, Day: it.Day, Late: it.Late}, c)
+	id, err := r.insertReport(it.draft(), c)
 	return savedReport{id: id, item: it}, err
 }
 
@@ -305,7 +304,7 @@ func (r *request) ackSaved(saved []savedReport, c *store.Contract) error {
 	var lines []string
 	describe := func(s savedReport) (string, error) {
 		it := s.item
-		line := r.describe(reportDraft{Text: it.Text, Target: it.Target, Quantity: it.Quantity, Minutes: it.Minutes, EvidenceID: it.Evidence}, c)
+		line := r.describe(it.draft(), c)
 		if it.Target == 0 && c != nil && len(c.Targets) > 0 {
 			line += " · " + r.t("free.no_target", nil)
 		}
@@ -407,20 +406,32 @@ func (r *request) freeAsk(d freeDraft, c *store.Contract) error {
 			d, _ := time.Parse(time.DateOnly, it.Day)
 			head = r.t("free.duplicate", catalog.Args{"ID": it.Dup, "Day": FormatLongDate(r.lang, d)})
 		}
-		desc := r.describe(reportDraft{Text: it.Text, Target: it.Target, Quantity: it.Quantity, Minutes: it.Minutes, EvidenceID: it.Evidence}, c)
+		desc := r.describe(it.draft(), c)
 		r.ask(head+"\n"+r.t("report.confirm", catalog.Args{"What": desc}),
 			[][]bot.Button{{{Label: r.t("button.save", nil), Data: buttonSave}, {Label: r.t("button.cancel", nil), Data: buttonCancel}}})
 	}
 	return nil
 }
 
-// freeStep takes the answer to the free-text conversation's question.
-func freeStep(r *request, st store.FlowState) error {
+// loadFree reads the free-text conversation's state and the sender's contract.
+func (r *request) loadFree(st store.FlowState) (freeDraft, *store.Contract, error) {
 	var d freeDraft
 	if err := json.Unmarshal([]byte(st.Data), &d); err != nil {
-		return fmt.Errorf("read free-text draft: %w", err)
+		return d, nil, fmt.Errorf("read free-text draft: %w", err)
 	}
 	c, err := r.contract()
+	return d, c, err
+}
+
+// draft is the item as the report it will be, for describing it.
+func (it freeItem) draft() reportDraft {
+	return reportDraft{Text: it.Text, Target: it.Target, Quantity: it.Quantity, Minutes: it.Minutes, EvidenceID: it.Evidence,
+		Day: it.Day, Late: it.Late}
+}
+
+// freeStep takes the answer to the free-text conversation's question.
+func freeStep(r *request, st store.FlowState) error {
+	d, c, err := r.loadFree(st)
 	if err != nil {
 		return err
 	}
@@ -506,11 +517,7 @@ func needsQuantity(r *request, it *freeItem, c *store.Contract) bool {
 
 // freeResume asks the free-text conversation's question again.
 func freeResume(r *request, st store.FlowState) error {
-	var d freeDraft
-	if err := json.Unmarshal([]byte(st.Data), &d); err != nil {
-		return fmt.Errorf("read free-text draft: %w", err)
-	}
-	c, err := r.contract()
+	d, c, err := r.loadFree(st)
 	if err != nil {
 		return err
 	}

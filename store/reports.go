@@ -104,6 +104,11 @@ func (t *Tx) ReportsBetween(ctx context.Context, nip, from, to string) ([]Report
 	if err != nil {
 		return nil, fmt.Errorf("list reports of %s: %w", nip, err)
 	}
+	return scanReports(rows)
+}
+
+// scanReports reads every row of a query of reportCols, and closes it.
+func scanReports(rows *sql.Rows) ([]Report, error) {
 	defer rows.Close()
 	var out []Report
 	for rows.Next() {
@@ -124,16 +129,7 @@ func (t *Tx) RecentReports(ctx context.Context, nip string, since time.Time) ([]
 	if err != nil {
 		return nil, fmt.Errorf("list recent reports of %s: %w", nip, err)
 	}
-	defer rows.Close()
-	var out []Report
-	for rows.Next() {
-		r, err := scanReport(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return scanReports(rows)
 }
 
 // ClaimSmallTalk records that a chat is answered a greeting or thanks now, and reports whether it
