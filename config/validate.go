@@ -46,8 +46,8 @@ func (c *Config) Validate() error {
 	c.validateSchedule(&p)
 	c.validateEvaluation(&p)
 	for i, h := range c.Holidays.Dates {
-		if h.Date.IsZero() || !h.Date.Equal(time.Date(h.Date.Year(), h.Date.Month(), h.Date.Day(), 0, 0, 0, 0, time.UTC)) {
-			p.addf(fmt.Sprintf("holidays.dates[%d]", i), "must be a date at midnight UTC, got %s", h.Date.Format(time.RFC3339))
+		if h.Date.IsZero() {
+			p.addf(fmt.Sprintf("holidays.dates[%d]", i), "must be a date (YYYY-MM-DD), got none")
 		}
 	}
 	for i, nip := range c.Admin.NIPs {

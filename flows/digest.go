@@ -82,7 +82,7 @@ func (r *request) buildDigestRange(d *weekDigest, opdCode string, from, to time.
 		case dayHoliday:
 			// Shown as a holiday rather than dropped: a week of four bars otherwise reads as a
 			// missing day.
-			d.days = append(d.days, digestDay{date: t, off: opdCal.holidays[dateKey(t)]})
+			d.days = append(d.days, digestDay{date: t, off: opdCal.holiday(t)})
 		}
 	}
 	if d.monthly {

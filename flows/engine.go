@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/sanitize"
 	"github.com/lapkin-id/lapkin/scoring"
@@ -28,7 +29,7 @@ type Options struct {
 	MaxText         int             // longest report text, in characters
 	MaxPhotoBytes   int64           // largest evidence photo
 	RequireApproval bool            // only validated reports count
-	Holidays        []store.Holiday // from the config, in addition to /libur
+	Holidays        []store.Holiday // from the config, in addition to the database's (/libur, the national calendar)
 	EvidenceDir     string          // where evidence files are stored
 	FlowTimeout     time.Duration   // idle time after which a flow expires
 	// ShowMissing names, in the digest, the people who did not report at all ([digest] show_missing).
@@ -83,6 +84,11 @@ func New(st *store.Store, clock bot.Clock, cat *catalog.Catalog, opt Options, lo
 	}
 	if opt.FlowTimeout == 0 {
 		opt.FlowTimeout = 30 * time.Minute
+	}
+	// The config's days are marked as such: /libur cannot change them, and its list says so.
+	opt.Holidays = slices.Clone(opt.Holidays)
+	for i := range opt.Holidays {
+		opt.Holidays[i].Source = calendar.SourceConfig
 	}
 	if log == nil {
 		log = slog.Default()

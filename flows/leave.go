@@ -3,7 +3,6 @@ package flows
 import (
 	"errors"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/parse"
 	"github.com/lapkin-id/lapkin/store"
@@ -291,7 +291,7 @@ func (r *request) leaveDays(emp *store.Employee, from, to time.Time) (span, erro
 	if err != nil {
 		return span{}, err
 	}
-	cal.leave = nil
+	cal.days = cal.days.WithoutLeave()
 	return cal.count(from, to, nil), nil
 }
 
@@ -471,7 +471,7 @@ func cmdHoliday(r *request, args string) error {
 	if err != nil {
 		return err
 	}
-	if err := r.tx.AddHoliday(r.ctx, store.Holiday{Date: key, Name: name}, r.who.NIP, r.now); err != nil {
+	if err := r.tx.AddHoliday(r.ctx, store.Holiday{Date: calendar.Of(d), Name: name}, r.who.NIP, r.now); err != nil {
 		return err
 	}
 	if len(old) > 0 {
@@ -499,7 +499,7 @@ func (r *request) holidayExample(args catalog.Args) catalog.Args {
 // configHoliday returns the holiday the config file sets on date, if any.
 func (r *request) configHoliday(date string) (store.Holiday, bool) {
 	for _, h := range r.e.opt.Holidays {
-		if h.Date == date {
+		if h.Date.String() == date {
 			return h, true
 		}
 	}
@@ -510,42 +510,24 @@ func (r *request) configHoliday(date string) (store.Holiday, bool) {
 // be changed only in the config file.
 func (r *request) listHolidays() error {
 	from, to := r.today, r.today.AddDate(1, 0, -1)
-	fromKey, toKey := dateKey(from), dateKey(to)
-	type item struct {
-		store.Holiday
-		config bool
-	}
-	byDate := map[string]item{}
-	stored, err := r.tx.HolidaysBetween(r.ctx, fromKey, toKey)
+	city, err := r.cityCalendar(from, to)
 	if err != nil {
 		return err
 	}
-	for _, h := range stored {
-		byDate[h.Date] = item{Holiday: h}
-	}
-	for _, h := range r.e.opt.Holidays {
-		if h.Date >= fromKey && h.Date <= toKey {
-			byDate[h.Date] = item{Holiday: h, config: true}
-		}
-	}
+	hs := city.Between(calendar.Of(from), calendar.Of(to))
 	window := catalog.Args{"From": FormatDate(r.lang, from), "To": FormatDate(r.lang, to)}
-	if len(byDate) == 0 {
+	if len(hs) == 0 {
 		r.say("holiday.list_empty", window)
 		return nil
 	}
-	dates := make([]string, 0, len(byDate))
-	for d := range byDate {
-		dates = append(dates, d)
-	}
-	slices.Sort(dates)
 	lines := []string{r.t("holiday.list_title", window)}
 	anyConfig := false
-	for _, k := range dates {
-		h := byDate[k]
-		d, _ := time.Parse("2006-01-02", k)
-		anyConfig = anyConfig || h.config
+	for _, h := range hs {
+		d := h.Date.Time()
+		config := h.Source == calendar.SourceConfig
+		anyConfig = anyConfig || config
 		lines = append(lines, r.t("holiday.list_item", catalog.Args{
-			"Day": dayAbbrev(r.lang, d.Weekday()) + ", " + FormatDate(r.lang, d), "Name": h.Name, "Config": h.config}))
+			"Day": dayAbbrev(r.lang, d.Weekday()) + ", " + FormatDate(r.lang, d), "Name": h.Name, "Config": config}))
 	}
 	lines = append(lines, r.t("holiday.list_footer", catalog.Args{"Config": anyConfig}))
 	r.sayText(strings.Join(lines, "\n"))

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/period"
 	"github.com/lapkin-id/lapkin/store"
@@ -141,14 +142,9 @@ func (r *request) holidaysReminder(emp *store.Employee, claim func(string) (bool
 		return nil
 	}
 	next := r.today.Year() + 1
-	prefix := fmt.Sprintf("%d-", next)
-	for _, h := range r.e.opt.Holidays {
-		if strings.HasPrefix(h.Date, prefix) {
-			return nil
-		}
-	}
-	hs, err := r.tx.HolidaysBetween(r.ctx, prefix+"01-01", prefix+"12-31")
-	if err != nil || len(hs) > 0 {
+	first, last := time.Date(next, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(next, 12, 31, 0, 0, 0, 0, time.UTC)
+	city, err := r.cityCalendar(first, last)
+	if err != nil || len(city.Between(calendar.Of(first), calendar.Of(last))) > 0 {
 		return err
 	}
 	if ok, err := claim(emp.NIP + ":holidays"); err != nil || !ok {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -28,7 +29,7 @@ const (
 // leave (cuti, sakit, dl) when on leave, and how many reports they sent.
 type teamMember struct {
 	emp     store.Employee
-	kind    string
+	kind    calendar.Kind
 	leave   string
 	reports int
 }
@@ -37,7 +38,7 @@ type teamMember struct {
 // holiday, with the holiday's name), and every member but the sender.
 type teamDay struct {
 	opd     store.OPD
-	kind    string
+	kind    calendar.Kind
 	holiday string
 	members []teamMember
 }
@@ -79,7 +80,7 @@ func (r *request) teamToday(args string, withSelf bool) (*teamDay, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &teamDay{opd: opd, kind: cal.kind(r.today), holiday: cal.holidays[dateKey(r.today)]}
+	d := &teamDay{opd: opd, kind: cal.kind(r.today), holiday: cal.holiday(r.today)}
 	emps, err := r.teamOf(opd.Code)
 	if err != nil {
 		return nil, err

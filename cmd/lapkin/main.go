@@ -278,10 +278,6 @@ func (m *Main) Close() error {
 }
 
 func flowOptions(cfg *config.Config) flows.Options {
-	var hol []store.Holiday
-	for _, h := range cfg.Holidays.Dates {
-		hol = append(hol, store.Holiday{Date: h.Date.Format("2006-01-02"), Name: h.Name})
-	}
 	return flows.Options{
 		Location:        cfg.Location(),
 		Language:        cfg.App.Language,
@@ -289,7 +285,7 @@ func flowOptions(cfg *config.Config) flows.Options {
 		MaxText:         cfg.Reports.MaxText,
 		MaxPhotoBytes:   int64(cfg.Reports.MaxPhotoMB) << 20,
 		RequireApproval: cfg.Reports.RequireApproval,
-		Holidays:        hol,
+		Holidays:        cfg.Holidays.Dates,
 		EvidenceDir:     evidenceDir(cfg),
 		FlowTimeout:     30 * time.Minute,
 		ShowMissing:     cfg.Digest.ShowMissing,
