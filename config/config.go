@@ -44,6 +44,7 @@ type Config struct {
 	HTTP       HTTP       `toml:"http"`
 	Retention  Retention  `toml:"retention"`
 	Backup     Backup     `toml:"backup"`
+	Kinerja    Kinerja    `toml:"kinerja"`
 
 	// loc caches the time zone loaded from App.Timezone by Default or
 	// Validate, so that Location does not reread the zone database on every
@@ -160,6 +161,10 @@ type Evaluation struct {
 	PassScore float64 `toml:"pass_score"`
 	// Bands are the lower bounds of the predicates.
 	Bands Bands `toml:"bands"`
+	// Checkpoints is when officials are evaluated, which the evaluation_due job announces and
+	// /evaluate takes as its default period: "3b, 6b" (3 and 6 months after signing, Bekasi's
+	// rule), "bulanan" (every calendar month) or "triwulan" (every quarter; Bengkulu's rule).
+	Checkpoints string `toml:"checkpoints"`
 }
 
 // Bands holds the lowest score of each predicate (PermenPANRB 6/2022 names);
@@ -190,6 +195,11 @@ type Reports struct {
 	// RequireApproval makes supervisors validate reports (/validasi) before
 	// they count towards achievement.
 	RequireApproval bool `toml:"require_approval"`
+	// ReviewDays is how many working days a supervisor has to validate a
+	// report (with require_approval): the supervisor is reminded once on the
+	// last day, then the report is escalated to the OPD head (or, for a
+	// head's own reports, the admins). 0 = no deadline.
+	ReviewDays int `toml:"review_days"`
 	// MaxText is the longest report text accepted, in characters.
 	MaxText int `toml:"max_text"`
 	// MaxPhotoMB is the largest evidence photo accepted, in megabytes.
@@ -248,6 +258,24 @@ type Backup struct {
 	Keep int `toml:"keep"`
 }
 
+// Kinerja is the [kinerja] section: the practice of daily-activity reports that pay the
+// performance allowance (TPP): effective minutes against a threshold, and the month that closes.
+type Kinerja struct {
+	// MinutesDay is the effective minutes expected of one working day (390 in one ministry's
+	// design: 7.5 hours); 0 = no daily threshold.
+	MinutesDay int `toml:"minutes_day"`
+	// MinutesMonth is the effective minutes expected of one month; 0 = the daily threshold times
+	// the person's working days of the month (or none, when minutes_day is 0 too).
+	MinutesMonth int `toml:"minutes_month"`
+	// MinutesCount says which reports' minutes count: "auto" (validated reports only when
+	// [reports] require_approval is on, else all), "all" or "approved".
+	MinutesCount string `toml:"minutes_count"`
+	// CloseDay is the day of the next month on which a month closes (at its end): until then
+	// late reports for it, validations and leave may still change it; afterwards nothing does,
+	// and its recap is final. 1-28; 0 = months never close.
+	CloseDay int `toml:"close_day"`
+}
+
 // Default returns a new configuration holding every default value. It is
 // what an empty config file yields, and it runs the console demo. Each call
 // returns a fresh value, so callers may modify it.
@@ -291,12 +319,14 @@ func Default() *Config {
 				ButuhPerbaikan: 61,
 				Kurang:         51,
 			},
+			Checkpoints: "3b, 6b",
 		},
 		// Empty rather than nil slices, because that is what an explicit
 		// "dates = []" decodes to: the example file then equals Default.
 		Holidays: Holidays{Dates: []Holiday{}},
 		Admin:    Admin{NIPs: []string{}},
 		Reports: Reports{
+			ReviewDays: 3,
 			MaxText:    1000,
 			MaxPhotoMB: 5,
 		},
@@ -314,6 +344,10 @@ func Default() *Config {
 		Backup: Backup{
 			Schedule: "0 1 * * *",
 			Keep:     7,
+		},
+		Kinerja: Kinerja{
+			MinutesCount: "auto",
+			CloseDay:     5,
 		},
 	}
 	// The zone database is embedded, so this cannot fail; if it somehow

@@ -45,6 +45,7 @@ func (c *Config) Validate() error {
 	}
 	c.validateSchedule(&p)
 	c.validateEvaluation(&p)
+	c.validateKinerja(&p)
 	for i, h := range c.Holidays.Dates {
 		if h.Date.IsZero() {
 			p.addf(fmt.Sprintf("holidays.dates[%d]", i), "must be a date (YYYY-MM-DD), got none")
@@ -192,6 +193,9 @@ func (c *Config) validateEvaluation(p *problems) {
 	if !(math.Abs(wc+wk-1) <= weightTolerance) {
 		p.addf("evaluation.w_c", "w_c + w_k must be 1, got %v + %v = %v", wc, wk, wc+wk)
 	}
+	if _, ok := CheckpointRule(e.Checkpoints); !ok {
+		p.addf("evaluation.checkpoints", "must be \"3b, 6b\", \"bulanan\" or \"triwulan\", got %q", e.Checkpoints)
+	}
 	if !(e.PassScore >= 0 && e.PassScore <= 100) {
 		p.addf("evaluation.pass_score", "must be between 0 and 100, got %v", e.PassScore)
 	}
@@ -212,6 +216,43 @@ func (c *Config) validateEvaluation(p *problems) {
 		if i > 0 && !(bands[i-1].v > x.v) {
 			p.addf(x.key, "must be lower than %s (%v), got %v", bands[i-1].key, bands[i-1].v, x.v)
 		}
+	}
+}
+
+// CheckpointRule reads [evaluation] checkpoints: "3b6b" for "3b, 6b" (spaces and case aside),
+// "bulanan" (also "monthly") or "triwulan" (also "quarterly"); false for anything else.
+func CheckpointRule(s string) (string, bool) {
+	v := strings.ToLower(strings.Join(strings.Fields(strings.ReplaceAll(s, ",", " ")), ","))
+	switch v {
+	case "3b,6b":
+		return "3b6b", true
+	case "bulanan", "monthly":
+		return "bulanan", true
+	case "triwulan", "quarterly":
+		return "triwulan", true
+	}
+	return "", false
+}
+
+// validateKinerja checks [kinerja] and [reports] review_days.
+func (c *Config) validateKinerja(p *problems) {
+	k := c.Kinerja
+	if k.MinutesDay < 0 || k.MinutesDay > 24*60 {
+		p.addf("kinerja.minutes_day", "must be between 0 (off) and 1440, got %d", k.MinutesDay)
+	}
+	if k.MinutesMonth < 0 || k.MinutesMonth > 31*24*60 {
+		p.addf("kinerja.minutes_month", "must be between 0 (off) and 44640, got %d", k.MinutesMonth)
+	}
+	switch k.MinutesCount {
+	case "auto", "all", "approved":
+	default:
+		p.addf("kinerja.minutes_count", "must be \"auto\", \"all\" or \"approved\", got %q", k.MinutesCount)
+	}
+	if k.CloseDay < 0 || k.CloseDay > 28 {
+		p.addf("kinerja.close_day", "must be a day between 1 and 28 (or 0: months never close), got %d", k.CloseDay)
+	}
+	if c.Reports.ReviewDays < 0 || c.Reports.ReviewDays > 30 {
+		p.addf("reports.review_days", "must be between 0 (no deadline) and 30 working days, got %d", c.Reports.ReviewDays)
 	}
 }
 

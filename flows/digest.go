@@ -34,7 +34,14 @@ type weekDigest struct {
 	onTrack   int
 	behind    int
 	unsigned  []string
-	persons   []chart.Person // compliance per person, best first, for the chart
+	persons   []chart.Person  // compliance per person, best first, for the chart
+	minutes   []personMinutes // effective minutes per person, when [kinerja] sets a threshold
+}
+
+// personMinutes is one person's effective minutes over a digest's days, and their threshold.
+type personMinutes struct {
+	name               string
+	minutes, threshold int
 }
 
 type digestDay struct {
@@ -178,6 +185,13 @@ func (r *request) buildDigestRange(d *weekDigest, opdCode string, from, to time.
 			d.missing = append(d.missing, emp.Name)
 		}
 		ranks = append(ranks, standing{emp.Name, sp.Reported, count})
+		if r.e.minutesConfigured() {
+			pm := personMinutes{name: emp.Name, minutes: r.e.sumMinutes(reps), threshold: r.e.opt.MinutesDay * sp.Work}
+			if d.monthly {
+				pm.threshold = r.e.monthMinutesThreshold(sp.Work)
+			}
+			d.minutes = append(d.minutes, pm)
+		}
 
 		c, err := r.tx.SignedContract(r.ctx, emp.NIP, d.to.Year())
 		if errors.Is(err, store.ErrNotFound) {
@@ -296,11 +310,34 @@ func (r *request) digestText(lang string, d *weekDigest, showMissing bool) strin
 	if showMissing && len(d.missing) > 0 {
 		lines = append(lines, r.tl(lang, "digest.missing", catalog.Args{"Count": len(d.missing), "Names": joinNames(d.missing)}))
 	}
+	if len(d.minutes) > 0 {
+		lines = append(lines, r.digestMinutes(lang, d))
+	}
 	lines = append(lines, r.tl(lang, "digest.targets", catalog.Args{"OnTrack": d.onTrack, "Behind": d.behind}))
 	if len(d.unsigned) > 0 {
 		lines = append(lines, r.tl(lang, "digest.unsigned", catalog.Args{"Count": len(d.unsigned), "Names": joinNames(d.unsigned)}))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// digestMinutesNames is how many people the digest's line of effective minutes names.
+const digestMinutesNames = 15
+
+// digestMinutes is the digest's line of effective minutes: each person's minutes over the days
+// (and their share of their threshold), most first.
+func (r *request) digestMinutes(lang string, d *weekDigest) string {
+	ms := append([]personMinutes(nil), d.minutes...)
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].minutes > ms[j].minutes })
+	var items []string
+	for i, m := range ms {
+		if i == digestMinutesNames {
+			items = append(items, r.tl(lang, "team.more", catalog.Args{"Count": len(ms) - i}))
+			break
+		}
+		items = append(items, r.tl(lang, "minutes.digest_item", catalog.Args{"Name": m.name,
+			"Minutes": FormatNumber(float64(m.minutes)), "Pct": minutesPct(m.minutes, m.threshold)}))
+	}
+	return r.tl(lang, "minutes.digest", catalog.Args{"Threshold": formatThreshold(r.e.opt.MinutesDay), "List": joinNames(items)})
 }
 
 // digestChart draws the digest's chart in lang, titled like the text.

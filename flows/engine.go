@@ -44,6 +44,19 @@ type Options struct {
 	// NewCode makes a registration code; nil means random from crypto/rand. Only the demo sets it,
 	// so that a piped script can type the code it will be given.
 	NewCode func() string
+
+	// The practice of issue 21 (practice.go); every zero value is off. MinutesDay and
+	// MinutesMonth are [kinerja]'s effective-minutes thresholds; MinutesApprovedOnly counts only
+	// validated reports' minutes (minutes_count, "auto" resolved by the caller).
+	MinutesDay, MinutesMonth int
+	MinutesApprovedOnly      bool
+	// CloseDay is [kinerja] close_day: a month closes at the end of that day of the next month.
+	CloseDay int
+	// ReviewDays is [reports] review_days: working days to validate a report.
+	ReviewDays int
+	// Checkpoints is [evaluation] checkpoints as config.CheckpointRule reads it: "3b6b" (also
+	// when empty), "bulanan" or "triwulan".
+	Checkpoints string
 }
 
 // Engine handles inbound messages.

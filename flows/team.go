@@ -32,6 +32,7 @@ type teamMember struct {
 	kind    calendar.Kind
 	leave   string
 	reports int
+	minutes int // effective minutes today, read only when [kinerja] sets a threshold
 }
 
 // teamDay is a team's state today: the OPD, what today is for the OPD as a whole (work, weekend or
@@ -93,6 +94,12 @@ func (r *request) teamToday(args string, withSelf bool) (*teamDay, error) {
 	if err != nil {
 		return nil, err
 	}
+	var minutes map[string]int
+	if r.e.minutesConfigured() {
+		if minutes, err = r.tx.MinutesOn(r.ctx, nips, dateKey(r.today), r.e.opt.MinutesApprovedOnly); err != nil {
+			return nil, err
+		}
+	}
 	// Everyone's calendar of today in a few queries, not three per person.
 	restore, err := r.preload(emps, store.Preload{From: dateKey(r.today), To: dateKey(r.today), Year: r.today.Year(), NoContracts: true})
 	if err != nil {
@@ -107,7 +114,7 @@ func (r *request) teamToday(args string, withSelf bool) (*teamDay, error) {
 		if err != nil {
 			return nil, err
 		}
-		m := teamMember{emp: e, kind: c.kind(r.today), reports: counts[e.NIP]}
+		m := teamMember{emp: e, kind: c.kind(r.today), reports: counts[e.NIP], minutes: minutes[e.NIP]}
 		if m.kind == dayLeave {
 			m.leave = store.LeaveCuti
 			for _, l := range c.leave {
@@ -166,6 +173,9 @@ func cmdTeam(r *request, args string) error {
 	var reported, notYet, away []string
 	for _, m := range d.members {
 		switch {
+		case m.reports > 0 && r.e.minutesConfigured():
+			reported = append(reported, r.t("minutes.team_count", catalog.Args{"Name": m.emp.Name, "Count": m.reports,
+				"Minutes": FormatNumber(float64(m.minutes)), "Pct": minutesPct(m.minutes, r.e.opt.MinutesDay)}))
 		case m.reports > 0:
 			reported = append(reported, r.t("team.report_count", catalog.Args{"Name": m.emp.Name, "Count": m.reports}))
 		case m.kind == dayLeave:

@@ -277,6 +277,12 @@ func (m *Main) Close() error {
 	return m.Store.Close()
 }
 
+// checkpoints is [evaluation] checkpoints as the flows read it (Validate refused anything else).
+func checkpoints(cfg *config.Config) string {
+	rule, _ := config.CheckpointRule(cfg.Evaluation.Checkpoints)
+	return rule
+}
+
 func flowOptions(cfg *config.Config) flows.Options {
 	return flows.Options{
 		Location:        cfg.Location(),
@@ -286,11 +292,18 @@ func flowOptions(cfg *config.Config) flows.Options {
 		MaxPhotoBytes:   int64(cfg.Reports.MaxPhotoMB) << 20,
 		RequireApproval: cfg.Reports.RequireApproval,
 		Holidays:        cfg.Holidays.Dates,
-		EvidenceDir:     evidenceDir(cfg),
-		FlowTimeout:     30 * time.Minute,
-		ShowMissing:     cfg.Digest.ShowMissing,
-		FloodMax:        cfg.Intake.MaxMessages,
-		FloodWindow:     cfg.Intake.Window.Duration,
+		MinutesDay:      cfg.Kinerja.MinutesDay,
+		MinutesMonth:    cfg.Kinerja.MinutesMonth,
+		MinutesApprovedOnly: cfg.Kinerja.MinutesCount == "approved" ||
+			cfg.Kinerja.MinutesCount == "auto" && cfg.Reports.RequireApproval,
+		CloseDay:    cfg.Kinerja.CloseDay,
+		ReviewDays:  cfg.Reports.ReviewDays,
+		Checkpoints: checkpoints(cfg),
+		EvidenceDir: evidenceDir(cfg),
+		FlowTimeout: 30 * time.Minute,
+		ShowMissing: cfg.Digest.ShowMissing,
+		FloodMax:    cfg.Intake.MaxMessages,
+		FloodWindow: cfg.Intake.Window.Duration,
 		Scoring: scoring.Params{WC: cfg.Evaluation.WeightAchievement, WK: cfg.Evaluation.WeightCompliance,
 			PassScore: cfg.Evaluation.PassScore, Bands: [4]float64{cfg.Evaluation.Bands.SangatBaik, cfg.Evaluation.Bands.Baik,
 				cfg.Evaluation.Bands.ButuhPerbaikan, cfg.Evaluation.Bands.Kurang}},
