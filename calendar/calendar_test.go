@@ -168,3 +168,26 @@ func TestStreak(t *testing.T) {
 		t.Fatalf("within 5 days: streak %d open %v, want 2 open", n, open)
 	}
 }
+
+func TestClosing(t *testing.T) {
+	c := Closing(5)
+	nov := Month{2026, 11}
+	if c.LastOpen(nov) != New(2026, 12, 5) {
+		t.Fatalf("November is open until %s, want 2026-12-05", c.LastOpen(nov))
+	}
+	for day, want := range map[Date]bool{New(2026, 12, 5): false, New(2026, 12, 6): true, New(2026, 11, 30): false} {
+		if got := c.Closed(nov, day); got != want {
+			t.Errorf("November closed on %s: %v, want %v", day, got, want)
+		}
+	}
+	if c.FirstOpen(New(2026, 12, 5)) != New(2026, 11, 1) || c.FirstOpen(New(2026, 12, 6)) != New(2026, 12, 1) {
+		t.Fatal("FirstOpen around the close day")
+	}
+	// A close day past a short month's end is its last day: January closes on 28 February.
+	if got := Closing(28).LastOpen(Month{2027, 1}); got != New(2027, 2, 28) {
+		t.Fatalf("got %s", got)
+	}
+	if Closing(0).Closed(Month{2020, 1}, New(2026, 12, 6)) || !Closing(0).FirstOpen(New(2026, 12, 6)).IsZero() {
+		t.Fatal("close day 0 closes something")
+	}
+}

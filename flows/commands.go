@@ -66,6 +66,7 @@ func commands() []*command {
 		{name: "libur", aliases: []string{"holiday"}, role: store.RoleAdmin, run: cmdHoliday},
 		{name: "umumkan", aliases: []string{"announce"}, role: store.RoleAdmin, run: cmdAnnounce},
 		{name: "putus", aliases: []string{"unlink"}, role: store.RoleAdmin, run: cmdUnlink},
+		{name: "bukabulan", aliases: []string{"reopen"}, role: store.RoleAdmin, run: cmdReopen},
 	}
 }
 

@@ -168,6 +168,9 @@ func cmdLeave(r *request, args string) error {
 	if err := r.validateLeave(in); err != nil {
 		return err
 	}
+	if err := r.checkMonthOpen(r.who.NIP, in.start); err != nil {
+		return err // leave reaching into a closed month would change its recap
+	}
 	from, to := dateKey(in.start), dateKey(in.end)
 	clash, err := r.tx.LeaveRecords(r.ctx, r.who.NIP, from, to)
 	if err != nil {
@@ -258,6 +261,11 @@ func (r *request) decideLeave(words []string, status string) error {
 	}
 	if !r.canManage(&emp) {
 		return notFound("leave.not_found_any", catalog.Args{"ID": id})
+	}
+	if start, err := time.Parse("2006-01-02", l.StartDate); err == nil {
+		if err := r.checkMonthOpen(l.NIP, start); err != nil {
+			return err
+		}
 	}
 	args := catalog.Args{"Kind": upperFirst(r.t("leave.kind."+l.Kind, nil)), "Range": r.leaveRange(r.lang, l.StartDate, l.EndDate),
 		"Employee": emp.Name, "ID": id, "Note": note}
@@ -467,6 +475,9 @@ func cmdHoliday(r *request, args string) error {
 	if h, ok := r.configHoliday(key); ok {
 		return conflict("holiday.in_config", catalog.Args{"Date": long, "Name": h.Name})
 	}
+	if err := r.checkHolidayMonthOpen(d); err != nil {
+		return err
+	}
 	old, err := r.tx.HolidaysBetween(r.ctx, key, key)
 	if err != nil {
 		return err
@@ -548,6 +559,9 @@ func (r *request) deleteHoliday(words []string) error {
 	long := FormatLongDate(r.lang, d)
 	if h, ok := r.configHoliday(key); ok {
 		return conflict("holiday.config_only", catalog.Args{"Date": long, "Name": h.Name})
+	}
+	if err := r.checkHolidayMonthOpen(d); err != nil {
+		return err
 	}
 	old, err := r.tx.HolidaysBetween(r.ctx, key, key)
 	if err != nil {

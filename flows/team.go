@@ -445,6 +445,9 @@ func cmdReview(r *request, args string) error {
 		return nil
 	}
 	scope, err := r.reviewScope()
+	if err == nil {
+		scope, err = r.openReviewScope(scope) // a closed month's reports are decided no more
+	}
 	if err != nil {
 		return err
 	}
@@ -538,6 +541,11 @@ func (r *request) reviewReport(arg string) (store.Report, error) {
 	}
 	if rep.Status != store.ReportSubmitted {
 		return rep, conflict("review.already", catalog.Args{"ID": id, "Status": r.t("review.status."+rep.Status, nil)})
+	}
+	if day, err := time.Parse("2006-01-02", rep.LocalDate); err == nil {
+		if err := r.checkMonthOpen(rep.NIP, day); err != nil {
+			return rep, err
+		}
 	}
 	return rep, nil
 }
