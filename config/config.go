@@ -147,6 +147,12 @@ type Schedule struct {
 	// Maintenance is when the daily upkeep runs: old outbox attachments are
 	// dropped and old processed-inbound ids pruned ([retention]).
 	Maintenance string `toml:"maintenance"`
+	// Review is when supervisors are reminded of validations due today and
+	// overdue ones are escalated ([reports] review_days, require_approval).
+	Review string `toml:"review"`
+	// MonthlyRecap is when each OPD's group gets the monthly recap of a
+	// month that closed the day before ([kinerja] close_day).
+	MonthlyRecap string `toml:"monthly_recap"`
 }
 
 // Evaluation is the [evaluation] section: the parameters of the /evaluate
@@ -308,6 +314,8 @@ func Default() *Config {
 			Digest:        "0 16 * * 5",
 			EvaluationDue: "0 8 * * 1",
 			Maintenance:   "30 1 * * *",
+			Review:        "0 9 * * 1-6",
+			MonthlyRecap:  "0 7 * * *",
 		},
 		Evaluation: Evaluation{
 			WeightAchievement: 0.6,

@@ -173,6 +173,8 @@ func (c *Config) validateSchedule(p *problems) {
 		{"schedule.digest", s.Digest},
 		{"schedule.evaluation_due", s.EvaluationDue},
 		{"schedule.maintenance", s.Maintenance},
+		{"schedule.review", s.Review},
+		{"schedule.monthly_recap", s.MonthlyRecap},
 	} {
 		if strings.TrimSpace(j.spec) == "" {
 			p.addf(j.key, "must not be empty")

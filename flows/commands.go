@@ -67,6 +67,7 @@ func commands() []*command {
 		{name: "umumkan", aliases: []string{"announce"}, role: store.RoleAdmin, run: cmdAnnounce},
 		{name: "putus", aliases: []string{"unlink"}, role: store.RoleAdmin, run: cmdUnlink},
 		{name: "bukabulan", aliases: []string{"reopen"}, role: store.RoleAdmin, run: cmdReopen},
+		{name: "plh", aliases: []string{"acting"}, role: store.RoleKepala, run: cmdActing},
 	}
 }
 

@@ -334,6 +334,11 @@ func (r *request) mySubordinates() []store.Employee {
 				r.e.log.Error("load subordinates", "nip", r.who.NIP, "err", err)
 				subs = nil
 			}
+			if acting, err := r.actingTeam(); err != nil { // an acting supervisor's team (Plh), today
+				r.e.log.Error("load acting team", "nip", r.who.NIP, "err", err)
+			} else {
+				subs = append(subs, acting...)
+			}
 		}
 		r.subordinates = &subs
 	}

@@ -41,6 +41,8 @@ func (e *Engine) RunJob(ctx context.Context, job string, at time.Time) error {
 		return e.contractNotice(ctx, at)
 	case JobEvaluationDue:
 		return e.evaluationDue(ctx, at)
+	case JobReview:
+		return e.review(ctx, at)
 	}
 	return fmt.Errorf("unknown job %q", job)
 }
@@ -50,7 +52,7 @@ func (e *Engine) RunJob(ctx context.Context, job string, at time.Time) error {
 // digest, contract and evaluation notices) until the week ends.
 func StillCurrent(job string, at, now time.Time) bool {
 	switch job {
-	case JobReminder, JobDeadline:
+	case JobReminder, JobDeadline, JobReview:
 		return civil(at) == civil(now) && now.Hour() < officeEnd
 	}
 	y1, w1 := at.ISOWeek()

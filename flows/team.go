@@ -418,7 +418,13 @@ func (r *request) reviewScope() (store.ReviewScope, error) {
 	}
 	s := store.ReviewScope{Except: r.who.NIP}
 	for i := range emps {
-		if emps[i].NIP != r.who.NIP && r.canManage(&emps[i]) {
+		if emps[i].NIP == r.who.NIP {
+			continue
+		}
+		// Their supervisor's or head's, or as the acting supervisor (Plh) today.
+		if ok, err := r.canReview(&emps[i]); err != nil {
+			return s, err
+		} else if ok {
 			s.NIPs = append(s.NIPs, emps[i].NIP)
 		}
 	}
@@ -487,6 +493,8 @@ func cmdReview(r *request, args string) error {
 			return invalid("review.format", nil)
 		}
 		return r.reviewDone(scope, r.t("review.approved", catalog.Args{"Count": len(ids), "IDs": strings.Join(ids, ", ")}))
+	case "tolak", "reject":
+		return r.reject(scope, rest)
 	case "kembalikan", "return":
 		idArg, reason := teamSplit(rest)
 		if idArg == "" {
@@ -536,7 +544,12 @@ func (r *request) reviewReport(arg string) (store.Report, error) {
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return rep, err
 	}
-	if err != nil || rep.NIP == r.who.NIP || rep.Status == store.ReportDeleted || !r.canManage(&author) {
+	if err != nil || rep.NIP == r.who.NIP || rep.Status == store.ReportDeleted {
+		return rep, notFound("review.not_found", catalog.Args{"ID": id})
+	}
+	if ok, err := r.canReview(&author); err != nil {
+		return rep, err
+	} else if !ok {
 		return rep, notFound("review.not_found", catalog.Args{"ID": id})
 	}
 	if rep.Status != store.ReportSubmitted {
@@ -561,6 +574,7 @@ func (r *request) reviewList(scope store.ReviewScope) error {
 		return nil
 	}
 	lines := []string{r.t("review.title", catalog.Args{"Total": total, "Shown": len(reps), "More": len(reps) < total})}
+	offices := map[string]calendar.Days{}
 	for _, p := range reps {
 		d, _ := time.Parse("2006-01-02", p.LocalDate)
 		what := shorten(p.Text, 50)
@@ -572,6 +586,11 @@ func (r *request) reviewList(scope store.ReviewScope) error {
 		}
 		if p.EvidenceID != nil {
 			what += " · 📎"
+		}
+		if due, err := r.reviewDue(&p.Report, offices); err != nil {
+			return err
+		} else if due != "" {
+			what += " · " + due
 		}
 		lines = append(lines, r.t("review.item", catalog.Args{"ID": p.ID, "Name": p.Name, "Date": FormatDate(r.lang, d), "What": what}))
 	}

@@ -262,6 +262,7 @@ func scheduleJobs(cfg *config.Config) []bot.JobSpec {
 		bot.JobSpec{Name: flows.JobDigestSaturday, Key: "schedule.digest (Saturday, for six-day OPDs)", Spec: flows.SaturdaySpec(cfg.Schedule.Digest)},
 		bot.JobSpec{Name: flows.JobEvaluationDue, Key: "schedule.evaluation_due", Spec: cfg.Schedule.EvaluationDue},
 		bot.JobSpec{Name: jobMaintenance, Key: "schedule.maintenance", Spec: cfg.Schedule.Maintenance},
+		bot.JobSpec{Name: flows.JobReview, Key: "schedule.review", Spec: cfg.Schedule.Review},
 	)
 	if cfg.Backup.Schedule != "" {
 		jobs = append(jobs, bot.JobSpec{Name: jobBackup, Key: "backup.schedule", Spec: cfg.Backup.Schedule})
