@@ -47,12 +47,25 @@ func (r *request) calendarFor(emp *store.Employee, from, to time.Time) (*workCal
 // cityCalendar returns the city's holidays from..to: the config's [holidays] and the database's
 // (the national calendar copied in each year, and /libur's), merged once, by calendar.NewCalendar,
 // for everything that counts days.
+//
+// A request asks it once per person with the same days (a job walks an OPD, the recap a city):
+// the calendar is made once per span and kept for the request, which holidays do not change
+// under (a /libur request changes them and counts nothing after).
 func (r *request) cityCalendar(from, to time.Time) (*calendar.Calendar, error) {
+	key := [2]calendar.Date{calendar.Of(from), calendar.Of(to)}
+	if c, ok := r.cityCals[key]; ok {
+		return c, nil
+	}
 	stored, err := r.tx.HolidaysBetween(r.ctx, dateKey(from), dateKey(to))
 	if err != nil {
 		return nil, err
 	}
-	return calendar.NewCalendar(r.e.opt.Holidays, stored), nil
+	c := calendar.NewCalendar(r.e.opt.Holidays, stored)
+	if r.cityCals == nil {
+		r.cityCals = map[[2]calendar.Date]*calendar.Calendar{}
+	}
+	r.cityCals[key] = c
+	return c, nil
 }
 
 // leaveSpans turns stored leave into the calendar's spans. A row whose dates do not read (the

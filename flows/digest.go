@@ -513,6 +513,10 @@ func cmdDigest(r *request, args string) error {
 	}
 	var err error
 	today := r.today
+	words := strings.Fields(strings.ToLower(args))
+	if len(words) > 1 && (words[0] == "bulan" || words[0] == "month") {
+		return cmdMonthRecap(r, words[1:]) // a month named, or another OPD: its recap alone
+	}
 	switch strings.ToLower(strings.TrimSpace(args)) {
 	case "", "minggu", "week":
 		monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
@@ -531,5 +535,8 @@ func cmdDigest(r *request, args string) error {
 		return err
 	}
 	r.out = append(r.out, reps...)
+	if d.monthly {
+		return cmdMonthRecap(r, nil) // and the month's recap per person, with its workbook
+	}
 	return nil
 }

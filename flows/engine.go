@@ -127,6 +127,8 @@ type request struct {
 	params       string            // the scoring parameters as stored with an evaluation, once encoded
 	// evaluatorNames is how notices of an evaluation name its evaluator, by language, once made.
 	evaluatorNames map[string]string
+	// cityCals are the city's holidays by the span they were read for (cityCalendar).
+	cityCals map[[2]calendar.Date]*calendar.Calendar
 
 	// later, when set, runs after the message's transaction has committed: work too long to hold
 	// the write lock for (an evaluation of a whole OPD or city), which reads on a snapshot and

@@ -43,6 +43,8 @@ func (e *Engine) RunJob(ctx context.Context, job string, at time.Time) error {
 		return e.evaluationDue(ctx, at)
 	case JobReview:
 		return e.review(ctx, at)
+	case JobMonthlyRecap:
+		return e.monthlyRecapJob(ctx, at)
 	}
 	return fmt.Errorf("unknown job %q", job)
 }
@@ -52,7 +54,7 @@ func (e *Engine) RunJob(ctx context.Context, job string, at time.Time) error {
 // digest, contract and evaluation notices) until the week ends.
 func StillCurrent(job string, at, now time.Time) bool {
 	switch job {
-	case JobReminder, JobDeadline, JobReview:
+	case JobReminder, JobDeadline, JobReview, JobMonthlyRecap:
 		return civil(at) == civil(now) && now.Hour() < officeEnd
 	}
 	y1, w1 := at.ISOWeek()

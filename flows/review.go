@@ -221,19 +221,27 @@ func (e *Engine) review(ctx context.Context, at time.Time) error {
 		if len(plan.remind) == 0 && len(plan.escalate) == 0 {
 			continue
 		}
-		err = e.store.Update(ctx, func(tx *store.Tx) error {
-			r := e.jobRequest(ctx, tx, at)
-			if err := r.sendReviewPlan(plan); err != nil {
-				return err
-			}
-			return r.flush()
-		})
-		if err != nil {
+		if err := e.jobWrite(ctx, at, func(r *request) error { return r.sendReviewPlan(plan) }); err != nil {
 			return err
 		}
-		e.queued()
 	}
 	return nil
+}
+
+// jobWrite runs fn as the job scheduled at `at` in a write transaction of its own, and queues what
+// fn said in it.
+func (e *Engine) jobWrite(ctx context.Context, at time.Time, fn func(r *request) error) error {
+	err := e.store.Update(ctx, func(tx *store.Tx) error {
+		r := e.jobRequest(ctx, tx, at)
+		if err := fn(r); err != nil {
+			return err
+		}
+		return r.flush()
+	})
+	if err == nil {
+		e.queued()
+	}
+	return err
 }
 
 // reviewItem is a report the review job tells someone about.

@@ -61,7 +61,7 @@ Pemakaian / usage:
   lapkin run [--config F]
   lapkin whatsapp-login [--config F] [--phone N]
   lapkin import [--config F] [--db F] <roster.csv|roster.xlsx>
-  lapkin export [--config F] [--db F] [--periode P] [--opd KODE] [--force] --out F.xlsx|F.csv
+  lapkin export [--config F] [--db F] [--periode P | --rekap YYYY-MM|YYYY] [--opd KODE] [--force] --out F.xlsx|F.csv
   lapkin backup [--config F] [--db F] --out F
   lapkin seed --asn N --opd M --days D [--db F] [--end YYYY-MM-DD] [--seed S]
   lapkin inbox [--config F] [--db F] [--failed [--limit N] [--raw] | --retry ID]
@@ -263,6 +263,7 @@ func scheduleJobs(cfg *config.Config) []bot.JobSpec {
 		bot.JobSpec{Name: flows.JobEvaluationDue, Key: "schedule.evaluation_due", Spec: cfg.Schedule.EvaluationDue},
 		bot.JobSpec{Name: jobMaintenance, Key: "schedule.maintenance", Spec: cfg.Schedule.Maintenance},
 		bot.JobSpec{Name: flows.JobReview, Key: "schedule.review", Spec: cfg.Schedule.Review},
+		bot.JobSpec{Name: flows.JobMonthlyRecap, Key: "schedule.monthly_recap", Spec: cfg.Schedule.MonthlyRecap},
 	)
 	if cfg.Backup.Schedule != "" {
 		jobs = append(jobs, bot.JobSpec{Name: jobBackup, Key: "backup.schedule", Spec: cfg.Backup.Schedule})
