@@ -129,6 +129,8 @@ type request struct {
 	evaluatorNames map[string]string
 	// cityCals are the city's holidays by the span they were read for (cityCalendar).
 	cityCals map[[2]calendar.Date]*calendar.Calendar
+	// posts are the posts people left (transfers), by NIP, read once when first asked.
+	posts map[string][]store.Posting
 
 	// later, when set, runs after the message's transaction has committed: work too long to hold
 	// the write lock for (an evaluation of a whole OPD or city), which reads on a snapshot and

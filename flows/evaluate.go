@@ -286,6 +286,12 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 	if err != nil {
 		return nil, err
 	}
+	if post, ended, err := r.endedBy(emp.NIP, c.ID); err != nil {
+		return nil, err
+	} else if ended {
+		at := atPost(*emp, post) // the calendar and compliance start of the post the contract was for
+		emp = &at
+	}
 	signed := civil(c.SignedAt.In(r.e.opt.Location))
 	// A period is complete only once its last day has ended: until then the result is interim.
 	ev := &evaluation{emp: *emp, contractVersion: c.Version, contractSHA256: c.SHA256, per: p, asOf: p.End, final: r.today.After(p.End)}
@@ -417,7 +423,8 @@ func (r *request) evalPeriod(emp *store.Employee, per *period.Period) (store.Con
 	if p.Start.After(r.today) {
 		return c, p, conflict("evaluate.future", catalog.Args{"From": FormatDate(r.lang, p.Start)})
 	}
-	return c, p, nil
+	c, p, _, err = r.transferredContract(emp, c, p, per) // a contract a transfer ended (transfers.go)
+	return c, p, err
 }
 
 // preloadEvaluation reads ahead what evaluating emps over per asks person by person: first their

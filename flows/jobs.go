@@ -38,6 +38,9 @@ func (e *Engine) RunJob(ctx context.Context, job string, at time.Time) error {
 	case JobDeadline:
 		return e.deadline(ctx, at)
 	case JobContract:
+		if err := e.transferNoticesAt(ctx, at); err != nil { // a transfer an import did not tell
+			return err
+		}
 		return e.contractNotice(ctx, at)
 	case JobEvaluationDue:
 		return e.evaluationDue(ctx, at)

@@ -27,15 +27,26 @@ type recapSegment struct {
 	from, to time.Time      // civil dates, inclusive
 }
 
-// recapGroup computes the rows of months (in order) for one OPD's people (emps, as
+// recapGroup computes the rows of months (in order) for people of OPD opd (emps, as
 // store.Employees lists them), month by month, reading ahead once what each asks for over all of
 // them: a year's recap reads each person's leave, report days and first report once, not twelve
-// times. Months not begun by today have no rows.
-func (r *request) recapGroup(months []calendar.Month, emps []store.Employee) ([]export.RecapRow, error) {
+// times. Only their days at opd count: someone transferred in has a row for the days since; with
+// leavers, those transferred out of opd in the months have a row for their days there. Months not
+// begun by today have no rows.
+func (r *request) recapGroup(months []calendar.Month, opd string, emps []store.Employee, leavers bool) ([]export.RecapRow, error) {
 	for len(months) > 0 && months[len(months)-1].First().Time().After(r.today) {
 		months = months[:len(months)-1]
 	}
-	if len(months) == 0 || len(emps) == 0 {
+	if len(months) == 0 {
+		return nil, nil
+	}
+	if leavers {
+		var err error
+		if emps, err = r.withLeavers(opd, months[0].First(), emps); err != nil {
+			return nil, err
+		}
+	}
+	if len(emps) == 0 {
 		return nil, nil
 	}
 	restore, err := r.preload(emps, store.Preload{From: months[0].First().String(), To: months[len(months)-1].Last().String(),
@@ -54,7 +65,7 @@ func (r *request) recapGroup(months []calendar.Month, emps []store.Employee) ([]
 	}
 	var rows []export.RecapRow
 	for _, m := range months {
-		rs, err := r.recapMonth(m, emps, names, reopenings)
+		rs, err := r.recapMonth(m, opd, emps, names, reopenings)
 		if err != nil {
 			return nil, err
 		}
@@ -64,7 +75,7 @@ func (r *request) recapGroup(months []calendar.Month, emps []store.Employee) ([]
 }
 
 // recapMonth computes month m's rows of emps, on what recapGroup read ahead.
-func (r *request) recapMonth(m calendar.Month, emps []store.Employee, names map[string]string, reopenings []store.Reopening) ([]export.RecapRow, error) {
+func (r *request) recapMonth(m calendar.Month, opd string, emps []store.Employee, names map[string]string, reopenings []store.Reopening) ([]export.RecapRow, error) {
 	first, last := m.First().Time(), m.Last().Time()
 	var segs []recapSegment
 	for i := range emps {
@@ -72,7 +83,11 @@ func (r *request) recapMonth(m calendar.Month, emps []store.Employee, names map[
 		if err != nil {
 			return nil, err
 		}
-		segs = append(segs, s...)
+		for _, seg := range s {
+			if seg.emp.OPDCode == opd {
+				segs = append(segs, seg)
+			}
+		}
 	}
 	// The counts of everyone whose segment is the whole month in one read; others each alone.
 	var whole []string
@@ -118,6 +133,31 @@ func (r *request) recapMonth(m calendar.Month, emps []store.Employee, names map[
 // unless a transfer (transfers.go) divides it.
 func (r *request) recapSegments(emp *store.Employee, first, last time.Time) ([]recapSegment, error) {
 	return r.postsBetween(emp, first, last)
+}
+
+// withLeavers adds to emps (the people of opd now) those who left opd on since or after.
+func (r *request) withLeavers(opd string, since calendar.Date, emps []store.Employee) ([]store.Employee, error) {
+	ps, err := r.tx.PostingsSince(r.ctx, "", since.String())
+	if err != nil {
+		return nil, err
+	}
+	in := map[string]bool{}
+	for i := range emps {
+		in[emps[i].NIP] = true
+	}
+	out := emps
+	for _, p := range ps {
+		if p.OPDCode != opd || in[p.NIP] {
+			continue
+		}
+		e, err := r.tx.Employee(r.ctx, p.NIP)
+		if err != nil {
+			return nil, err
+		}
+		in[p.NIP] = true
+		out = append(out[:len(out):len(out)], e)
+	}
+	return out, nil
 }
 
 // recapRow computes one segment's row; false when the person was not yet in post in it.
@@ -208,7 +248,7 @@ func (e *Engine) MonthlyRecap(ctx context.Context, months []calendar.Month, opd 
 		err := e.store.View(ctx, func(tx *store.Tx) error {
 			r := e.jobRequest(ctx, tx, at)
 			var err error
-			rows, err = r.recapGroup(months, groups[i])
+			rows, err = r.recapGroup(months, groups[i][0].OPDCode, groups[i], true)
 			return err
 		})
 		return rows, err

@@ -157,13 +157,12 @@ func cmdMonthRecap(r *request, args []string) error {
 	if !r.isAdmin() && r.who.Role != store.RoleKepala {
 		title = r.t("recap.team_of", catalog.Args{"Name": r.salutation(r.who)})
 	}
-	var rows []export.RecapRow
-	for _, g := range byOPD(emps) {
-		rs, err := r.recapGroup([]calendar.Month{m}, g)
-		if err != nil {
-			return err
-		}
-		rows = append(rows, rs...)
+	// The whole OPD for its head or an admin, with those who left it in the month; a supervisor's
+	// own team as it is now.
+	whole := r.isAdmin() || r.who.Role == store.RoleKepala
+	rows, err := r.recapGroup([]calendar.Month{m}, opd.Code, emps, whole)
+	if err != nil {
+		return err
 	}
 	reps, err := r.recapReplies(r.msg.Chat, r.lang, m, title, opd.Code, rows)
 	if err != nil {
@@ -210,7 +209,7 @@ func (e *Engine) monthlyRecapJob(ctx context.Context, at time.Time) error {
 			if err != nil {
 				return err
 			}
-			rows, err = r.recapGroup([]calendar.Month{m}, emps)
+			rows, err = r.recapGroup([]calendar.Month{m}, o.Code, emps, true)
 			return err
 		})
 		if err != nil {

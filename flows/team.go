@@ -361,6 +361,11 @@ func cmdEmployee(r *request, args string) error {
 		r.t("employee.role", catalog.Args{"Role": r.t("employee.role."+emp.Role, nil), "Supervisor": supName}),
 	}
 	lines = append(lines, r.accountLines(ids)...)
+	posts, err := r.postLines(emp) // the posts left (transfers)
+	if err != nil {
+		return err
+	}
+	lines = append(lines, posts...)
 
 	c, err := r.tx.SignedContract(r.ctx, emp.NIP, r.today.Year())
 	switch {
