@@ -392,6 +392,9 @@ func (r *request) evalYear(per *period.Period) int {
 	if per != nil && per.Checkpoint == 0 {
 		return per.End.Year()
 	}
+	if per == nil {
+		return r.defaultYear()
+	}
 	return r.today.Year()
 }
 
@@ -410,11 +413,7 @@ func (r *request) evalPeriod(emp *store.Employee, per *period.Period) (store.Con
 	var p period.Period
 	switch {
 	case per == nil:
-		// The current checkpoint: the latest one over, else the first one so far.
-		p = period.Checkpoint(3, signed)
-		if six := period.Checkpoint(6, signed); r.today.After(six.End) {
-			p = six
-		}
+		p = r.defaultPeriod(signed) // [evaluation] checkpoints (cadence.go)
 	case per.Checkpoint > 0:
 		p = period.Checkpoint(per.Checkpoint, signed)
 	default:

@@ -10,7 +10,6 @@ import (
 
 	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
-	"github.com/lapkin-id/lapkin/period"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -216,8 +215,7 @@ func (r *request) checkpointsThisWeek() ([]dueCheckpoint, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, n := range []int{3, 6} {
-			p := period.Checkpoint(n, civil(c.SignedAt.In(r.e.opt.Location)))
+		for _, p := range r.duePeriods(civil(c.SignedAt.In(r.e.opt.Location)), weekStart, weekEnd) {
 			if !p.End.Before(weekStart) && !p.End.After(weekEnd) {
 				list = append(list, dueCheckpoint{x, p.Key, p.End})
 			}
