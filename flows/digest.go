@@ -517,6 +517,9 @@ func cmdDigest(r *request, args string) error {
 	if len(words) > 1 && (words[0] == "bulan" || words[0] == "month") {
 		return cmdMonthRecap(r, words[1:]) // a month named, or another OPD: its recap alone
 	}
+	if len(words) > 0 && (words[0] == "tahun" || words[0] == "year") {
+		return cmdYearRecap(r, words[1:]) // the city's figure per OPD (admins)
+	}
 	switch strings.ToLower(strings.TrimSpace(args)) {
 	case "", "minggu", "week":
 		monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))

@@ -1108,6 +1108,11 @@ func (r *request) evaluateSummary(d evaluateDraft, title string, done []*evaluat
 		parts = append(parts, fmt.Sprintf("%s %d", p, dist[p]))
 	}
 	lines = append(lines, r.t("evaluate.distribution", catalog.Args{"Parts": strings.Join(parts, " · "), "Met": met, "Count": len(done)}))
+	figures, err := r.evaluateFigures(title, r.allSubject(d.Subject), done) // the OPDs own figures (figures.go)
+	if err != nil {
+		return "", err
+	}
+	lines = append(lines, figures...)
 	if len(unsigned) > 0 {
 		lines = append(lines, r.t("evaluate.unsigned_list", catalog.Args{"Count": len(unsigned), "Names": strings.Join(unsigned, "; ")}))
 	}
