@@ -292,6 +292,15 @@ func (r *request) reviewPlanOf(o store.OPD) (reviewPlan, error) {
 		return plan, err
 	}
 	today := calendar.Of(r.today)
+	// Acting supervisors of today, read once for the OPD: a late team has many reports per head.
+	acting, err := r.actingToday("")
+	if err != nil {
+		return plan, err
+	}
+	plhOf := map[string]string{}
+	for _, a := range acting {
+		plhOf[a.SupervisorNIP] = a.ActingNIP // the one named last wins, as plhOf says
+	}
 	for _, u := range reps {
 		due := r.e.reviewDeadline(office, u.CreatedAt)
 		if due > today {
@@ -301,17 +310,14 @@ func (r *request) reviewPlanOf(o store.OPD) (reviewPlan, error) {
 		if author == nil {
 			continue // moved to another OPD since: that OPD's run sees it no more; it waits in /validasi
 		}
-		sup, err := r.supervisorOf(author)
-		if err != nil {
-			return plan, err
+		// supervisorOf, without reading the OPD again: the atasan, else the head.
+		sup := author.SupervisorNIP
+		if sup == "" && head != u.NIP {
+			sup = head
 		}
 		validator := sup
-		if sup != "" {
-			if plh, err := r.plhOf(sup); err != nil {
-				return plan, err
-			} else if plh != "" {
-				validator = plh
-			}
+		if plh := plhOf[sup]; sup != "" && plh != "" {
+			validator = plh
 		}
 		// Beyond the supervisor: the head, unless the head wrote it or let it lapse; then the admins.
 		var up []string
