@@ -427,8 +427,9 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // cmdActing is /plh: bare, the acting supervisors the sender named, stands in for or has;
-// `/plh <NIP> <mulai> <selesai> [NIP atasan]` names an acting supervisor for the sender (or, for
-// a head or admin, for a supervisor of their OPD or anyone); `/plh batal <id>` ends one.
+// `/plh <NIP> <mulai> <selesai> [NIP atasan]` (an OPD head or an admin) names an acting
+// supervisor for the sender, or for a supervisor of the head's OPD (an admin: anyone);
+// `/plh batal <id>` ends one.
 func cmdActing(r *request, args string) error {
 	words := strings.Fields(args)
 	if len(words) == 0 {
@@ -436,6 +437,9 @@ func cmdActing(r *request, args string) error {
 	}
 	if w := strings.ToLower(words[0]); w == "batal" || w == "cancel" {
 		return r.cancelActing(words[1:])
+	}
+	if !r.isAdmin() && r.who.Role != store.RoleKepala {
+		return forbidden("plh.head_only", nil) // the head names a Plh, as the issue's practice has it
 	}
 	if len(words) < 3 || len(words) > 4 {
 		return invalid("plh.format", r.actingExample())

@@ -88,6 +88,7 @@ func TestValidationOnTime(t *testing.T) {
 	// Wednesday 25: the head names Siti acting supervisor for Joko, Thursday and Friday.
 	h.clock.Set(at(2026, 11, 25, 8))
 	expect(t, h.say(siti, "/plh "+budi+" 2026-11-26 2026-11-27"), "tidak tersedia untuk peran Anda")
+	expect(t, h.say(joko, "/plh "+siti+" 2026-11-26 2026-11-27"), "Plh ditunjuk oleh kepala OPD atau admin BKPPD")
 	expect(t, h.say(kepala, "/plh "+siti+" 2026-11-27 2026-11-26 "+joko), "sebelum tanggal mulai")
 	got = h.say(kepala, "/plh "+siti+" 26-11-2026 27-11-2026 "+joko)
 	expect(t, got, "✅ Siti Rahma ditunjuk sebagai Plh Joko Susilo, 26 Nov 2026 – 27 Nov 2026")
