@@ -69,3 +69,39 @@ func TestExportRecap(t *testing.T) {
 		t.Fatal("a refused export wrote a file")
 	}
 }
+
+// `lapkin import` of a roster that moves someone records the transfer and says so (issue 21,
+// item 5); importing the same file again moves nobody.
+func TestImportTransfer(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "lapkin.db")
+	sample, err := os.ReadFile(filepath.Join("sample", "roster.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := filepath.Join(dir, "roster.csv")
+	if err := os.WriteFile(first, sample, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, stderr, err := runCLI(t, "", "import", "--db", db, first); err != nil || strings.Contains(out, "Mutasi") {
+		t.Fatalf("first import: %v %q %q", err, out, stderr)
+	}
+	// Budi moves to the BKPPD under Rizal Effendi.
+	moved := strings.Replace(string(sample),
+		"198806202014031004,Budi Santoso,Pranata Komputer,,DISKOMINFO,Dinas Komunikasi dan Informatika,0813-0000-0001,asn,198303252009011003,5",
+		"198806202014031004,Budi Santoso,Analis Kepegawaian,,BKPPD,Badan Kepegawaian dan Pengembangan Sumber Daya Manusia Daerah,0813-0000-0001,asn,197906082003121002,5", 1)
+	if moved == string(sample) {
+		t.Fatal("Budi's row was not found in the sample roster")
+	}
+	second := filepath.Join(dir, "roster-2.csv")
+	if err := os.WriteFile(second, []byte(moved), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, err := runCLI(t, "", "import", "--db", db, second)
+	if err != nil || !strings.Contains(out, "Mutasi tercatat: 1 pegawai") {
+		t.Fatalf("second import: %v %q %q", err, out, stderr)
+	}
+	if out, _, err = runCLI(t, "", "import", "--db", db, second); err != nil || strings.Contains(out, "Mutasi") {
+		t.Fatalf("the same file again: %v %q", err, out)
+	}
+}
