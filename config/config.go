@@ -44,6 +44,7 @@ type Config struct {
 	HTTP       HTTP       `toml:"http"`
 	Retention  Retention  `toml:"retention"`
 	Backup     Backup     `toml:"backup"`
+	Kinerja    Kinerja    `toml:"kinerja"`
 
 	// loc caches the time zone loaded from App.Timezone by Default or
 	// Validate, so that Location does not reread the zone database on every
@@ -146,6 +147,12 @@ type Schedule struct {
 	// Maintenance is when the daily upkeep runs: old outbox attachments are
 	// dropped and old processed-inbound ids pruned ([retention]).
 	Maintenance string `toml:"maintenance"`
+	// Review is when supervisors are reminded of validations due today and
+	// overdue ones are escalated ([reports] review_days, require_approval).
+	Review string `toml:"review"`
+	// MonthlyRecap is when each OPD's group gets the monthly recap of a
+	// month that closed the day before ([kinerja] close_day).
+	MonthlyRecap string `toml:"monthly_recap"`
 }
 
 // Evaluation is the [evaluation] section: the parameters of the /evaluate
@@ -160,6 +167,10 @@ type Evaluation struct {
 	PassScore float64 `toml:"pass_score"`
 	// Bands are the lower bounds of the predicates.
 	Bands Bands `toml:"bands"`
+	// Checkpoints is when officials are evaluated, which the evaluation_due job announces and
+	// /evaluate takes as its default period: "3b, 6b" (3 and 6 months after signing, Bekasi's
+	// rule), "bulanan" (every calendar month) or "triwulan" (every quarter; Bengkulu's rule).
+	Checkpoints string `toml:"checkpoints"`
 }
 
 // Bands holds the lowest score of each predicate (PermenPANRB 6/2022 names);
@@ -190,6 +201,11 @@ type Reports struct {
 	// RequireApproval makes supervisors validate reports (/validasi) before
 	// they count towards achievement.
 	RequireApproval bool `toml:"require_approval"`
+	// ReviewDays is how many working days a supervisor has to validate a
+	// report (with require_approval): the supervisor is reminded once on the
+	// last day, then the report is escalated to the OPD head (or, for a
+	// head's own reports, the admins). 0 = no deadline.
+	ReviewDays int `toml:"review_days"`
 	// MaxText is the longest report text accepted, in characters.
 	MaxText int `toml:"max_text"`
 	// MaxPhotoMB is the largest evidence photo accepted, in megabytes.
@@ -254,6 +270,24 @@ type Backup struct {
 	Keep int `toml:"keep"`
 }
 
+// Kinerja is the [kinerja] section: the practice of daily-activity reports that pay the
+// performance allowance (TPP): effective minutes against a threshold, and the month that closes.
+type Kinerja struct {
+	// MinutesDay is the effective minutes expected of one working day (390 in one ministry's
+	// design: 7.5 hours); 0 = no daily threshold.
+	MinutesDay int `toml:"minutes_day"`
+	// MinutesMonth is the effective minutes expected of one month; 0 = the daily threshold times
+	// the person's working days of the month (or none, when minutes_day is 0 too).
+	MinutesMonth int `toml:"minutes_month"`
+	// MinutesCount says which reports' minutes count: "auto" (validated reports only when
+	// [reports] require_approval is on, else all), "all" or "approved".
+	MinutesCount string `toml:"minutes_count"`
+	// CloseDay is the day of the next month on which a month closes (at its end): until then
+	// late reports for it, validations and leave may still change it; afterwards nothing does,
+	// and its recap is final. 1-28; 0 = months never close.
+	CloseDay int `toml:"close_day"`
+}
+
 // Default returns a new configuration holding every default value. It is
 // what an empty config file yields, and it runs the console demo. Each call
 // returns a fresh value, so callers may modify it.
@@ -286,6 +320,8 @@ func Default() *Config {
 			Digest:        "0 16 * * 5",
 			EvaluationDue: "0 8 * * 1",
 			Maintenance:   "30 1 * * *",
+			Review:        "0 9 * * 1-6",
+			MonthlyRecap:  "0 7 * * *",
 		},
 		Evaluation: Evaluation{
 			WeightAchievement: 0.6,
@@ -297,12 +333,14 @@ func Default() *Config {
 				ButuhPerbaikan: 61,
 				Kurang:         51,
 			},
+			Checkpoints: "3b, 6b",
 		},
 		// Empty rather than nil slices, because that is what an explicit
 		// "dates = []" decodes to: the example file then equals Default.
 		Holidays: Holidays{Dates: []Holiday{}},
 		Admin:    Admin{NIPs: []string{}},
 		Reports: Reports{
+			ReviewDays:    3,
 			MaxText:       1000,
 			MaxPhotoMB:    5,
 			BackdateDays:  3,
@@ -322,6 +360,10 @@ func Default() *Config {
 		Backup: Backup{
 			Schedule: "0 1 * * *",
 			Keep:     7,
+		},
+		Kinerja: Kinerja{
+			MinutesCount: "auto",
+			CloseDay:     5,
 		},
 	}
 	// The zone database is embedded, so this cannot fail; if it somehow

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/lapkin-id/lapkin/calendar"
 )
 
 // examplePath is config.example.toml at the repository root, which
@@ -92,8 +93,8 @@ listen = "127.0.0.1:9090"
 				c.Evaluation.WeightCompliance = 0.3
 				c.Evaluation.Bands.Kurang = 50
 				c.Holidays.Dates = []Holiday{
-					{Date: time.Date(2026, 8, 17, 0, 0, 0, 0, time.UTC), Name: "HUT RI"},
-					{Date: time.Date(2026, 12, 25, 0, 0, 0, 0, time.UTC)},
+					{Date: calendar.New(2026, 8, 17), Name: "HUT RI"},
+					{Date: calendar.New(2026, 12, 25)},
 				}
 				c.Admin.NIPs = []string{"198501012010011001"}
 				c.Digest.ShowMissing = false
@@ -371,7 +372,7 @@ func TestRedactedLoadsBack(t *testing.T) {
 	t.Setenv(EnvTelegramToken, "")
 	want := Default()
 	want.App.Timezone = "Asia/Makassar"
-	want.Holidays.Dates = []Holiday{{Date: time.Date(2026, 8, 17, 0, 0, 0, 0, time.UTC), Name: "HUT RI"}}
+	want.Holidays.Dates = []Holiday{{Date: calendar.New(2026, 8, 17), Name: "HUT RI"}}
 	want.WhatsApp.SendInterval = Duration{1500 * time.Millisecond}
 	got, err := Load(writeFile(t, want.Redacted()))
 	if err != nil {

@@ -3,6 +3,8 @@ package config
 import (
 	"testing"
 	"time"
+
+	"github.com/lapkin-id/lapkin/calendar"
 )
 
 func TestDuration(t *testing.T) {
@@ -47,7 +49,7 @@ func TestDuration(t *testing.T) {
 }
 
 func TestParseHoliday(t *testing.T) {
-	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	day := calendar.New
 	tests := []struct {
 		in      string
 		want    Holiday
@@ -76,7 +78,7 @@ func TestParseHoliday(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ParseHoliday(%q): %v", tc.in, err)
 			}
-			if !got.Date.Equal(tc.want.Date) || got.Date.Location() != time.UTC || got.Name != tc.want.Name {
+			if got.Date != tc.want.Date || got.Name != tc.want.Name {
 				t.Fatalf("ParseHoliday(%q) = %+v, want %+v", tc.in, got, tc.want)
 			}
 			back, err := ParseHoliday(got.String())
@@ -94,9 +96,9 @@ func TestHolidayUnmarshalTOML(t *testing.T) {
 		want    Holiday
 		wantErr bool
 	}{
-		{name: "string", in: "2026-12-25 Natal", want: Holiday{Date: time.Date(2026, 12, 25, 0, 0, 0, 0, time.UTC), Name: "Natal"}},
+		{name: "string", in: "2026-12-25 Natal", want: Holiday{Date: calendar.New(2026, 12, 25), Name: "Natal"}},
 		{name: "local date", in: time.Date(2026, 12, 25, 0, 0, 0, 0, time.FixedZone("date-local", 7*3600)),
-			want: Holiday{Date: time.Date(2026, 12, 25, 0, 0, 0, 0, time.UTC)}},
+			want: Holiday{Date: calendar.New(2026, 12, 25)}},
 		{name: "datetime", in: time.Date(2026, 12, 25, 8, 0, 0, 0, time.UTC), wantErr: true},
 		{name: "number", in: int64(20261225), wantErr: true},
 	}

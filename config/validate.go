@@ -45,9 +45,10 @@ func (c *Config) Validate() error {
 	}
 	c.validateSchedule(&p)
 	c.validateEvaluation(&p)
+	c.validateKinerja(&p)
 	for i, h := range c.Holidays.Dates {
-		if h.Date.IsZero() || !h.Date.Equal(time.Date(h.Date.Year(), h.Date.Month(), h.Date.Day(), 0, 0, 0, 0, time.UTC)) {
-			p.addf(fmt.Sprintf("holidays.dates[%d]", i), "must be a date at midnight UTC, got %s", h.Date.Format(time.RFC3339))
+		if h.Date.IsZero() {
+			p.addf(fmt.Sprintf("holidays.dates[%d]", i), "must be a date (YYYY-MM-DD), got none")
 		}
 	}
 	for i, nip := range c.Admin.NIPs {
@@ -180,6 +181,8 @@ func (c *Config) validateSchedule(p *problems) {
 		{"schedule.digest", s.Digest},
 		{"schedule.evaluation_due", s.EvaluationDue},
 		{"schedule.maintenance", s.Maintenance},
+		{"schedule.review", s.Review},
+		{"schedule.monthly_recap", s.MonthlyRecap},
 	} {
 		if strings.TrimSpace(j.spec) == "" {
 			p.addf(j.key, "must not be empty")
@@ -199,6 +202,9 @@ func (c *Config) validateEvaluation(p *problems) {
 	}
 	if !(math.Abs(wc+wk-1) <= weightTolerance) {
 		p.addf("evaluation.w_c", "w_c + w_k must be 1, got %v + %v = %v", wc, wk, wc+wk)
+	}
+	if _, ok := CheckpointRule(e.Checkpoints); !ok {
+		p.addf("evaluation.checkpoints", "must be \"3b, 6b\", \"bulanan\" or \"triwulan\", got %q", e.Checkpoints)
 	}
 	if !(e.PassScore >= 0 && e.PassScore <= 100) {
 		p.addf("evaluation.pass_score", "must be between 0 and 100, got %v", e.PassScore)
@@ -220,6 +226,43 @@ func (c *Config) validateEvaluation(p *problems) {
 		if i > 0 && !(bands[i-1].v > x.v) {
 			p.addf(x.key, "must be lower than %s (%v), got %v", bands[i-1].key, bands[i-1].v, x.v)
 		}
+	}
+}
+
+// CheckpointRule reads [evaluation] checkpoints: "3b6b" for "3b, 6b" (spaces and case aside),
+// "bulanan" (also "monthly") or "triwulan" (also "quarterly"); false for anything else.
+func CheckpointRule(s string) (string, bool) {
+	v := strings.ToLower(strings.Join(strings.Fields(strings.ReplaceAll(s, ",", " ")), ","))
+	switch v {
+	case "3b,6b":
+		return "3b6b", true
+	case "bulanan", "monthly":
+		return "bulanan", true
+	case "triwulan", "quarterly":
+		return "triwulan", true
+	}
+	return "", false
+}
+
+// validateKinerja checks [kinerja] and [reports] review_days.
+func (c *Config) validateKinerja(p *problems) {
+	k := c.Kinerja
+	if k.MinutesDay < 0 || k.MinutesDay > 24*60 {
+		p.addf("kinerja.minutes_day", "must be between 0 (off) and 1440, got %d", k.MinutesDay)
+	}
+	if k.MinutesMonth < 0 || k.MinutesMonth > 31*24*60 {
+		p.addf("kinerja.minutes_month", "must be between 0 (off) and 44640, got %d", k.MinutesMonth)
+	}
+	switch k.MinutesCount {
+	case "auto", "all", "approved":
+	default:
+		p.addf("kinerja.minutes_count", "must be \"auto\", \"all\" or \"approved\", got %q", k.MinutesCount)
+	}
+	if k.CloseDay < 0 || k.CloseDay > 28 {
+		p.addf("kinerja.close_day", "must be a day between 1 and 28 (or 0: months never close), got %d", k.CloseDay)
+	}
+	if c.Reports.ReviewDays < 0 || c.Reports.ReviewDays > 30 {
+		p.addf("reports.review_days", "must be between 0 (no deadline) and 30 working days, got %d", c.Reports.ReviewDays)
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lapkin-id/lapkin/calendar"
 )
 
 func TestValidate(t *testing.T) {
@@ -98,8 +100,8 @@ func TestValidate(t *testing.T) {
 		{name: "empty job spec", change: func(c *Config) { c.Schedule.EvaluationDue = "" },
 			want: []string{"schedule.evaluation_due: must not be empty"}},
 		{name: "malformed cron is left to the scheduler", change: func(c *Config) { c.Schedule.Digest = "TZ=0" }},
-		{name: "holiday with time of day", change: func(c *Config) {
-			c.Holidays.Dates = []Holiday{{Date: time.Date(2026, 12, 25, 0, 0, 0, 0, time.UTC)}, {Date: time.Date(2026, 12, 26, 9, 0, 0, 0, time.UTC)}}
+		{name: "zero holiday after a good one", change: func(c *Config) {
+			c.Holidays.Dates = []Holiday{{Date: calendar.New(2026, 12, 25)}, {Name: "tanpa tanggal"}}
 		}, want: []string{"holidays.dates[1]:"}},
 		{name: "zero holiday", change: func(c *Config) { c.Holidays.Dates = []Holiday{{Name: "x"}} }, want: []string{"holidays.dates[0]:"}},
 		{name: "bad admin nip", change: func(c *Config) { c.Admin.NIPs = []string{"198501012010011001", "19850101"} },

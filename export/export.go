@@ -107,7 +107,8 @@ func summaryColumns() []column {
 	for _, p := range predicates {
 		cols = append(cols, column{p, 10})
 	}
-	return append(cols, column{"Memenuhi standar", 11})
+	cols = append(cols, column{"Memenuhi standar", 11})
+	return append(cols, figureColumns...) // the OPD's own figures (figures.go)
 }
 
 // predicateIndex finds a stored predicate among predicates, whether it was stored as the name
@@ -552,6 +553,7 @@ func writeSummary(f *excelize.File, opds []store.OPDHeadcount, counts tally, sty
 	}
 	total := make([]int, len(sh.cols))
 	reporters := map[string]bool{} // distinct over the whole export: a transferred ASN counts once
+	figs, ranks, city := opdFigures(opds, counts)
 	for _, o := range opds {
 		c := counts.of(o.Code)
 		var dist [len(predicates)]int
@@ -575,6 +577,7 @@ func writeSummary(f *excelize.File, opds []store.OPDHeadcount, counts tally, sty
 		for nip := range c.reporters {
 			reporters[nip] = true
 		}
+		row = append(row, figureCells(figs[o.Code], ranks[o.Code], sty)...)
 		if err := sh.add(row); err != nil {
 			return err
 		}
@@ -582,9 +585,10 @@ func writeSummary(f *excelize.File, opds []store.OPDHeadcount, counts tally, sty
 	if len(opds) > 1 {
 		total[4] = len(reporters)
 		row := []any{excelize.Cell{StyleID: sty.total, Value: "Jumlah"}, excelize.Cell{StyleID: sty.total}}
-		for _, n := range total[2:] {
+		for _, n := range total[2 : len(total)-len(figureColumns)] {
 			row = append(row, excelize.Cell{StyleID: sty.total, Value: n})
 		}
+		row = append(row, figureCells(city, 0, sty)...)
 		if err := sh.add(row); err != nil {
 			return err
 		}

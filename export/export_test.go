@@ -302,14 +302,18 @@ func TestXLSXEverything(t *testing.T) {
 		t.Errorf("unmeasured C exported as %q, want empty", got)
 	}
 
-	// Ringkasan OPD: counts by hand from the fixture.
+	// Ringkasan OPD: counts by hand from the fixture. The OPD's own figures (issue 21): DINKES,
+	// Budi alone: N 92, no K recorded, standard met: 100%, rank 1. DISKOMINFO: N (75 + 88) ÷ 2 =
+	// 81,5; K (82,5 + 100) ÷ 2 = 91,25; met 1 of 2 = 50%; rank 2. All: N (92 + 75 + 88) ÷ 3 = 85;
+	// K 91,25; met 2 of 3 = 66,7%.
 	sm := rows(t, f, "Ringkasan OPD")
 	want := [][]string{
 		{"Kode", "Nama OPD", "Jumlah ASN", "Jumlah laporan", "ASN yang melapor", "ASN dievaluasi",
-			"Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang", "Sangat Kurang", "Memenuhi standar"},
-		{"DINKES", "Dinas Kesehatan", "1", "1", "1", "1", "1", "0", "0", "0", "0", "1"},
-		{"DISKOMINFO", "Dinas Komunikasi dan Informatika", "2", "3", "2", "2", "0", "1", "1", "0", "0", "1"},
-		{"Jumlah", "", "3", "4", "3", "3", "1", "1", "1", "0", "0", "2"},
+			"Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang", "Sangat Kurang", "Memenuhi standar",
+			"Rata-rata N", "Rata-rata K (%)", "% memenuhi standar", "Peringkat"},
+		{"DINKES", "Dinas Kesehatan", "1", "1", "1", "1", "1", "0", "0", "0", "0", "1", "92.0", "", "100.0", "1"},
+		{"DISKOMINFO", "Dinas Komunikasi dan Informatika", "2", "3", "2", "2", "0", "1", "1", "0", "0", "1", "81.5", "91.3", "50.0", "2"},
+		{"Jumlah", "", "3", "4", "3", "3", "1", "1", "1", "0", "0", "2", "85.0", "91.3", "66.7"},
 	}
 	if !reflect.DeepEqual(sm, want) {
 		t.Errorf("Ringkasan OPD\n got %q\nwant %q", sm, want)
@@ -330,7 +334,7 @@ func TestXLSXEverything(t *testing.T) {
 		if w, _ := f.GetColWidth(name, "B"); w < 14 {
 			t.Errorf("%s column B width %v", name, w)
 		}
-		ref := map[string]string{"Laporan": "$A$1:$L$5", "Evaluasi": "$A$1:$O$4", "Ringkasan OPD": "$A$1:$L$3"}[name]
+		ref := map[string]string{"Laporan": "$A$1:$L$5", "Evaluasi": "$A$1:$O$4", "Ringkasan OPD": "$A$1:$P$3"}[name]
 		x := sheetXML[i]
 		if !strings.Contains(x, `<autoFilter ref="`+ref+`"`) {
 			t.Errorf("%s has no autofilter on %s", name, ref)
@@ -424,7 +428,8 @@ func TestXLSXPeriodAndOPD(t *testing.T) {
 
 	// The summary counts follow the filter: DISKOMINFO in November.
 	f, _, _ := exportXLSX(t, st, Options{From: nov.From, To: nov.To, OPD: "DISKOMINFO"})
-	if got, want := rows(t, f, "Ringkasan OPD")[1], []string{"DISKOMINFO", "Dinas Komunikasi dan Informatika", "2", "2", "2", "2", "0", "1", "1", "0", "0", "1"}; !reflect.DeepEqual(got, want) {
+	if got, want := rows(t, f, "Ringkasan OPD")[1], []string{"DISKOMINFO", "Dinas Komunikasi dan Informatika", "2", "2", "2", "2", "0", "1", "1", "0", "0", "1",
+		"81.5", "91.3", "50.0", "1"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("summary %q, want %q", got, want)
 	}
 }

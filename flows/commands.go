@@ -131,7 +131,7 @@ func commands() []*command {
 		{name: "validasi", aliases: []string{"review"}, role: store.RoleKepala, run: cmdReview,
 			bare: either(nipFirst, firstIs("setujui", "approve", "tolak", "reject", "kembalikan", "return", "semua", "all"))},
 		{name: "ingatkan", aliases: []string{"nudge"}, role: store.RoleKepala, run: cmdNudge},
-		{name: "rekap", aliases: []string{"digest"}, role: store.RoleKepala, run: cmdDigest, keepsFlow: always, bare: firstIs("minggu", "week", "bulan", "month")},
+		{name: "rekap", aliases: []string{"digest"}, role: store.RoleKepala, run: cmdDigest, keepsFlow: always, bare: firstIs("minggu", "week", "bulan", "month", "tahun", "year")},
 		{name: "hubungkan", aliases: []string{"bind"}, role: store.RoleKepala, run: cmdBind, bare: codeFirst},
 		{name: "pegawai", aliases: []string{"employee"}, role: store.RoleKepala, run: cmdEmployee, bare: nipFirst},
 		{name: "evaluate", aliases: []string{"evaluasi"}, role: store.RoleKepala, run: cmdEvaluate, bare: either(nipFirst, codeFirst)},
@@ -139,6 +139,8 @@ func commands() []*command {
 		{name: "libur", aliases: []string{"holiday"}, role: store.RoleAdmin, run: cmdHoliday, bare: either(dateFirst, firstIs("hapus", "delete", "remove", "daftar", "list"))},
 		{name: "umumkan", aliases: []string{"announce"}, role: store.RoleAdmin, run: cmdAnnounce, bare: codeFirst},
 		{name: "putus", aliases: []string{"unlink"}, role: store.RoleAdmin, run: cmdUnlink, bare: nipFirst},
+		{name: "bukabulan", aliases: []string{"reopen"}, role: store.RoleAdmin, run: cmdReopen, bare: nipFirst},
+		{name: "plh", aliases: []string{"acting"}, role: store.RoleKepala, run: cmdActing, bare: either(nipFirst, firstIs("daftar", "list", "hapus", "batal", "delete", "cancel"))},
 	}
 }
 

@@ -49,6 +49,18 @@ func (r *request) editableContract() (*store.Contract, string, error) {
 	case c.Status == store.ContractSubmitted:
 		return nil, "", conflict("contract.locked_submitted", nil)
 	case c.Status == store.ContractSigned:
+		if last, ended, err := r.contractEnded(r.who.NIP, c); err != nil {
+			return nil, "", err
+		} else if ended {
+			// A transfer ended it: the new post's contract starts empty, not from the old targets.
+			if _, err := r.tx.AddContract(r.ctx, store.Contract{NIP: r.who.NIP, Year: c.Year, Version: c.Version + 1,
+				Status: store.ContractDraft}, r.now); err != nil {
+				return nil, "", err
+			}
+			note = r.t("transfer.new_contract_started", catalog.Args{"Version": c.Version + 1, "Signed": c.Version,
+				"Date": FormatDate(r.lang, last)})
+			break
+		}
 		if _, err := r.tx.ReviseContract(r.ctx, *c, r.now); err != nil {
 			return nil, "", err
 		}
@@ -88,6 +100,13 @@ func cmdContract(r *request, _ string) error {
 	switch c.Status {
 	case store.ContractSigned:
 		lines = append(lines, r.t("contract.signed_on", catalog.Args{"Date": FormatDate(r.lang, c.SignedAt.In(r.e.opt.Location)), "Hash": c.SHA256}))
+		if last, ended, err := r.contractEnded(r.who.NIP, c); err != nil {
+			return err
+		} else if ended {
+			lines = append(lines, r.t("transfer.contract_ended_note", catalog.Args{"Date": FormatDate(r.lang, last)}))
+			r.sayText(strings.Join(lines, "\n"))
+			return nil
+		}
 	case store.ContractRejected:
 		lines = append(lines, r.t("contract.rejected_reason", catalog.Args{"Reason": c.Decision.RejectReason}))
 	}

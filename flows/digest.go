@@ -34,7 +34,14 @@ type weekDigest struct {
 	onTrack   int
 	behind    int
 	unsigned  []string
-	persons   []chart.Person // compliance per person, best first, for the chart
+	persons   []chart.Person  // compliance per person, best first, for the chart
+	minutes   []personMinutes // effective minutes per person, when [kinerja] sets a threshold
+}
+
+// personMinutes is one person's effective minutes over a digest's days, and their threshold.
+type personMinutes struct {
+	name               string
+	minutes, threshold int
 }
 
 type digestDay struct {
@@ -82,7 +89,7 @@ func (r *request) buildDigestRange(d *weekDigest, opdCode string, from, to time.
 		case dayHoliday:
 			// Shown as a holiday rather than dropped: a week of four bars otherwise reads as a
 			// missing day.
-			d.days = append(d.days, digestDay{date: t, off: opdCal.holidays[dateKey(t)]})
+			d.days = append(d.days, digestDay{date: t, off: opdCal.holiday(t)})
 		}
 	}
 	if d.monthly {
@@ -178,6 +185,13 @@ func (r *request) buildDigestRange(d *weekDigest, opdCode string, from, to time.
 			d.missing = append(d.missing, emp.Name)
 		}
 		ranks = append(ranks, standing{emp.Name, sp.Reported, count})
+		if r.e.minutesConfigured() {
+			pm := personMinutes{name: emp.Name, minutes: r.e.sumMinutes(reps), threshold: r.e.opt.MinutesDay * sp.Work}
+			if d.monthly {
+				pm.threshold = r.e.monthMinutesThreshold(sp.Work)
+			}
+			d.minutes = append(d.minutes, pm)
+		}
 
 		c, err := r.tx.SignedContract(r.ctx, emp.NIP, d.to.Year())
 		if errors.Is(err, store.ErrNotFound) {
@@ -296,11 +310,34 @@ func (r *request) digestText(lang string, d *weekDigest, showMissing bool) strin
 	if showMissing && len(d.missing) > 0 {
 		lines = append(lines, r.tl(lang, "digest.missing", catalog.Args{"Count": len(d.missing), "Names": joinNames(d.missing)}))
 	}
+	if len(d.minutes) > 0 {
+		lines = append(lines, r.digestMinutes(lang, d))
+	}
 	lines = append(lines, r.tl(lang, "digest.targets", catalog.Args{"OnTrack": d.onTrack, "Behind": d.behind}))
 	if len(d.unsigned) > 0 {
 		lines = append(lines, r.tl(lang, "digest.unsigned", catalog.Args{"Count": len(d.unsigned), "Names": joinNames(d.unsigned)}))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// digestMinutesNames is how many people the digest's line of effective minutes names.
+const digestMinutesNames = 15
+
+// digestMinutes is the digest's line of effective minutes: each person's minutes over the days
+// (and their share of their threshold), most first.
+func (r *request) digestMinutes(lang string, d *weekDigest) string {
+	ms := append([]personMinutes(nil), d.minutes...)
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].minutes > ms[j].minutes })
+	var items []string
+	for i, m := range ms {
+		if i == digestMinutesNames {
+			items = append(items, r.tl(lang, "team.more", catalog.Args{"Count": len(ms) - i}))
+			break
+		}
+		items = append(items, r.tl(lang, "minutes.digest_item", catalog.Args{"Name": m.name,
+			"Minutes": FormatNumber(float64(m.minutes)), "Pct": minutesPct(m.minutes, m.threshold)}))
+	}
+	return r.tl(lang, "minutes.digest", catalog.Args{"Threshold": formatThreshold(r.e.opt.MinutesDay), "List": joinNames(items)})
 }
 
 // digestChart draws the digest's chart in lang, titled like the text.
@@ -476,6 +513,13 @@ func cmdDigest(r *request, args string) error {
 	}
 	var err error
 	today := r.today
+	words := strings.Fields(strings.ToLower(args))
+	if len(words) > 1 && (words[0] == "bulan" || words[0] == "month") {
+		return cmdMonthRecap(r, words[1:]) // a month named, or another OPD: its recap alone
+	}
+	if len(words) > 0 && (words[0] == "tahun" || words[0] == "year") {
+		return cmdYearRecap(r, words[1:]) // the city's figure per OPD (admins)
+	}
 	switch strings.ToLower(strings.TrimSpace(args)) {
 	case "", "minggu", "week":
 		monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
@@ -494,5 +538,8 @@ func cmdDigest(r *request, args string) error {
 		return err
 	}
 	r.out = append(r.out, reps...)
+	if d.monthly {
+		return cmdMonthRecap(r, nil) // and the month's recap per person, with its workbook
+	}
 	return nil
 }

@@ -95,7 +95,8 @@ func TestWeeklyDigest(t *testing.T) {
 	// The month so far (1–20 Nov): the OPD's working days are 2–6, 9–13, 16 and 18–20 (17 is a
 	// holiday): 14, so "at least 13 days".
 	expect(t, h.say(kepala, "/rekap bulan"), "1 Nov 2026 – 20 Nov 2026", "paling sedikit 13 hari")
-	expect(t, h.say(kepala, "/rekap tahun"), "Format belum sesuai")
+	expect(t, h.say(kepala, "/rekap tahun"), "hanya untuk admin BKPPD") // the city per OPD (issue 21)
+	expect(t, h.say(kepala, "/rekap setahun"), "Format belum sesuai")
 }
 
 func errorsJoin(errs ...error) error {

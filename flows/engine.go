@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/freetext"
 	"github.com/lapkin-id/lapkin/sanitize"
@@ -29,7 +30,7 @@ type Options struct {
 	MaxText         int             // longest report text, in characters
 	MaxPhotoBytes   int64           // largest evidence photo
 	RequireApproval bool            // only validated reports count
-	Holidays        []store.Holiday // from the config, in addition to /libur
+	Holidays        []store.Holiday // from the config, in addition to the database's (/libur, the national calendar)
 	EvidenceDir     string          // where evidence files are stored
 	FlowTimeout     time.Duration   // idle time after which a flow expires
 	// ShowMissing names, in the digest, the people who did not report at all ([digest] show_missing).
@@ -48,12 +49,22 @@ type Options struct {
 	// backdate_days, default 3, the e-Kinerja practice); 0 takes the default, a negative value
 	// allows none.
 	BackdateDays int
-	// CloseDay is the day of the next month until which a month's reports may still be added
-	// (default 5).
-	CloseDay int
 	// Abbreviations are the city's own short forms for the free-text reader ([reports]
 	// abbreviations: "sp2d" = "surat perintah pencairan dana"), in addition to Lapkin's list.
 	Abbreviations map[string]string
+
+	// The practice of issue 21 (practice.go); every zero value is off. MinutesDay and
+	// MinutesMonth are [kinerja]'s effective-minutes thresholds; MinutesApprovedOnly counts only
+	// validated reports' minutes (minutes_count, "auto" resolved by the caller).
+	MinutesDay, MinutesMonth int
+	MinutesApprovedOnly      bool
+	// CloseDay is [kinerja] close_day: a month closes at the end of that day of the next month.
+	CloseDay int
+	// ReviewDays is [reports] review_days: working days to validate a report.
+	ReviewDays int
+	// Checkpoints is [evaluation] checkpoints as config.CheckpointRule reads it: "3b6b" (also
+	// when empty), "bulanan" or "triwulan".
+	Checkpoints string
 }
 
 // Engine handles inbound messages.
@@ -97,6 +108,11 @@ func New(st *store.Store, clock bot.Clock, cat *catalog.Catalog, opt Options, lo
 	if opt.FlowTimeout == 0 {
 		opt.FlowTimeout = 30 * time.Minute
 	}
+	// The config's days are marked as such: /libur cannot change them, and its list says so.
+	opt.Holidays = slices.Clone(opt.Holidays)
+	for i := range opt.Holidays {
+		opt.Holidays[i].Source = calendar.SourceConfig
+	}
 	if log == nil {
 		log = slog.Default()
 	}
@@ -105,9 +121,6 @@ func New(st *store.Store, clock bot.Clock, cat *catalog.Catalog, opt Options, lo
 		opt.BackdateDays = 3
 	case opt.BackdateDays < 0:
 		opt.BackdateDays = 0
-	}
-	if opt.CloseDay == 0 {
-		opt.CloseDay = 5
 	}
 	lex := freetext.Default()
 	for short, long := range opt.Abbreviations {
@@ -134,6 +147,10 @@ type request struct {
 	params       string            // the scoring parameters as stored with an evaluation, once encoded
 	// evaluatorNames is how notices of an evaluation name its evaluator, by language, once made.
 	evaluatorNames map[string]string
+	// cityCals are the city's holidays by the span they were read for (cityCalendar).
+	cityCals map[[2]calendar.Date]*calendar.Calendar
+	// posts are the posts people left (transfers), by NIP, read once when first asked.
+	posts map[string][]store.Posting
 
 	// later, when set, runs after the message's transaction has committed: work too long to hold
 	// the write lock for (an evaluation of a whole OPD or city), which reads on a snapshot and
@@ -340,6 +357,11 @@ func (r *request) mySubordinates() []store.Employee {
 			if subs, err = r.tx.Subordinates(r.ctx, r.who.NIP); err != nil {
 				r.e.log.Error("load subordinates", "nip", r.who.NIP, "err", err)
 				subs = nil
+			}
+			if acting, err := r.actingTeam(); err != nil { // an acting supervisor's team (Plh), today
+				r.e.log.Error("load acting team", "nip", r.who.NIP, "err", err)
+			} else {
+				subs = append(subs, acting...)
 			}
 		}
 		r.subordinates = &subs

@@ -286,6 +286,12 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 	if err != nil {
 		return nil, err
 	}
+	if post, ended, err := r.endedBy(emp.NIP, c.ID); err != nil {
+		return nil, err
+	} else if ended {
+		at := atPost(*emp, post) // the calendar and compliance start of the post the contract was for
+		emp = &at
+	}
 	signed := civil(c.SignedAt.In(r.e.opt.Location))
 	// A period is complete only once its last day has ended: until then the result is interim.
 	ev := &evaluation{emp: *emp, contractVersion: c.Version, contractSHA256: c.SHA256, per: p, asOf: p.End, final: r.today.After(p.End)}
@@ -386,6 +392,9 @@ func (r *request) evalYear(per *period.Period) int {
 	if per != nil && per.Checkpoint == 0 {
 		return per.End.Year()
 	}
+	if per == nil {
+		return r.defaultYear()
+	}
 	return r.today.Year()
 }
 
@@ -404,11 +413,7 @@ func (r *request) evalPeriod(emp *store.Employee, per *period.Period) (store.Con
 	var p period.Period
 	switch {
 	case per == nil:
-		// The current checkpoint: the latest one over, else the first one so far.
-		p = period.Checkpoint(3, signed)
-		if six := period.Checkpoint(6, signed); r.today.After(six.End) {
-			p = six
-		}
+		p = r.defaultPeriod(signed) // [evaluation] checkpoints (cadence.go)
 	case per.Checkpoint > 0:
 		p = period.Checkpoint(per.Checkpoint, signed)
 	default:
@@ -417,7 +422,8 @@ func (r *request) evalPeriod(emp *store.Employee, per *period.Period) (store.Con
 	if p.Start.After(r.today) {
 		return c, p, conflict("evaluate.future", catalog.Args{"From": FormatDate(r.lang, p.Start)})
 	}
-	return c, p, nil
+	c, p, _, err = r.transferredContract(emp, c, p, per) // a contract a transfer ended (transfers.go)
+	return c, p, err
 }
 
 // preloadEvaluation reads ahead what evaluating emps over per asks person by person: first their
@@ -1102,6 +1108,11 @@ func (r *request) evaluateSummary(d evaluateDraft, title string, done []*evaluat
 		parts = append(parts, fmt.Sprintf("%s %d", p, dist[p]))
 	}
 	lines = append(lines, r.t("evaluate.distribution", catalog.Args{"Parts": strings.Join(parts, " · "), "Met": met, "Count": len(done)}))
+	figures, err := r.evaluateFigures(title, r.allSubject(d.Subject), done) // the OPDs own figures (figures.go)
+	if err != nil {
+		return "", err
+	}
+	lines = append(lines, figures...)
 	if len(unsigned) > 0 {
 		lines = append(lines, r.t("evaluate.unsigned_list", catalog.Args{"Count": len(unsigned), "Names": strings.Join(unsigned, "; ")}))
 	}

@@ -88,7 +88,7 @@ func (r *request) freeText(text string) error {
 	if r.msg.Photo != nil && strings.TrimSpace(text) == "" {
 		return r.photoWithoutText()
 	}
-	c, err := r.contract()
+	c, err := r.reportContract()
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,11 @@ func (r *request) reportUnderstood(u freetext.Understanding, c *store.Contract, 
 				it.Need, it.Choices = "", nil
 			}
 		}
-		if why, ok := r.reachable(a.Day, sent); !ok {
+		why, ok, err := r.reachable(a.Day, sent)
+		if err != nil {
+			return err
+		}
+		if !ok {
 			refused = append(refused, r.t(why, catalog.Args{"Day": FormatLongDate(r.lang, a.Day), "Text": shorten(it.Text, 60),
 				"Days": r.e.opt.BackdateDays}))
 			continue
@@ -191,21 +195,22 @@ func (r *request) reportUnderstood(u freetext.Understanding, c *store.Contract, 
 }
 
 // reachable says whether a report may still be dated day, sent on day sent: up to BackdateDays
-// working days back (weekends and holidays are not counted), and in a month still open. The
-// string is the catalog key of the refusal.
-func (r *request) reachable(day, sent time.Time) (string, bool) {
+// working days back (weekends and holidays are not counted), and in a month still open for the
+// sender (monthOpen: [kinerja] close_day, or reopened for them). The string is the catalog key
+// of the refusal.
+func (r *request) reachable(day, sent time.Time) (string, bool, error) {
 	if day.After(sent) {
-		return "free.future", false
+		return "free.future", false, nil
 	}
-	if !r.monthOpen(day) {
-		return "free.month_closed", false
+	if open, err := r.monthOpen(r.who.NIP, day); err != nil || !open {
+		return "free.month_closed", false, err
 	}
 	if !day.Before(sent) {
-		return "", true
+		return "", true, nil
 	}
 	cal, err := r.calendarFor(r.who, day, sent)
 	if err != nil {
-		return "free.too_old", false
+		return "", false, err
 	}
 	back := 0
 	for d := day; d.Before(sent); d = d.AddDate(0, 0, 1) {
@@ -214,20 +219,9 @@ func (r *request) reachable(day, sent time.Time) (string, bool) {
 		}
 	}
 	if back > r.e.opt.BackdateDays {
-		return "free.too_old", false
+		return "free.too_old", false, nil
 	}
-	return "", true
-}
-
-// monthOpen says whether reports may still be added for day's month: the current month, and the
-// month before until its closing day ([kinerja] close_day of the next month, default the 5th).
-func (r *request) monthOpen(day time.Time) bool {
-	y, m, _ := r.today.Date()
-	if day.Year() == y && day.Month() == m {
-		return true
-	}
-	prev := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC).AddDate(0, -1, 0)
-	return day.Year() == prev.Year() && day.Month() == prev.Month() && r.today.Day() <= r.e.opt.CloseDay
+	return "", true, nil
 }
 
 // settle saves every item that needs nothing more, in one reply, and asks about the first that
@@ -419,7 +413,7 @@ func (r *request) loadFree(st store.FlowState) (freeDraft, *store.Contract, erro
 	if err := json.Unmarshal([]byte(st.Data), &d); err != nil {
 		return d, nil, fmt.Errorf("read free-text draft: %w", err)
 	}
-	c, err := r.contract()
+	c, err := r.reportContract()
 	return d, c, err
 }
 
@@ -543,7 +537,7 @@ func (r *request) photoWithoutText() error {
 			break
 		}
 	}
-	c, err := r.contract()
+	c, err := r.reportContract()
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/bot/console"
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/flows"
 	"github.com/lapkin-id/lapkin/store"
@@ -64,7 +65,7 @@ func newHarnessWith(t testing.TB, tweak func(*flows.Options)) *harness {
 	dir := t.TempDir()
 	h := &harness{t: t, dir: dir, path: filepath.Join(dir, "lapkin.db"), clock: bot.NewManualClock(monday), out: &bytes.Buffer{}}
 	h.opt = flows.Options{Location: jakarta, Language: "id", EvidenceDir: filepath.Join(dir, "evidence"),
-		Holidays: []store.Holiday{{Date: "2026-12-25", Name: "Hari Raya Natal"}}}
+		Holidays: []store.Holiday{{Date: calendar.New(2026, 12, 25), Name: "Hari Raya Natal"}}}
 	if tweak != nil {
 		tweak(&h.opt)
 	}

@@ -38,9 +38,16 @@ func (e *Engine) RunJob(ctx context.Context, job string, at time.Time) error {
 	case JobDeadline:
 		return e.deadline(ctx, at)
 	case JobContract:
+		if err := e.transferNoticesAt(ctx, at); err != nil { // a transfer an import did not tell
+			return err
+		}
 		return e.contractNotice(ctx, at)
 	case JobEvaluationDue:
 		return e.evaluationDue(ctx, at)
+	case JobReview:
+		return e.review(ctx, at)
+	case JobMonthlyRecap:
+		return e.monthlyRecapJob(ctx, at)
 	}
 	return fmt.Errorf("unknown job %q", job)
 }
@@ -50,7 +57,7 @@ func (e *Engine) RunJob(ctx context.Context, job string, at time.Time) error {
 // digest, contract and evaluation notices) until the week ends.
 func StillCurrent(job string, at, now time.Time) bool {
 	switch job {
-	case JobReminder, JobDeadline:
+	case JobReminder, JobDeadline, JobReview, JobMonthlyRecap:
 		return civil(at) == civil(now) && now.Hour() < officeEnd
 	}
 	y1, w1 := at.ISOWeek()

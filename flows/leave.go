@@ -3,7 +3,6 @@ package flows
 import (
 	"errors"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/parse"
 	"github.com/lapkin-id/lapkin/store"
@@ -168,6 +168,9 @@ func cmdLeave(r *request, args string) error {
 	if err := r.validateLeave(in); err != nil {
 		return err
 	}
+	if err := r.checkMonthOpen(r.who.NIP, in.start); err != nil {
+		return err // leave reaching into a closed month would change its recap
+	}
 	from, to := dateKey(in.start), dateKey(in.end)
 	clash, err := r.tx.LeaveRecords(r.ctx, r.who.NIP, from, to)
 	if err != nil {
@@ -259,6 +262,11 @@ func (r *request) decideLeave(words []string, status string) error {
 	if !r.canManage(&emp) {
 		return notFound("leave.not_found_any", catalog.Args{"ID": id})
 	}
+	if start, err := time.Parse("2006-01-02", l.StartDate); err == nil {
+		if err := r.checkMonthOpen(l.NIP, start); err != nil {
+			return err
+		}
+	}
 	args := catalog.Args{"Kind": upperFirst(r.t("leave.kind."+l.Kind, nil)), "Range": r.leaveRange(r.lang, l.StartDate, l.EndDate),
 		"Employee": emp.Name, "ID": id, "Note": note}
 	if l.Status == status && (l.DecidedBy != "" || status == store.LeaveApproved) {
@@ -291,7 +299,7 @@ func (r *request) leaveDays(emp *store.Employee, from, to time.Time) (span, erro
 	if err != nil {
 		return span{}, err
 	}
-	cal.leave = nil
+	cal.days = cal.days.WithoutLeave()
 	return cal.count(from, to, nil), nil
 }
 
@@ -467,11 +475,14 @@ func cmdHoliday(r *request, args string) error {
 	if h, ok := r.configHoliday(key); ok {
 		return conflict("holiday.in_config", catalog.Args{"Date": long, "Name": h.Name})
 	}
+	if err := r.checkHolidayMonthOpen(d); err != nil {
+		return err
+	}
 	old, err := r.tx.HolidaysBetween(r.ctx, key, key)
 	if err != nil {
 		return err
 	}
-	if err := r.tx.AddHoliday(r.ctx, store.Holiday{Date: key, Name: name}, r.who.NIP, r.now); err != nil {
+	if err := r.tx.AddHoliday(r.ctx, store.Holiday{Date: calendar.Of(d), Name: name}, r.who.NIP, r.now); err != nil {
 		return err
 	}
 	if len(old) > 0 {
@@ -499,7 +510,7 @@ func (r *request) holidayExample(args catalog.Args) catalog.Args {
 // configHoliday returns the holiday the config file sets on date, if any.
 func (r *request) configHoliday(date string) (store.Holiday, bool) {
 	for _, h := range r.e.opt.Holidays {
-		if h.Date == date {
+		if h.Date.String() == date {
 			return h, true
 		}
 	}
@@ -510,42 +521,24 @@ func (r *request) configHoliday(date string) (store.Holiday, bool) {
 // be changed only in the config file.
 func (r *request) listHolidays() error {
 	from, to := r.today, r.today.AddDate(1, 0, -1)
-	fromKey, toKey := dateKey(from), dateKey(to)
-	type item struct {
-		store.Holiday
-		config bool
-	}
-	byDate := map[string]item{}
-	stored, err := r.tx.HolidaysBetween(r.ctx, fromKey, toKey)
+	city, err := r.cityCalendar(from, to)
 	if err != nil {
 		return err
 	}
-	for _, h := range stored {
-		byDate[h.Date] = item{Holiday: h}
-	}
-	for _, h := range r.e.opt.Holidays {
-		if h.Date >= fromKey && h.Date <= toKey {
-			byDate[h.Date] = item{Holiday: h, config: true}
-		}
-	}
+	hs := city.Between(calendar.Of(from), calendar.Of(to))
 	window := catalog.Args{"From": FormatDate(r.lang, from), "To": FormatDate(r.lang, to)}
-	if len(byDate) == 0 {
+	if len(hs) == 0 {
 		r.say("holiday.list_empty", window)
 		return nil
 	}
-	dates := make([]string, 0, len(byDate))
-	for d := range byDate {
-		dates = append(dates, d)
-	}
-	slices.Sort(dates)
 	lines := []string{r.t("holiday.list_title", window)}
 	anyConfig := false
-	for _, k := range dates {
-		h := byDate[k]
-		d, _ := time.Parse("2006-01-02", k)
-		anyConfig = anyConfig || h.config
+	for _, h := range hs {
+		d := h.Date.Time()
+		config := h.Source == calendar.SourceConfig
+		anyConfig = anyConfig || config
 		lines = append(lines, r.t("holiday.list_item", catalog.Args{
-			"Day": dayAbbrev(r.lang, d.Weekday()) + ", " + FormatDate(r.lang, d), "Name": h.Name, "Config": h.config}))
+			"Day": dayAbbrev(r.lang, d.Weekday()) + ", " + FormatDate(r.lang, d), "Name": h.Name, "Config": config}))
 	}
 	lines = append(lines, r.t("holiday.list_footer", catalog.Args{"Config": anyConfig}))
 	r.sayText(strings.Join(lines, "\n"))
@@ -566,6 +559,9 @@ func (r *request) deleteHoliday(words []string) error {
 	long := FormatLongDate(r.lang, d)
 	if h, ok := r.configHoliday(key); ok {
 		return conflict("holiday.config_only", catalog.Args{"Date": long, "Name": h.Name})
+	}
+	if err := r.checkHolidayMonthOpen(d); err != nil {
+		return err
 	}
 	old, err := r.tx.HolidaysBetween(r.ctx, key, key)
 	if err != nil {

@@ -275,7 +275,7 @@ func TestHolidayAddListDelete(t *testing.T) {
 
 	got = h.say(admin, "/libur 2026-12-24 Cuti bersama Natal")
 	expect(t, got, "✅ Hari libur ditambahkan: Kamis, 24 Desember 2026 – Cuti bersama Natal.", "tidak dihitung sebagai hari kerja")
-	if hs := h.storedHolidays(); len(hs) != 1 || hs[0].Date != "2026-12-24" || hs[0].Name != "Cuti bersama Natal" {
+	if hs := h.storedHolidays(); len(hs) != 1 || hs[0].Date.String() != "2026-12-24" || hs[0].Name != "Cuti bersama Natal" {
 		t.Fatalf("stored %+v", hs)
 	}
 	expect(t, h.say(admin, "/libur 2027-01-01 Tahun Baru Masehi"), "Jumat, 1 Januari 2027")

@@ -8,8 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
-	"github.com/lapkin-id/lapkin/period"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -141,14 +141,9 @@ func (r *request) holidaysReminder(emp *store.Employee, claim func(string) (bool
 		return nil
 	}
 	next := r.today.Year() + 1
-	prefix := fmt.Sprintf("%d-", next)
-	for _, h := range r.e.opt.Holidays {
-		if strings.HasPrefix(h.Date, prefix) {
-			return nil
-		}
-	}
-	hs, err := r.tx.HolidaysBetween(r.ctx, prefix+"01-01", prefix+"12-31")
-	if err != nil || len(hs) > 0 {
+	first, last := time.Date(next, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(next, 12, 31, 0, 0, 0, 0, time.UTC)
+	city, err := r.cityCalendar(first, last)
+	if err != nil || len(city.Between(calendar.Of(first), calendar.Of(last))) > 0 {
 		return err
 	}
 	if ok, err := claim(emp.NIP + ":holidays"); err != nil || !ok {
@@ -220,8 +215,7 @@ func (r *request) checkpointsThisWeek() ([]dueCheckpoint, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, n := range []int{3, 6} {
-			p := period.Checkpoint(n, civil(c.SignedAt.In(r.e.opt.Location)))
+		for _, p := range r.duePeriods(civil(c.SignedAt.In(r.e.opt.Location)), weekStart, weekEnd) {
 			if !p.End.Before(weekStart) && !p.End.After(weekEnd) {
 				list = append(list, dueCheckpoint{x, p.Key, p.End})
 			}

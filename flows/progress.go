@@ -31,6 +31,11 @@ func cmdProgress(r *request, _ string) error {
 		return err
 	}
 	lines = append(lines, cl)
+	ml, err := r.minutesLines(r.who)
+	if err != nil {
+		return err
+	}
+	lines = append(lines, ml...)
 
 	from := r.today.AddDate(0, 0, -streakWindow)
 	cal, err := r.calendarFor(r.who, from, r.today)

@@ -89,6 +89,24 @@ func (r *request) contract() (*store.Contract, error) {
 	return &c, nil
 }
 
+// reportContract is the sender's signed contract whose targets a report sent today may count
+// towards: nil once a transfer has ended it (the new post's work is not the old post's), until
+// the new contract is signed.
+func (r *request) reportContract() (*store.Contract, error) {
+	c, err := r.contract()
+	if err != nil || c == nil {
+		return c, err
+	}
+	last, ended, err := r.contractEnded(r.who.NIP, c)
+	if err != nil {
+		return nil, err
+	}
+	if ended && r.sentDay().After(last) {
+		return nil, nil
+	}
+	return c, nil
+}
+
 func findTarget(c *store.Contract, n int) *store.Target {
 	if c == nil {
 		return nil
@@ -120,7 +138,7 @@ func cmdReport(r *request, args string) error {
 	if len([]rune(q.Text)) > r.e.opt.MaxText {
 		return invalid("report.too_long", catalog.Args{"Max": r.e.opt.MaxText})
 	}
-	c, err := r.contract()
+	c, err := r.reportContract()
 	if err != nil {
 		return err
 	}
@@ -164,7 +182,7 @@ func (r *request) reportAsk(step string, d reportDraft) error {
 	case stepText:
 		r.sayText(r.t("report.ask_text", nil) + "\n" + cancelHint)
 	case stepTarget:
-		c, err := r.contract()
+		c, err := r.reportContract()
 		if err != nil {
 			return err
 		}
@@ -179,7 +197,7 @@ func (r *request) reportAsk(step string, d reportDraft) error {
 		lines = append(lines, r.t("flow.reply_number", catalog.Args{"Max": len(c.Targets)}))
 		r.ask(strings.Join(lines, "\n"), buttons)
 	case stepQuantity:
-		c, err := r.contract()
+		c, err := r.reportContract()
 		if err != nil {
 			return err
 		}
@@ -188,7 +206,7 @@ func (r *request) reportAsk(step string, d reportDraft) error {
 	case stepPhoto:
 		r.ask(r.t("report.ask_photo", nil), [][]bot.Button{{{Label: r.t("button.skip", nil), Data: buttonSkip}}})
 	case stepConfirm:
-		c, err := r.contract()
+		c, err := r.reportContract()
 		if err != nil {
 			return err
 		}
@@ -219,7 +237,7 @@ func reportStep(r *request, st store.FlowState) error {
 		return fmt.Errorf("read report draft: %w", err)
 	}
 	ans := r.answer()
-	c, err := r.contract()
+	c, err := r.reportContract()
 	if err != nil {
 		return err
 	}

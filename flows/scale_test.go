@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/flows"
 	"github.com/lapkin-id/lapkin/seed"
@@ -39,7 +40,7 @@ func newCity(t *testing.T, preload bool) *city {
 	}
 	t.Cleanup(func() { st.Close() })
 	_, err = seed.Build(ctx, st, seed.Options{ASN: 90, OPDs: 3, Days: 330, End: cityEnd, Seed: 7, Location: jakarta, Habit: [2]float64{0.85, 1},
-		Holidays: []store.Holiday{{Date: "2026-08-17", Name: "Hari Kemerdekaan"}, {Date: "2026-11-18", Name: "Libur daerah"}}})
+		Holidays: []store.Holiday{{Date: calendar.New(2026, 8, 17), Name: "Hari Kemerdekaan"}, {Date: calendar.New(2026, 11, 18), Name: "Libur daerah"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

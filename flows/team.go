@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -28,16 +29,17 @@ const (
 // leave (cuti, sakit, dl) when on leave, and how many reports they sent.
 type teamMember struct {
 	emp     store.Employee
-	kind    string
+	kind    calendar.Kind
 	leave   string
 	reports int
+	minutes int // effective minutes today, read only when [kinerja] sets a threshold
 }
 
 // teamDay is a team's state today: the OPD, what today is for the OPD as a whole (work, weekend or
 // holiday, with the holiday's name), and every member but the sender.
 type teamDay struct {
 	opd     store.OPD
-	kind    string
+	kind    calendar.Kind
 	holiday string
 	members []teamMember
 }
@@ -79,7 +81,7 @@ func (r *request) teamToday(args string, withSelf bool) (*teamDay, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &teamDay{opd: opd, kind: cal.kind(r.today), holiday: cal.holidays[dateKey(r.today)]}
+	d := &teamDay{opd: opd, kind: cal.kind(r.today), holiday: cal.holiday(r.today)}
 	emps, err := r.teamOf(opd.Code)
 	if err != nil {
 		return nil, err
@@ -91,6 +93,12 @@ func (r *request) teamToday(args string, withSelf bool) (*teamDay, error) {
 	counts, err := r.tx.ReportCounts(r.ctx, nips, dateKey(r.today))
 	if err != nil {
 		return nil, err
+	}
+	var minutes map[string]int
+	if r.e.minutesConfigured() {
+		if minutes, err = r.tx.MinutesOn(r.ctx, nips, dateKey(r.today), r.e.opt.MinutesApprovedOnly); err != nil {
+			return nil, err
+		}
 	}
 	// Everyone's calendar of today in a few queries, not three per person.
 	restore, err := r.preload(emps, store.Preload{From: dateKey(r.today), To: dateKey(r.today), Year: r.today.Year(), NoContracts: true})
@@ -106,7 +114,7 @@ func (r *request) teamToday(args string, withSelf bool) (*teamDay, error) {
 		if err != nil {
 			return nil, err
 		}
-		m := teamMember{emp: e, kind: c.kind(r.today), reports: counts[e.NIP]}
+		m := teamMember{emp: e, kind: c.kind(r.today), reports: counts[e.NIP], minutes: minutes[e.NIP]}
 		if m.kind == dayLeave {
 			m.leave = store.LeaveCuti
 			for _, l := range c.leave {
@@ -165,6 +173,9 @@ func cmdTeam(r *request, args string) error {
 	var reported, notYet, away []string
 	for _, m := range d.members {
 		switch {
+		case m.reports > 0 && r.e.minutesConfigured():
+			reported = append(reported, r.t("minutes.team_count", catalog.Args{"Name": m.emp.Name, "Count": m.reports,
+				"Minutes": FormatNumber(float64(m.minutes)), "Pct": minutesPct(m.minutes, r.e.opt.MinutesDay)}))
 		case m.reports > 0:
 			reported = append(reported, r.t("team.report_count", catalog.Args{"Name": m.emp.Name, "Count": m.reports}))
 		case m.kind == dayLeave:
@@ -350,6 +361,11 @@ func cmdEmployee(r *request, args string) error {
 		r.t("employee.role", catalog.Args{"Role": r.t("employee.role."+emp.Role, nil), "Supervisor": supName}),
 	}
 	lines = append(lines, r.accountLines(ids)...)
+	posts, err := r.postLines(emp) // the posts left (transfers)
+	if err != nil {
+		return err
+	}
+	lines = append(lines, posts...)
 
 	c, err := r.tx.SignedContract(r.ctx, emp.NIP, r.today.Year())
 	switch {
@@ -407,7 +423,13 @@ func (r *request) reviewScope() (store.ReviewScope, error) {
 	}
 	s := store.ReviewScope{Except: r.who.NIP}
 	for i := range emps {
-		if emps[i].NIP != r.who.NIP && r.canManage(&emps[i]) {
+		if emps[i].NIP == r.who.NIP {
+			continue
+		}
+		// Their supervisor's or head's, or as the acting supervisor (Plh) today.
+		if ok, err := r.canReview(&emps[i]); err != nil {
+			return s, err
+		} else if ok {
 			s.NIPs = append(s.NIPs, emps[i].NIP)
 		}
 	}
@@ -434,6 +456,9 @@ func cmdReview(r *request, args string) error {
 		return nil
 	}
 	scope, err := r.reviewScope()
+	if err == nil {
+		scope, err = r.openReviewScope(scope) // a closed month's reports are decided no more
+	}
 	if err != nil {
 		return err
 	}
@@ -473,6 +498,8 @@ func cmdReview(r *request, args string) error {
 			return invalid("review.format", nil)
 		}
 		return r.reviewDone(scope, r.t("review.approved", catalog.Args{"Count": len(ids), "IDs": strings.Join(ids, ", ")}))
+	case "tolak", "reject":
+		return r.reject(scope, rest)
 	case "kembalikan", "return":
 		idArg, reason := teamSplit(rest)
 		if idArg == "" {
@@ -522,11 +549,21 @@ func (r *request) reviewReport(arg string) (store.Report, error) {
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return rep, err
 	}
-	if err != nil || rep.NIP == r.who.NIP || rep.Status == store.ReportDeleted || !r.canManage(&author) {
+	if err != nil || rep.NIP == r.who.NIP || rep.Status == store.ReportDeleted {
+		return rep, notFound("review.not_found", catalog.Args{"ID": id})
+	}
+	if ok, err := r.canReview(&author); err != nil {
+		return rep, err
+	} else if !ok {
 		return rep, notFound("review.not_found", catalog.Args{"ID": id})
 	}
 	if rep.Status != store.ReportSubmitted {
 		return rep, conflict("review.already", catalog.Args{"ID": id, "Status": r.t("review.status."+rep.Status, nil)})
+	}
+	if day, err := time.Parse("2006-01-02", rep.LocalDate); err == nil {
+		if err := r.checkMonthOpen(rep.NIP, day); err != nil {
+			return rep, err
+		}
 	}
 	return rep, nil
 }
@@ -542,6 +579,7 @@ func (r *request) reviewList(scope store.ReviewScope) error {
 		return nil
 	}
 	lines := []string{r.t("review.title", catalog.Args{"Total": total, "Shown": len(reps), "More": len(reps) < total})}
+	offices := map[string]calendar.Days{}
 	for _, p := range reps {
 		d, _ := time.Parse("2006-01-02", p.LocalDate)
 		what := shorten(p.Text, 50)
@@ -553,6 +591,11 @@ func (r *request) reviewList(scope store.ReviewScope) error {
 		}
 		if p.EvidenceID != nil {
 			what += " · 📎"
+		}
+		if due, err := r.reviewDue(&p.Report, offices); err != nil {
+			return err
+		} else if due != "" {
+			what += " · " + due
 		}
 		lines = append(lines, r.t("review.item", catalog.Args{"ID": p.ID, "Name": p.Name, "Date": FormatDate(r.lang, d), "What": what}))
 	}

@@ -12,23 +12,20 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/store"
 )
 
 //go:embed libur-nasional-*.csv
 var files embed.FS
 
-// Day is one holiday of the embedded calendar.
-type Day struct {
-	store.Holiday
-	// Kind is "libur nasional" or "cuti bersama".
-	Kind string
-	// Source is the embedded file it comes from.
-	Source string
-}
+// Day is one holiday of the embedded calendar: a calendar.Holiday whose Kind is
+// calendar.KindNational or calendar.KindCollective and whose Source is the embedded file.
+type Day = calendar.Holiday
 
 // Embedded returns every day of the embedded calendars, by date.
 func Embedded() ([]Day, error) {
@@ -53,12 +50,11 @@ func Embedded() ([]Day, error) {
 			if len(rec) != 3 {
 				return nil, fmt.Errorf("holidays %s line %d: want tanggal, jenis, keterangan", name, i+1)
 			}
-			d, err := time.Parse("2006-01-02", strings.TrimSpace(rec[0]))
+			d, err := calendar.Parse(strings.TrimSpace(rec[0]))
 			if err != nil {
 				return nil, fmt.Errorf("holidays %s line %d: %w", name, i+1, err)
 			}
-			out = append(out, Day{Holiday: store.Holiday{Date: d.Format("2006-01-02"), Name: strings.TrimSpace(rec[2])},
-				Kind: strings.TrimSpace(rec[1]), Source: name})
+			out = append(out, Day{Date: d, Name: strings.TrimSpace(rec[2]), Kind: strings.TrimSpace(rec[1]), Source: name})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Date < out[j].Date })
@@ -80,7 +76,8 @@ func Seed(ctx context.Context, st *store.Store, now time.Time) (int, error) {
 	err = st.Update(ctx, func(tx *store.Tx) error {
 		byYear := map[string][]Day{}
 		for _, d := range days {
-			byYear[d.Date[:4]] = append(byYear[d.Date[:4]], d)
+			year := strconv.Itoa(d.Date.Year())
+			byYear[year] = append(byYear[year], d)
 		}
 		for year, ds := range byYear {
 			if v, err := tx.GetKV(ctx, seededKey(year)); err != nil {
@@ -89,14 +86,14 @@ func Seed(ctx context.Context, st *store.Store, now time.Time) (int, error) {
 				continue
 			}
 			for _, d := range ds {
-				old, err := tx.HolidaysBetween(ctx, d.Date, d.Date)
+				old, err := tx.HolidaysBetween(ctx, d.Date.String(), d.Date.String())
 				if err != nil {
 					return err
 				}
 				if len(old) > 0 {
 					continue
 				}
-				if err := tx.AddHoliday(ctx, d.Holiday, d.Source, now); err != nil {
+				if err := tx.AddHoliday(ctx, d, d.Source, now); err != nil {
 					return err
 				}
 				added++

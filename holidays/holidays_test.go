@@ -6,27 +6,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/store"
 )
 
 // workingDays counts Monday–Friday in year/month that are not in the calendar.
 func workingDays(t *testing.T, days []Day, year int, month time.Month) (work, off int) {
 	t.Helper()
-	hol := map[string]bool{}
-	for _, d := range days {
-		hol[d.Date] = true
-	}
-	for d := time.Date(year, month, 1, 0, 0, 0, 0, time.UTC); d.Month() == month; d = d.AddDate(0, 0, 1) {
-		if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
-			continue
-		}
-		if hol[d.Format("2006-01-02")] {
-			off++
-			continue
-		}
-		work++
-	}
-	return work, off
+	m := calendar.Month{Year: year, Month: month}
+	c := calendar.NewCalendar(days).Days(5).Count(m.First(), m.Last(), nil)
+	return c.Work, c.Holiday
 }
 
 // The 2026 calendar: November has no holiday (its 21 weekdays are all working days); in March,
@@ -37,7 +26,7 @@ func TestCalendar2026(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(days) != 25 || days[0].Date != "2026-01-01" || days[len(days)-1].Date != "2026-12-25" {
+	if len(days) != 25 || days[0].Date != calendar.New(2026, 1, 1) || days[len(days)-1].Date != calendar.New(2026, 12, 25) {
 		t.Fatalf("%d days, %v … %v", len(days), days[0], days[len(days)-1])
 	}
 	if w, off := workingDays(t, days, 2026, time.November); w != 21 || off != 0 {
@@ -59,7 +48,7 @@ func TestSeedOnce(t *testing.T) {
 	defer st.Close()
 	now := time.Date(2026, 1, 2, 8, 0, 0, 0, time.UTC)
 	st.Update(ctx, func(tx *store.Tx) error {
-		return tx.AddHoliday(ctx, store.Holiday{Date: "2026-08-17", Name: "HUT RI ke-81"}, "admin", now)
+		return tx.AddHoliday(ctx, store.Holiday{Date: calendar.New(2026, 8, 17), Name: "HUT RI ke-81"}, "admin", now)
 	})
 	n, err := Seed(ctx, st, now)
 	if err != nil || n != 24 {
@@ -71,7 +60,7 @@ func TestSeedOnce(t *testing.T) {
 		t.Fatalf("%d holidays stored", len(all))
 	}
 	for _, h := range all {
-		if h.Date == "2026-08-17" && h.Name != "HUT RI ke-81" {
+		if h.Date == calendar.New(2026, 8, 17) && h.Name != "HUT RI ke-81" {
 			t.Fatalf("the operator's name was replaced: %q", h.Name)
 		}
 	}

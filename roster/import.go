@@ -13,6 +13,8 @@ type Summary struct {
 	OPDs             int
 	EmployeesNew     int
 	EmployeesUpdated int
+	// Transfers counts the people whose OPD, position or supervisor changed (transfer.go).
+	Transfers int
 }
 
 // Import validates rows against the database and writes them in one transaction: every OPD and
@@ -86,6 +88,11 @@ func Import(ctx context.Context, st *store.Store, rows []Row, now time.Time) (Su
 			}
 			e := store.Employee{NIP: r.NIP, Name: r.Name, Position: r.Position, Eselon: r.Eselon, OPDCode: r.OPDCode,
 				Phone: r.Phone, Role: r.Role, SupervisorNIP: r.SupervisorNIP, StartDate: r.StartDate}
+			if moved, err := recordTransfer(ctx, tx, e, now); err != nil {
+				return err
+			} else if moved {
+				sum.Transfers++
+			}
 			if err := tx.UpsertEmployee(ctx, e, now); err != nil {
 				return err
 			}

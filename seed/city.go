@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -173,20 +174,22 @@ func contract(r rng, e store.Employee, year int, from time.Time, loc *time.Locat
 var leaveKinds = []string{"cuti", "cuti", "cuti", "sakit", "sakit", "dl"}
 
 // leave gives a person, in about one month in ten, one to four consecutive working days of leave.
-func leave(r rng, nip string, workDays int, holidays map[string]bool, from, to time.Time) []store.Leave {
+func leave(r rng, nip string, workDays int, holidays *calendar.Calendar, from, to time.Time) []store.Leave {
 	var out []store.Leave
+	office := holidays.Days(workDays)
+	working := func(d time.Time) bool { return office.Working(calendar.Of(d)) }
 	for m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC); m.Before(to); m = m.AddDate(0, 1, 0) {
 		key := nip + "/" + m.Format("2006-01")
 		if r.unit(key, "leave") >= 0.10 {
 			continue
 		}
 		start := m.AddDate(0, 0, r.intn(26, key, "day"))
-		for !WorkingDay(start, workDays) || holidays[start.Format("2006-01-02")] {
+		for !working(start) {
 			start = start.AddDate(0, 0, 1)
 		}
 		end, n := start, 1+r.intn(4, key, "len")
 		for d, days := start, 0; days < n; d = d.AddDate(0, 0, 1) {
-			if WorkingDay(d, workDays) && !holidays[d.Format("2006-01-02")] {
+			if working(d) {
 				end = d
 				days++
 			}

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -31,7 +32,7 @@ type Options struct {
 	// Location is the city's time zone (report times are local office hours).
 	Location *time.Location
 	// Holidays are days off besides weekends: nobody reports on them.
-	Holidays []store.Holiday
+	Holidays []calendar.Holiday
 	// Net and IDBase link person i to the chat account Net:IDBase+i (a Telegram user id by
 	// default), so that load tests can write as any of them.
 	Net    string
@@ -74,10 +75,7 @@ func Build(ctx context.Context, st *store.Store, opt Options) (Stats, error) {
 	stats := Stats{From: from, To: opt.End.AddDate(0, 0, -1)}
 	r := rng{seed: strconv.FormatUint(opt.Seed, 10)}
 	city := plan(r, opt)
-	holidays := map[string]bool{}
-	for _, h := range opt.Holidays {
-		holidays[h.Date] = true
-	}
+	holidays := calendar.NewCalendar(opt.Holidays)
 	imported := time.Date(from.Year(), from.Month(), from.Day(), 7, 0, 0, 0, opt.Location)
 
 	// The roster, accounts and holidays: one transaction.
@@ -144,7 +142,7 @@ func Build(ctx context.Context, st *store.Store, opt Options) (Stats, error) {
 const chunk = 500
 
 // contracts writes the signed contracts and the leave of some people, in one transaction.
-func contracts(ctx context.Context, st *store.Store, r rng, opt Options, c city, emps []store.Employee, holidays map[string]bool,
+func contracts(ctx context.Context, st *store.Store, r rng, opt Options, c city, emps []store.Employee, holidays *calendar.Calendar,
 	imported, from time.Time, stats *Stats) ([]person, error) {
 	var people []person
 	n, t, l := 0, 0, 0
@@ -183,21 +181,20 @@ func contracts(ctx context.Context, st *store.Store, r rng, opt Options, c city,
 }
 
 // history queues one person's reports, flushing a full batch.
-func history(ctx context.Context, r rng, opt Options, p person, holidays map[string]bool, pending *[]store.Report, flush func() error) error {
+func history(ctx context.Context, r rng, opt Options, p person, holidays *calendar.Calendar, pending *[]store.Report, flush func() error) error {
 	from := opt.End.AddDate(0, 0, -opt.Days)
 	{
-		onLeave := map[string]bool{}
+		leave := make([]calendar.Span, 0, len(p.leave))
 		for _, l := range p.leave {
-			for d := mustDate(l.StartDate); !d.After(mustDate(l.EndDate)); d = d.AddDate(0, 0, 1) {
-				onLeave[d.Format("2006-01-02")] = true
-			}
+			leave = append(leave, calendar.Span{From: calendar.MustParse(l.StartDate), To: calendar.MustParse(l.EndDate)})
 		}
+		days := holidays.Days(p.workDays, leave...)
 		habit := opt.Habit[0] + (opt.Habit[1]-opt.Habit[0])*r.unit(p.emp.NIP, "habit")
-		for d := from; d.Before(opt.End); d = d.AddDate(0, 0, 1) {
-			key := d.Format("2006-01-02")
-			if !WorkingDay(d, p.workDays) || holidays[key] || onLeave[key] {
+		for day, end := calendar.Of(from), calendar.Of(opt.End); day < end; day++ {
+			if days.Kind(day) != calendar.Work {
 				continue
 			}
+			d := day.Time()
 			var c *store.Contract
 			for i := range p.contracts {
 				if p.contracts[i].Year == d.Year() {
@@ -225,17 +222,6 @@ type person struct {
 	workDays  int
 	contracts []store.Contract
 	leave     []store.Leave
-}
-
-// WorkingDay reports whether d is a working day of an OPD with a workDays-day week (holidays aside).
-func WorkingDay(d time.Time, workDays int) bool {
-	switch d.Weekday() {
-	case time.Sunday:
-		return false
-	case time.Saturday:
-		return workDays == 6
-	}
-	return true
 }
 
 // Report decides one person's report on one of their working days: whether they reported (with

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/roster"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -52,7 +53,7 @@ func digest(t *testing.T, st *store.Store) string {
 
 func TestCityIsValidAndDeterministic(t *testing.T) {
 	ctx := context.Background()
-	hol := []store.Holiday{{Date: "2026-11-02", Name: "Libur uji"}}
+	hol := []calendar.Holiday{{Date: calendar.New(2026, 11, 2), Name: "Libur uji"}}
 	opt := Options{ASN: 300, OPDs: 4, Days: 60, End: end, Seed: 7, Holidays: hol}
 	st, stats := build(t, opt)
 	if stats.Employees != 300 || stats.OPDs != 4 || stats.Contracts != 300 || stats.Reports == 0 {
@@ -108,13 +109,8 @@ func TestCityIsValidAndDeterministic(t *testing.T) {
 	if err := st.DB().QueryRow(`SELECT COUNT(*) FROM reports r JOIN opds o ON o.code = r.opd_code WHERE o.work_days = 6 AND strftime('%w', r.local_date) = '6'`).Scan(&sixDay); err != nil || sixDay == 0 {
 		t.Fatalf("no Saturday reports in six-day OPDs (%v)", err)
 	}
-	var days, perPerson float64
-	from := end.AddDate(0, 0, -60)
-	for d := from; d.Before(end); d = d.AddDate(0, 0, 1) {
-		if WorkingDay(d, 5) && d.Format("2006-01-02") != "2026-11-02" {
-			days++
-		}
-	}
+	var perPerson float64
+	days := float64(calendar.NewCalendar(hol).Days(5).Count(calendar.Of(end.AddDate(0, 0, -60)), calendar.Of(end)-1, nil).Work)
 	if err := st.DB().QueryRow(`SELECT CAST(COUNT(*) AS REAL) / COUNT(DISTINCT r.nip) FROM reports r JOIN opds o ON o.code = r.opd_code WHERE o.work_days = 5`).Scan(&perPerson); err != nil {
 		t.Fatal(err)
 	}

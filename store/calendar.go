@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/lapkin-id/lapkin/calendar"
 )
 
 // Leave kinds.
@@ -112,16 +114,17 @@ func (t *Tx) DecideLeave(ctx context.Context, id int64, status, by, note string,
 	return nil
 }
 
-// Holiday is a day off for every OPD.
-type Holiday struct {
-	Date string // YYYY-MM-DD
-	Name string
-}
+// Holiday is a day off for every OPD: calendar.Holiday, Lapkin's one holiday type. Those read
+// from the database have Source calendar.SourceStored.
+type Holiday = calendar.Holiday
 
 // AddHoliday stores a holiday, replacing the name of one already on that date.
 func (t *Tx) AddHoliday(ctx context.Context, h Holiday, by string, now time.Time) error {
+	if h.Date.IsZero() {
+		return fmt.Errorf("save holiday %q: no date", h.Name)
+	}
 	_, err := t.q.ExecContext(ctx, `INSERT INTO holidays(date, name, created_by, created_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT(date) DO UPDATE SET name = excluded.name`, h.Date, h.Name, by, now.UTC())
+		ON CONFLICT(date) DO UPDATE SET name = excluded.name`, h.Date.String(), h.Name, by, now.UTC())
 	if err != nil {
 		return fmt.Errorf("save holiday %s: %w", h.Date, err)
 	}
@@ -148,9 +151,13 @@ func (t *Tx) HolidaysBetween(ctx context.Context, from, to string) ([]Holiday, e
 	defer rows.Close()
 	var out []Holiday
 	for rows.Next() {
-		var h Holiday
-		if err := rows.Scan(&h.Date, &h.Name); err != nil {
+		var date string
+		h := Holiday{Source: calendar.SourceStored}
+		if err := rows.Scan(&date, &h.Name); err != nil {
 			return nil, err
+		}
+		if h.Date, err = calendar.Parse(date); err != nil {
+			return nil, fmt.Errorf("list holidays: %w", err)
 		}
 		out = append(out, h)
 	}

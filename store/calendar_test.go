@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"testing"
+
+	"github.com/lapkin-id/lapkin/calendar"
 )
 
 func TestLeaveOverlapDeleteAndCheck(t *testing.T) {
@@ -73,7 +75,7 @@ func TestHolidayAddRenameDelete(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	err := s.Update(ctx, func(tx *Tx) error {
-		for _, h := range []Holiday{{"2026-12-24", "Cuti bersama"}, {"2027-01-01", "Tahun Baru"}, {"2026-12-24", "Cuti bersama Natal"}} {
+		for _, h := range []Holiday{{Date: calendar.New(2026, 12, 24), Name: "Cuti bersama"}, {Date: calendar.New(2027, 1, 1), Name: "Tahun Baru"}, {Date: calendar.New(2026, 12, 24), Name: "Cuti bersama Natal"}} {
 			if err := tx.AddHoliday(ctx, h, "admin", t0); err != nil {
 				return err
 			}
@@ -85,7 +87,7 @@ func TestHolidayAddRenameDelete(t *testing.T) {
 	}
 	var hs []Holiday
 	s.View(ctx, func(tx *Tx) (err error) { hs, err = tx.HolidaysBetween(ctx, "2026-12-01", "2027-12-31"); return err })
-	if len(hs) != 2 || hs[0] != (Holiday{"2026-12-24", "Cuti bersama Natal"}) || hs[1].Date != "2027-01-01" {
+	if len(hs) != 2 || hs[0] != (Holiday{Date: calendar.New(2026, 12, 24), Name: "Cuti bersama Natal", Source: calendar.SourceStored}) || hs[1].Date != calendar.New(2027, 1, 1) {
 		t.Fatalf("holidays %+v", hs)
 	}
 	if err := s.Update(ctx, func(tx *Tx) error { return tx.DeleteHoliday(ctx, "2026-12-24") }); err != nil {
@@ -95,7 +97,7 @@ func TestHolidayAddRenameDelete(t *testing.T) {
 		t.Fatalf("second delete: %v", err)
 	}
 	s.View(ctx, func(tx *Tx) (err error) { hs, err = tx.HolidaysBetween(ctx, "2026-12-01", "2027-12-31"); return err })
-	if len(hs) != 1 || hs[0].Date != "2027-01-01" {
+	if len(hs) != 1 || hs[0].Date != calendar.New(2027, 1, 1) {
 		t.Fatalf("after delete %+v", hs)
 	}
 }

@@ -47,9 +47,11 @@ func Migrations() ([]Migration, error) {
 			Summary: strings.TrimSpace(strings.TrimPrefix(string(line), "--"))})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	// Numbers may leave gaps: work on several branches reserves its numbers ahead, and a branch
+	// holds only its own. Two files with one number are a mistake.
 	for i, m := range out {
-		if m.Version != i+1 {
-			return nil, fmt.Errorf("migration %04d_%s: expected version %d", m.Version, m.Name, i+1)
+		if m.Version < 1 || i > 0 && m.Version == out[i-1].Version {
+			return nil, fmt.Errorf("migration %04d_%s: version %d is not unique and positive", m.Version, m.Name, m.Version)
 		}
 	}
 	return out, nil
@@ -80,10 +82,32 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if current > len(ms) {
-		return fmt.Errorf("database schema version %d is newer than this program (%d): use a newer lapkin", current, len(ms))
+	if last := ms[len(ms)-1].Version; current > last {
+		return fmt.Errorf("database schema version %d is newer than this program (%d): use a newer lapkin", current, last)
 	}
-	for _, m := range ms[current:] {
+	applied := map[int]bool{}
+	rows, err := s.db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return fmt.Errorf("read applied migrations: %w", err)
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return fmt.Errorf("read applied migrations: %w", err)
+		}
+		applied[v] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read applied migrations: %w", err)
+	}
+	// Every migration not applied yet, in order: a number filled in after a later one (a branch
+	// merged after another) is applied too.
+	for _, m := range ms {
+		if applied[m.Version] {
+			continue
+		}
 		err := s.Update(ctx, func(tx *Tx) error {
 			if _, err := tx.q.ExecContext(ctx, m.SQL); err != nil {
 				return err

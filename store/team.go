@@ -93,6 +93,15 @@ type ReviewScope struct {
 	All    bool
 	NIPs   []string
 	Except string
+	// OpenFrom, when set (YYYY-MM-DD), leaves out reports dated before it (months already
+	// closed), except those of Reopened: a person's days of a month reopened for them.
+	OpenFrom string
+	Reopened []DateRange
+}
+
+// DateRange is some days of one person: NIP's From..To (YYYY-MM-DD, inclusive).
+type DateRange struct {
+	NIP, From, To string
 }
 
 // where renders the scope as a condition on reports aliased r, with its arguments. An empty list
@@ -112,6 +121,15 @@ func (s ReviewScope) where() (string, []any) {
 	if s.Except != "" {
 		conds = append(conds, "r.nip <> ?")
 		args = append(args, s.Except)
+	}
+	if s.OpenFrom != "" {
+		open := []string{"r.local_date >= ?"}
+		args = append(args, s.OpenFrom)
+		for _, d := range s.Reopened {
+			open = append(open, "(r.nip = ? AND r.local_date BETWEEN ? AND ?)")
+			args = append(args, d.NIP, d.From, d.To)
+		}
+		conds = append(conds, "("+strings.Join(open, " OR ")+")")
 	}
 	if len(conds) == 0 {
 		return "1", nil

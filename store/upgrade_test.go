@@ -46,8 +46,8 @@ func TestUpgradeKeepsOutbox(t *testing.T) {
 		t.Fatalf("upgrade: %v", err)
 	}
 	defer st.Close()
-	if v, _ := st.Version(ctx); v != len(ms) {
-		t.Fatalf("version %d after upgrade, want %d", v, len(ms))
+	if v, _ := st.Version(ctx); v != ms[len(ms)-1].Version {
+		t.Fatalf("version %d after upgrade, want %d", v, ms[len(ms)-1].Version)
 	}
 	rows, err := st.DB().Query(`SELECT chat_id, status, attempts, length(photo), msg_id, last_error FROM outbox ORDER BY id`)
 	if err != nil {

@@ -33,6 +33,7 @@ Every run works on a copy of CITY.db (in --tmp), so the city can be reused. What
   evaluate   /evaluate --subject KODE-OPD|semua [--period P] by an admin, preview then "ya"
   busy       quick reports written while the digest runs (--during digest|remind|evaluate)
   export     lapkin export of everything into --out F.xlsx
+  recap      lapkin export --rekap (--rekap 2026-11 or 2026, the default: each month of the year) into --out F.xlsx|.csv
   sqlite     raw single-row SQLite transactions on the same disk (the yardstick for inbound)
   machine    the machine's yardsticks: a pure computation, a system call, a 4 KiB read, raw SQLite
   inbound    quick reports through lapkin run and a fake Bot API (--senders, --n, --rate)
@@ -77,6 +78,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	rate := fs.Float64("rate", 0, "inbound: messages per second (0: as fast as the bot takes them)")
 	showDigest := fs.Bool("digest", false, "evaluate: print a hash of the evaluations recorded and the messages queued, to compare two versions")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured part to this file")
+	rekap := fs.String("rekap", "", "recap: a month (2026-11) or a year (2026); default: the year of --at")
 	if err := fs.Parse(args[1:]); err != nil {
 		return errReported
 	}
@@ -132,6 +134,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			defer os.Remove(*out)
 		}
 		return env.export(ctx, *out)
+	case "recap":
+		if *out == "" {
+			*out = filepath.Join(*tmp, fmt.Sprintf("lapkin-bench-%d.xlsx", os.Getpid()))
+			defer os.Remove(*out)
+		}
+		return env.recap(ctx, *rekap, *out)
 	case "inbound":
 		return env.inbound(ctx, *senders, *n, *rate)
 	case "engine":

@@ -22,6 +22,7 @@ import (
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/bot/console"
 	"github.com/lapkin-id/lapkin/bot/whatsapp"
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/flows"
@@ -266,12 +267,15 @@ func seedHistory(ctx context.Context, tx *store.Tx, cfg *config.Config, emps []s
 	if len(existing) > 0 {
 		return nil
 	}
-	holidays := map[string]bool{}
-	for _, h := range cfg.Holidays.Dates {
-		holidays[h.Date.Format("2006-01-02")] = true
-	}
 	loc := cfg.Location()
 	today := time.Date(now.In(loc).Year(), now.In(loc).Month(), now.In(loc).Day(), 0, 0, 0, 0, time.UTC)
+	// The city's calendar as the bot counts it: the config's days off and the national calendar
+	// the start copied into the database.
+	stored, err := tx.HolidaysBetween(ctx, sampleSince.Format("2006-01-02"), today.Format("2006-01-02"))
+	if err != nil {
+		return err
+	}
+	city := calendar.NewCalendar(cfg.Holidays.Dates, stored)
 	for _, e := range emps {
 		if e.NIP == sampleUnlinked {
 			continue // the newcomer has never reported
@@ -285,9 +289,10 @@ func seedHistory(ctx context.Context, tx *store.Tx, cfg *config.Config, emps []s
 			return err
 		}
 		habit := 0.70 + 0.28*seed.Unit(e.NIP, "habit") // share of working days with a report
+		days := city.Days(opd.WorkDays)
 		for d := sampleSince; d.Before(today); d = d.AddDate(0, 0, 1) {
 			key := d.Format("2006-01-02")
-			if !seed.WorkingDay(d, opd.WorkDays) || holidays[key] {
+			if !days.Working(calendar.Of(d)) {
 				continue
 			}
 			// The same rule as `lapkin seed` (its empty salt is the sample city's), at 15:00 from

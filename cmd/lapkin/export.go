@@ -25,6 +25,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	opd := fs.String("opd", "", "export one OPD only, by its code")
 	out := fs.String("out", "", "file to write: .xlsx (reports, evaluations, summary per OPD) or .csv (reports)")
 	force := fs.Bool("force", false, "replace the --out file when it exists")
+	rekap := fs.String("rekap", "", "the monthly recap (sheet Rekap Bulanan) of a month, 2026-11, or of each month of a year, 2026")
 	if err := fs.Parse(args); err != nil {
 		return errReported
 	}
@@ -69,6 +70,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer st.Close()
+	if *rekap != "" {
+		return exportRecap(ctx, st, cfg, cat, lang, *rekap, *opd, *out, ext, stdout, fail)
+	}
 
 	write := export.XLSX
 	if ext == ".csv" {

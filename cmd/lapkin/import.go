@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/flows"
 	"github.com/lapkin-id/lapkin/roster"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -41,6 +43,13 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err == nil {
 			fmt.Fprintln(stdout, cat.T(lang, "cli.import_done", catalog.Args{"File": filepath.Base(fs.Arg(0)),
 				"OPDs": sum.OPDs, "New": sum.EmployeesNew, "Updated": sum.EmployeesUpdated, "Database": cfg.DatabasePath()}))
+			if sum.Transfers > 0 {
+				// The person and both supervisors are told (queued; lapkin run sends them).
+				if err := flows.New(st, bot.SystemClock{}, cat, flowOptions(cfg), nil).TransferNotices(ctx); err != nil {
+					return err
+				}
+				fmt.Fprintln(stdout, cat.T(lang, "cli.import_transfers", catalog.Args{"Count": sum.Transfers}))
+			}
 			return nil
 		}
 	}

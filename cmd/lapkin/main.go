@@ -61,7 +61,7 @@ Pemakaian / usage:
   lapkin run [--config F]
   lapkin whatsapp-login [--config F] [--phone N]
   lapkin import [--config F] [--db F] <roster.csv|roster.xlsx>
-  lapkin export [--config F] [--db F] [--periode P] [--opd KODE] [--force] --out F.xlsx|F.csv
+  lapkin export [--config F] [--db F] [--periode P | --rekap YYYY-MM|YYYY] [--opd KODE] [--force] --out F.xlsx|F.csv
   lapkin backup [--config F] [--db F] --out F
   lapkin seed --asn N --opd M --days D [--db F] [--end YYYY-MM-DD] [--seed S]
   lapkin inbox [--config F] [--db F] [--failed [--limit N] [--raw] | --retry ID]
@@ -262,6 +262,8 @@ func scheduleJobs(cfg *config.Config) []bot.JobSpec {
 		bot.JobSpec{Name: flows.JobDigestSaturday, Key: "schedule.digest (Saturday, for six-day OPDs)", Spec: flows.SaturdaySpec(cfg.Schedule.Digest)},
 		bot.JobSpec{Name: flows.JobEvaluationDue, Key: "schedule.evaluation_due", Spec: cfg.Schedule.EvaluationDue},
 		bot.JobSpec{Name: jobMaintenance, Key: "schedule.maintenance", Spec: cfg.Schedule.Maintenance},
+		bot.JobSpec{Name: flows.JobReview, Key: "schedule.review", Spec: cfg.Schedule.Review},
+		bot.JobSpec{Name: flows.JobMonthlyRecap, Key: "schedule.monthly_recap", Spec: cfg.Schedule.MonthlyRecap},
 	)
 	if cfg.Backup.Schedule != "" {
 		jobs = append(jobs, bot.JobSpec{Name: jobBackup, Key: "backup.schedule", Spec: cfg.Backup.Schedule})
@@ -277,11 +279,13 @@ func (m *Main) Close() error {
 	return m.Store.Close()
 }
 
+// checkpoints is [evaluation] checkpoints as the flows read it (Validate refused anything else).
+func checkpoints(cfg *config.Config) string {
+	rule, _ := config.CheckpointRule(cfg.Evaluation.Checkpoints)
+	return rule
+}
+
 func flowOptions(cfg *config.Config) flows.Options {
-	var hol []store.Holiday
-	for _, h := range cfg.Holidays.Dates {
-		hol = append(hol, store.Holiday{Date: h.Date.Format("2006-01-02"), Name: h.Name})
-	}
 	return flows.Options{
 		Location:        cfg.Location(),
 		Language:        cfg.App.Language,
@@ -289,14 +293,21 @@ func flowOptions(cfg *config.Config) flows.Options {
 		MaxText:         cfg.Reports.MaxText,
 		MaxPhotoBytes:   int64(cfg.Reports.MaxPhotoMB) << 20,
 		RequireApproval: cfg.Reports.RequireApproval,
+		Holidays:        cfg.Holidays.Dates,
 		BackdateDays:    backdateDays(cfg.Reports.BackdateDays),
 		Abbreviations:   cfg.Reports.Abbreviations,
-		Holidays:        hol,
-		EvidenceDir:     evidenceDir(cfg),
-		FlowTimeout:     30 * time.Minute,
-		ShowMissing:     cfg.Digest.ShowMissing,
-		FloodMax:        cfg.Intake.MaxMessages,
-		FloodWindow:     cfg.Intake.Window.Duration,
+		MinutesDay:      cfg.Kinerja.MinutesDay,
+		MinutesMonth:    cfg.Kinerja.MinutesMonth,
+		MinutesApprovedOnly: cfg.Kinerja.MinutesCount == "approved" ||
+			cfg.Kinerja.MinutesCount == "auto" && cfg.Reports.RequireApproval,
+		CloseDay:    cfg.Kinerja.CloseDay,
+		ReviewDays:  cfg.Reports.ReviewDays,
+		Checkpoints: checkpoints(cfg),
+		EvidenceDir: evidenceDir(cfg),
+		FlowTimeout: 30 * time.Minute,
+		ShowMissing: cfg.Digest.ShowMissing,
+		FloodMax:    cfg.Intake.MaxMessages,
+		FloodWindow: cfg.Intake.Window.Duration,
 		Scoring: scoring.Params{WC: cfg.Evaluation.WeightAchievement, WK: cfg.Evaluation.WeightCompliance,
 			PassScore: cfg.Evaluation.PassScore, Bands: [4]float64{cfg.Evaluation.Bands.SangatBaik, cfg.Evaluation.Bands.Baik,
 				cfg.Evaluation.Bands.ButuhPerbaikan, cfg.Evaluation.Bands.Kurang}},

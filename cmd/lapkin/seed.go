@@ -50,17 +50,11 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer st.Close()
 	// The city keeps the national calendar (embedded) and the config's days off.
-	var hol []store.Holiday
 	emb, err := holidays.Embedded()
 	if err != nil {
 		return err
 	}
-	for _, d := range emb {
-		hol = append(hol, d.Holiday)
-	}
-	for _, h := range cfg.Holidays.Dates {
-		hol = append(hol, store.Holiday{Date: h.Date.Format("2006-01-02"), Name: h.Name})
-	}
+	hol := append(emb, cfg.Holidays.Dates...)
 	stop, err := (&benchEnv{cpuprofile: *cpuprofile}).profile()
 	if err != nil {
 		return err
