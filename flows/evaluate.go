@@ -24,6 +24,7 @@ const (
 	evalNew      = "new"      // the first result of this person and period
 	evalSame     = "same"     // the result recorded before, unchanged: nothing recorded or sent
 	evalReplaced = "replaced" // a changed result: recorded, and the earlier row marked superseded
+	evalRange    = "range"    // a free date range: a preview, never recorded (final.go)
 )
 
 // Why compliance starts after the period's first day, or cannot be measured.
@@ -41,6 +42,7 @@ type evaluation struct {
 	contractSHA256  string
 	per             period.Period
 	final           bool      // the period's last day has ended
+	rangeOnly       bool      // a free date range, no period the rules name: never recorded
 	asOf            time.Time // the last day counted: the period's end, or today for a period not over
 	kFrom           time.Time // the first day compliance counts
 	kWhy            string    // kFromMulai or kFromLapkin when kFrom is after the period's start
@@ -137,7 +139,15 @@ func (r *request) evaluateSubject(d evaluateDraft, record bool) error {
 		if err != nil {
 			return err
 		}
-		r.sayText(r.explain(r.lang, ev) + "\n\n" + r.outcome(ev, told))
+		text := r.explain(r.lang, ev) + "\n\n" + r.outcome(ev, told)
+		changed, err := r.whatChanged(r.lang, ev)
+		if err != nil {
+			return err
+		}
+		if changed != "" {
+			text += "\n" + changed
+		}
+		r.sayText(text)
 		return nil
 	default:
 		code := strings.ToUpper(subject)
@@ -288,7 +298,8 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 	}
 	signed := civil(c.SignedAt.In(r.e.opt.Location))
 	// A period is complete only once its last day has ended: until then the result is interim.
-	ev := &evaluation{emp: *emp, contractVersion: c.Version, contractSHA256: c.SHA256, per: p, asOf: p.End, final: r.today.After(p.End)}
+	ev := &evaluation{emp: *emp, contractVersion: c.Version, contractSHA256: c.SHA256, per: p, asOf: p.End, final: r.today.After(p.End),
+		rangeOnly: isFreeRange(p)}
 	if !ev.final {
 		ev.asOf = r.today
 	}
@@ -412,7 +423,7 @@ func (r *request) evalPeriod(emp *store.Employee, per *period.Period) (store.Con
 	case per.Checkpoint > 0:
 		p = period.Checkpoint(per.Checkpoint, signed)
 	default:
-		p = *per
+		p = namedPeriod(*per, signed)
 	}
 	if p.Start.After(r.today) {
 		return c, p, conflict("evaluate.future", catalog.Args{"From": FormatDate(r.lang, p.Start)})
@@ -467,7 +478,7 @@ func (r *request) preloadEvaluation(emps []store.Employee, per *period.Period, c
 // twice, and a changed one is stored and supersedes the earlier row, which stays as it was. An
 // interim result is never recorded.
 func (r *request) record(ev *evaluation) error {
-	if err := r.compare(ev); err != nil || ev.status == evalInterim || ev.status == evalSame {
+	if err := r.compare(ev); err != nil || ev.status != evalNew && ev.status != evalReplaced {
 		return err
 	}
 	var err error
@@ -486,6 +497,10 @@ func (r *request) record(ev *evaluation) error {
 func (r *request) compare(ev *evaluation) error {
 	if !ev.final {
 		ev.status = evalInterim
+		return nil
+	}
+	if ev.rangeOnly {
+		ev.status = evalRange
 		return nil
 	}
 	prev, err := r.tx.CurrentEvaluation(r.ctx, ev.row.NIP, ev.row.PeriodStart, ev.row.PeriodEnd)
@@ -526,7 +541,7 @@ func (r *request) explain(lang string, ev *evaluation) string {
 	s, in := ev.score, ev.in
 	args := catalog.Args{"Employee": ev.emp.Name, "NIP": ev.emp.NIP, "Period": ev.per.Key,
 		"From": FormatDate(lang, ev.per.Start), "To": FormatDate(lang, ev.per.End), "AsOf": FormatDate(lang, ev.asOf),
-		"Interim": ev.interim(), "N": FormatNumber(s.N), "Predicate": s.Predicate, "Met": s.StandardMet,
+		"Interim": ev.interim(), "Preview": ev.rangeOnly && ev.final, "N": FormatNumber(s.N), "Predicate": s.Predicate, "Met": s.StandardMet,
 		"Pass": FormatNumber(r.e.opt.Scoring.PassScore)}
 	lines := []string{r.tl(lang, "evaluate.title", args), r.tl(lang, "evaluate.score", args)}
 	if s.KMeasured {
@@ -646,6 +661,9 @@ func (r *request) announceResult(ev *evaluation, team *teamNotices) ([]string, e
 			lines = append(lines, r.tl(lang, "evaluate.replaces", catalog.Args{
 				"Date": FormatDate(lang, ev.previous.CreatedAt.In(r.e.opt.Location)), "N": FormatNumber(ev.previous.Score),
 				"Predicate": ev.previous.Predicate}))
+			if changed, err := r.whatChanged(lang, ev); err == nil && changed != "" {
+				lines = append(lines, changed)
+			}
 		}
 		if ev.explainedIn == lang && ev.explained != "" {
 			lines = append(lines, ev.explained)
@@ -881,7 +899,7 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 		g := &evalGroup{evs: kept.groups[gi]}
 		kept.groups[gi] = nil
 		for _, ev := range g.evs {
-			if ev.final { // an interim result is never recorded: it kept no row (slim)
+			if ev.final && !ev.rangeOnly { // an interim or range result is never recorded: it kept no row (slim)
 				ev.row.CreatedAt = r.now
 				r.encode(ev)
 			}
@@ -1095,7 +1113,7 @@ func (r *request) evaluateSummary(d evaluateDraft, title string, done []*evaluat
 		}
 		lines = append(lines, r.t("evaluate.table_line", catalog.Args{"Rank": i + 1, "Employee": ev.emp.Name,
 			"N": FormatNumber(ev.score.N), "Predicate": ev.score.Predicate, "Met": ev.score.StandardMet,
-			"Period": ev.per.Key, "Interim": ev.interim(), "Same": ev.status == evalSame, "Replaced": ev.status == evalReplaced}))
+			"Period": ev.per.Key, "Interim": ev.interim(), "Preview": ev.status == evalRange, "Same": ev.status == evalSame, "Replaced": ev.status == evalReplaced}))
 	}
 	var parts []string
 	for _, p := range scoring.Predicates {
@@ -1121,6 +1139,8 @@ func (r *request) evaluateSummary(d evaluateDraft, title string, done []*evaluat
 		return string(data), nil
 	case !record && counts[evalSame] > 0:
 		lines = append(lines, r.t("evaluate.nothing_new", catalog.Args{"Same": counts[evalSame], "Interim": counts[evalInterim]}))
+	case !record && counts[evalRange] > 0:
+		lines = append(lines, r.t("evaluate.all_range", nil))
 	case !record && len(done) > 0:
 		lines = append(lines, r.t("evaluate.all_interim", nil))
 	default:

@@ -47,15 +47,18 @@ func Migrations() ([]Migration, error) {
 			Summary: strings.TrimSpace(strings.TrimPrefix(string(line), "--"))})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	// Numbers may leave gaps: branches developed side by side take numbers of their own (one the
+	// 0013 of its topic, another 0016), and each applies on its own before they meet. Each number is
+	// used once.
 	for i, m := range out {
-		if m.Version != i+1 {
-			return nil, fmt.Errorf("migration %04d_%s: expected version %d", m.Version, m.Name, i+1)
+		if m.Version < 1 || i > 0 && m.Version == out[i-1].Version {
+			return nil, fmt.Errorf("migration %04d_%s: version used twice or below 1", m.Version, m.Name)
 		}
 	}
 	return out, nil
 }
 
-// Version returns the schema version of the open database.
+// Version returns the schema version of the open database: the highest migration applied.
 func (s *Store) Version(ctx context.Context) (int, error) {
 	var v int
 	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
@@ -76,14 +79,38 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("read migrations: %w", err)
 	}
-	current, err := s.Version(ctx)
+	applied := map[int]bool{}
+	rows, err := s.db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
 	if err != nil {
-		return err
+		return fmt.Errorf("read schema versions: %w", err)
 	}
-	if current > len(ms) {
-		return fmt.Errorf("database schema version %d is newer than this program (%d): use a newer lapkin", current, len(ms))
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return fmt.Errorf("read schema versions: %w", err)
+		}
+		applied[v] = true
 	}
-	for _, m := range ms[current:] {
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read schema versions: %w", err)
+	}
+	known := map[int]bool{}
+	for _, m := range ms {
+		known[m.Version] = true
+	}
+	for v := range applied {
+		if !known[v] {
+			return fmt.Errorf("database has schema version %d, which this program does not know: use a newer lapkin", v)
+		}
+	}
+	// Every migration not applied yet, in order: also one numbered below the highest applied (a
+	// branch's migration merged after another's higher number was applied).
+	for _, m := range ms {
+		if applied[m.Version] {
+			continue
+		}
 		err := s.Update(ctx, func(tx *Tx) error {
 			if _, err := tx.q.ExecContext(ctx, m.SQL); err != nil {
 				return err

@@ -93,6 +93,9 @@ type ReviewScope struct {
 	All    bool
 	NIPs   []string
 	Except string
+	// NotFinal leaves out, and OnlyFinal keeps only, the reports a final result in force counts
+	// (FinalEvaluationsCounting): deciding those asks first (flows/final.go).
+	NotFinal, OnlyFinal bool
 }
 
 // where renders the scope as a condition on reports aliased r, with its arguments. An empty list
@@ -112,6 +115,12 @@ func (s ReviewScope) where() (string, []any) {
 	if s.Except != "" {
 		conds = append(conds, "r.nip <> ?")
 		args = append(args, s.Except)
+	}
+	if s.NotFinal {
+		conds = append(conds, "NOT "+reportUnderFinal)
+	}
+	if s.OnlyFinal {
+		conds = append(conds, reportUnderFinal)
 	}
 	if len(conds) == 0 {
 		return "1", nil
@@ -235,12 +244,14 @@ type EvaluationSummary struct {
 	CreatedAt   time.Time
 }
 
-// LastEvaluationSummary returns the employee's most recent evaluation, or ErrNotFound when they
-// have never been evaluated.
+// LastEvaluationSummary returns the employee's most recent final evaluation, or ErrNotFound when
+// they have never been evaluated. A free date range recorded before ranges became previews only is
+// not a final result and is passed over.
 func (t *Tx) LastEvaluationSummary(ctx context.Context, nip string) (EvaluationSummary, error) {
 	var e EvaluationSummary
 	err := t.q.QueryRowContext(ctx, `SELECT period_key, period_start, period_end, checkpoint, score, predicate, standard_met, created_at
-		FROM evaluations WHERE nip = ? ORDER BY created_at DESC, id DESC LIMIT 1`, nip).
+		FROM evaluations WHERE nip = ? AND (checkpoint <> '' OR period_key NOT LIKE '%..%')
+		ORDER BY created_at DESC, id DESC LIMIT 1`, nip).
 		Scan(&e.PeriodKey, &e.PeriodStart, &e.PeriodEnd, &e.Checkpoint, &e.Score, &e.Predicate, &e.StandardMet, &e.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, ErrNotFound
