@@ -27,8 +27,10 @@ type ChatRef struct {
 // String renders the ref as "net:id", for logs.
 func (c ChatRef) String() string { return c.Net + ":" + c.ID }
 
-// Photo is an image that came with a message. Data is read by the transport before the message is
-// handed on, so that a flow never waits on the network inside a database transaction.
+// Photo is an image that came with a message: a photo, or a document that is an image. Its bytes
+// are fetched before the message's transaction begins, so that a flow never waits on the network
+// inside it; but only once the sender is known to be someone Lapkin serves (flows.Engine.Handle):
+// a stranger's photo is never downloaded (issue 26, item 4).
 type Photo struct {
 	Name string
 	MIME string
@@ -36,7 +38,15 @@ type Photo struct {
 	// Size is the size the platform announced. A photo over the limit is not downloaded: Data is
 	// nil and Size tells the flow why.
 	Size int64
+	// Fetch, when set and Data is nil, downloads the bytes. It returns ErrTooBig for a file over
+	// the transport's limit, a *Failure when the file cannot be had (gone, or still failing after
+	// the transport's retries: the message is then kept as a dead letter), and any other error for
+	// a failure worth handling the whole message again later.
+	Fetch func(ctx context.Context) ([]byte, error) `json:"-"`
 }
+
+// ErrTooBig is what a Photo's Fetch returns for a file over the size limit.
+var ErrTooBig = errors.New("file too big")
 
 // Contact is a phone number shared by the sender. Own is true when the transport has verified that
 // the number is the sender's own (Telegram: Contact.UserID == From.ID; WhatsApp: the sender's JID).

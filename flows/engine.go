@@ -143,10 +143,14 @@ func (r *request) ask(text string, buttons [][]bot.Button) {
 // or export them.
 func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 	m = cleanInbound(m)
+	m, err := e.fetchMedia(ctx, m)
+	if err != nil {
+		return err
+	}
 	now := e.clock.Now().In(e.opt.Location)
 	var lang string
 	var later *request
-	err := e.store.Update(ctx, func(tx *store.Tx) error {
+	err = e.store.Update(ctx, func(tx *store.Tx) error {
 		fresh, err := tx.MarkInboundFrom(ctx, m.Sender.Net, m.ID, m.Sender.ID, now)
 		if err != nil || !fresh {
 			return err

@@ -67,8 +67,9 @@ type Telegram struct {
 	log    *slog.Logger
 	client *ctxClient
 
-	failures failures // handler failures per update id, for bounded retries (updates.go)
-	health   health   // for /healthz
+	failures  failures       // handler failures per update id, for bounded retries (updates.go)
+	health    health         // for /healthz
+	downloads *bot.Downloads // one download at a time
 }
 
 var (
@@ -128,7 +129,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Telegram, error) {
 	if err != nil {
 		return nil, fmt.Errorf("telegram: connect: %w", redact(err, cfg.Token))
 	}
-	t := &Telegram{api: api, cfg: cfg, log: log.With("net", bot.NetTelegram), client: client}
+	t := &Telegram{api: api, cfg: cfg, log: log.With("net", bot.NetTelegram), client: client, downloads: bot.NewDownloads()}
 	t.health.set(bot.StateConnected, "", true) // getMe answered
 	return t, nil
 }

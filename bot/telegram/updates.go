@@ -140,28 +140,50 @@ func (t *Telegram) message(ctx context.Context, u tgbotapi.Update) (bot.Message,
 		// Only a contact that is the sender's own may register them: a forwarded card is not.
 		m.Contact = &bot.Contact{Phone: c.PhoneNumber, Own: c.UserID != 0 && c.UserID == msg.From.ID}
 	}
-	if n := len(msg.Photo); n > 0 {
-		p := msg.Photo[n-1] // the largest size comes last
-		photo := &bot.Photo{Name: p.FileID + ".jpg", Size: int64(p.FileSize)}
-		if photo.Size <= t.cfg.MaxPhotoBytes {
-			data, err := t.downloadRetrying(ctx, p.FileID, id)
-			switch {
-			case errors.Is(err, errTooBig):
-				photo.Size = t.cfg.MaxPhotoBytes + 1
-			case err != nil:
-				t.log.Warn("photo cannot be downloaded; kept as a dead letter", "update", id, "err", err)
-				m.Failed = &bot.Failure{Kind: bot.FailFile, Reason: "download photo: " + err.Error(), Raw: rawUpdate(u)}
-				return m, true
-			default:
-				photo.Data = data
-			}
+	switch d := msg.Document; {
+	case len(msg.Photo) > 0:
+		p := msg.Photo[len(msg.Photo)-1] // the largest size comes last
+		m.Photo = t.photo(p.FileID, p.FileID+".jpg", "image/jpeg", int64(p.FileSize), id, u)
+	case d != nil && strings.HasPrefix(strings.ToLower(d.MimeType), "image/"):
+		// A photo sent "as a file" (uncompressed, as many do to keep it sharp) is evidence too.
+		name := d.FileName
+		if name == "" {
+			name = d.FileID + ".jpg"
 		}
-		m.Photo = photo
+		m.Photo = t.photo(d.FileID, name, d.MimeType, int64(d.FileSize), id, u)
+	case d != nil:
+		m.Unsupported = bot.MediaDocument
+	case msg.Video != nil || msg.VideoNote != nil || msg.Animation != nil:
+		m.Unsupported = bot.MediaVideo
+	case msg.Voice != nil || msg.Audio != nil:
+		m.Unsupported = bot.MediaAudio
 	}
-	if m.Text == "" && m.Contact == nil && m.Photo == nil {
-		return bot.Message{}, false // stickers, voice notes, locations: nothing for us
+	if m.Text == "" && m.Contact == nil && m.Photo == nil && m.Unsupported == "" {
+		return bot.Message{}, false // stickers, locations, polls: nothing for us
 	}
 	return m, true
+}
+
+// photo describes an image of an update without downloading it: Fetch downloads it, once the
+// runtime knows the sender is someone Lapkin serves, one download at a time on this network. A
+// file over the limit is never asked for.
+func (t *Telegram) photo(fileID, name, mimeType string, size int64, update string, u tgbotapi.Update) *bot.Photo {
+	p := &bot.Photo{Name: name, MIME: mimeType, Size: size}
+	if size > t.cfg.MaxPhotoBytes {
+		return p
+	}
+	p.Fetch = func(ctx context.Context) ([]byte, error) {
+		data, err := t.downloadRetrying(ctx, fileID, update)
+		switch {
+		case errors.Is(err, errTooBig):
+			return nil, bot.ErrTooBig
+		case err != nil && ctx.Err() == nil:
+			t.log.Warn("photo cannot be downloaded; kept as a dead letter", "update", update, "err", err)
+			return nil, &bot.Failure{Kind: bot.FailFile, Reason: "download photo: " + err.Error(), Raw: rawUpdate(u)}
+		}
+		return data, err
+	}
+	return p
 }
 
 // downloadRetrying downloads a file, retrying a failure that may pass (network, 5xx, 429) with
@@ -170,7 +192,7 @@ func (t *Telegram) downloadRetrying(ctx context.Context, fileID, update string) 
 	var err error
 	for n := 1; ; n++ {
 		var data []byte
-		data, err = t.download(ctx, fileID, t.cfg.MaxPhotoBytes)
+		data, err = t.downloads.Do(ctx, func() ([]byte, error) { return t.download(ctx, fileID, t.cfg.MaxPhotoBytes) })
 		if err == nil || errors.Is(err, errTooBig) || errors.Is(err, errGone) || n >= t.cfg.Retry.attempts() {
 			return data, err
 		}
