@@ -349,6 +349,9 @@ func (r *request) saveReport(d reportDraft, c *store.Contract) error {
 		id := d.EvidenceID
 		rep.EvidenceID = &id
 	}
+	if err := r.checkDayMinutes(rep); err != nil {
+		return err
+	}
 	id, err := r.tx.AddReport(r.ctx, rep)
 	if err != nil {
 		return err

@@ -283,3 +283,15 @@ func (t *Tx) AddReports(ctx context.Context, reps []Report) error {
 	}
 	return nil
 }
+
+// DayMinutes returns the effective minutes nip's reports of day (YYYY-MM-DD) already hold, deleted
+// and returned reports left out.
+func (t *Tx) DayMinutes(ctx context.Context, nip, day string) (int, error) {
+	var n int
+	err := t.q.QueryRowContext(ctx, `SELECT COALESCE(SUM(minutes), 0) FROM reports
+		WHERE nip = ? AND local_date = ? AND status IN ('submitted', 'approved')`, nip, day).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("minutes of %s on %s: %w", nip, day, err)
+	}
+	return n, nil
+}
