@@ -95,6 +95,7 @@ var reasons = map[string]string{
 	keyHeaderUnknown:   "unknown column in the header",
 	keyHeaderDuplicate: "column appears twice in the header",
 	keyRowFields:       "the row has more cells than the header",
+	keyMixedEncoding:   "the file mixes two text encodings; this row is not in the encoding of the others",
 
 	keyNIPEmpty:          "NIP is empty",
 	keyNIPScientific:     "NIP was stored as a number and shows in scientific notation; format the column as text",
@@ -141,6 +142,7 @@ const (
 	keyHeaderUnknown   = "roster.header_unknown"
 	keyHeaderDuplicate = "roster.header_duplicate"
 	keyRowFields       = "roster.row_fields"
+	keyMixedEncoding   = "roster.mixed_encoding"
 
 	keyNIPEmpty          = "roster.nip_empty"
 	keyNIPScientific     = "roster.nip_scientific"

@@ -145,6 +145,9 @@ func readCSV(r io.Reader) ([]record, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read roster: %w", err)
 	}
+	if fe := mixedEncoding(data); fe != nil {
+		return nil, Errors{fe}
+	}
 	text := decodeText(data)
 	cr := csv.NewReader(strings.NewReader(text))
 	cr.Comma = delimiter(text)
@@ -183,6 +186,45 @@ func decodeText(data []byte) string {
 		}
 	}
 	return string(data)
+}
+
+// mixedEncoding finds a file whose rows were written in two encodings: some lines hold UTF-8
+// beyond ASCII ("Ni Luh Putu Ayu Kadék") and others bytes that are not UTF-8 (the same name typed
+// in a Windows-1252 editor and pasted in). Decoding the file as either would garble the rows of
+// the other silently — a name wrong in every chat and export — so it is refused, naming the first
+// line of the rarer kind, which is the one to fix (issue 26, item 5). A file in one encoding, or
+// UTF-16 (which has its own byte-order mark), is not mixed.
+func mixedEncoding(data []byte) *FieldError {
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || utf8.Valid(data) {
+		return nil
+	}
+	data = bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
+	var utf8Lines, otherLines []int
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		switch {
+		case !utf8.Valid(line):
+			otherLines = append(otherLines, i+1)
+		case !isASCII(line):
+			utf8Lines = append(utf8Lines, i+1)
+		}
+	}
+	if len(utf8Lines) == 0 {
+		return nil // Windows-1252 throughout: decodeText reads it so
+	}
+	odd, n, kind, other := otherLines[0], len(otherLines), "Windows-1252", "UTF-8"
+	if len(utf8Lines) < len(otherLines) {
+		odd, n, kind, other = utf8Lines[0], len(utf8Lines), "UTF-8", "Windows-1252"
+	}
+	return &FieldError{Line: odd, Key: keyMixedEncoding, Args: map[string]any{"Value": "", "Kind": kind, "Other": other, "Count": n}}
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // delimiter guesses the CSV delimiter from the first non-blank line, the header: whichever of

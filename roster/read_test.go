@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/lapkin-id/lapkin/catalog"
 )
 
 // goodRows is testdata/good.csv as Read returns it: cells trimmed, otherwise as written. Line 4
@@ -248,4 +250,31 @@ func keysOfErrs(errs Errors) []keyOf {
 		out = append(out, keyOf{e.Line, e.Column, e.Key})
 	}
 	return out
+}
+
+// Issue 26, item 5: a CSV whose rows mix UTF-8 and Windows-1252 was decoded as Windows-1252 as a
+// whole, garbling every UTF-8 name ("KadÃ©k") without a word. It is refused, naming the odd row.
+func TestReadRefusesMixedEncodings(t *testing.T) {
+	header := "nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip\n"
+	utf8Row := "198806202014031004,Ni Luh Putu Kadék,Staf,,DISKOMINFO,Dinas Kominfo,081200000002,asn,\n"
+	utf8Row2 := "199002142015032001,Siti Rahmà,Staf,,DISKOMINFO,Dinas Kominfo,,asn,\n"
+	cp1252Row := "199505052020122003,Andr\xe9 Wijaya,Staf,,DISKOMINFO,Dinas Kominfo,,asn,\n"
+	_, err := Read(strings.NewReader(header+utf8Row+cp1252Row+utf8Row2), "csv")
+	var errs Errors
+	if !errors.As(err, &errs) || len(errs) != 1 || errs[0].Key != keyMixedEncoding || errs[0].Line != 3 || errs[0].Args["Kind"] != "Windows-1252" {
+		t.Fatalf("mixed file: %v", err)
+	}
+	msg := errs[0].Message(catalog.Must(), "id")
+	if !strings.Contains(msg, "Baris 3") || !strings.Contains(msg, "CSV UTF-8") {
+		t.Fatalf("message %q", msg)
+	}
+	// Windows-1252 throughout is read as such; UTF-8 throughout as UTF-8.
+	rows, err := Read(strings.NewReader(header+cp1252Row), "csv")
+	if err != nil || rows[0].Name != "André Wijaya" {
+		t.Fatalf("Windows-1252 file: %v %+v", err, rows)
+	}
+	rows, err = Read(strings.NewReader(header+utf8Row+utf8Row2), "csv")
+	if err != nil || rows[0].Name != "Ni Luh Putu Kadék" {
+		t.Fatalf("UTF-8 file: %v %+v", err, rows)
+	}
 }

@@ -187,6 +187,7 @@ func TestMessagesRender(t *testing.T) {
 		"nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip,nama\n",
 		"nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip\n1,2,3,4,5,6,7,8,9,10\n",
 		"nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip\n\"1\"2\n",
+		"nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip\n1,Kadék\n2,Andr\xe9\n",
 		"",
 	} {
 		_, err := Read(strings.NewReader(in), "csv")
