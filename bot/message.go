@@ -89,6 +89,9 @@ type Message struct {
 	Time        time.Time
 	// Raw is the platform's own object, for the rare case that needs it.
 	Raw any
+	// MovedTo, when set, says the group Chat now lives under this id on its network (Telegram's
+	// migrate_to_chat_id when a group becomes a supergroup); the message carries nothing else.
+	MovedTo string
 	// Failed, when set, says the receiver could not make a usable message of the update (see
 	// Failure): the runtime keeps it as a dead letter and answers politely where it can, and the
 	// receiver then acknowledges it like any other, so that one bad update never stops intake.
@@ -157,6 +160,9 @@ const (
 	RetryLater = "retry_later"
 	// Rejected: the platform refused this message for good (bad request).
 	Rejected = "rejected"
+	// Moved: the chat has a new id (Error.MovedTo): a Telegram group upgraded to a supergroup.
+	// The sender readdresses the chat's binding and waiting messages, and sends again at once.
+	Moved = "moved"
 )
 
 // What a RetryLater with a Wait pauses.
@@ -174,7 +180,9 @@ type Error struct {
 	Wait time.Duration // for RetryLater: how long the platform asked us to wait, 0 if it did not say
 	// Scope says what Wait pauses: ScopeChat (also when empty) or ScopeNetwork.
 	Scope string
-	Cause error
+	// MovedTo is the chat's new id, for Moved.
+	MovedTo string
+	Cause   error
 }
 
 func (e *Error) Error() string {

@@ -328,6 +328,9 @@ func (r *request) mySubordinates() []store.Employee {
 // dispatch routes the message: a contact share, a step of the current flow, or a command.
 func (e *Engine) dispatch(r *request) error {
 	m := r.msg
+	if m.Group && m.MovedTo != "" {
+		return r.groupMoved()
+	}
 	if m.Group {
 		// Groups get digests and announcements only; chatter there is none of our business, and
 		// the only command taken there is the one that binds the group to its OPD, typed or

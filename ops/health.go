@@ -67,6 +67,14 @@ func (h *Health) Check(ctx context.Context) Report {
 		if !st.OldestPending.IsZero() && now.After(st.OldestPending) {
 			rep.Outbox.OldestAgeSeconds = now.Sub(st.OldestPending).Seconds()
 		}
+		groups, err := tx.FailedGroups(ctx)
+		if err != nil {
+			return err
+		}
+		for _, g := range groups {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("group %s:%s (OPD %s): sends fail for good since %s: %s",
+				g.Net, g.ChatID, g.OPDCode, g.Since.UTC().Format(time.RFC3339), g.Reason))
+		}
 		for _, j := range h.Jobs {
 			r, _, err := tx.LastJobRun(ctx, j)
 			if err != nil {

@@ -386,7 +386,8 @@ func (t *Tx) MarkUnreachable(ctx context.Context, net, externalID string) error 
 // BindGroup makes a group chat receive an OPD's digests.
 func (t *Tx) BindGroup(ctx context.Context, net, chatID, opd, by string, now time.Time) error {
 	_, err := t.q.ExecContext(ctx, `INSERT INTO group_bindings(net, chat_id, opd_code, bound_by, bound_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT(net, chat_id) DO UPDATE SET opd_code = excluded.opd_code, bound_by = excluded.bound_by, bound_at = excluded.bound_at`,
+		ON CONFLICT(net, chat_id) DO UPDATE SET opd_code = excluded.opd_code, bound_by = excluded.bound_by, bound_at = excluded.bound_at,
+			failed_at = NULL, failed_reason = ''`,
 		net, chatID, opd, by, now.UTC())
 	if err != nil {
 		return fmt.Errorf("bind group %s/%s to %s: %w", net, chatID, opd, err)

@@ -246,6 +246,10 @@ func (t *Telegram) classify(err error) error {
 			}
 		}
 		switch {
+		case te.MigrateToChatID != 0:
+			// "Bad Request: group chat was upgraded to a supergroup chat": the group lives on
+			// under a new id, which the answer names.
+			return &bot.Error{Code: bot.Moved, MovedTo: strconv.FormatInt(te.MigrateToChatID, 10), Cause: redact(err, t.cfg.Token)}
 		case te.Code == 429:
 			return &bot.Error{Code: bot.RetryLater, Wait: time.Duration(te.RetryAfter) * time.Second, Cause: redact(err, t.cfg.Token)}
 		case te.Code == 403, te.Code == 400 && strings.Contains(strings.ToLower(te.Message), "chat not found"):

@@ -125,6 +125,12 @@ func (t *Telegram) message(ctx context.Context, u tgbotapi.Update) (bot.Message,
 	if m.Text == "" {
 		m.Text = msg.Caption
 	}
+	if m.Group && msg.MigrateToChatID != 0 {
+		// The group became a supergroup under a new id: its binding follows it. Telegram says so
+		// in the old group, and the new one's first message says where it came from.
+		m.Text, m.MovedTo = "", strconv.FormatInt(msg.MigrateToChatID, 10)
+		return m, true
+	}
 	if m.Group {
 		// In a group only commands to this bot matter; "/lapor@OtherBot" is not ours.
 		if !strings.HasPrefix(m.Text, "/") {

@@ -241,6 +241,12 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, clock bot.Cl
 			log.Error("tell admins about a parked message", "err", aerr)
 		}
 	}
+	// A bound group that can no longer be written to: its OPD's heads hear of it once.
+	m.Sender.FailedForGood = func(ctx context.Context, msg store.OutMessage, code string, err error) {
+		if gerr := m.Engine.GroupSendFailed(context.WithoutCancel(ctx), msg.Net, msg.ChatID, code, err.Error()); gerr != nil {
+			log.Error("tell the heads about a failing group", "err", gerr)
+		}
+	}
 	m.Scheduler, err = m.newScheduler(nil)
 	if err != nil {
 		st.Close()

@@ -69,6 +69,7 @@ type Server struct {
 	callbacks      map[string]bool
 	lastCallbackID int
 	blocked        map[int64]bool
+	migrated       map[int64]int64 // group -> the supergroup it became (MigrateGroup)
 
 	// Files, see files.go.
 	files      map[string][]byte
@@ -128,6 +129,7 @@ type apiError struct {
 	code        int
 	description string
 	retryAfter  int
+	migrateTo   int64
 }
 
 func badRequest(description string) *apiError {
@@ -184,6 +186,7 @@ func New(token string) *Server {
 		chats:     make(map[int64]tgbotapi.Chat),
 		callbacks: make(map[string]bool),
 		blocked:   make(map[int64]bool),
+		migrated:  make(map[int64]int64),
 		files:     make(map[string][]byte),
 		commands:  make(map[string][]tgbotapi.BotCommand),
 		recorded:  make(chan struct{}),
@@ -410,8 +413,8 @@ func writeJSON(w http.ResponseWriter, result any, e *apiError) {
 	status := http.StatusOK
 	if e != nil {
 		resp = response{ErrorCode: e.code, Description: e.description}
-		if e.retryAfter > 0 {
-			resp.Parameters = &tgbotapi.ResponseParameters{RetryAfter: e.retryAfter}
+		if e.retryAfter > 0 || e.migrateTo != 0 {
+			resp.Parameters = &tgbotapi.ResponseParameters{RetryAfter: e.retryAfter, MigrateToChatID: e.migrateTo}
 		}
 		status = e.code
 	}
