@@ -123,7 +123,23 @@ type Reply struct {
 	// Document, when set, makes the reply a file (an XLSX export) with Text as its caption.
 	Document     []byte `json:"-"`
 	DocumentName string `json:"document_name,omitempty"`
+	// Priority says who goes first when many wait (the zero value is a notice).
+	Priority Priority `json:"-"`
 }
+
+// Priority orders the outbox: replies to a registered person's own message go before notices, and
+// notices before replies to strangers, whatever was queued first (issue 26, item 3).
+type Priority int
+
+// Priorities of a reply.
+const (
+	// PriorityNotice: a reminder, a digest, a notice someone else's message caused. The default.
+	PriorityNotice Priority = iota
+	// PriorityReply: the answer to a registered person's own message.
+	PriorityReply
+	// PriorityStranger: the answer to someone not registered.
+	PriorityStranger
+)
 
 // Transport delivers replies on one network.
 type Transport interface {

@@ -34,7 +34,14 @@ func enqueue(ctx context.Context, tx *store.Tx, r Reply, now time.Time) error {
 	if r.Document != nil {
 		blob = r.Document
 	}
-	_, err = tx.Enqueue(ctx, store.OutMessage{Net: r.To.Net, ChatID: r.To.ID, Payload: string(payload), Photo: blob}, now)
+	rank := store.PriorityNotice
+	switch r.Priority {
+	case PriorityReply:
+		rank = store.PriorityReply
+	case PriorityStranger:
+		rank = store.PriorityStranger
+	}
+	_, err = tx.Enqueue(ctx, store.OutMessage{Net: r.To.Net, ChatID: r.To.ID, Payload: string(payload), Photo: blob, Priority: rank}, now)
 	return err
 }
 
@@ -45,6 +52,12 @@ func DecodeReply(m store.OutMessage) (Reply, error) {
 		return r, fmt.Errorf("decode outbox message %d: %w", m.ID, err)
 	}
 	r.To = ChatRef{Net: m.Net, ID: m.ChatID}
+	switch m.Priority {
+	case store.PriorityReply:
+		r.Priority = PriorityReply
+	case store.PriorityStranger:
+		r.Priority = PriorityStranger
+	}
 	if r.DocumentName != "" {
 		r.Document = m.Photo
 	} else {

@@ -61,7 +61,7 @@ func Split(r Reply) []Reply {
 	parts := splitText(r.Text, textMax)
 	out := make([]Reply, len(parts))
 	for i, p := range parts {
-		out[i] = Reply{To: r.To, Text: p}
+		out[i] = Reply{To: r.To, Text: p, Priority: r.Priority}
 	}
 	last := &out[len(out)-1]
 	last.Buttons, last.ContactButton = r.Buttons, r.ContactButton

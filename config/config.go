@@ -207,6 +207,10 @@ type Intake struct {
 	MaxMessages int `toml:"max_messages"`
 	// Window is the sliding window MaxMessages counts over.
 	Window Duration `toml:"window"`
+	// StrangerRepliesPerHour caps the answers to people not registered, over all networks, in
+	// any hour: past it a stranger's message gets no answer. Answers to strangers already wait
+	// behind everyone registered; the cap bounds how many there can be. 0 turns it off.
+	StrangerRepliesPerHour int `toml:"stranger_replies_per_hour"`
 }
 
 // Digest is the [digest] section: what the weekly digest shows.
@@ -301,8 +305,9 @@ func Default() *Config {
 			MaxPhotoMB: 5,
 		},
 		Intake: Intake{
-			MaxMessages: 30,
-			Window:      Duration{time.Minute},
+			MaxMessages:            30,
+			Window:                 Duration{time.Minute},
+			StrangerRepliesPerHour: 1000,
 		},
 		Digest: Digest{
 			ShowMissing: true,

@@ -64,6 +64,9 @@ func (c *Config) Validate() error {
 	if c.Intake.MaxMessages < 0 {
 		p.addf("intake.max_messages", "must not be negative (0 turns the limit off), got %d", c.Intake.MaxMessages)
 	}
+	if c.Intake.StrangerRepliesPerHour < 0 {
+		p.addf("intake.stranger_replies_per_hour", "must not be negative (0 turns the cap off), got %d", c.Intake.StrangerRepliesPerHour)
+	}
 	if c.Intake.MaxMessages > 0 && c.Intake.Window.Duration <= 0 {
 		p.addf("intake.window", "must be a positive duration such as \"1m\", got %s", c.Intake.Window)
 	}

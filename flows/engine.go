@@ -40,6 +40,9 @@ type Options struct {
 	// the replies to their chat are coalesced into one notice (intake.go). 0 turns the limit off.
 	FloodMax    int
 	FloodWindow time.Duration
+	// StrangerRepliesPerHour caps the replies to people not registered, over all networks, in
+	// any hour ([intake] stranger_replies_per_hour); beyond it strangers get no answer. 0 is no cap.
+	StrangerRepliesPerHour int
 	// NewCode makes a registration code; nil means random from crypto/rand. Only the demo sets it,
 	// so that a piped script can type the code it will be given.
 	NewCode func() string
@@ -241,8 +244,11 @@ func (e *Engine) queued() {
 	}
 }
 
-// flush queues the gathered replies in the outbox.
+// flush queues the gathered replies in the outbox, each with its priority (prioritize).
 func (r *request) flush() error {
+	if err := r.prioritize(); err != nil {
+		return err
+	}
 	for _, rep := range r.out {
 		if err := bot.Enqueue(r.ctx, r.tx, rep, r.now); err != nil {
 			return err

@@ -11,7 +11,7 @@ import (
 // Issue 26, items 4 and 5, through `lapkin run` on the fake Bot API: a stranger's photo is never
 // downloaded (getFile is not even asked); a photo sent as a file is evidence like a photo; any
 // other document, and a voice note, is answered rather than dropped.
-func TestTelegramMediaOfStrangersAndDocuments(t *testing.T) {
+func TestFaultMediaOfStrangersAndDocuments(t *testing.T) {
 	e := newTGEnv(t)
 	stop := e.start()
 	defer stop()
@@ -30,6 +30,7 @@ func TestTelegramMediaOfStrangersAndDocuments(t *testing.T) {
 	if n := len(e.srv.Calls("getFile")); n != 0 {
 		t.Fatalf("%d getFile calls for a stranger's photos, want 0", n)
 	}
+	t.Logf("summary: a stranger's photo and image document: 0 downloads (before issue 26: each downloaded on arrival)")
 
 	e.srv.AddUpdate(telegramtest.ContactShare(tgBudi, tgBudi.ID, "081300000001"))
 	e.expectSent(tgBudi.ID, "Terima kasih")
