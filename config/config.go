@@ -238,6 +238,11 @@ type Retention struct {
 	// to recognise a redelivery. Telegram keeps undelivered updates for 24
 	// hours and WhatsApp redelivers within days, so a week is ample.
 	InboundDays int `toml:"inbound_days"`
+	// OutboxDays is how long a delivered (or given up) outgoing message is
+	// kept at all: past it the row is deleted, so that a year of reminders
+	// does not grow the database for nothing. Pending and parked messages
+	// are never deleted.
+	OutboxDays int `toml:"outbox_days"`
 }
 
 // Backup is the [backup] section: scheduled copies of the database, taken
@@ -315,6 +320,7 @@ func Default() *Config {
 		Retention: Retention{
 			AttachmentDays: 30,
 			InboundDays:    7,
+			OutboxDays:     90,
 		},
 		Backup: Backup{
 			Schedule: "0 1 * * *",

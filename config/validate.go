@@ -73,6 +73,9 @@ func (c *Config) Validate() error {
 	if c.Retention.AttachmentDays < 1 {
 		p.addf("retention.attachment_days", "must be at least 1, got %d", c.Retention.AttachmentDays)
 	}
+	if c.Retention.OutboxDays < 1 {
+		p.addf("retention.outbox_days", "must be at least 1, got %d", c.Retention.OutboxDays)
+	}
 	if c.Retention.InboundDays < 2 {
 		// Telegram redelivers an unconfirmed update for 24 hours: a shorter memory would take
 		// a redelivery for a new message.

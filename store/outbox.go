@@ -255,6 +255,20 @@ func (t *Tx) DropOldAttachments(ctx context.Context, before time.Time) (int, err
 	return int(n), err
 }
 
+// PruneOutbox deletes up to limit messages queued before before that are done with (sent, or
+// failed for good), oldest first, and returns how many it deleted: the daily upkeep calls it until
+// it deletes fewer than limit, each call a short transaction of its own, so that a first run on a
+// year of rows never holds the write lock for long. Pending and parked messages stay.
+func (t *Tx) PruneOutbox(ctx context.Context, before time.Time, limit int) (int, error) {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
+		WHERE status IN ('sent', 'failed') AND created_at < ? ORDER BY id LIMIT ?)`, before.UTC(), limit)
+	if err != nil {
+		return 0, fmt.Errorf("prune old outbox messages: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
 // PruneInbound forgets the ids of inbound messages handled before before: past the platforms'
 // redelivery window no update comes again, so there is nothing left to recognise. It returns how
 // many ids were forgotten.
