@@ -44,6 +44,7 @@ type Config struct {
 	HTTP       HTTP       `toml:"http"`
 	Retention  Retention  `toml:"retention"`
 	Backup     Backup     `toml:"backup"`
+	Roster     Roster     `toml:"roster"`
 
 	// loc caches the time zone loaded from App.Timezone by Default or
 	// Validate, so that Location does not reread the zone database on every
@@ -245,6 +246,13 @@ type Retention struct {
 	OutboxDays int `toml:"outbox_days"`
 }
 
+// Roster is the [roster] section: what `lapkin import` accepts.
+type Roster struct {
+	// MaxRows is the most data rows a roster file may have; a larger one is refused before it is
+	// read whole.
+	MaxRows int `toml:"max_rows"`
+}
+
 // Backup is the [backup] section: scheduled copies of the database, taken
 // while the bot runs (like `lapkin backup`).
 type Backup struct {
@@ -322,6 +330,7 @@ func Default() *Config {
 			InboundDays:    7,
 			OutboxDays:     90,
 		},
+		Roster: Roster{MaxRows: 100_000},
 		Backup: Backup{
 			Schedule: "0 1 * * *",
 			Keep:     7,

@@ -73,6 +73,9 @@ func (c *Config) Validate() error {
 	if c.Retention.AttachmentDays < 1 {
 		p.addf("retention.attachment_days", "must be at least 1, got %d", c.Retention.AttachmentDays)
 	}
+	if c.Roster.MaxRows < 1 {
+		p.addf("roster.max_rows", "must be at least 1, got %d", c.Roster.MaxRows)
+	}
 	if c.Retention.OutboxDays < 1 {
 		p.addf("retention.outbox_days", "must be at least 1, got %d", c.Retention.OutboxDays)
 	}

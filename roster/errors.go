@@ -96,6 +96,7 @@ var reasons = map[string]string{
 	keyHeaderDuplicate: "column appears twice in the header",
 	keyRowFields:       "the row has more cells than the header",
 	keyMixedEncoding:   "the file mixes two text encodings; this row is not in the encoding of the others",
+	keyTooManyRows:     "the roster has more rows than the limit ([roster] max_rows)",
 
 	keyNIPEmpty:          "NIP is empty",
 	keyNIPScientific:     "NIP was stored as a number and shows in scientific notation; format the column as text",
@@ -143,6 +144,7 @@ const (
 	keyHeaderDuplicate = "roster.header_duplicate"
 	keyRowFields       = "roster.row_fields"
 	keyMixedEncoding   = "roster.mixed_encoding"
+	keyTooManyRows     = "roster.too_many_rows"
 
 	keyNIPEmpty          = "roster.nip_empty"
 	keyNIPScientific     = "roster.nip_scientific"

@@ -71,10 +71,24 @@ func TestImportGoodRoster(t *testing.T) {
 		return nil
 	})
 
-	// Importing the same file again updates, and creates nothing new.
-	sum, err = Import(ctx, st, rows, importTime)
-	if err != nil || sum.EmployeesNew != 0 || sum.EmployeesUpdated != len(rows) {
+	// Importing the same file again changes nothing, and writes nothing (issue 26, item 8): not
+	// even the counter every evaluation preview watches.
+	var gen int64
+	st.DB().QueryRow(`SELECT n FROM input_generation`).Scan(&gen)
+	sum, err = Import(ctx, st, rows, importTime.Add(time.Hour))
+	if err != nil || !sum.Unchanged() || sum.EmployeesUnchanged != len(rows) || sum.OPDsUnchanged != 2 {
 		t.Fatalf("second import: %+v %v", sum, err)
+	}
+	var gen2 int64
+	st.DB().QueryRow(`SELECT n FROM input_generation`).Scan(&gen2)
+	if gen2 != gen {
+		t.Fatalf("an unchanged import moved the inputs counter %d -> %d", gen, gen2)
+	}
+	// One changed cell is one update.
+	rows[1].Position = "Kepala Subbagian Keuangan"
+	sum, err = Import(ctx, st, rows, importTime.Add(2*time.Hour))
+	if err != nil || sum.EmployeesUpdated != 1 || sum.EmployeesUnchanged != len(rows)-1 || sum.Unchanged() {
+		t.Fatalf("third import: %+v %v", sum, err)
 	}
 }
 

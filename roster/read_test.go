@@ -1,10 +1,12 @@
 package roster
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -276,5 +278,44 @@ func TestReadRefusesMixedEncodings(t *testing.T) {
 	rows, err = Read(strings.NewReader(header+utf8Row+utf8Row2), "csv")
 	if err != nil || rows[0].Name != "Ni Luh Putu Kadék" {
 		t.Fatalf("UTF-8 file: %v %+v", err, rows)
+	}
+}
+
+// Issue 26, item 4: a roster over the row limit is refused as soon as the limit is passed, in CSV
+// and XLSX, and one at the limit is read; a file far larger than any roster is refused by its size.
+func TestReadRefusesTooManyRows(t *testing.T) {
+	header := "nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip\n"
+	row := "198806202014031004,Budi,Staf,,DISKOMINFO,Dinas Kominfo,,asn,\n"
+	three := header + row + "\n" + row + row // a blank line does not count
+	if rows, err := ReadMax(strings.NewReader(three), "csv", 3); err != nil || len(rows) != 3 {
+		t.Fatalf("at the limit: %d rows, %v", len(rows), err)
+	}
+	var errs Errors
+	if _, err := ReadMax(strings.NewReader(three), "csv", 2); !errors.As(err, &errs) || errs[0].Key != keyTooManyRows || errs[0].Args["Max"] != 2 {
+		t.Fatalf("over the limit: %v", err)
+	}
+	huge := header + strings.Repeat(strings.Repeat("x", 1000)+"\n", 20)
+	if _, err := ReadMax(strings.NewReader(huge), "csv", 1); !errors.As(err, &errs) || errs[0].Key != keyTooManyRows {
+		t.Fatalf("a file too large for the limit: %v", err)
+	}
+
+	f := excelize.NewFile()
+	for i, line := range strings.Split(strings.TrimSpace(header+row+row+row), "\n") {
+		cells := strings.Split(line, ",")
+		vals := make([]any, len(cells))
+		for j, c := range cells {
+			vals[j] = c
+		}
+		f.SetSheetRow("Sheet1", "A"+strconv.Itoa(i+1), &vals)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if rows, err := ReadMax(bytes.NewReader(buf.Bytes()), "xlsx", 3); err != nil || len(rows) != 3 {
+		t.Fatalf("xlsx at the limit: %d rows, %v", len(rows), err)
+	}
+	if _, err := ReadMax(bytes.NewReader(buf.Bytes()), "xlsx", 2); !errors.As(err, &errs) || errs[0].Key != keyTooManyRows {
+		t.Fatalf("xlsx over the limit: %v", err)
 	}
 }

@@ -207,6 +207,8 @@ func TestMessagesRender(t *testing.T) {
 	}
 	_, err := NormalizePhone("")
 	all = append(all, err.(*FieldError).with(3, "telepon"))
+	_, err = ReadMax(strings.NewReader("nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip\n1\n2\n"), "csv", 1)
+	all = append(all, err.(Errors)...)
 	startRows, _ := Read(strings.NewReader("nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip,mulai\n198806202014031004,Budi,Staf,,DINKES,Dinas Kesehatan,,asn,,besok\n"), "csv")
 	_, errs = Validate(startRows, nil)
 	all = append(all, errs...)
