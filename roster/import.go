@@ -21,7 +21,9 @@ type Summary struct {
 }
 
 // Unchanged reports whether the import found everything as the database held it.
-func (s Summary) Unchanged() bool { return s.OPDs == 0 && s.EmployeesNew == 0 && s.EmployeesUpdated == 0 }
+func (s Summary) Unchanged() bool {
+	return s.OPDs == 0 && s.EmployeesNew == 0 && s.EmployeesUpdated == 0
+}
 
 // Import validates rows against the database and writes them in one transaction: every OPD and
 // employee is created or updated, or, when any row is wrong, nothing at all is (the Errors say
