@@ -137,7 +137,7 @@ func (t *Telegram) message(ctx context.Context, u tgbotapi.Update) (bot.Message,
 			return bot.Message{}, false
 		}
 		word, _, _ := strings.Cut(strings.Fields(m.Text + " ")[0], " ")
-		if _, at, ok := strings.Cut(word, "@"); ok && !strings.EqualFold(at, t.api.Self.UserName) {
+		if _, at, ok := strings.Cut(word, "@"); ok && !strings.EqualFold(at, t.Username()) {
 			return bot.Message{}, false
 		}
 		return m, true
@@ -282,12 +282,6 @@ func (t *Telegram) Poller(cursor bot.Cursor) *Poller { return &Poller{t: t, curs
 // cancelled: the handlers, and the saving of the offset, get a context that is not.
 func (p *Poller) Receive(ctx context.Context, submit bot.Submit) error {
 	t := p.t
-	if _, err := t.api.Request(tgbotapi.DeleteWebhookConfig{}); err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return fmt.Errorf("telegram: delete webhook: %w", redact(err, t.cfg.Token))
-	}
 	t.client.poll.Store(&ctx)
 	defer t.client.poll.Store(nil)
 	var offset int
@@ -302,32 +296,55 @@ func (p *Poller) Receive(ctx context.Context, submit bot.Submit) error {
 		offset, _ = strconv.Atoi(v)
 	}
 	keep := context.WithoutCancel(ctx)
-	failed := 0 // getUpdates failures in a row
+	failed := 0     // getUpdates failures in a row
+	ready := false  // connected and the webhook deleted
+	quickEmpty := 0 // empty answers in a row that came back long before their timeout
 	for ctx.Err() == nil {
+		if !ready {
+			// Connect (getMe, with backoff: the network may be down at start), then make sure no
+			// webhook is set, since Telegram refuses getUpdates while one is.
+			if !t.waitConnected(ctx) {
+				break
+			}
+			if _, err := t.api.Request(tgbotapi.DeleteWebhookConfig{}); err != nil {
+				if ctx.Err() != nil {
+					break
+				}
+				failed++
+				t.noteFailure(ctx, err, failed, "deleteWebhook")
+				continue
+			}
+			ready, failed = true, 0
+		}
+		asked := time.Now()
 		raws, err := t.getUpdates(offset)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
 			}
-			var te *tgbotapi.Error
-			if errors.As(err, &te) && te.Code == 401 {
-				t.health.set(bot.StateLoggedOut, "the token was refused (401)", false)
-				return errors.New("telegram: the token was refused (401): check telegram.token / LAPKIN_TELEGRAM_TOKEN")
-			}
 			failed++
-			if failed >= DownAfter {
-				t.health.set(bot.StateDisconnected, fmt.Sprintf("getUpdates failed %d times in a row: %v", failed, redact(err, t.cfg.Token)), true)
+			if isUnauthorized(err) {
+				// The token was revoked while running: connect again, slowly, and say why.
+				ready = false
+				t.self.Store(nil)
+				t.health.set(bot.StateLoggedOut, tokenRefused, false)
+				t.log.Error("getUpdates refused", "err", "telegram: "+tokenRefused)
+				continue
 			}
-			wait := bot.Backoff(failed)
-			if errors.As(err, &te) && te.RetryAfter > 0 {
-				wait = time.Duration(te.RetryAfter) * time.Second
-			}
-			t.log.Warn("getUpdates failed", "err", redact(err, t.cfg.Token), "retry_in", wait)
-			sleep(ctx, wait)
+			t.noteFailure(ctx, err, failed, "getUpdates")
 			continue
 		}
 		failed = 0
 		t.health.set(bot.StateConnected, "", true)
+		if len(raws) == 0 && time.Since(asked) < time.Duration(t.cfg.PollTimeout)*time.Second/2 {
+			if quickEmpty++; quickEmpty == 10 {
+				t.log.Warn("getUpdates answers at once although asked to wait: the server ignores the long-poll timeout; pausing between calls",
+					"timeout_s", t.cfg.PollTimeout)
+			}
+			sleep(ctx, emptyPause)
+			continue
+		}
+		quickEmpty = 0
 		next, tries, err := t.handleBatch(keep, raws, submit)
 		if next > offset {
 			offset = next
@@ -343,6 +360,22 @@ func (p *Poller) Receive(ctx context.Context, submit bot.Submit) error {
 		}
 	}
 	return nil
+}
+
+// noteFailure logs a failed call of the poll loop (its status and body when the server answered
+// something other than the Bot API: botAPIShape), marks the transport disconnected after DownAfter
+// failures in a row, and waits before the next try: the wait Telegram named, or a backoff.
+func (t *Telegram) noteFailure(ctx context.Context, err error, failed int, call string) {
+	if failed >= DownAfter {
+		t.health.set(bot.StateDisconnected, fmt.Sprintf("%s failed %d times in a row: %v", call, failed, redact(err, t.cfg.Token)), true)
+	}
+	wait := bot.Backoff(failed)
+	var te *tgbotapi.Error
+	if errors.As(err, &te) && te.RetryAfter > 0 {
+		wait = time.Duration(te.RetryAfter) * time.Second
+	}
+	t.log.Warn(call+" failed", "err", redact(err, t.cfg.Token), "retry_in", wait)
+	sleep(ctx, wait)
 }
 
 func sleep(ctx context.Context, d time.Duration) {

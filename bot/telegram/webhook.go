@@ -95,13 +95,24 @@ func (w *Webhook) Receive(ctx context.Context, submit bot.Submit) error {
 	if err != nil {
 		return fmt.Errorf("telegram: listen on telegram.listen %s: %w", w.listen, err)
 	}
-	if err := w.t.SetWebhook(w.url); err != nil {
-		ln.Close()
-		return fmt.Errorf("telegram: set webhook: %w", err)
-	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	w.t.log.Info("webhook listening", "listen", ln.Addr().String(), "path", path)
+	// Telegram is told where to post once it can be reached: at start it may not be (issue 26,
+	// item 7), and the server listens meanwhile.
+	registered := make(chan struct{})
+	go func() {
+		defer close(registered)
+		for n := 0; w.t.waitConnected(ctx); n++ {
+			err := w.t.SetWebhook(w.url)
+			if err == nil {
+				return
+			}
+			w.t.log.Warn("set webhook failed", "err", err, "retry_in", connectBackoff(n))
+			sleep(ctx, connectBackoff(n))
+		}
+	}()
+	defer func() { <-registered }()
 	select {
 	case <-ctx.Done():
 	case err := <-errc:

@@ -22,6 +22,7 @@ import (
 	"io"
 	"maps"
 	"mime"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -167,8 +168,20 @@ var methods = map[string]struct {
 // sends are the methods that post a message, which the flood limits count and Hang holds.
 var sends = map[string]bool{"sendMessage": true, "sendPhoto": true, "sendDocument": true}
 
+// NewAt is New listening on addr (host:port), for a test that starts the Bot API after the bot:
+// Telegram unreachable at first, then back at the same address.
+func NewAt(token, addr string) (*Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return newServer(token, ln), nil
+}
+
 // New starts a fake server that accepts token; Close stops it.
-func New(token string) *Server {
+func New(token string) *Server { return newServer(token, nil) }
+
+func newServer(token string, ln net.Listener) *Server {
 	s := &Server{
 		token: token,
 		bot: tgbotapi.User{
@@ -194,7 +207,12 @@ func New(token string) *Server {
 		windows:   make(map[int64][]time.Time),
 		hung:      make(map[int64]bool),
 	}
-	s.http = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.http = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	if ln != nil {
+		s.http.Listener.Close()
+		s.http.Listener = ln
+	}
+	s.http.Start()
 	return s
 }
 
