@@ -278,7 +278,7 @@ func Default() *Config {
 		Telegram: Telegram{
 			APIEndpoint: "https://api.telegram.org/bot%s/%s",
 			Mode:        "polling",
-			Listen:      ":8443",
+			Listen:      "127.0.0.1:8443",
 			// Telegram's flood limits, which it enforces with 429s.
 			SendRate:            30,
 			SendPrivateInterval: Duration{time.Second},

@@ -160,7 +160,7 @@ func (c *Config) validateTelegram(p *problems) {
 			p.addf("telegram.webhook_url", "%q is not an https URL; Telegram only calls HTTPS webhooks", t.WebhookURL)
 		}
 		if _, _, err := net.SplitHostPort(t.Listen); err != nil {
-			p.addf("telegram.listen", "%q is not a host:port address such as \":8443\"", t.Listen)
+			p.addf("telegram.listen", "%q is not a host:port address such as \"127.0.0.1:8443\"", t.Listen)
 		}
 	}
 }
