@@ -146,6 +146,9 @@ func (r *request) ask(text string, buttons [][]bot.Button) {
 // or export them.
 func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 	m = cleanInbound(m)
+	if foreignSender(m) {
+		return e.refuseForeign(ctx, m)
+	}
 	m, err := e.fetchMedia(ctx, m)
 	if err != nil {
 		return err
