@@ -15,6 +15,7 @@ package telegram
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -142,10 +143,21 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Telegram, error) {
 	api.SetAPIEndpoint(cfg.Endpoint)
 	t := &Telegram{api: api, cfg: cfg, log: log.With("net", bot.NetTelegram), client: client, downloads: bot.NewDownloads()}
 	t.health.set(bot.StateConnecting, "", true)
+	warmMarkupEncoders()
 	if err := t.connect(); err != nil {
 		t.log.Warn("telegram not reachable yet; retrying in the background", "err", err)
 	}
 	return t, nil
+}
+
+// warmMarkupEncoders builds encoding/json's encoders of the reply markups once, before any send:
+// the library marshals reply_markup on every send, and the race detector (Go 1.26.8) reported
+// encoding/json's lazy construction of a type's encoder (its sync.OnceValue) when the sender's
+// concurrent sends marshalled a contact keyboard for the first time side by side. Built here,
+// one goroutine, they are only read afterwards.
+func warmMarkupEncoders() {
+	_, _ = json.Marshal(tgbotapi.NewOneTimeReplyKeyboard(tgbotapi.NewKeyboardButtonRow(tgbotapi.NewKeyboardButtonContact("x"))))
+	_, _ = json.Marshal(tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("x", "x"))))
 }
 
 // Username is the bot's @name, as getMe told; "" until connected.
