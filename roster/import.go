@@ -95,7 +95,7 @@ func Import(ctx context.Context, st *store.Store, rows []Row, now time.Time) (Su
 		var changed []store.Employee
 		for _, r := range valid {
 			e := store.Employee{NIP: r.NIP, Name: r.Name, Position: r.Position, Eselon: r.Eselon, OPDCode: r.OPDCode,
-				Phone: r.Phone, Role: r.Role, SupervisorNIP: r.SupervisorNIP, StartDate: r.StartDate}
+				Phone: r.Phone, Role: r.Role, SupervisorNIP: r.SupervisorNIP, StartDate: r.StartDate, CallName: r.CallName}
 			old, err := tx.Employee(ctx, r.NIP)
 			switch {
 			case errors.Is(err, store.ErrNotFound):
@@ -135,9 +135,16 @@ func sameEmployee(old, e store.Employee) bool {
 	if e.StartDate == "" {
 		e.StartDate = old.StartDate
 	}
+	switch e.CallName {
+	case "":
+		e.CallName = old.CallName
+	case "-":
+		e.CallName = ""
+	}
 	if e.Role == "" {
 		e.Role = store.RoleASN
 	}
 	return old.Active && old.Name == e.Name && old.Position == e.Position && old.Eselon == e.Eselon && old.OPDCode == e.OPDCode &&
-		old.Phone == e.Phone && old.Role == e.Role && old.SupervisorNIP == e.SupervisorNIP && old.StartDate == e.StartDate
+		old.Phone == e.Phone && old.Role == e.Role && old.SupervisorNIP == e.SupervisorNIP && old.StartDate == e.StartDate &&
+		old.CallName == e.CallName
 }

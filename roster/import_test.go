@@ -150,3 +150,40 @@ func TestImportPhoneTakenInDatabase(t *testing.T) {
 		t.Fatalf("want phone_taken on line 2, got %v", err)
 	}
 }
+
+// Issue 26, item 8: the optional column sapaan is stored as the call name; a later import without
+// it keeps it, "-" clears it.
+func TestImportCallName(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	read := func(header, row string) []Row {
+		t.Helper()
+		rows, err := Read(strings.NewReader(header+"\n"+row+"\n"), "csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	const base = "nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip"
+	const row = "199001012015032001,Ni Luh Putu Ayu,Analis,,DINKES,Dinas Kesehatan,,asn,"
+	callName := func() string {
+		var c string
+		st.DB().QueryRow(`SELECT call_name FROM employees WHERE nip = '199001012015032001'`).Scan(&c)
+		return c
+	}
+	for _, step := range []struct {
+		header, row, want string
+	}{
+		{base + ",sapaan", row + ",Bu Luh", "Bu Luh"},
+		{base, row, "Bu Luh"},
+		{base + ",sapaan", row + ",", "Bu Luh"},
+		{base + ",sapaan", row + ",-", ""},
+	} {
+		if _, err := Import(ctx, st, read(step.header, step.row), importTime); err != nil {
+			t.Fatal(err)
+		}
+		if got := callName(); got != step.want {
+			t.Fatalf("after %q: call name %q, want %q", step.row, got, step.want)
+		}
+	}
+}

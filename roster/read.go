@@ -33,11 +33,12 @@ const (
 	colSupervisor = "atasan_nip"
 	colWorkDays   = "hari_kerja"
 	colStart      = "mulai"
+	colCallName   = "sapaan"
 )
 
 // columns lists every accepted column, the required ones first, in the order SPEC.md gives; the
 // order also sorts the problems of one row as the operator reads the spreadsheet.
-var columns = []string{colNIP, colName, colPosition, colEselon, colOPDCode, colOPDName, colPhone, colRole, colSupervisor, colWorkDays, colStart}
+var columns = []string{colNIP, colName, colPosition, colEselon, colOPDCode, colOPDName, colPhone, colRole, colSupervisor, colWorkDays, colStart, colCallName}
 
 // required is how many leading entries of columns must be present in a header.
 const required = 9
@@ -75,6 +76,11 @@ type Row struct {
 	// reporting compliance counts. Read keeps it as written; Validate turns YYYY-MM-DD, DD-MM-YYYY
 	// or DD/MM/YYYY into YYYY-MM-DD. Empty when the column is absent or the cell empty.
 	StartDate string
+
+	// CallName is how the person wishes to be addressed (sapaan): "Ibu Luh", "Made", "Pak Haji";
+	// empty keeps what an earlier import set, "-" clears it. Without it the greeting is made from
+	// the name (a Balinese "Ni Luh Putu …" is "Ibu Ni Luh").
+	CallName string
 
 	// workDays is the hari_kerja cell as written, so that an invalid value is quoted as typed.
 	workDays string
@@ -438,6 +444,8 @@ func (r *Row) set(column, cell string) {
 		r.WorkDays = parseWorkDays(cell)
 	case colStart:
 		r.StartDate = cell
+	case colCallName:
+		r.CallName = cell
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lapkin-id/lapkin/sanitize"
 )
@@ -142,6 +143,14 @@ func Validate(rows []Row, known func(nip string) bool) ([]Row, Errors) {
 						"Code", r.OPDCode, "First", o.daysValue, "FirstLine", o.daysLine)
 				}
 			}
+		}
+
+		r.CallName = collapse(r.CallName)
+		switch n := utf8.RuneCountInString(r.CallName); {
+		case strings.Trim(r.CallName, "-–—") == "" && r.CallName != "":
+			r.CallName = "-" // clear it
+		case n > maxCallName:
+			add(line, colCallName, keyCallNameLong, r.CallName, "Max", maxCallName)
 		}
 
 		if dashOrEmpty(r.StartDate) {
@@ -333,6 +342,9 @@ func collapse(s string) string { return sanitize.Line(s) }
 
 // columnOrder is the position of column in the header SPEC.md gives, -1 for a whole-row problem.
 func columnOrder(column string) int { return slices.Index(columns, column) }
+
+// maxCallName bounds a sapaan: a call name, not a sentence.
+const maxCallName = 40
 
 // startForms are the ways a mulai (TMT) date may be written: ISO, and the day-first forms
 // Indonesian spreadsheets show.

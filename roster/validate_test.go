@@ -212,6 +212,9 @@ func TestMessagesRender(t *testing.T) {
 	startRows, _ := Read(strings.NewReader("nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip,mulai\n198806202014031004,Budi,Staf,,DINKES,Dinas Kesehatan,,asn,,besok\n"), "csv")
 	_, errs = Validate(startRows, nil)
 	all = append(all, errs...)
+	callRows, _ := Read(strings.NewReader("nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip,sapaan\n198806202014031004,Budi,Staf,,DINKES,Dinas Kesehatan,,asn,,"+strings.Repeat("Budi ", 10)+"\n"), "csv")
+	_, errs = Validate(callRows, nil)
+	all = append(all, errs...)
 	// Raised by Import against the database (import_test.go checks when).
 	all = append(all, &FieldError{Line: 2, Column: "telepon", Key: keyPhoneTaken, Args: map[string]any{"Value": "6281200000002", "Other": "198806202014031004"}})
 

@@ -45,13 +45,17 @@ type Employee struct {
 	// StartDate is the TMT (YYYY-MM-DD) from the roster's column mulai: the day the person started
 	// in this position; "" when the roster does not say.
 	StartDate string
+	// CallName is how the person is addressed, from the roster's column sapaan ("Ibu Luh", "Made");
+	// "" when the roster does not say, and the greeting is made from the name (flows). Given to
+	// UpsertEmployee, "" keeps the stored one and "-" clears it.
+	CallName string
 }
 
-const employeeCols = `nip, name, position, eselon, opd_code, COALESCE(phone, ''), role, COALESCE(supervisor_nip, ''), language, active, created_at, start_date`
+const employeeCols = `nip, name, position, eselon, opd_code, COALESCE(phone, ''), role, COALESCE(supervisor_nip, ''), language, active, created_at, start_date, call_name`
 
 func scanEmployee(sc interface{ Scan(...any) error }) (Employee, error) {
 	var e Employee
-	err := sc.Scan(&e.NIP, &e.Name, &e.Position, &e.Eselon, &e.OPDCode, &e.Phone, &e.Role, &e.SupervisorNIP, &e.Language, &e.Active, &e.Since, &e.StartDate)
+	err := sc.Scan(&e.NIP, &e.Name, &e.Position, &e.Eselon, &e.OPDCode, &e.Phone, &e.Role, &e.SupervisorNIP, &e.Language, &e.Active, &e.Since, &e.StartDate, &e.CallName)
 	return e, err
 }
 
@@ -119,16 +123,22 @@ func (t *Tx) UpsertEmployee(ctx context.Context, e Employee, now time.Time) erro
 	if e.Role == "" {
 		e.Role = RoleASN
 	}
-	_, err := t.q.ExecContext(ctx, `INSERT INTO employees(nip, name, position, eselon, opd_code, phone, role, supervisor_nip, language, active, created_at, updated_at, start_date)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+	_, err := t.q.ExecContext(ctx, `INSERT INTO employees(nip, name, position, eselon, opd_code, phone, role, supervisor_nip, language, active, created_at, updated_at, start_date, call_name)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
 		ON CONFLICT(nip) DO UPDATE SET name = excluded.name, position = excluded.position, eselon = excluded.eselon,
 			opd_code = excluded.opd_code, phone = excluded.phone, role = excluded.role,
 			supervisor_nip = excluded.supervisor_nip, active = 1, updated_at = excluded.updated_at,
-			start_date = CASE WHEN excluded.start_date <> '' THEN excluded.start_date ELSE employees.start_date END`,
+			start_date = CASE WHEN excluded.start_date <> '' THEN excluded.start_date ELSE employees.start_date END,
+			call_name = CASE excluded.call_name WHEN '' THEN employees.call_name WHEN '-' THEN '' ELSE excluded.call_name END`,
 		e.NIP, e.Name, e.Position, e.Eselon, e.OPDCode, nullIfEmpty(e.Phone), e.Role, nullIfEmpty(e.SupervisorNIP), e.Language,
-		now.UTC(), now.UTC(), e.StartDate)
+		now.UTC(), now.UTC(), e.StartDate, e.CallName)
 	if err != nil {
 		return fmt.Errorf("save employee %s: %w", e.NIP, err)
+	}
+	if e.CallName == "-" { // a new row took the "-" as written
+		if _, err := t.q.ExecContext(ctx, `UPDATE employees SET call_name = '' WHERE nip = ? AND call_name = '-'`, e.NIP); err != nil {
+			return fmt.Errorf("save employee %s: %w", e.NIP, err)
+		}
 	}
 	// A link made by a phone number holds only while the roster gives the person that number: a
 	// number they gave up may be someone else's now (operators recycle numbers), and whoever holds
