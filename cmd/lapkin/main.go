@@ -315,25 +315,42 @@ func evidenceDir(cfg *config.Config) string {
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, cf := newFlags("backup", stderr)
 	out := fs.String("out", "", "file to write the copy to (must not exist)")
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
 		return errReported
 	}
-	if *out == "" {
-		return errors.New("backup: --out F is required")
-	}
-	cfg, err := cf.loadConfig()
+	cfg, cat, lang, err := cf.loadConfigAndCatalog()
 	if err != nil {
 		return err
 	}
-	st, err := openExisting(ctx, "backup", cfg)
+	// The operator reads [app] language (issue 26, item 8).
+	say := func(key string, a catalog.Args) error {
+		fmt.Fprintln(stderr, cat.T(lang, key, a))
+		return errReported
+	}
+	if *out == "" || len(rest) > 0 {
+		return say("cli.backup_usage", nil)
+	}
+	if _, err := os.Stat(cfg.DatabasePath()); err != nil {
+		return say("cli.backup_no_database", catalog.Args{"Database": cfg.DatabasePath()})
+	}
+	if _, err := os.Stat(*out); err == nil {
+		return say("cli.backup_exists", catalog.Args{"File": *out})
+	}
+	st, err := store.Open(ctx, cfg.DatabasePath())
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	if err := st.Backup(ctx, *out); err != nil {
-		return err
+		return say("cli.backup_failed", catalog.Args{"File": *out, "Reason": err.Error()})
 	}
-	fmt.Fprintf(stdout, "backup written to %s\n", *out)
+	size := int64(0)
+	if fi, err := os.Stat(*out); err == nil {
+		size = fi.Size()
+	}
+	fmt.Fprintln(stdout, cat.T(lang, "cli.backup_done", catalog.Args{"File": *out, "Database": cfg.DatabasePath(),
+		"MB": fmt.Sprintf("%.1f", float64(size)/(1<<20))}))
 	return nil
 }
 

@@ -199,10 +199,21 @@ func TestBackupAndVersion(t *testing.T) {
 	if n != 23 {
 		t.Fatalf("backup holds %d employees", n)
 	}
-	if _, _, err := runCLI(t, "", "backup", "--db", db, "--out", copyPath); err == nil {
-		t.Fatal("backup overwrote a file")
+	if _, stderr, err := runCLI(t, "", "backup", "--db", db, "--out", copyPath); err == nil || !strings.Contains(stderr, "sudah ada") {
+		t.Fatalf("backup overwrote a file, or said it in another language: %v %s", err, stderr)
 	}
-	out, _, err := runCLI(t, "", "version")
+	// Issue 26, item 8: in [app] language, the flags in any order.
+	cfg := filepath.Join(dir, "en.toml")
+	os.WriteFile(cfg, []byte("[app]\nlanguage = \"en\"\n"), 0o644)
+	out, _, err := runCLI(t, "", "backup", "--out", filepath.Join(dir, "copy2.db"), "--config", cfg, "--db", db)
+	if err != nil || !strings.Contains(out, "was backed up to") {
+		t.Fatalf("English backup: %v %q", err, out)
+	}
+	if _, stderr, err := runCLI(t, "", "backup", "--config", cfg, "--db", filepath.Join(dir, "none.db"), "--out", filepath.Join(dir, "x.db")); err == nil ||
+		!strings.Contains(stderr, "was not found") {
+		t.Fatalf("no database: %v %s", err, stderr)
+	}
+	out, _, err = runCLI(t, "", "version")
 	if err != nil || !strings.HasPrefix(out, "lapkin ") {
 		t.Fatalf("version: %q %v", out, err)
 	}
