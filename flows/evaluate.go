@@ -247,17 +247,7 @@ func isDigits(s string) bool {
 
 // isOfficial reports whether an eselon makes its holder a pejabat struktural (eselon II, III or
 // IV: head of agency, division or section), the officials the resignation rule is about.
-func isOfficial(eselon string) bool {
-	e := strings.ToUpper(strings.TrimSpace(eselon))
-	if i := strings.IndexAny(e, "./ -"); i >= 0 {
-		e = e[:i]
-	}
-	switch e {
-	case "II", "III", "IV", "2", "3", "4":
-		return true
-	}
-	return false
-}
+func isOfficial(eselon string) bool { return roster.IsOfficial(eselon) }
 
 // complianceStart is the first day emp could be expected to report, and why: the roster's start
 // in the position (mulai) when given; otherwise the earliest of the roster entry, the first report

@@ -343,6 +343,21 @@ func collapse(s string) string { return sanitize.Line(s) }
 // columnOrder is the position of column in the header SPEC.md gives, -1 for a whole-row problem.
 func columnOrder(column string) int { return slices.Index(columns, column) }
 
+// IsOfficial reports whether an eselon (as normalised, "IV.a", or as typed, "4", "III/b") makes
+// its holder a pejabat struktural: eselon II, III or IV, the officials SPEC's resignation procedure
+// after a missed 6-month evaluation is about.
+func IsOfficial(eselon string) bool {
+	e := strings.ToUpper(strings.TrimSpace(eselon))
+	if i := strings.IndexAny(e, "./ -"); i >= 0 {
+		e = e[:i]
+	}
+	switch e {
+	case "II", "III", "IV", "2", "3", "4":
+		return true
+	}
+	return false
+}
+
 // maxCallName bounds a sapaan: a call name, not a sentence.
 const maxCallName = 40
 
