@@ -25,6 +25,7 @@ const (
 	evalSame     = "same"     // the result recorded before, unchanged: nothing recorded or sent
 	evalReplaced = "replaced" // a changed result: recorded, and the earlier row marked superseded
 	evalRange    = "range"    // a free date range: a preview, never recorded (final.go)
+	evalHeld     = "held"     // never registered: recorded only when the evaluator confirms them too (unregistered.go)
 )
 
 // Why compliance starts after the period's first day, or cannot be measured.
@@ -43,6 +44,7 @@ type evaluation struct {
 	per             period.Period
 	final           bool      // the period's last day has ended
 	rangeOnly       bool      // a free date range, no period the rules name: never recorded
+	unregistered    bool      // the person never registered with Lapkin (marked in a preview)
 	asOf            time.Time // the last day counted: the period's end, or today for a period not over
 	kFrom           time.Time // the first day compliance counts
 	kWhy            string    // kFromMulai or kFromLapkin when kFrom is after the period's start
@@ -87,6 +89,8 @@ const (
 type evaluateDraft struct {
 	Subject string `json:"subject"`
 	Period  string `json:"period,omitempty"`
+	// All records the results of people who never registered too (the answer "ya semua").
+	All bool `json:"all,omitempty"`
 }
 
 // cmdEvaluate is /evaluate <NIP|KODE-OPD|semua> [periode]. One NIP is recorded at once; an OPD or
@@ -218,6 +222,12 @@ func evaluateStep(r *request, st store.FlowState) error {
 		if err := r.endFlow(); err != nil {
 			return err
 		}
+		return r.evaluateSubject(d, true)
+	case "3", "ya semua", "yes all", "semua", "all", buttonEvaluateAll:
+		if err := r.endFlow(); err != nil {
+			return err
+		}
+		d.All = true
 		return r.evaluateSubject(d, true)
 	case "2", "tidak", "no", "n", buttonEvaluateNo:
 		if err := r.endFlow(); err != nil {
@@ -927,6 +937,12 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 				}
 				defer restore()
 				for _, ev := range chunk {
+					if ev.unregistered && !d.All && ev.recordable() {
+						ev.status = evalHeld // never registered: not recorded unless confirmed too
+						counts[ev.status]++
+						ev.slim()
+						continue
+					}
 					if err := r.record(ev); err != nil {
 						return err
 					}
@@ -1008,6 +1024,10 @@ func (r *request) evaluateGroup(group []store.Employee, per *period.Period, reco
 		}
 		g.from, g.to = from, to
 		defer restore()
+		registered, err := r.registeredAmong(group)
+		if err != nil {
+			return err
+		}
 		for i := range group {
 			if group[i].NIP == r.who.NIP {
 				continue // nobody evaluates themselves
@@ -1024,6 +1044,7 @@ func (r *request) evaluateGroup(group []store.Employee, per *period.Period, reco
 			if err != nil {
 				return err
 			}
+			ev.unregistered = !registered[ev.emp.NIP]
 			g.evs = append(g.evs, ev)
 			if record && ev.final {
 				// The person's notice, in the language most people read: a result that turns out
@@ -1103,7 +1124,8 @@ func (r *request) evaluateSummary(d evaluateDraft, title string, done []*evaluat
 		}
 		lines = append(lines, r.t("evaluate.table_line", catalog.Args{"Rank": i + 1, "Employee": ev.emp.Name,
 			"N": FormatNumber(ev.score.N), "Predicate": ev.score.Predicate, "Met": ev.score.StandardMet,
-			"Period": ev.per.Key, "Interim": ev.interim(), "Preview": ev.status == evalRange, "Same": ev.status == evalSame, "Replaced": ev.status == evalReplaced}))
+			"Period": ev.per.Key, "Interim": ev.interim(), "Preview": ev.status == evalRange, "Same": ev.status == evalSame, "Replaced": ev.status == evalReplaced})+
+			r.unregisteredMark(ev))
 	}
 	var parts []string
 	for _, p := range scoring.Predicates {
@@ -1117,15 +1139,22 @@ func (r *request) evaluateSummary(d evaluateDraft, title string, done []*evaluat
 		lines = append(lines, r.t("evaluate.unscored_list", catalog.Args{"Count": len(unscored)}))
 		lines = append(lines, unscored...)
 	}
+	lines = append(lines, r.resignationList(done)...)
 	switch {
 	case !record && pending > 0:
-		lines = append(lines, r.t("evaluate.preview_footer", catalog.Args{"New": counts[evalNew], "Replaced": counts[evalReplaced],
+		heldNew, heldReplaced := heldCounts(done)
+		lines = append(lines, r.t("evaluate.preview_footer", catalog.Args{"New": counts[evalNew] - heldNew, "Replaced": counts[evalReplaced] - heldReplaced,
 			"Same": counts[evalSame], "Interim": counts[evalInterim]}))
+		buttons := r.evaluateButtons()
+		if held := heldNew + heldReplaced; held > 0 {
+			lines = append(lines, r.t("evaluate.unregistered_footer", catalog.Args{"Count": held}))
+			buttons[0] = append(buttons[0], bot.Button{Label: r.t("evaluate.button_record_all", nil), Data: buttonEvaluateAll})
+		}
 		data, err := json.Marshal(d)
 		if err != nil {
 			return "", err
 		}
-		r.ask(strings.Join(lines, "\n"), r.evaluateButtons())
+		r.ask(strings.Join(lines, "\n"), buttons)
 		return string(data), nil
 	case !record && counts[evalSame] > 0:
 		lines = append(lines, r.t("evaluate.nothing_new", catalog.Args{"Same": counts[evalSame], "Interim": counts[evalInterim]}))
@@ -1136,6 +1165,9 @@ func (r *request) evaluateSummary(d evaluateDraft, title string, done []*evaluat
 	default:
 		lines = append(lines, r.t("evaluate.recorded_summary", catalog.Args{"New": counts[evalNew],
 			"Replaced": counts[evalReplaced], "Same": counts[evalSame], "Interim": counts[evalInterim], "Told": len(toldAll)}))
+		if counts[evalHeld] > 0 {
+			lines = append(lines, r.t("evaluate.unregistered_held", catalog.Args{"Count": counts[evalHeld]}))
+		}
 	}
 	lines = append(lines, r.t("evaluate.table_footer", nil))
 	r.sayText(strings.Join(lines, "\n"))

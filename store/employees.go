@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -485,4 +486,29 @@ func (t *Tx) ClearPhone(ctx context.Context, nip string) error {
 // Subordinates returns the active employees whose atasan_nip is nip, by name.
 func (t *Tx) Subordinates(ctx context.Context, nip string) ([]Employee, error) {
 	return t.employeesWhere(ctx, `supervisor_nip = ? ORDER BY name`, nip)
+}
+
+// RegisteredNIPs tells which of nips ever used Lapkin: an account is linked to them, or they have
+// reported. The others never registered, and /evaluate marks them (flows).
+func (t *Tx) RegisteredNIPs(ctx context.Context, nips []string) (map[string]bool, error) {
+	b, err := json.Marshal(nips)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.q.QueryContext(ctx, `SELECT j.value FROM json_each(?) j
+		WHERE EXISTS (SELECT 1 FROM identities i WHERE i.employee_nip = j.value)
+		   OR EXISTS (SELECT 1 FROM reports r WHERE r.nip = j.value)`, string(b))
+	if err != nil {
+		return nil, fmt.Errorf("registered employees: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]bool, len(nips))
+	for rows.Next() {
+		var nip string
+		if err := rows.Scan(&nip); err != nil {
+			return nil, fmt.Errorf("registered employees: %w", err)
+		}
+		out[nip] = true
+	}
+	return out, rows.Err()
 }
