@@ -67,7 +67,7 @@ Pemakaian / usage:
   lapkin inbox [--config F] [--db F] [--failed [--limit N] [--raw] | --retry ID]
   lapkin outbox [--config F] [--db F] [--limit N]
   lapkin outbox retry [--config F] [--db F] [--id N]
-  lapkin bench digest|remind|evaluate|busy|export|sqlite|inbound --db CITY.db [...]
+  lapkin bench digest|remind|evaluate|busy|export|sqlite|inbound|strangers|toggles|photos --db CITY.db [...]
   lapkin version
 `
 
