@@ -38,14 +38,7 @@ type crowdRun struct {
 // startCrowd starts the bot with cfg's limits (tweak changes them) and waits until it polls.
 func (env *benchEnv) startCrowd(ctx context.Context, tweak func(*config.Config)) (*crowdRun, error) {
 	srv := telegramtest.New("bench:token")
-	cfg := *env.cfg
-	cfg.Telegram.Enabled = true
-	cfg.Telegram.Token = "bench:token"
-	cfg.Telegram.APIEndpoint = srv.Endpoint()
-	cfg.Telegram.Mode = "polling"
-	never := "0 3 1 1 *"
-	cfg.Schedule.Reminder = []string{never}
-	cfg.Schedule.Deadline, cfg.Schedule.Contract, cfg.Schedule.Digest, cfg.Schedule.EvaluationDue = never, never, never, never
+	cfg := fakeBotConfig(env.cfg, srv)
 	if tweak != nil {
 		tweak(&cfg)
 	}
