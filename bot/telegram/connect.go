@@ -98,10 +98,19 @@ func isUnauthorized(err error) bool {
 	return errors.As(err, &te) && te.Code == http.StatusUnauthorized
 }
 
-// emptyPause is the wait after a getUpdates that came back empty long before its timeout: a
-// server that ignores `timeout` (a misbehaving proxy or emulator) otherwise gets asked in a tight
-// loop (72,000 calls in 35 s was seen).
+// emptyPause is the wait after a getUpdates that came back empty at once (quickEmpty): a server
+// that ignores `timeout` (a misbehaving proxy or emulator) otherwise gets asked in a tight loop
+// (72,000 calls in 35 s was seen).
 const emptyPause = time.Second
+
+// quickEmpty is how soon an empty getUpdates must come back to count as "at once": a quarter of a
+// second, or half the long-poll timeout when that is shorter. A server may end a long poll early
+// and empty for reasons of its own (a proxy's read timeout, the fake Bot API's 2 s cap) without
+// ignoring the timeout; only one that answers within milliseconds is paused for, so that a
+// healthy poll never waits in a pause while an update arrives.
+func quickEmpty(timeoutSeconds int) time.Duration {
+	return min(250*time.Millisecond, time.Duration(timeoutSeconds)*time.Second/2)
+}
 
 // botAPIShape makes an answer that is not the Bot API's (an HTML page from a proxy, a JSON error
 // of another shape, an empty body) into one: ok false, the HTTP status as error_code, and the

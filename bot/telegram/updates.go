@@ -296,9 +296,9 @@ func (p *Poller) Receive(ctx context.Context, submit bot.Submit) error {
 		offset, _ = strconv.Atoi(v)
 	}
 	keep := context.WithoutCancel(ctx)
-	failed := 0     // getUpdates failures in a row
-	ready := false  // connected and the webhook deleted
-	quickEmpty := 0 // empty answers in a row that came back long before their timeout
+	failed := 0    // getUpdates failures in a row
+	ready := false // connected and the webhook deleted
+	quick := 0     // empty answers in a row that came back at once
 	for ctx.Err() == nil {
 		if !ready {
 			// Connect (getMe, with backoff: the network may be down at start), then make sure no
@@ -336,15 +336,15 @@ func (p *Poller) Receive(ctx context.Context, submit bot.Submit) error {
 		}
 		failed = 0
 		t.health.set(bot.StateConnected, "", true)
-		if len(raws) == 0 && time.Since(asked) < time.Duration(t.cfg.PollTimeout)*time.Second/2 {
-			if quickEmpty++; quickEmpty == 10 {
+		if len(raws) == 0 && time.Since(asked) < quickEmpty(t.cfg.PollTimeout) {
+			if quick++; quick == 10 {
 				t.log.Warn("getUpdates answers at once although asked to wait: the server ignores the long-poll timeout; pausing between calls",
 					"timeout_s", t.cfg.PollTimeout)
 			}
 			sleep(ctx, emptyPause)
 			continue
 		}
-		quickEmpty = 0
+		quick = 0
 		next, tries, err := t.handleBatch(keep, raws, submit)
 		if next > offset {
 			offset = next
