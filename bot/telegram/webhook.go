@@ -106,19 +106,20 @@ func (w *Webhook) Receive(ctx context.Context, submit bot.Submit) error {
 	w.t.log.Info("webhook listening", "listen", ln.Addr().String(), "path", path)
 	// Telegram is told where to post once it can be reached: at start it may not be (issue 26,
 	// item 7), and the server listens meanwhile.
+	rctx, stopRegistering := context.WithCancel(ctx)
 	registered := make(chan struct{})
 	go func() {
 		defer close(registered)
-		for n := 0; w.t.waitConnected(ctx); n++ {
+		for n := 0; w.t.waitConnected(rctx); n++ {
 			err := w.t.SetWebhook(w.url)
 			if err == nil {
 				return
 			}
 			w.t.log.Warn("set webhook failed", "err", err, "retry_in", connectBackoff(n))
-			sleep(ctx, connectBackoff(n))
+			sleep(rctx, connectBackoff(n))
 		}
 	}()
-	defer func() { <-registered }()
+	defer func() { stopRegistering(); <-registered }()
 	select {
 	case <-ctx.Done():
 	case err := <-errc:
