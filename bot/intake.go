@@ -81,6 +81,9 @@ const (
 	FailDecode = "decode"
 	// FailHandler: handling the message kept failing after a bounded number of retries.
 	FailHandler = "handler"
+	// FailForeign: a message in a private chat from someone other than the chat's owner (a forged
+	// update): refused, kept for the operator, answered to nobody.
+	FailForeign = "foreign_sender"
 )
 
 // Failure is why an update could not be handled. A receiver that gives up on an update submits it

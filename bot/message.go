@@ -27,8 +27,10 @@ type ChatRef struct {
 // String renders the ref as "net:id", for logs.
 func (c ChatRef) String() string { return c.Net + ":" + c.ID }
 
-// Photo is an image that came with a message. Data is read by the transport before the message is
-// handed on, so that a flow never waits on the network inside a database transaction.
+// Photo is an image that came with a message: a photo, or a document that is an image. Its bytes
+// are fetched before the message's transaction begins, so that a flow never waits on the network
+// inside it; but only once the sender is known to be someone Lapkin serves (flows.Engine.Handle):
+// a stranger's photo is never downloaded (issue 26, item 4).
 type Photo struct {
 	Name string
 	MIME string
@@ -36,7 +38,15 @@ type Photo struct {
 	// Size is the size the platform announced. A photo over the limit is not downloaded: Data is
 	// nil and Size tells the flow why.
 	Size int64
+	// Fetch, when set and Data is nil, downloads the bytes. It returns ErrTooBig for a file over
+	// the transport's limit, a *Failure when the file cannot be had (gone, or still failing after
+	// the transport's retries: the message is then kept as a dead letter), and any other error for
+	// a failure worth handling the whole message again later.
+	Fetch func(ctx context.Context) ([]byte, error) `json:"-"`
 }
+
+// ErrTooBig is what a Photo's Fetch returns for a file over the size limit.
+var ErrTooBig = errors.New("file too big")
 
 // Contact is a phone number shared by the sender. Own is true when the transport has verified that
 // the number is the sender's own (Telegram: Contact.UserID == From.ID; WhatsApp: the sender's JID).
@@ -79,6 +89,9 @@ type Message struct {
 	Time        time.Time
 	// Raw is the platform's own object, for the rare case that needs it.
 	Raw any
+	// MovedTo, when set, says the group Chat now lives under this id on its network (Telegram's
+	// migrate_to_chat_id when a group becomes a supergroup); the message carries nothing else.
+	MovedTo string
 	// Failed, when set, says the receiver could not make a usable message of the update (see
 	// Failure): the runtime keeps it as a dead letter and answers politely where it can, and the
 	// receiver then acknowledges it like any other, so that one bad update never stops intake.
@@ -110,7 +123,23 @@ type Reply struct {
 	// Document, when set, makes the reply a file (an XLSX export) with Text as its caption.
 	Document     []byte `json:"-"`
 	DocumentName string `json:"document_name,omitempty"`
+	// Priority says who goes first when many wait (the zero value is a notice).
+	Priority Priority `json:"-"`
 }
+
+// Priority orders the outbox: replies to a registered person's own message go before notices, and
+// notices before replies to strangers, whatever was queued first (issue 26, item 3).
+type Priority int
+
+// Priorities of a reply.
+const (
+	// PriorityNotice: a reminder, a digest, a notice someone else's message caused. The default.
+	PriorityNotice Priority = iota
+	// PriorityReply: the answer to a registered person's own message.
+	PriorityReply
+	// PriorityStranger: the answer to someone not registered.
+	PriorityStranger
+)
 
 // Transport delivers replies on one network.
 type Transport interface {
@@ -147,6 +176,9 @@ const (
 	RetryLater = "retry_later"
 	// Rejected: the platform refused this message for good (bad request).
 	Rejected = "rejected"
+	// Moved: the chat has a new id (Error.MovedTo): a Telegram group upgraded to a supergroup.
+	// The sender readdresses the chat's binding and waiting messages, and sends again at once.
+	Moved = "moved"
 )
 
 // What a RetryLater with a Wait pauses.
@@ -164,7 +196,9 @@ type Error struct {
 	Wait time.Duration // for RetryLater: how long the platform asked us to wait, 0 if it did not say
 	// Scope says what Wait pauses: ScopeChat (also when empty) or ScopeNetwork.
 	Scope string
-	Cause error
+	// MovedTo is the chat's new id, for Moved.
+	MovedTo string
+	Cause   error
 }
 
 func (e *Error) Error() string {

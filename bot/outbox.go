@@ -11,7 +11,20 @@ import (
 
 // Enqueue puts a reply in the outbox inside tx, the transaction of the effects that caused it: the
 // reply exists exactly when its effects do, and survives a restart until it is delivered.
+//
+// A reply longer than its network takes in one message is queued as several, in order (Split): it
+// is cut here, not when sending, so that each part is a row of its own with its own id and its own
+// retries, and a restart between two parts neither loses nor repeats one.
 func Enqueue(ctx context.Context, tx *store.Tx, r Reply, now time.Time) error {
+	for _, part := range Split(r) {
+		if err := enqueue(ctx, tx, part, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func enqueue(ctx context.Context, tx *store.Tx, r Reply, now time.Time) error {
 	payload, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("encode reply: %w", err)
@@ -21,7 +34,14 @@ func Enqueue(ctx context.Context, tx *store.Tx, r Reply, now time.Time) error {
 	if r.Document != nil {
 		blob = r.Document
 	}
-	_, err = tx.Enqueue(ctx, store.OutMessage{Net: r.To.Net, ChatID: r.To.ID, Payload: string(payload), Photo: blob}, now)
+	rank := store.PriorityNotice
+	switch r.Priority {
+	case PriorityReply:
+		rank = store.PriorityReply
+	case PriorityStranger:
+		rank = store.PriorityStranger
+	}
+	_, err = tx.Enqueue(ctx, store.OutMessage{Net: r.To.Net, ChatID: r.To.ID, Payload: string(payload), Photo: blob, Priority: rank}, now)
 	return err
 }
 
@@ -32,6 +52,12 @@ func DecodeReply(m store.OutMessage) (Reply, error) {
 		return r, fmt.Errorf("decode outbox message %d: %w", m.ID, err)
 	}
 	r.To = ChatRef{Net: m.Net, ID: m.ChatID}
+	switch m.Priority {
+	case store.PriorityReply:
+		r.Priority = PriorityReply
+	case store.PriorityStranger:
+		r.Priority = PriorityStranger
+	}
 	if r.DocumentName != "" {
 		r.Document = m.Photo
 	} else {

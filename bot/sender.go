@@ -35,6 +35,10 @@ type Sender struct {
 	// first true when it started a parking episode (no other message was parked): the runtime
 	// tells the admins then, once.
 	Parked func(ctx context.Context, m store.OutMessage, err error, first bool)
+	// FailedForGood, when set, is called after a message was given up for good (code Unreachable
+	// or Rejected): the runtime tells the heads of an OPD whose bound group can no longer be
+	// reached. It must not block for long.
+	FailedForGood func(ctx context.Context, m store.OutMessage, code string, err error)
 }
 
 // DefaultMaxAttempts is how often a message is tried before it is parked. With Backoff (2 s
@@ -556,6 +560,14 @@ func (l *lane) deliver(ctx context.Context, m store.OutMessage) (bool, error) {
 	var firstParked bool
 	recorded := l.record(ctx, "record delivery failure", func(tx *store.Tx) (err error) {
 		switch {
+		case code == Moved && movedTo(sendErr) != "" && movedTo(sendErr) != m.ChatID:
+			outcome = OutcomeRetry
+			to := movedTo(sendErr)
+			log.Warn("chat moved to a new id; its binding and waiting messages follow", "new", to)
+			if _, err := tx.MoveChat(ctx, m.Net, m.ChatID, to); err != nil {
+				return err
+			}
+			return tx.Retry(ctx, m.ID, now, sendErr.Error())
 		case code == Unreachable:
 			outcome = OutcomeUnreachable
 			log.Warn("recipient unreachable", "err", sendErr)
@@ -585,7 +597,19 @@ func (l *lane) deliver(ctx context.Context, m store.OutMessage) (bool, error) {
 	if recorded && outcome == OutcomeParked && l.s.Parked != nil {
 		l.s.Parked(ctx, m, sendErr, firstParked)
 	}
+	if recorded && (outcome == OutcomeUnreachable || outcome == OutcomeRejected) && l.s.FailedForGood != nil {
+		l.s.FailedForGood(ctx, m, code, sendErr)
+	}
 	return false, sendErr
+}
+
+// movedTo is the new chat id a Moved error names.
+func movedTo(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.MovedTo
+	}
+	return ""
 }
 
 // observe tells the observer of a failed attempt.

@@ -7,9 +7,11 @@
 //   - reports per working day as vertical bars, the number above each bar and the day under it,
 //     and, when the caller gives reporters or headcounts, a row "reporters/headcount" (e.g. 18/20)
 //     under the days with the caller's caption for it;
-//   - compliance per person as horizontal bars from 0 to 100 %, the name at the left (cut with "…"
-//     at MaxNameRunes characters, or sooner if it does not fit), the value at the bar's end, light
-//     gridlines at 0, 25, 50, 75 and 100 and the caller's axis caption under them.
+//   - compliance per person as horizontal bars from 0 to 100 %, the name at the left (without its
+//     degrees and titles, then with middle names as initials, and only then cut with "…" at
+//     MaxNameRunes characters: fitName), the value at the bar's end, light gridlines at 0, 25, 50,
+//     75 and 100 and the caller's axis caption under them;
+//   - a week whose working days have no report at all says so across its bars (Labels.NoReports).
 //
 // A panel with no data shows Labels.NoData in a tinted box; a digest with neither days nor people
 // shows one such box under the title.
@@ -114,6 +116,9 @@ type Labels struct {
 	Percent         string // caption under the percent axis, e.g. "% hari kerja dengan laporan"
 	NoData          string // shown in a panel that has nothing to draw, e.g. "Belum ada data"
 	More            string // after "+N" on the row standing for people left out, e.g. "lainnya"
+	// NoReports is written across the bars when every working day has no report, e.g. "Belum ada
+	// laporan pada minggu ini": a row of flat bars alone reads as a broken picture.
+	NoReports string
 }
 
 // PNG renders the digest. The same Digest always gives the same bytes. It is safe to call from
@@ -499,6 +504,20 @@ func drawDays(p *painter, d Digest, y float64, compact bool) float64 {
 		p.rect(cx-barW/2, base-math.Min(h/2, 8), cx+barW/2, base, colBar) // square feet
 		p.text(true, valSize, colText, formatInt(v, d.Lang), cx, base-h-valSize/2-8, center)
 	}
+	if workDays := countWorking(d.Days); maxV == 0 && workDays > 0 {
+		// An all-zero week: say so across the empty bars, in a pale box, rather than leave a row
+		// of zeros to be read as a broken picture.
+		if l := clean(d.Labels.NoReports); l != "" {
+			// Over the upper part of the bars' area, white with a grey edge: a holiday's column
+			// keeps its own label below it.
+			size := shrinkToFit(p, false, 34, l, x1-x0-60)
+			w := p.width(false, size, l) + 48
+			mid := top + size
+			p.roundRect(Width/2-w/2-2, mid-size-2, Width/2+w/2+2, mid+size+2, 14, colAxis)
+			p.roundRect(Width/2-w/2, mid-size, Width/2+w/2, mid+size, 12, color.White)
+			p.text(false, size, colText, l, Width/2, mid, center)
+		}
+	}
 
 	// Day labels: one line if every label fits its slot, else two lines split at the first space.
 	labels := make([]string, n)
@@ -655,7 +674,7 @@ func drawPeople(p *painter, d Digest, rows []row, y float64) {
 		if r.hidden > 0 {
 			continue
 		}
-		names[i] = fit(p, false, size, truncate(r.name, MaxNameRunes), colMax)
+		names[i] = fitName(p, size, r.name, colMax)
 		nameW = math.Max(nameW, p.width(false, size, names[i]))
 	}
 	nameX := margin + nameW // right edge of the names
@@ -701,6 +720,73 @@ func drawPeople(p *painter, d Digest, rows []row, y float64) {
 		p.rect(barX0, cy-barH/2, barX0+math.Min(w/2, 6), cy+barH/2, colBar) // square start
 		p.text(true, size, colText, formatPct(r.pct), barX0+w+10, cy, left)
 	}
+}
+
+// countWorking is how many days are working days (not Off).
+func countWorking(days []Day) int {
+	n := 0
+	for _, d := range days {
+		if d.Off == "" {
+			n++
+		}
+	}
+	return n
+}
+
+// nameTitles are titles written before a name without their dot, in lower case.
+var nameTitles = map[string]bool{"h": true, "hj": true, "dr": true, "drs": true, "dra": true, "ir": true, "prof": true}
+
+// fitName makes a person's name fit the name column at size: whole when it fits; else without its
+// academic degrees (after the first comma) and leading titles ("Drs.", "Hj", "dr."), which say
+// nothing of who the bar is; else with its middle names as initials ("Ni Luh P. A. K. Sari"), or
+// all but the first ("Bambang S. W."); and only then cut with "…" (issue 26, item 8: the longest
+// names were cut in the middle of a word).
+func fitName(p *painter, size float64, name string, maxW float64) string {
+	whole := truncate(name, MaxNameRunes)
+	if whole == name && p.width(false, size, name) <= maxW {
+		return name
+	}
+	short := name
+	if i := strings.IndexByte(short, ','); i > 0 {
+		short = short[:i]
+	}
+	words := strings.Fields(short)
+	for len(words) > 1 && (strings.HasSuffix(words[0], ".") || nameTitles[strings.ToLower(words[0])]) {
+		words = words[1:]
+	}
+	short = strings.Join(words, " ")
+	if utf8.RuneCountInString(short) <= MaxNameRunes && p.width(false, size, short) <= maxW {
+		return short
+	}
+	// "Ni Luh" and "I Made" keep their marker with the name after it.
+	keep := 1
+	if len(words) > 3 && (words[0] == "Ni" || words[0] == "I") {
+		keep = 2
+	}
+	if len(words) > 2 {
+		// Keep the first and the last name, the others as initials.
+		parts := append([]string(nil), words[:keep]...)
+		for _, w := range words[keep : len(words)-1] {
+			r, _ := utf8.DecodeRuneInString(w)
+			parts = append(parts, string(r)+".")
+		}
+		parts = append(parts, words[len(words)-1])
+		if abbr := strings.Join(parts, " "); utf8.RuneCountInString(abbr) <= MaxNameRunes && p.width(false, size, abbr) <= maxW {
+			return abbr
+		}
+	}
+	if len(words) > 1 {
+		// The first name whole, every other one an initial: "Bambang S. W.".
+		parts := append([]string(nil), words[:min(keep, len(words)-1)]...)
+		for _, w := range words[len(parts):] {
+			r, _ := utf8.DecodeRuneInString(w)
+			parts = append(parts, string(r)+".")
+		}
+		if abbr := strings.Join(parts, " "); utf8.RuneCountInString(abbr) <= MaxNameRunes && p.width(false, size, abbr) <= maxW {
+			return abbr
+		}
+	}
+	return fit(p, false, size, truncate(short, MaxNameRunes), maxW)
 }
 
 // drawNoData draws the caller's "no data" text centred in a tinted box from y0 to y1 and returns y1.

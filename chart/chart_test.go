@@ -401,3 +401,50 @@ func TestOffDayKeepsItsPlace(t *testing.T) {
 		t.Error("the off day was dropped")
 	}
 }
+
+// Issue 26, item 8: a week whose working days have no report says so in the picture; the same
+// week with one report does not (the label is drawn only over a flat row of bars).
+func TestAllZeroWeekSaysSo(t *testing.T) {
+	week := func(reports int, label string) Digest {
+		d := sampleDigest()
+		d.Labels.NoReports = label
+		d.Days = []Day{{Label: "Sen 16/11", Reports: reports}, {Label: "Sel 17/11", Off: "libur"}, {Label: "Rab 18/11"}}
+		return d
+	}
+	zero, _ := PNG(week(0, "Belum ada laporan pada minggu ini"))
+	zeroUnlabelled, _ := PNG(week(0, ""))
+	if bytes.Equal(zero, zeroUnlabelled) {
+		t.Error("an all-zero week does not say so")
+	}
+	one, _ := PNG(week(1, "Belum ada laporan pada minggu ini"))
+	oneUnlabelled, _ := PNG(week(1, ""))
+	if !bytes.Equal(one, oneUnlabelled) {
+		t.Error("a week with a report says it has none")
+	}
+	if os.Getenv("CHART_OUT") != "" {
+		os.WriteFile(filepath.Join(os.Getenv("CHART_OUT"), "zero.png"), zero, 0o644)
+	}
+}
+
+// Issue 26, item 8: the longest names fit the name column by losing their degrees and titles,
+// then their middle names to initials, before anything is cut.
+func TestNamesFitWithoutCutting(t *testing.T) {
+	faces, err := loadFaces()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &painter{faces: faces}
+	for _, c := range []struct{ in, want string }{
+		{"Budi Santoso", "Budi Santoso"},
+		{"Dr. Ir. Bambang Sutrisno Wiryohadikusumo, M.Sc.", "Bambang S. W."},
+		{"Hj. Nurhayati Lubis, S.Sos., M.Si.", "Nurhayati Lubis"},
+		{"Ni Luh Putu Ayu Kadek Sari Dewi", "Ni Luh P. A. K. S. D."},
+		{"Ni Luh Putu Ayu Sari", "Ni Luh Putu Ayu Sari"},
+		{"Muhammad Rizky Ananda Putra Pratama", "Muhammad R. A. P. P."},
+		{"Muhammad Rizky Ananda Putra", "Muhammad R. A. Putra"},
+	} {
+		if got := fitName(p, 26, c.in, 430); got != c.want {
+			t.Errorf("fitName(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -45,6 +45,7 @@ type Config struct {
 	Retention  Retention  `toml:"retention"`
 	Backup     Backup     `toml:"backup"`
 	Kinerja    Kinerja    `toml:"kinerja"`
+	Roster     Roster     `toml:"roster"`
 
 	// loc caches the time zone loaded from App.Timezone by Default or
 	// Validate, so that Location does not reread the zone database on every
@@ -229,6 +230,10 @@ type Intake struct {
 	MaxMessages int `toml:"max_messages"`
 	// Window is the sliding window MaxMessages counts over.
 	Window Duration `toml:"window"`
+	// StrangerRepliesPerHour caps the answers to people not registered, over all networks, in
+	// any hour: past it a stranger's message gets no answer. Answers to strangers already wait
+	// behind everyone registered; the cap bounds how many there can be. 0 turns it off.
+	StrangerRepliesPerHour int `toml:"stranger_replies_per_hour"`
 }
 
 // Digest is the [digest] section: what the weekly digest shows.
@@ -256,6 +261,18 @@ type Retention struct {
 	// to recognise a redelivery. Telegram keeps undelivered updates for 24
 	// hours and WhatsApp redelivers within days, so a week is ample.
 	InboundDays int `toml:"inbound_days"`
+	// OutboxDays is how long a delivered (or given up) outgoing message is
+	// kept at all: past it the row is deleted, so that a year of reminders
+	// does not grow the database for nothing. Pending and parked messages
+	// are never deleted.
+	OutboxDays int `toml:"outbox_days"`
+}
+
+// Roster is the [roster] section: what `lapkin import` accepts.
+type Roster struct {
+	// MaxRows is the most data rows a roster file may have; a larger one is refused before it is
+	// read whole.
+	MaxRows int `toml:"max_rows"`
 }
 
 // Backup is the [backup] section: scheduled copies of the database, taken
@@ -301,7 +318,7 @@ func Default() *Config {
 		Telegram: Telegram{
 			APIEndpoint: "https://api.telegram.org/bot%s/%s",
 			Mode:        "polling",
-			Listen:      ":8443",
+			Listen:      "127.0.0.1:8443",
 			// Telegram's flood limits, which it enforces with 429s.
 			SendRate:            30,
 			SendPrivateInterval: Duration{time.Second},
@@ -347,8 +364,9 @@ func Default() *Config {
 			Abbreviations: map[string]string{},
 		},
 		Intake: Intake{
-			MaxMessages: 30,
-			Window:      Duration{time.Minute},
+			MaxMessages:            30,
+			Window:                 Duration{time.Minute},
+			StrangerRepliesPerHour: 1000,
 		},
 		Digest: Digest{
 			ShowMissing: true,
@@ -356,7 +374,9 @@ func Default() *Config {
 		Retention: Retention{
 			AttachmentDays: 30,
 			InboundDays:    7,
+			OutboxDays:     90,
 		},
+		Roster: Roster{MaxRows: 100_000},
 		Backup: Backup{
 			Schedule: "0 1 * * *",
 			Keep:     7,

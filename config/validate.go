@@ -73,11 +73,20 @@ func (c *Config) Validate() error {
 	if c.Intake.MaxMessages < 0 {
 		p.addf("intake.max_messages", "must not be negative (0 turns the limit off), got %d", c.Intake.MaxMessages)
 	}
+	if c.Intake.StrangerRepliesPerHour < 0 {
+		p.addf("intake.stranger_replies_per_hour", "must not be negative (0 turns the cap off), got %d", c.Intake.StrangerRepliesPerHour)
+	}
 	if c.Intake.MaxMessages > 0 && c.Intake.Window.Duration <= 0 {
 		p.addf("intake.window", "must be a positive duration such as \"1m\", got %s", c.Intake.Window)
 	}
 	if c.Retention.AttachmentDays < 1 {
 		p.addf("retention.attachment_days", "must be at least 1, got %d", c.Retention.AttachmentDays)
+	}
+	if c.Roster.MaxRows < 1 {
+		p.addf("roster.max_rows", "must be at least 1, got %d", c.Roster.MaxRows)
+	}
+	if c.Retention.OutboxDays < 1 {
+		p.addf("retention.outbox_days", "must be at least 1, got %d", c.Retention.OutboxDays)
 	}
 	if c.Retention.InboundDays < 2 {
 		// Telegram redelivers an unconfirmed update for 24 hours: a shorter memory would take
@@ -160,7 +169,7 @@ func (c *Config) validateTelegram(p *problems) {
 			p.addf("telegram.webhook_url", "%q is not an https URL; Telegram only calls HTTPS webhooks", t.WebhookURL)
 		}
 		if _, _, err := net.SplitHostPort(t.Listen); err != nil {
-			p.addf("telegram.listen", "%q is not a host:port address such as \":8443\"", t.Listen)
+			p.addf("telegram.listen", "%q is not a host:port address such as \"127.0.0.1:8443\"", t.Listen)
 		}
 	}
 }

@@ -47,8 +47,8 @@ func TestExportForBKPPD(t *testing.T) {
 	}
 
 	ev := rows(t, f, SheetEvaluations)
-	if got := ev[0][len(ev[0])-1]; got != "Status hasil" {
-		t.Errorf("last evaluation column %q", got)
+	if got := ev[0][14]; got != "Status hasil" {
+		t.Errorf("evaluation column O %q", got)
 	}
 	// Budi (2026-10), Ahmad (3b), Siti's first (superseded), Siti's second.
 	if len(ev) != 5 {

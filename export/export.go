@@ -20,9 +20,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/lapkin-id/lapkin/roster"
 	"github.com/lapkin-id/lapkin/sanitize"
 	"github.com/lapkin-id/lapkin/scoring"
 	"github.com/lapkin-id/lapkin/store"
@@ -94,6 +96,7 @@ var (
 		{"Tanggal evaluasi", 12}, {"NIP", 21}, {"Nama", 28}, {"OPD", 14}, {"Periode", 23}, {"Mulai", 12},
 		{"Selesai", 12}, {"Checkpoint", 11}, {"Kepatuhan K (%)", 11}, {"Capaian C (%)", 11}, {"Nilai N", 9},
 		{"Predikat", 16}, {"Memenuhi standar", 11}, {"Evaluator", 36}, {"Status hasil", 12},
+		{"Eselon", 8}, {"Tindak lanjut", 26},
 	}
 )
 
@@ -283,14 +286,35 @@ func newStyles(f *excelize.File) (styles, error) {
 	return s, nil
 }
 
-// sheet streams the rows of one worksheet below a bold, frozen header.
+// sheet streams the rows of one worksheet below a bold, frozen header. Its first fitSample rows
+// are held back until the column widths are known (the stream writer takes widths only before the
+// first row): each column is as wide as the longest of those cells or of its header's words, so
+// the columns fit what they hold (issue 26, item 8). A small sheet (evaluations, the summary) is
+// fitted to all of it.
 type sheet struct {
+	f    *excelize.File
 	name string
 	cols []column
 	sw   *excelize.StreamWriter
-	rows int // rows written, the header included
+	rows int // rows added, the header included
 	max  int // rows the sheet may hold, the header included; 0 is Excel's limit
+
+	pending [][]any // rows held back until the widths are set, the header first
+	started bool
+	widths  []float64 // the column widths set, in characters
 }
+
+// fitSample is how many rows decide the column widths of a sheet.
+const fitSample = 500
+
+// Bounds of a column's width, in characters: a report's description wraps past the widest.
+const (
+	minColWidth = 6
+	maxColWidth = 60
+)
+
+// headerHeight is the header row's height in points: two lines of a wrapped header.
+const headerHeight = 32
 
 func (s *sheet) limit() int {
 	if s.max > 0 {
@@ -304,17 +328,10 @@ func startSheet(f *excelize.File, name string, cols []column, st styles) (*sheet
 	if err != nil {
 		return nil, fmt.Errorf("export: sheet %s: %w", name, err)
 	}
-	// Backwards: the stream writer puts each column in front of those set before, and Excel wants
-	// them in ascending order.
-	for i := len(cols) - 1; i >= 0; i-- {
-		if err := sw.SetColWidth(i+1, i+1, cols[i].width); err != nil {
-			return nil, fmt.Errorf("export: sheet %s: %w", name, err)
-		}
-	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return nil, fmt.Errorf("export: sheet %s: %w", name, err)
 	}
-	s := &sheet{name: name, cols: cols, sw: sw}
+	s := &sheet{f: f, name: name, cols: cols, sw: sw}
 	header := make([]any, len(cols))
 	for i, c := range cols {
 		header[i] = excelize.Cell{StyleID: st.header, Value: c.header}
@@ -327,28 +344,129 @@ func (s *sheet) add(cells []any) error {
 	if s.rows > s.limit() {
 		return &TooManyRowsError{Limit: s.limit() - 1}
 	}
-	if err := s.sw.SetRow("A"+strconv.Itoa(s.rows), cells); err != nil {
-		return fmt.Errorf("export: sheet %s row %d: %w", s.name, s.rows, err)
+	if !s.started {
+		s.pending = append(s.pending, cells)
+		if len(s.pending) <= fitSample {
+			return nil
+		}
+		return s.start()
+	}
+	return s.write(s.rows, cells)
+}
+
+func (s *sheet) write(row int, cells []any) error {
+	var opts []excelize.RowOpts
+	if row == 1 {
+		opts = append(opts, excelize.RowOpts{Height: headerHeight})
+	}
+	if err := s.sw.SetRow("A"+strconv.Itoa(row), cells, opts...); err != nil {
+		return fmt.Errorf("export: sheet %s row %d: %w", s.name, row, err)
 	}
 	return nil
 }
 
+// start sets the column widths from the rows held back, then writes them.
+func (s *sheet) start() error {
+	s.started = true
+	widths := make([]float64, len(s.cols))
+	for i, c := range s.cols {
+		for _, w := range strings.Fields(c.header) {
+			widths[i] = max(widths[i], float64(utf8.RuneCountInString(w)))
+		}
+		widths[i] = max(widths[i], c.width*0.5) // a column never narrower than half its planned width
+	}
+	for _, row := range s.pending[1:] {
+		for i, v := range row {
+			if i < len(widths) {
+				widths[i] = max(widths[i], cellWidth(v))
+			}
+		}
+	}
+	// Backwards: the stream writer puts each column in front of those set before, and Excel wants
+	// them in ascending order.
+	for i := len(widths) - 1; i >= 0; i-- {
+		widths[i] = min(maxColWidth, max(minColWidth, widths[i]+2))
+		if err := s.sw.SetColWidth(i+1, i+1, widths[i]); err != nil {
+			return fmt.Errorf("export: sheet %s: %w", s.name, err)
+		}
+	}
+	s.widths = widths
+	for i, row := range s.pending {
+		if err := s.write(i+1, row); err != nil {
+			return err
+		}
+	}
+	s.pending = nil
+	return nil
+}
+
+// cellWidth is how many characters a cell shows.
+func cellWidth(v any) float64 {
+	if c, ok := v.(excelize.Cell); ok {
+		v = c.Value
+	}
+	switch x := v.(type) {
+	case nil:
+		return 0
+	case string:
+		return float64(utf8.RuneCountInString(x))
+	case time.Time:
+		if x.Hour() != 0 || x.Minute() != 0 {
+			return 16 // dd/mm/yyyy hh:mm
+		}
+		return 10
+	case float64:
+		return float64(len(strconv.FormatFloat(x, 'f', -1, 64)))
+	default:
+		return float64(len(fmt.Sprint(x)))
+	}
+}
+
 // finish puts an autofilter on the header and the data rows (not on rows added after, such as a
-// total) and ends the stream.
+// total), sets the page for printing (landscape, scaled to fit the columns on the page's width),
+// and ends the stream.
 func (s *sheet) finish(f *excelize.File, dataRows int) error {
+	if !s.started {
+		if err := s.start(); err != nil {
+			return err
+		}
+	}
 	last, err := excelize.CoordinatesToCellName(len(s.cols), dataRows+1)
 	if err != nil {
 		return fmt.Errorf("export: sheet %s: %w", s.name, err)
 	}
-	// The stream writer still holds the worksheet, so the filter lands in what Flush writes.
+	// The stream writer still holds the worksheet, so the filter and the page set-up land in
+	// what Flush writes.
 	if err := f.AutoFilter(s.name, "A1:"+last, nil); err != nil {
 		return fmt.Errorf("export: sheet %s filter: %w", s.name, err)
+	}
+	if err := f.SetPageLayout(s.name, s.pageLayout()); err != nil {
+		return fmt.Errorf("export: sheet %s page: %w", s.name, err)
 	}
 	if err := s.sw.Flush(); err != nil {
 		return fmt.Errorf("export: sheet %s: %w", s.name, err)
 	}
 	releaseStreamBuffer(s.sw)
 	return nil
+}
+
+// pageLayout prints a sheet landscape on A4, scaled so that its columns fit the page's width.
+// Excel's own "fit to one page wide" needs the sheet properties' fitToPage, which excelize's
+// stream writer never writes (it writes the worksheet's fields from the sheet views on), so the
+// scale is computed here from the column widths: a character of the default font is about 7
+// pixels and a column adds 5, on the 988 pixels of an A4 page's width less Excel's margins.
+func (s *sheet) pageLayout() *excelize.PageLayoutOptions {
+	px := 0.0
+	for _, w := range s.widths {
+		px += w*7 + 5
+	}
+	scale := uint(100)
+	if px > 988 {
+		scale = uint(988 * 100 / px)
+	}
+	scale = max(scale, 10)
+	orientation, size, one, zero := "landscape", 9, 1, 0
+	return &excelize.PageLayoutOptions{Orientation: &orientation, Size: &size, AdjustTo: &scale, FitToWidth: &one, FitToHeight: &zero}
 }
 
 // XLSX writes the workbook to w: the sheets "Laporan" (one row per report, deleted ones left out),
@@ -532,11 +650,29 @@ func writeEvaluations(f *excelize.File, evals []store.ExportEvaluation, sty styl
 			yesNo(v.StandardMet),
 			evaluator,
 			status,
+			v.Eselon,
+			followUp(v),
 		}); err != nil {
 			return err
 		}
 	}
 	return sh.finish(f, len(evals))
+}
+
+// followUp is what a result that misses the standard leads to, as /evaluate tells the person
+// (SPEC, Scoring): at the 6-month checkpoint the resignation procedure for an official (eselon
+// II–IV) and a warning for staff, at 3 months a warning, elsewhere improvement with the
+// supervisor; "" when the standard is met.
+func followUp(v store.ExportEvaluation) string {
+	switch {
+	case v.StandardMet:
+		return ""
+	case v.Checkpoint == "6b" && roster.IsOfficial(v.Eselon):
+		return "prosedur pengunduran diri"
+	case v.Checkpoint == "6b", v.Checkpoint == "3b":
+		return "peringatan"
+	}
+	return "perbaikan bersama atasan"
 }
 
 func dateCell(s string, sty styles) any {

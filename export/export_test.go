@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -263,7 +264,7 @@ func TestXLSXEverything(t *testing.T) {
 	// Evaluasi: by the time they were recorded: Budi, Ahmad, Siti.
 	ev := rows(t, f, "Evaluasi")
 	if want := []string{"Tanggal evaluasi", "NIP", "Nama", "OPD", "Periode", "Mulai", "Selesai", "Checkpoint", "Kepatuhan K (%)",
-		"Capaian C (%)", "Nilai N", "Predikat", "Memenuhi standar", "Evaluator", "Status hasil"}; !reflect.DeepEqual(ev[0], want) {
+		"Capaian C (%)", "Nilai N", "Predikat", "Memenuhi standar", "Evaluator", "Status hasil", "Eselon", "Tindak lanjut"}; !reflect.DeepEqual(ev[0], want) {
 		t.Errorf("Evaluasi header %q", ev[0])
 	}
 	if len(ev) != 4 {
@@ -334,7 +335,7 @@ func TestXLSXEverything(t *testing.T) {
 		if w, _ := f.GetColWidth(name, "B"); w < 14 {
 			t.Errorf("%s column B width %v", name, w)
 		}
-		ref := map[string]string{"Laporan": "$A$1:$L$5", "Evaluasi": "$A$1:$O$4", "Ringkasan OPD": "$A$1:$P$3"}[name]
+		ref := map[string]string{"Laporan": "$A$1:$L$5", "Evaluasi": "$A$1:$Q$4", "Ringkasan OPD": "$A$1:$P$3"}[name]
 		x := sheetXML[i]
 		if !strings.Contains(x, `<autoFilter ref="`+ref+`"`) {
 			t.Errorf("%s has no autofilter on %s", name, ref)
@@ -538,5 +539,63 @@ func TestXLSXContinuesOnFurtherSheets(t *testing.T) {
 	wantDate(t, f, "Laporan (2)", "A2", "dd/mm/yyyy", all[3][0])
 	if dn := f.GetDefinedName(); len(dn) < 2 || dn[1].RefersTo != "'Laporan (2)'!$A$1:$L$3" {
 		t.Errorf("filters %+v, want the second sheet's on A1:L3", dn)
+	}
+}
+
+// Issue 26, item 8: a header row tall enough for two lines, columns as wide as what they hold
+// (within bounds), each sheet printed landscape on A4 scaled to its width.
+func TestXLSXFitsAndPrints(t *testing.T) {
+	st := fixture(t)
+	f, _, _ := exportXLSX(t, st, Options{RequireApproval: true})
+	for _, name := range []string{"Laporan", "Evaluasi", "Ringkasan OPD"} {
+		if h, err := f.GetRowHeight(name, 1); err != nil || h != headerHeight {
+			t.Errorf("%s header height %v (%v), want %d", name, h, err, headerHeight)
+		}
+		pl, err := f.GetPageLayout(name)
+		if err != nil || pl.Orientation == nil || *pl.Orientation != "landscape" || pl.AdjustTo == nil || *pl.AdjustTo > 100 {
+			t.Errorf("%s page layout %+v (%v)", name, pl, err)
+		}
+		rs := rows(t, f, name)
+		for col := range rs[0] {
+			letter, _ := excelize.ColumnNumberToName(col + 1)
+			w, err := f.GetColWidth(name, letter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			longest := 0
+			for _, r := range rs[1:] {
+				if col < len(r) {
+					longest = max(longest, utf8.RuneCountInString(r[col]))
+				}
+			}
+			for _, word := range strings.Fields(rs[0][col]) {
+				longest = max(longest, utf8.RuneCountInString(word))
+			}
+			if w < float64(min(longest, maxColWidth-2)) || w > maxColWidth {
+				t.Errorf("%s!%s is %.0f wide for %d characters", name, letter, w, longest)
+			}
+		}
+	}
+	// Laporan's twelve columns do not fit an A4 page's width at 100%.
+	if pl, _ := f.GetPageLayout("Laporan"); *pl.AdjustTo >= 100 {
+		t.Errorf("Laporan printed at %d%%", *pl.AdjustTo)
+	}
+}
+
+// Issue 26, item 8: the Evaluasi sheet names the follow-up of a miss, as /evaluate tells it.
+func TestFollowUp(t *testing.T) {
+	for _, c := range []struct {
+		v    store.ExportEvaluation
+		want string
+	}{
+		{store.ExportEvaluation{StandardMet: true, Checkpoint: "6b", Eselon: "IV.a"}, ""},
+		{store.ExportEvaluation{Checkpoint: "6b", Eselon: "IV.a"}, "prosedur pengunduran diri"},
+		{store.ExportEvaluation{Checkpoint: "6b"}, "peringatan"},
+		{store.ExportEvaluation{Checkpoint: "3b", Eselon: "III.b"}, "peringatan"},
+		{store.ExportEvaluation{PeriodKey: "2026-11"}, "perbaikan bersama atasan"},
+	} {
+		if got := followUp(c.v); got != c.want {
+			t.Errorf("followUp(%+v) = %q, want %q", c.v, got, c.want)
+		}
 	}
 }

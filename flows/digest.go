@@ -352,7 +352,8 @@ func (r *request) digestChart(lang string, d *weekDigest) ([]byte, error) {
 		Lang: lang, People: d.persons,
 		Labels: chart.Labels{ReportsPerDay: r.tl(lang, reportsKey, nil), ReportersPerDay: r.tl(lang, "digest.chart_reporters", nil),
 			Compliance: r.tl(lang, "digest.chart_compliance", nil), Percent: r.tl(lang, "digest.chart_percent", nil),
-			NoData: r.tl(lang, "digest.chart_no_data", nil), More: r.tl(lang, "digest.chart_more", nil)},
+			NoData: r.tl(lang, "digest.chart_no_data", nil), More: r.tl(lang, "digest.chart_more", nil),
+			NoReports: r.tl(lang, "digest.chart_no_reports", catalog.Args{"Month": d.monthly})},
 	}
 	if d.monthly {
 		for _, w := range d.weeks {

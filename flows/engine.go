@@ -42,6 +42,9 @@ type Options struct {
 	// the replies to their chat are coalesced into one notice (intake.go). 0 turns the limit off.
 	FloodMax    int
 	FloodWindow time.Duration
+	// StrangerRepliesPerHour caps the replies to people not registered, over all networks, in
+	// any hour ([intake] stranger_replies_per_hour); beyond it strangers get no answer. 0 is no cap.
+	StrangerRepliesPerHour int
 	// NewCode makes a registration code; nil means random from crypto/rand. Only the demo sets it,
 	// so that a piped script can type the code it will be given.
 	NewCode func() string
@@ -186,10 +189,17 @@ func (r *request) ask(text string, buttons [][]bot.Button) {
 // or export them.
 func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 	m = cleanInbound(m)
+	if foreignSender(m) {
+		return e.refuseForeign(ctx, m)
+	}
+	m, err := e.fetchMedia(ctx, m)
+	if err != nil {
+		return err
+	}
 	now := e.clock.Now().In(e.opt.Location)
 	var lang string
 	var later *request
-	err := e.store.Update(ctx, func(tx *store.Tx) error {
+	err = e.store.Update(ctx, func(tx *store.Tx) error {
 		fresh, err := tx.MarkInboundFrom(ctx, m.Sender.Net, m.ID, m.Sender.ID, now)
 		if err != nil || !fresh {
 			return err
@@ -280,8 +290,11 @@ func (e *Engine) queued() {
 	}
 }
 
-// flush queues the gathered replies in the outbox.
+// flush queues the gathered replies in the outbox, each with its priority (prioritize).
 func (r *request) flush() error {
+	if err := r.prioritize(); err != nil {
+		return err
+	}
 	for _, rep := range r.out {
 		if err := bot.Enqueue(r.ctx, r.tx, rep, r.now); err != nil {
 			return err
@@ -372,6 +385,9 @@ func (r *request) mySubordinates() []store.Employee {
 // dispatch routes the message: a contact share, a step of the current flow, or a command.
 func (e *Engine) dispatch(r *request) error {
 	m := r.msg
+	if m.Group && m.MovedTo != "" {
+		return r.groupMoved()
+	}
 	if m.Group {
 		// Groups get digests and announcements only; chatter there is none of our business, and
 		// the only command taken there is the one that binds the group to its OPD, typed or

@@ -24,6 +24,8 @@ const (
 	evalNew      = "new"      // the first result of this person and period
 	evalSame     = "same"     // the result recorded before, unchanged: nothing recorded or sent
 	evalReplaced = "replaced" // a changed result: recorded, and the earlier row marked superseded
+	evalRange    = "range"    // a free date range: a preview, never recorded (final.go)
+	evalHeld     = "held"     // never registered: recorded only when the evaluator confirms them too (unregistered.go)
 )
 
 // Why compliance starts after the period's first day, or cannot be measured.
@@ -41,6 +43,8 @@ type evaluation struct {
 	contractSHA256  string
 	per             period.Period
 	final           bool      // the period's last day has ended
+	rangeOnly       bool      // a free date range, no period the rules name: never recorded
+	unregistered    bool      // the person never registered with Lapkin (marked in a preview)
 	asOf            time.Time // the last day counted: the period's end, or today for a period not over
 	kFrom           time.Time // the first day compliance counts
 	kWhy            string    // kFromMulai or kFromLapkin when kFrom is after the period's start
@@ -85,6 +89,8 @@ const (
 type evaluateDraft struct {
 	Subject string `json:"subject"`
 	Period  string `json:"period,omitempty"`
+	// All records the results of people who never registered too (the answer "ya semua").
+	All bool `json:"all,omitempty"`
 }
 
 // cmdEvaluate is /evaluate <NIP|KODE-OPD|semua> [periode]. One NIP is recorded at once; an OPD or
@@ -137,7 +143,15 @@ func (r *request) evaluateSubject(d evaluateDraft, record bool) error {
 		if err != nil {
 			return err
 		}
-		r.sayText(r.explain(r.lang, ev) + "\n\n" + r.outcome(ev, told))
+		text := r.explain(r.lang, ev) + "\n\n" + r.outcome(ev, told)
+		changed, err := r.whatChanged(r.lang, ev)
+		if err != nil {
+			return err
+		}
+		if changed != "" {
+			text += "\n" + changed
+		}
+		r.sayText(text)
 		return nil
 	default:
 		code := strings.ToUpper(subject)
@@ -209,6 +223,12 @@ func evaluateStep(r *request, st store.FlowState) error {
 			return err
 		}
 		return r.evaluateSubject(d, true)
+	case "3", "ya semua", "yes all", "semua", "all", buttonEvaluateAll:
+		if err := r.endFlow(); err != nil {
+			return err
+		}
+		d.All = true
+		return r.evaluateSubject(d, true)
 	case "2", "tidak", "no", "n", buttonEvaluateNo:
 		if err := r.endFlow(); err != nil {
 			return err
@@ -237,17 +257,7 @@ func isDigits(s string) bool {
 
 // isOfficial reports whether an eselon makes its holder a pejabat struktural (eselon II, III or
 // IV: head of agency, division or section), the officials the resignation rule is about.
-func isOfficial(eselon string) bool {
-	e := strings.ToUpper(strings.TrimSpace(eselon))
-	if i := strings.IndexAny(e, "./ -"); i >= 0 {
-		e = e[:i]
-	}
-	switch e {
-	case "II", "III", "IV", "2", "3", "4":
-		return true
-	}
-	return false
-}
+func isOfficial(eselon string) bool { return roster.IsOfficial(eselon) }
 
 // complianceStart is the first day emp could be expected to report, and why: the roster's start
 // in the position (mulai) when given; otherwise the earliest of the roster entry, the first report
@@ -294,7 +304,8 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 	}
 	signed := civil(c.SignedAt.In(r.e.opt.Location))
 	// A period is complete only once its last day has ended: until then the result is interim.
-	ev := &evaluation{emp: *emp, contractVersion: c.Version, contractSHA256: c.SHA256, per: p, asOf: p.End, final: r.today.After(p.End)}
+	ev := &evaluation{emp: *emp, contractVersion: c.Version, contractSHA256: c.SHA256, per: p, asOf: p.End, final: r.today.After(p.End),
+		rangeOnly: isFreeRange(p)}
 	if !ev.final {
 		ev.asOf = r.today
 	}
@@ -417,7 +428,7 @@ func (r *request) evalPeriod(emp *store.Employee, per *period.Period) (store.Con
 	case per.Checkpoint > 0:
 		p = period.Checkpoint(per.Checkpoint, signed)
 	default:
-		p = *per
+		p = namedPeriod(*per, signed)
 	}
 	if p.Start.After(r.today) {
 		return c, p, conflict("evaluate.future", catalog.Args{"From": FormatDate(r.lang, p.Start)})
@@ -473,7 +484,7 @@ func (r *request) preloadEvaluation(emps []store.Employee, per *period.Period, c
 // twice, and a changed one is stored and supersedes the earlier row, which stays as it was. An
 // interim result is never recorded.
 func (r *request) record(ev *evaluation) error {
-	if err := r.compare(ev); err != nil || ev.status == evalInterim || ev.status == evalSame {
+	if err := r.compare(ev); err != nil || ev.status != evalNew && ev.status != evalReplaced {
 		return err
 	}
 	var err error
@@ -492,6 +503,10 @@ func (r *request) record(ev *evaluation) error {
 func (r *request) compare(ev *evaluation) error {
 	if !ev.final {
 		ev.status = evalInterim
+		return nil
+	}
+	if ev.rangeOnly {
+		ev.status = evalRange
 		return nil
 	}
 	prev, err := r.tx.CurrentEvaluation(r.ctx, ev.row.NIP, ev.row.PeriodStart, ev.row.PeriodEnd)
@@ -532,7 +547,7 @@ func (r *request) explain(lang string, ev *evaluation) string {
 	s, in := ev.score, ev.in
 	args := catalog.Args{"Employee": ev.emp.Name, "NIP": ev.emp.NIP, "Period": ev.per.Key,
 		"From": FormatDate(lang, ev.per.Start), "To": FormatDate(lang, ev.per.End), "AsOf": FormatDate(lang, ev.asOf),
-		"Interim": ev.interim(), "N": FormatNumber(s.N), "Predicate": s.Predicate, "Met": s.StandardMet,
+		"Interim": ev.interim(), "Preview": ev.rangeOnly && ev.final, "N": FormatNumber(s.N), "Predicate": s.Predicate, "Met": s.StandardMet,
 		"Pass": FormatNumber(r.e.opt.Scoring.PassScore)}
 	lines := []string{r.tl(lang, "evaluate.title", args), r.tl(lang, "evaluate.score", args)}
 	if s.KMeasured {
@@ -652,6 +667,9 @@ func (r *request) announceResult(ev *evaluation, team *teamNotices) ([]string, e
 			lines = append(lines, r.tl(lang, "evaluate.replaces", catalog.Args{
 				"Date": FormatDate(lang, ev.previous.CreatedAt.In(r.e.opt.Location)), "N": FormatNumber(ev.previous.Score),
 				"Predicate": ev.previous.Predicate}))
+			if changed, err := r.whatChanged(lang, ev); err == nil && changed != "" {
+				lines = append(lines, changed)
+			}
 		}
 		if ev.explainedIn == lang && ev.explained != "" {
 			lines = append(lines, ev.explained)
@@ -887,7 +905,7 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 		g := &evalGroup{evs: kept.groups[gi]}
 		kept.groups[gi] = nil
 		for _, ev := range g.evs {
-			if ev.final { // an interim result is never recorded: it kept no row (slim)
+			if ev.final && !ev.rangeOnly { // an interim or range result is never recorded: it kept no row (slim)
 				ev.row.CreatedAt = r.now
 				r.encode(ev)
 			}
@@ -925,6 +943,12 @@ func (r *request) evaluateMany(d evaluateDraft, title, opd string, per *period.P
 				}
 				defer restore()
 				for _, ev := range chunk {
+					if ev.unregistered && !d.All && ev.recordable() {
+						ev.status = evalHeld // never registered: not recorded unless confirmed too
+						counts[ev.status]++
+						ev.slim()
+						continue
+					}
 					if err := r.record(ev); err != nil {
 						return err
 					}
@@ -1006,6 +1030,10 @@ func (r *request) evaluateGroup(group []store.Employee, per *period.Period, reco
 		}
 		g.from, g.to = from, to
 		defer restore()
+		registered, err := r.registeredAmong(group)
+		if err != nil {
+			return err
+		}
 		for i := range group {
 			if group[i].NIP == r.who.NIP {
 				continue // nobody evaluates themselves
@@ -1022,6 +1050,7 @@ func (r *request) evaluateGroup(group []store.Employee, per *period.Period, reco
 			if err != nil {
 				return err
 			}
+			ev.unregistered = !registered[ev.emp.NIP]
 			g.evs = append(g.evs, ev)
 			if record && ev.final {
 				// The person's notice, in the language most people read: a result that turns out
@@ -1101,7 +1130,8 @@ func (r *request) evaluateSummary(d evaluateDraft, title string, done []*evaluat
 		}
 		lines = append(lines, r.t("evaluate.table_line", catalog.Args{"Rank": i + 1, "Employee": ev.emp.Name,
 			"N": FormatNumber(ev.score.N), "Predicate": ev.score.Predicate, "Met": ev.score.StandardMet,
-			"Period": ev.per.Key, "Interim": ev.interim(), "Same": ev.status == evalSame, "Replaced": ev.status == evalReplaced}))
+			"Period": ev.per.Key, "Interim": ev.interim(), "Preview": ev.status == evalRange, "Same": ev.status == evalSame, "Replaced": ev.status == evalReplaced})+
+			r.unregisteredMark(ev))
 	}
 	var parts []string
 	for _, p := range scoring.Predicates {
@@ -1120,23 +1150,35 @@ func (r *request) evaluateSummary(d evaluateDraft, title string, done []*evaluat
 		lines = append(lines, r.t("evaluate.unscored_list", catalog.Args{"Count": len(unscored)}))
 		lines = append(lines, unscored...)
 	}
+	lines = append(lines, r.resignationList(done)...)
 	switch {
 	case !record && pending > 0:
-		lines = append(lines, r.t("evaluate.preview_footer", catalog.Args{"New": counts[evalNew], "Replaced": counts[evalReplaced],
+		heldNew, heldReplaced := heldCounts(done)
+		lines = append(lines, r.t("evaluate.preview_footer", catalog.Args{"New": counts[evalNew] - heldNew, "Replaced": counts[evalReplaced] - heldReplaced,
 			"Same": counts[evalSame], "Interim": counts[evalInterim]}))
+		buttons := r.evaluateButtons()
+		if held := heldNew + heldReplaced; held > 0 {
+			lines = append(lines, r.t("evaluate.unregistered_footer", catalog.Args{"Count": held}))
+			buttons[0] = append(buttons[0], bot.Button{Label: r.t("evaluate.button_record_all", nil), Data: buttonEvaluateAll})
+		}
 		data, err := json.Marshal(d)
 		if err != nil {
 			return "", err
 		}
-		r.ask(strings.Join(lines, "\n"), r.evaluateButtons())
+		r.ask(strings.Join(lines, "\n"), buttons)
 		return string(data), nil
 	case !record && counts[evalSame] > 0:
 		lines = append(lines, r.t("evaluate.nothing_new", catalog.Args{"Same": counts[evalSame], "Interim": counts[evalInterim]}))
+	case !record && counts[evalRange] > 0:
+		lines = append(lines, r.t("evaluate.all_range", nil))
 	case !record && len(done) > 0:
 		lines = append(lines, r.t("evaluate.all_interim", nil))
 	default:
 		lines = append(lines, r.t("evaluate.recorded_summary", catalog.Args{"New": counts[evalNew],
 			"Replaced": counts[evalReplaced], "Same": counts[evalSame], "Interim": counts[evalInterim], "Told": len(toldAll)}))
+		if counts[evalHeld] > 0 {
+			lines = append(lines, r.t("evaluate.unregistered_held", catalog.Args{"Count": counts[evalHeld]}))
+		}
 	}
 	lines = append(lines, r.t("evaluate.table_footer", nil))
 	r.sayText(strings.Join(lines, "\n"))

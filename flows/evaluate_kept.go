@@ -99,7 +99,7 @@ func (r *request) keptFor(d evaluateDraft) (*keptPreview, error) {
 // even when unchanged: compare decides again when recording, and an evaluation recorded meanwhile
 // by someone else may make it a replacement to announce.
 func (ev *evaluation) keep() {
-	if !ev.final {
+	if !ev.final || ev.rangeOnly {
 		ev.slim()
 		return
 	}

@@ -68,7 +68,7 @@ func TestEvaluateTable(t *testing.T) {
 		who   string // evaluated NIP (Budi unless set)
 		per   string // period (the base period unless set)
 		want  []string
-		none  bool // no score may be recorded
+		none  bool // no score (a free date range records none anyway: TestEvaluateFreeRangeIsAPreview)
 	}{{
 		// K = 8/10 = 80%; N = 0,6 × 68,269 + 0,4 × 80 = 40,962 + 32 = 72,96 → 73 (Butuh Perbaikan, < 76).
 		name: "base",
@@ -154,10 +154,13 @@ func TestEvaluateTable(t *testing.T) {
 			}
 			got := h.say(admin, "/evaluate "+who+" "+per)
 			expect(t, got, c.want...)
+			if !c.none {
+				expect(t, got, "rentang tanggal bebas")
+			}
 			var n int
 			h.st.DB().QueryRow(`SELECT COUNT(*) FROM evaluations WHERE nip = ?`, who).Scan(&n)
-			if c.none && n != 0 || !c.none && n != 1 {
-				t.Fatalf("%d evaluation rows", n)
+			if n != 0 {
+				t.Fatalf("%d evaluation rows of a free date range", n)
 			}
 		})
 	}
@@ -173,8 +176,8 @@ func TestEvaluateRequireApproval(t *testing.T) {
 	// Nothing validated: K = 80%, C = 0, N = 0,4 × 80 = 32.
 	expect(t, h.say(admin, "/evaluate "+budi+" 2026-11-02..2026-11-13"), "Nilai N = 32, predikat Sangat Kurang", "Kepatuhan K = 80% (8 dari 10 hari kerja)")
 	expect(t, h.say(kepala, "/validasi setujui semua"), "10")
-	// All validated: the base numbers (N = 73), replacing the first result.
-	expect(t, h.say(admin, "/evaluate "+budi+" 2026-11-02..2026-11-13"), "Nilai N = 73", "Kepatuhan K = 80%", "menggantikan hasil")
+	// All validated: the base numbers (N = 73).
+	expect(t, h.say(admin, "/evaluate "+budi+" 2026-11-02..2026-11-13"), "Nilai N = 73", "Kepatuhan K = 80%", "pratinjau")
 }
 
 // A completed 6-month checkpoint of an official (eselon IV) that misses the standard: the
@@ -212,8 +215,8 @@ func TestEvaluateOPDAndScope(t *testing.T) {
 	h := newHarness(t)
 	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
 	got := h.say(kepala, "/evaluate DISKOMINFO 2026-11-02..2026-11-13")
-	expect(t, got, "Pratinjau evaluasi kinerja Dinas Komunikasi dan Informatika (DISKOMINFO): 1 pegawai dinilai",
-		"1. Budi Santoso: 73 Butuh Perbaikan (belum memenuhi standar)", "Sebaran: Sangat Baik 0 · Baik 0 · Butuh Perbaikan 1",
+	expect(t, got, "Evaluasi kinerja Dinas Komunikasi dan Informatika (DISKOMINFO): 1 pegawai dinilai",
+		"1. Budi Santoso: 73 Butuh Perbaikan (belum memenuhi standar) [2026-11-02..2026-11-13, pratinjau]", "Sebaran: Sangat Baik 0 · Baik 0 · Butuh Perbaikan 1",
 		"Belum ada kontrak ditandatangani (2)")
 	expect(t, h.say(kepala, "/evaluate BKPPD"), "hanya dapat mengevaluasi pegawai OPD Anda sendiri")
 	expect(t, h.say(kepala, "/evaluate semua"), "hanya dapat dilakukan admin")
@@ -228,11 +231,11 @@ func TestEvaluateOPDAndScope(t *testing.T) {
 func TestEvaluateAttachmentForAdmins(t *testing.T) {
 	h := newHarness(t)
 	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
-	reject(t, h.say(admin, "/evaluate DISKOMINFO 2026-11-02..2026-11-13"), "[berkas:") // a preview has no file
+	reject(t, h.say(admin, "/evaluate DISKOMINFO 2026-10"), "[berkas:") // a preview has no file
 	got := h.say(admin, "ya")
 	expect(t, got, "[berkas: evaluasi-2026-11-23.xlsx", "Lampiran: hasil evaluasi")
 	// The head gets the table without the file.
-	h.say(kepala, "/evaluate DISKOMINFO 2026-11-02..2026-11-13")
+	h.say(kepala, "/evaluate DISKOMINFO 2026-10")
 	reject(t, h.say(kepala, "ya"), "[berkas:")
 
 	var book []byte
@@ -246,7 +249,7 @@ func TestEvaluateAttachmentForAdmins(t *testing.T) {
 		t.Fatalf("sheets %v", sheets)
 	}
 	rows, _ := f.GetRows("Evaluasi")
-	if len(rows) != 2 || !strings.Contains(strings.Join(rows[1], "|"), budi) || !strings.Contains(strings.Join(rows[1], "|"), "Butuh Perbaikan") {
+	if len(rows) != 2 || !strings.Contains(strings.Join(rows[1], "|"), budi) || !strings.Contains(strings.Join(rows[1], "|"), "Sangat Kurang") {
 		t.Fatalf("rows %q", rows)
 	}
 }

@@ -30,6 +30,7 @@ const (
 	freeQuantity = "qty"     // how many, in the target's unit?
 	freeConfirm  = "confirm" // the same report exists already, or more than the whole target: save anyway?
 	freePhoto    = "photo"   // a photo without a caption: what does it show?
+	freeFinal    = "final"   // a late report into a period with a final result: save anyway, and why?
 )
 
 // freeItem is one activity of a free-text report on its way to being saved.
@@ -50,6 +51,10 @@ type freeItem struct {
 	// over-target checks are done (or answered).
 	Dup     int64 `json:"dup,omitempty"`
 	Checked bool  `json:"checked,omitempty"`
+	// FinalOK says the item touches no final evaluation, or the sender confirmed it does with
+	// Reason ("tetap <alasan>", issue 26): the change is then recorded against those results.
+	FinalOK bool   `json:"final_ok,omitempty"`
+	Reason  string `json:"reason,omitempty"`
 }
 
 // freeDraft is the free-text conversation's state: the activities still to settle, the first
@@ -230,6 +235,16 @@ func (r *request) settle(items []freeItem, c *store.Contract) error {
 	var saved []savedReport
 	var pending []freeItem
 	for _, it := range items {
+		if it.Need == "" && !it.FinalOK {
+			evs, err := r.itemFinals(it, c)
+			if err != nil {
+				return err
+			}
+			it.FinalOK = len(evs) == 0
+			if !it.FinalOK {
+				it.Need = freeFinal
+			}
+		}
 		if it.Need == "" && !it.Checked {
 			if err := r.checkItem(&it, c); err != nil {
 				return err
@@ -256,6 +271,24 @@ func (r *request) settle(items []freeItem, c *store.Contract) error {
 	return r.freeAsk(freeDraft{Items: pending}, c)
 }
 
+// itemFinals returns the final results in force that saving it would change: only a report for an
+// earlier day can fall in a period already evaluated for good (a period is final once over).
+func (r *request) itemFinals(it freeItem, c *store.Contract) ([]store.Evaluation, error) {
+	if it.Day >= dateKey(r.today) {
+		return nil, nil
+	}
+	return r.finalHits(itemTouch(r.who.NIP, it, c, 0))
+}
+
+// itemTouch is what saving it (as report id) changes, for the final results' record.
+func itemTouch(nip string, it freeItem, c *store.Contract, id int64) finalTouch {
+	var tid int64
+	if t := findTarget(c, it.Target); t != nil {
+		tid = t.ID
+	}
+	return finalTouch{nip: nip, kind: store.FinalChangeReport, ref: id, action: "added", first: it.Day, last: it.Day, target: tid}
+}
+
 // checkItem asks before a report is saved twice (the same activity, quantity, target and day as
 // one already stored) or counts more than its whole target (a typo far more often than a day's
 // work).
@@ -273,7 +306,11 @@ func (r *request) checkItem(it *freeItem, c *store.Contract) error {
 	if it.Quantity > 0 {
 		q = &it.Quantity
 	}
-	dup, err := r.tx.SameReport(r.ctx, r.who.NIP, it.Day, tid, q, it.Text)
+	var mins *int
+	if it.Minutes > 0 {
+		mins = &it.Minutes
+	}
+	dup, err := r.tx.SameReport(r.ctx, r.who.NIP, it.Day, tid, q, mins, it.Text)
 	if dup != 0 {
 		it.Need, it.Dup = freeConfirm, dup
 	}
@@ -282,14 +319,23 @@ func (r *request) checkItem(it *freeItem, c *store.Contract) error {
 
 // savedReport is one report just saved, for the acknowledgement.
 type savedReport struct {
-	id   int64
-	item freeItem
+	id     int64
+	item   freeItem
+	finals []store.Evaluation // the final results it was recorded against
 }
 
 // saveItem stores one settled item.
 func (r *request) saveItem(it freeItem, c *store.Contract) (savedReport, error) {
 	id, err := r.insertReport(it.draft(), c)
-	return savedReport{id: id, item: it}, err
+	if err != nil || it.Reason == "" {
+		return savedReport{id: id, item: it}, err
+	}
+	// Confirmed with "tetap": recorded against each final result it changes.
+	evs, err := r.finalHits(itemTouch(r.who.NIP, it, c, id))
+	if err == nil && len(evs) > 0 {
+		err = r.recordFinal(itemTouch(r.who.NIP, it, c, id), evs, it.Reason)
+	}
+	return savedReport{id: id, item: it, finals: evs}, err
 }
 
 // ackSaved confirms what was saved, in one reply: each report, its target's new realisation, and
@@ -337,6 +383,11 @@ func (r *request) ackSaved(saved []savedReport, c *store.Contract) error {
 	}
 	if r.e.opt.RequireApproval {
 		lines = append(lines, r.t("report.awaiting_validation", nil))
+	}
+	for _, s := range saved {
+		if len(s.finals) > 0 {
+			lines = append(lines, r.finalRecorded(s.finals))
+		}
 	}
 	if len(saved) == 1 {
 		lines = append(lines, r.t("free.undo", catalog.Args{"ID": saved[0].id}))
@@ -391,6 +442,13 @@ func (r *request) freeAsk(d freeDraft, c *store.Contract) error {
 		t := findTarget(c, it.Target)
 		r.say("free.ask_quantity", catalog.Args{"Text": what, "Qty": FormatNumber(it.Quantity), "Written": it.Unit,
 			"Unit": t.Unit, "N": t.N})
+	case freeFinal:
+		evs, err := r.itemFinals(it, c)
+		if err != nil {
+			return err
+		}
+		d, _ := time.Parse(time.DateOnly, it.Day)
+		r.say("free.final_ask", catalog.Args{"Text": what, "Day": FormatLongDate(r.lang, d), "Results": r.finalResults(r.lang, evs)})
 	case freeConfirm:
 		var head string
 		if t := findTarget(c, it.Target); t != nil && it.Quantity > t.Quantity {
@@ -452,6 +510,15 @@ func freeStep(r *request, st store.FlowState) error {
 				it.Need = freeQuantity
 			}
 		}
+	case freeFinal:
+		if words := strings.Fields(ans); len(words) > 0 && isAnyway(words[0]) {
+			reason := strings.TrimSpace(strings.Join(words[1:], " "))
+			if err := r.checkReason(reason, "tetap"); err != nil {
+				return err
+			}
+			ok = true
+			it.Need, it.FinalOK, it.Reason = "", true, reason
+		}
 	case freeQuantity:
 		if q, good := freetext.Quantity(ans); good {
 			ok = true
@@ -474,7 +541,7 @@ func freeStep(r *request, st store.FlowState) error {
 	if !ok {
 		// Not an answer. A new report instead? Then the question is dropped (and said so), and the
 		// message read afresh; else the question is asked again.
-		if r.msg.Callback == "" && ans != "" {
+		if r.msg.Callback == "" && ans != "" && st.Step != freeFinal {
 			day := r.sentDay()
 			if u := r.e.lex.Understand(ans, day, freeTargets(c)); u.Kind == freetext.Report && len(u.Activities) > 0 {
 				if err := r.endFlow(); err != nil {
@@ -485,6 +552,8 @@ func freeStep(r *request, st store.FlowState) error {
 			}
 		}
 		switch st.Step {
+		case freeFinal:
+			return r.freeAsk(d, c)
 		case freeTarget:
 			r.say("flow.reply_number", catalog.Args{"Max": len(c.Targets)})
 		case freeQuantity:

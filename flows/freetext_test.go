@@ -5,7 +5,6 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/bot/console"
 	"github.com/lapkin-id/lapkin/flows"
+	"github.com/lapkin-id/lapkin/store"
 )
 
 // Budi's targets in the harness: #1 Pemeliharaan server (laporan), #2 Verifikasi SPJ (dokumen).
@@ -151,7 +151,7 @@ func TestFreeTextEarlierDays(t *testing.T) {
 	}
 	expect(t, h.say(budi, "/riwayat"), "(susulan)")
 	// A late report may be taken back the day it was sent.
-	expect(t, h.say(budi, "/hapus "+strconv.FormatInt(reps[1].ID, 10)), "telah dihapus")
+	expect(t, h.say(budi, "/hapus "+itoa(reps[1].ID)), "telah dihapus")
 }
 
 // The day of a report is the day its author sent it, not the day Lapkin handled it: a message of
@@ -254,4 +254,33 @@ func TestFreeTextQuestionIgnored(t *testing.T) {
 	if n := len(h.reports(budi)); n != 1 {
 		t.Fatalf("%d reports, want 1", n)
 	}
+}
+
+// Issue 26, item 1, for reports: a late report dated into a period whose final result is recorded
+// asks first, is saved only with "tetap" and a reason, is recorded against the result with who and
+// why, and the re-evaluation names it.
+func TestFreeTextLateReportIntoAFinalResult(t *testing.T) {
+	h := newHarness(t)
+	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
+	h.clock.Set(time.Date(2026, 12, 1, 9, 0, 0, 0, jakarta)) // Tuesday
+	expect(t, h.say(admin, "/evaluate "+budi+" 2026-11"), "Dicatat")
+
+	// Monday 30 November, a day Budi did not report, is inside November's final result.
+	before := len(h.reports(budi))
+	got := h.say(budi, "kemarin lupa lapor, verifikasi 4 spj")
+	expect(t, got, "Laporan susulan", "Senin, 30 November 2026", "periode 2026-11", "tetap <alasan>")
+	if len(h.reports(budi)) != before {
+		t.Fatal("saved before it was confirmed")
+	}
+	expect(t, h.say(budi, "sinyal hilang kemarin"), "tetap <alasan>") // a reason without "tetap" asks again
+	expect(t, h.say(budi, "tetap"), "alasan")
+	got = h.say(budi, "tetap kemarin di lokasi tanpa sinyal")
+	expect(t, got, "Laporan tercatat", "(susulan)", "dicatat pada hasil evaluasi final periode 2026-11")
+	var reason, action string
+	if err := h.st.DB().QueryRow(`SELECT reason, action FROM final_changes WHERE kind = 'report'`).Scan(&reason, &action); err != nil ||
+		reason != "kemarin di lokasi tanpa sinyal" || action != "added" {
+		t.Fatalf("final change %q %q: %v", reason, action, err)
+	}
+	got = h.say(admin, "/evaluate "+budi+" 2026-11")
+	expect(t, got, "Yang berubah sejak hasil sebelumnya:", "ditambahkan sebagai laporan susulan", "alasan: kemarin di lokasi tanpa sinyal")
 }

@@ -42,9 +42,7 @@ func cmdBind(r *request, args string) error {
 	if err != nil {
 		return err
 	}
-	if !r.isAdmin() && (r.who.Role != store.RoleKepala || r.who.OPDCode != opd.Code) {
-		return forbidden("bind.not_yours", catalog.Args{"OPD": opd.Code})
-	}
+	headOf := func(code string) bool { return r.who.Role == store.RoleKepala && r.who.OPDCode == code }
 	var current *store.OPD
 	switch code, err := r.tx.GroupOPD(r.ctx, r.msg.Chat.Net, r.msg.Chat.ID); {
 	case errors.Is(err, store.ErrNotFound):
@@ -56,6 +54,28 @@ func cmdBind(r *request, args string) error {
 			return err
 		}
 		current = &o
+	}
+	// Binding is for the head of the OPD bound to, or an admin. Moving a group bound to another OPD
+	// takes, besides, the leaving OPD's consent (issue 26, item 6): its head confirms a move its
+	// new head asked for (moveRequest), or an admin moves it.
+	mayBind := r.isAdmin() || headOf(opd.Code)
+	mayLeave := current == nil || r.isAdmin() || headOf(current.Code)
+	if current != nil && !r.isAdmin() && headOf(current.Code) && !headOf(opd.Code) {
+		// The leaving OPD's head: only a move the other OPD's head asked for, confirmed.
+		req, err := r.moveRequest()
+		if err != nil {
+			return err
+		}
+		if req == nil || req.OPD != opd.Code || answer == "" {
+			return forbidden("bind.not_yours", catalog.Args{"OPD": opd.Code})
+		}
+		mayBind = true
+	}
+	if !mayBind {
+		return forbidden("bind.not_yours", catalog.Args{"OPD": opd.Code})
+	}
+	if !mayLeave {
+		return r.requestMove(current, &opd)
 	}
 	if current != nil && answer != "yes" {
 		a := catalog.Args{"Current": current.Name, "CurrentCode": current.Code, "Name": opd.Name, "OPD": opd.Code}
@@ -70,6 +90,9 @@ func cmdBind(r *request, args string) error {
 		return nil
 	}
 	if err := r.tx.BindGroup(r.ctx, r.msg.Chat.Net, r.msg.Chat.ID, opd.Code, r.who.NIP, r.now); err != nil {
+		return err
+	}
+	if _, err := r.tx.ClearFlowState(r.ctx, r.msg.Chat.Net, r.msg.Chat.ID); err != nil { // a move asked for is done
 		return err
 	}
 	r.say("bind.done", catalog.Args{"OPD": opd.Code, "Name": opd.Name})

@@ -72,12 +72,15 @@ func messageRecord(m bot.Message) []byte {
 }
 
 // limitFlood applies the per-sender intake limit to the replies gathered for this message. Every
-// message is handled and stored whatever the rate: only its replies to the sender's own chat are
-// held back once the sender has sent more than FloodMax messages within FloodWindow, so that one
-// person (or one stranger) cannot fill the outbox, and with it everyone's wait. The first message
-// over the limit gets one short notice instead; the rest get nothing until the burst ends, which
-// is when the sender's count in the window has fallen to half the limit (a sender hovering at the
-// limit would otherwise be told again and again). A stranger over the limit gets no notice at all.
+// message is handled and stored whatever the rate: only what it would send is held back once the
+// sender has sent more than FloodMax messages within FloodWindow, so that one person (or one
+// stranger) cannot fill the outbox, and with it everyone's wait. That includes the notices the
+// message causes for others (a leave request to the supervisor, a decision to the employee): they
+// count against the one who caused them, so a subordinate toggling leave 300 times floods no one
+// (issue 26, item 3). The first message over the limit gets one short notice instead; the rest
+// get nothing until the burst ends, which is when the sender's count in the window has fallen to
+// half the limit (a sender hovering at the limit would otherwise be told again and again). A
+// stranger over the limit gets no notice at all.
 //
 // The count is kept in the database (processed_inbound, in this message's own transaction) rather
 // than in memory: it is exact however the router interleaves chats, and a restart in the middle of
@@ -98,14 +101,11 @@ func (r *request) limitFlood() error {
 		}
 		return nil
 	}
-	kept := make([]bot.Reply, 0, len(r.out))
-	for _, rep := range r.out {
-		if rep.To != r.msg.Chat {
-			kept = append(kept, rep) // a notice to someone else is theirs, not the flooder's
-		}
+	if len(r.out) > 0 {
+		r.e.log.Debug("replies held back: sender over the intake limit", "sender", r.msg.Sender.String(), "held", len(r.out))
 	}
-	dropped := len(kept) < len(r.out)
-	r.out = kept
+	dropped := len(r.out) > 0
+	r.out = r.out[:0]
 	if !dropped || r.who == nil {
 		return nil
 	}

@@ -81,9 +81,12 @@ func TestComplianceStartFromMulai(t *testing.T) {
 	h.st.DB().Exec(`UPDATE employees SET start_date = '2026-11-09' WHERE nip = ?`, budi)
 	got := h.say(admin, "/evaluate "+budi+" 2026-11-02..2026-11-13")
 	expect(t, got, "Kepatuhan K = 60% (3 dari 5 hari kerja).", "Kepatuhan dihitung sejak 9 Nov 2026", "mulai bertugas", "Nilai N = 65")
+	// The date is stored with a final result: October, for someone who started on 26 Oct.
+	h.st.DB().Exec(`UPDATE employees SET start_date = '2026-10-26' WHERE nip = ?`, budi)
+	expect(t, h.say(admin, "/evaluate "+budi+" 2026-10"), "Kepatuhan dihitung sejak 26 Okt 2026", "Dicatat")
 	var inputs string
 	h.st.DB().QueryRow(`SELECT inputs FROM evaluations`).Scan(&inputs)
-	if !strings.Contains(inputs, `"compliance_from":"2026-11-09"`) {
+	if !strings.Contains(inputs, `"compliance_from":"2026-10-26"`) {
 		t.Fatalf("inputs %s", inputs)
 	}
 	// Starting after the period: no working day is left to count, and the result says why.
@@ -127,7 +130,8 @@ func TestEvaluateFinalOnlyWhenOver(t *testing.T) {
 func TestEvaluateRerunAndSupersede(t *testing.T) {
 	h := newHarness(t)
 	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
-	const per = "2026-11-02..2026-11-13"
+	h.clock.Set(time.Date(2026, 12, 1, 9, 0, 0, 0, jakarta))
+	const per = "2026-11" // K = 8 of 21 working days
 	h.say(admin, "/evaluate "+budi+" "+per)
 	told := len(h.con.Received(budi))
 	got := h.say(admin, "/evaluate "+budi+" "+per)
@@ -143,10 +147,10 @@ func TestEvaluateRerunAndSupersede(t *testing.T) {
 		t.Fatalf("unchanged OPD re-run: %d rows", n)
 	}
 
-	// A report on 10 Nov found later (K 9 of 10): the result changes and replaces the first.
+	// A report on 10 Nov found later (K 9 of 21): the result changes and replaces the first.
 	h.reportOn(budi, store.ReportSubmitted, "2026-11-10")
 	got = h.say(admin, "/evaluate "+budi+" "+per)
-	expect(t, got, "menggantikan hasil", "Kepatuhan K = 90%")
+	expect(t, got, "menggantikan hasil", "Kepatuhan K = 42,9%", "Kepatuhan K: 38,1% → 42,9%")
 	if n := h.evaluations(budi); n != 2 {
 		t.Fatalf("%d rows after a changed re-run", n)
 	}
@@ -165,9 +169,9 @@ func TestEvaluateRerunAndSupersede(t *testing.T) {
 func TestEvaluatePreviewBeforeRecording(t *testing.T) {
 	h := newHarness(t)
 	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
-	const per = "2026-11-02..2026-11-13"
+	const per = "2026-10"
 	got := h.say(kepala, "/evaluate DISKOMINFO "+per)
-	expect(t, got, "Pratinjau", "1. Budi Santoso: 73 Butuh Perbaikan", "ya")
+	expect(t, got, "Pratinjau", "1. Budi Santoso: 44,6 Sangat Kurang", "ya")
 	if n := h.evaluations(budi); n != 0 || len(h.con.Received(budi)) != 0 {
 		t.Fatalf("recorded before confirmation: %d rows", n)
 	}
@@ -293,7 +297,7 @@ func TestNationalHolidays(t *testing.T) {
 // Confirming a preview records what the preview computed, unless something it was computed from
 // changed in between: then everything is computed again, and the change counts.
 func TestConfirmedEvaluationKeepsThePreviewOnlyWhenNothingChanged(t *testing.T) {
-	const per = "2026-11-02..2026-11-13"
+	const per = "2026-10" // 1 Okt – 31 Okt: N = 44,6, K = 1 of 22
 	addReport := func(h *harness, date string) {
 		t.Helper()
 		ctx := context.Background()
@@ -318,49 +322,51 @@ func TestConfirmedEvaluationKeepsThePreviewOnlyWhenNothingChanged(t *testing.T) 
 	// Nothing changed, or only a report of today (which no result of a past period counts): kept.
 	h := newHarness(t)
 	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
-	expect(t, h.say(kepala, "/evaluate DISKOMINFO "+per), "1. Budi Santoso: 73 Butuh Perbaikan")
+	expect(t, h.say(kepala, "/evaluate DISKOMINFO "+per), "1. Budi Santoso: 44,6 Sangat Kurang")
 	addReport(h, "2026-11-23")
-	expect(t, h.say(kepala, "ya"), "1 hasil dicatat", "1. Budi Santoso: 73")
-	if got := score(h); got != 73 || h.eng.KeptPreviewsUsed() != 1 {
+	expect(t, h.say(kepala, "ya"), "1 hasil dicatat", "1. Budi Santoso: 44,6")
+	if got := score(h); got != 44.6 || h.eng.KeptPreviewsUsed() != 1 {
 		t.Fatalf("recorded %v, kept previews used %d", got, h.eng.KeptPreviewsUsed())
 	}
-	expect(t, h.lastTo(budi), "Yth. Bapak Budi", "73")
+	expect(t, h.lastTo(budi), "Yth. Bapak Budi", "44,6")
 
-	// A late report of a day in the period (10 November): computed again, K = 9/10.
+	// A late report of a day in the period (14 October): computed again, K = 2/22.
 	h2 := newHarness(t)
 	h2.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
-	expect(t, h2.say(kepala, "/evaluate DISKOMINFO "+per), "1. Budi Santoso: 73 Butuh Perbaikan")
-	addReport(h2, "2026-11-10")
+	expect(t, h2.say(kepala, "/evaluate DISKOMINFO "+per), "1. Budi Santoso: 44,6 Sangat Kurang")
+	addReport(h2, "2026-10-14")
 	h2.say(kepala, "ya")
-	if got := score(h2); got == 73 || h2.eng.KeptPreviewsUsed() != 0 {
+	if got := score(h2); got == 44.6 || h2.eng.KeptPreviewsUsed() != 0 {
 		t.Fatalf("recorded %v after a late report, kept previews used %d", got, h2.eng.KeptPreviewsUsed())
 	}
 
-	// A holiday declared on a day Budi did not report (13 November): computed again, K = 8/9.
+	// A holiday declared on a day Budi did not report (13 October): computed again, K = 1/21.
 	h3 := newHarness(t)
 	h3.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
-	expect(t, h3.say(kepala, "/evaluate DISKOMINFO "+per), "1. Budi Santoso: 73 Butuh Perbaikan")
-	if _, err := h3.st.DB().Exec(`INSERT INTO holidays(date, name, created_at) VALUES ('2026-11-13', 'Libur daerah', ?)`, monday); err != nil {
+	expect(t, h3.say(kepala, "/evaluate DISKOMINFO "+per), "1. Budi Santoso: 44,6 Sangat Kurang")
+	if _, err := h3.st.DB().Exec(`INSERT INTO holidays(date, name, created_at) VALUES ('2026-10-13', 'Libur daerah', ?)`, monday); err != nil {
 		t.Fatal(err)
 	}
 	h3.say(kepala, "ya")
-	if got := score(h3); got == 73 || h3.eng.KeptPreviewsUsed() != 0 {
-		t.Fatalf("recorded %v after a new holiday, kept previews used %d", got, h3.eng.KeptPreviewsUsed())
+	var inputs string
+	h3.st.DB().QueryRow(`SELECT inputs FROM evaluations WHERE nip = ?`, budi).Scan(&inputs)
+	if !strings.Contains(inputs, `"work_days":21`) || h3.eng.KeptPreviewsUsed() != 0 {
+		t.Fatalf("recorded %s after a new holiday, kept previews used %d", inputs, h3.eng.KeptPreviewsUsed())
 	}
 
 	// Holidays outside the period (another year, a day after it) and a late report after it:
 	// nothing the results count changed, and the preview's results are kept.
 	h4 := newHarness(t)
 	h4.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
-	expect(t, h4.say(kepala, "/evaluate DISKOMINFO "+per), "1. Budi Santoso: 73 Butuh Perbaikan")
+	expect(t, h4.say(kepala, "/evaluate DISKOMINFO "+per), "1. Budi Santoso: 44,6 Sangat Kurang")
 	for _, day := range []string{"2000-01-01", "2026-11-20"} {
 		if _, err := h4.st.DB().Exec(`INSERT INTO holidays(date, name, created_at) VALUES (?, 'Libur', ?)`, day, monday); err != nil {
 			t.Fatal(err)
 		}
 	}
 	addReport(h4, "2026-11-19")
-	expect(t, h4.say(kepala, "ya"), "1 hasil dicatat", "1. Budi Santoso: 73")
-	if got := score(h4); got != 73 || h4.eng.KeptPreviewsUsed() != 1 {
+	expect(t, h4.say(kepala, "ya"), "1 hasil dicatat", "1. Budi Santoso: 44,6")
+	if got := score(h4); got != 44.6 || h4.eng.KeptPreviewsUsed() != 1 {
 		t.Fatalf("recorded %v after changes outside the period, kept previews used %d", got, h4.eng.KeptPreviewsUsed())
 	}
 }

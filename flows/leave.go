@@ -244,7 +244,11 @@ func (r *request) decideLeave(words []string, status string) error {
 	if err != nil || id <= 0 {
 		return invalid("leave.decide_format", nil)
 	}
-	note := strings.Join(words[1:], " ")
+	rest, reason, anyway := splitAnyway(words[1:])
+	note := strings.Join(rest, " ")
+	if anyway {
+		note = reason // the reason for changing a final result is the decision's note too
+	}
 	if utf8.RuneCountInString(note) > maxLeaveReason {
 		return invalid("leave.reason_too_long", catalog.Args{"Max": maxLeaveReason})
 	}
@@ -258,6 +262,11 @@ func (r *request) decideLeave(words []string, status string) error {
 	emp, err := r.tx.Employee(r.ctx, l.NIP)
 	if err != nil {
 		return err
+	}
+	if l.NIP == r.who.NIP {
+		// Nobody decides their own leave, whatever their role: an admin's leave is decided by
+		// another admin or by the head of their OPD.
+		return forbidden("leave.decide_own", catalog.Args{"ID": id})
 	}
 	if !r.canManage(&emp) {
 		return notFound("leave.not_found_any", catalog.Args{"ID": id})
@@ -273,6 +282,28 @@ func (r *request) decideLeave(words []string, status string) error {
 		r.say("leave.already_"+status, args)
 		return nil
 	}
+	// Approving leave that was pending, or rejecting leave that counted, changes the working days
+	// of its period: a final result over them is asked about first (final.go).
+	var hits []store.Evaluation
+	touch := finalTouch{nip: l.NIP, kind: store.FinalChangeLeave, ref: id, action: status, first: l.StartDate, last: l.EndDate}
+	if counted := l.Status == store.LeaveApproved || l.Status == ""; counted != (status == store.LeaveApproved) {
+		if hits, err = r.finalHits(touch); err != nil {
+			return err
+		}
+	}
+	if len(hits) > 0 {
+		command := r.t("final.command_leave_"+status, catalog.Args{"ID": id})
+		if !anyway {
+			what := catalog.Args{"Kind": r.t("leave.kind."+l.Kind, nil), "Employee": emp.Name, "Range": args["Range"], "ID": id}
+			return r.finalAsk(r.t("final.what_leave_"+status, what), command, hits)
+		}
+		if err := r.checkReason(reason, command); err != nil {
+			return err
+		}
+		if err := r.recordFinal(touch, hits, reason); err != nil {
+			return err
+		}
+	}
 	if err := r.tx.DecideLeave(r.ctx, id, status, r.who.NIP, note, r.now); err != nil {
 		return err
 	}
@@ -280,7 +311,11 @@ func (r *request) decideLeave(words []string, status string) error {
 		"Range": r.leaveRange(r.langOf(&emp), l.StartDate, l.EndDate), "By": r.who.Name, "Note": note}); err != nil {
 		return err
 	}
-	r.say("leave.done_"+status, args)
+	text := r.t("leave.done_"+status, args)
+	if len(hits) > 0 {
+		text += "\n" + r.finalRecorded(hits)
+	}
+	r.sayText(text)
 	return nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -260,5 +259,3 @@ func TestPlayedMonth(t *testing.T) {
 	// Closed: Budi's last report can no longer be validated.
 	expect(t, h.say(yudi, "/validasi"), "Tidak ada laporan yang menunggu validasi")
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -22,33 +22,6 @@ const (
 	codeFailureReset = time.Hour
 )
 
-// salutation is "Bapak Ahmad" or "Ibu Siti": the title from the NIP's sex digit, the first name
-// without academic titles.
-func (r *request) salutation(e *store.Employee) string {
-	title := "title.neutral"
-	if n, err := roster.ParseNIP(e.NIP); err == nil {
-		switch n.Sex {
-		case 1:
-			title = "title.male"
-		case 2:
-			title = "title.female"
-		}
-	}
-	return strings.TrimSpace(r.t(title, nil) + " " + firstName(e.Name))
-}
-
-// firstName skips leading titles ("Drs.", "H.", "Ir.") and trailing degrees.
-func firstName(name string) string {
-	for _, w := range strings.Fields(name) {
-		w = strings.Trim(w, ",")
-		if w == "" || strings.HasSuffix(w, ".") {
-			continue
-		}
-		return w
-	}
-	return strings.TrimSpace(name)
-}
-
 func cmdStart(r *request, _ string) error {
 	if r.who == nil {
 		r.out = append(r.out, replyAskContact(r, r.t("start.unknown", nil)))

@@ -399,6 +399,9 @@ func (r *request) insertReport(d reportDraft, c *store.Contract) (int64, error) 
 		id := d.EvidenceID
 		rep.EvidenceID = &id
 	}
+	if err := r.checkDayMinutes(rep); err != nil {
+		return 0, err
+	}
 	return r.tx.AddReport(r.ctx, rep)
 }
 

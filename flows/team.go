@@ -467,20 +467,19 @@ func cmdReview(r *request, args string) error {
 	case "":
 		return r.reviewList(scope)
 	case "setujui", "approve":
-		if w := strings.ToLower(rest); w == "semua" || w == "all" {
-			n, err := r.tx.ApproveSubmitted(r.ctx, scope, r.who.NIP, r.now)
-			if err != nil {
+		fields, finalReason, anyway := splitAnyway(strings.FieldsFunc(rest, func(c rune) bool { return c == ' ' || c == ',' || c == '\t' || c == '\n' }))
+		if anyway {
+			if err := r.checkReason(finalReason, r.t("final.command_review_approve", catalog.Args{"IDs": strings.Join(fields, " ")})); err != nil {
 				return err
 			}
-			if n == 0 {
-				r.say("review.none", nil)
-				return nil
-			}
-			return r.reviewDone(scope, r.t("review.approved_all", catalog.Args{"Count": n}))
 		}
-		var ids []string
+		if len(fields) == 1 && (strings.EqualFold(fields[0], "semua") || strings.EqualFold(fields[0], "all")) {
+			return r.approveAll(scope, anyway, finalReason)
+		}
+		var ids, held []string
+		var recorded []store.Evaluation
 		seen := map[string]bool{} // "setujui 12 12" approves 12 once
-		for _, f := range strings.FieldsFunc(rest, func(c rune) bool { return c == ' ' || c == ',' || c == '\t' || c == '\n' }) {
+		for _, f := range fields {
 			if f = strings.TrimPrefix(f, "#"); seen[f] {
 				continue
 			}
@@ -489,15 +488,28 @@ func cmdReview(r *request, args string) error {
 			if err != nil {
 				return err
 			}
+			// A report a final result counts is approved only once confirmed (final.go).
+			hits, err := r.reviewHits(rep, store.ReportApproved)
+			if err != nil {
+				return err
+			}
+			if len(hits) > 0 && !anyway {
+				held = append(held, strconv.FormatInt(rep.ID, 10))
+				continue
+			}
+			if err := r.recordFinal(reviewTouch(rep, store.ReportApproved), hits, finalReason); err != nil {
+				return err
+			}
+			recorded = append(recorded, hits...)
 			if _, err := r.tx.SetReportStatus(r.ctx, rep.ID, store.ReportApproved, "", r.who.NIP, r.now); err != nil {
 				return err
 			}
 			ids = append(ids, "#"+strconv.FormatInt(rep.ID, 10))
 		}
-		if len(ids) == 0 {
+		if len(ids) == 0 && len(held) == 0 {
 			return invalid("review.format", nil)
 		}
-		return r.reviewDone(scope, r.t("review.approved", catalog.Args{"Count": len(ids), "IDs": strings.Join(ids, ", ")}))
+		return r.reviewApproved(scope, ids, held, recorded)
 	case "tolak", "reject":
 		return r.reject(scope, rest)
 	case "kembalikan", "return":
@@ -509,14 +521,34 @@ func cmdReview(r *request, args string) error {
 		if err != nil {
 			return err
 		}
+		first, after := teamSplit(reason)
+		anyway := isAnyway(first)
+		if anyway {
+			reason = after
+		}
 		if reason == "" {
 			return invalid("review.reason_required", catalog.Args{"ID": rep.ID})
 		}
-		if _, err := r.tx.SetReportStatus(r.ctx, rep.ID, store.ReportReturned, reason, r.who.NIP, r.now); err != nil {
+		hits, err := r.reviewHits(rep, store.ReportReturned)
+		if err != nil {
 			return err
 		}
 		author, err := r.tx.Employee(r.ctx, rep.NIP)
 		if err != nil {
+			return err
+		}
+		if len(hits) > 0 {
+			command := r.t("final.command_review_return", catalog.Args{"ID": rep.ID})
+			if !anyway {
+				d, _ := time.Parse("2006-01-02", rep.LocalDate)
+				return r.finalAsk(r.t("final.what_report_returned", catalog.Args{"ID": rep.ID, "Employee": author.Name,
+					"Date": FormatDate(r.lang, d)}), command, hits)
+			}
+			if err := r.recordFinal(reviewTouch(rep, store.ReportReturned), hits, reason); err != nil {
+				return err
+			}
+		}
+		if _, err := r.tx.SetReportStatus(r.ctx, rep.ID, store.ReportReturned, reason, r.who.NIP, r.now); err != nil {
 			return err
 		}
 		lang := r.teamLang(&author)
@@ -525,7 +557,11 @@ func cmdReview(r *request, args string) error {
 			"Text": shorten(rep.Text, 60), "From": r.teamSender(lang), "Reason": reason}); err != nil {
 			return err
 		}
-		return r.reviewDone(scope, r.t("review.returned", catalog.Args{"ID": rep.ID, "Name": author.Name}))
+		done := r.t("review.returned", catalog.Args{"ID": rep.ID, "Name": author.Name})
+		if len(hits) > 0 {
+			done += "\n" + r.finalRecorded(hits)
+		}
+		return r.reviewDone(scope, done)
 	}
 	return invalid("review.format", nil)
 }

@@ -136,7 +136,7 @@ func TestLeaveCannotLaunderAMissedDay(t *testing.T) {
 	reject(t, got, "hari cuti")
 
 	// Only the supervisor decides; Budi cannot approve his own leave.
-	expect(t, h.say(budi, "/cuti setujui "+id), "tidak ditemukan")
+	expect(t, h.say(budi, "/cuti setujui "+id), "tidak dapat memutuskan cuti Anda sendiri")
 	mine := h.inbox(budi)
 	expect(t, h.say(kepala, "/cuti setujui "+id), "disetujui")
 	expect(t, mine(), "disetujui")
@@ -310,7 +310,7 @@ func TestEnglishPlurals(t *testing.T) {
 func TestEvaluatePreviewSurvivesAQuestion(t *testing.T) {
 	h := newHarness(t)
 	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
-	expect(t, h.say(admin, "/evaluate DISKOMINFO 2026-11-02..2026-11-13"), "Pratinjau evaluasi")
+	expect(t, h.say(admin, "/evaluate DISKOMINFO 2026-10"), "Pratinjau evaluasi")
 	got := h.say(admin, "/bantuan")
 	expect(t, got, "konfirmasi evaluasi Anda belum selesai")
 	expect(t, h.say(admin, "ya"), "[berkas: evaluasi-2026-11-23.xlsx")

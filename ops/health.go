@@ -28,14 +28,25 @@ type Health struct {
 
 // Report is the body of /healthz.
 type Report struct {
-	Status     string         `json:"status"` // "ok" or "unavailable"
-	Reasons    []string       `json:"reasons,omitempty"`
-	Warnings   []string       `json:"warnings,omitempty"`
-	CheckedAt  time.Time      `json:"checked_at"`
-	Database   string         `json:"database"`
-	Transports []bot.Health   `json:"transports"`
-	Outbox     OutboxReport   `json:"outbox"`
-	Jobs       []store.JobRun `json:"jobs"`
+	Status     string       `json:"status"` // "ok" or "unavailable"
+	Reasons    []string     `json:"reasons,omitempty"`
+	Warnings   []string     `json:"warnings,omitempty"`
+	CheckedAt  time.Time    `json:"checked_at"`
+	Database   string       `json:"database"`
+	Transports []bot.Health `json:"transports"`
+	Outbox     OutboxReport `json:"outbox"`
+	Jobs       []JobReport  `json:"jobs"`
+}
+
+// JobReport is a scheduled job's last run as /healthz shows it: last_run is its time (RFC 3339),
+// or "never" for a job that has not run since the database was made (issue 26, item 8: a zero
+// time, "0001-01-01T00:00:00Z", read as a run on the first day of year 1).
+type JobReport struct {
+	Job      string        `json:"job"`
+	LastRun  string        `json:"last_run"`
+	At       *time.Time    `json:"at,omitempty"`
+	Duration time.Duration `json:"duration_ns,omitempty"`
+	Error    string        `json:"error,omitempty"`
 }
 
 // OutboxReport is the outbox part of a Report.
@@ -52,7 +63,7 @@ type OutboxReport struct {
 // Check looks at the database, the transports, the outbox and the jobs.
 func (h *Health) Check(ctx context.Context) Report {
 	now := h.Clock.Now()
-	rep := Report{Status: "ok", CheckedAt: now, Database: "ok", Transports: []bot.Health{}, Jobs: []store.JobRun{},
+	rep := Report{Status: "ok", CheckedAt: now, Database: "ok", Transports: []bot.Health{}, Jobs: []JobReport{},
 		Outbox: OutboxReport{Pending: map[string]int{}}}
 	fail := func(format string, a ...any) { rep.Reasons = append(rep.Reasons, fmt.Sprintf(format, a...)) }
 
@@ -67,12 +78,25 @@ func (h *Health) Check(ctx context.Context) Report {
 		if !st.OldestPending.IsZero() && now.After(st.OldestPending) {
 			rep.Outbox.OldestAgeSeconds = now.Sub(st.OldestPending).Seconds()
 		}
+		groups, err := tx.FailedGroups(ctx)
+		if err != nil {
+			return err
+		}
+		for _, g := range groups {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("group %s:%s (OPD %s): sends fail for good since %s: %s",
+				g.Net, g.ChatID, g.OPDCode, g.Since.UTC().Format(time.RFC3339), g.Reason))
+		}
 		for _, j := range h.Jobs {
-			r, _, err := tx.LastJobRun(ctx, j)
+			r, ok, err := tx.LastJobRun(ctx, j)
 			if err != nil {
 				return err
 			}
-			rep.Jobs = append(rep.Jobs, r)
+			jr := JobReport{Job: j, LastRun: "never"}
+			if ok {
+				at := r.At
+				jr.LastRun, jr.At, jr.Duration, jr.Error = at.Format(time.RFC3339), &at, r.Duration, r.Error
+			}
+			rep.Jobs = append(rep.Jobs, jr)
 		}
 		return nil
 	})

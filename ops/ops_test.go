@@ -89,6 +89,19 @@ func TestHealthzOKAndDown(t *testing.T) {
 	if rep.Status != "ok" || rep.Database != "ok" || len(rep.Transports) != 1 || len(rep.Jobs) != 1 || rep.Jobs[0].Job != "reminder" {
 		t.Fatalf("report: %+v", rep)
 	}
+	// Issue 26, item 8: a job that never ran says so, not "0001-01-01T00:00:00Z".
+	if j := rep.Jobs[0]; j.LastRun != "never" || j.At != nil || strings.Contains(body, "0001-01-01") {
+		t.Fatalf("never-run job: %+v\n%s", j, body)
+	}
+	st.Update(context.Background(), func(tx *store.Tx) error {
+		return tx.RecordJobRun(context.Background(), store.JobRun{Job: "reminder", At: t0, Duration: time.Second})
+	})
+	_, body = get(t, base+"/healthz")
+	rep = Report{}
+	json.Unmarshal([]byte(body), &rep)
+	if j := rep.Jobs[0]; j.LastRun != t0.Format(time.RFC3339) || j.At == nil || !j.At.Equal(t0) {
+		t.Fatalf("job that ran: %+v", j)
+	}
 
 	// The transport goes down: 503 naming it.
 	state = bot.Health{Net: bot.NetWhatsApp, State: bot.StateLoggedOut, Detail: "run lapkin whatsapp-login", Since: t0}

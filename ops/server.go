@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/lapkin-id/lapkin/bot"
 )
 
 // Mux returns the operator's endpoints: /healthz and /metrics.
@@ -29,12 +31,18 @@ func Serve(ctx context.Context, addr string, handler http.Handler, log *slog.Log
 	return ServeListener(ctx, ln, handler, log)
 }
 
-// ServeListener is Serve on a listener the caller opened (tests use port 0).
+// MaxConnections is how many connections the operator's endpoints keep open at once: a monitor
+// and a Prometheus scrape need a few; past it the oldest idle one is closed (bot.CapConnections).
+const MaxConnections = 32
+
+// ServeListener is Serve on a listener the caller opened (tests use port 0), with the timeouts and
+// the connection cap of every Lapkin HTTP server (bot.NewHTTPServer).
 func ServeListener(ctx context.Context, ln net.Listener, handler http.Handler, log *slog.Logger) error {
 	if log == nil {
 		log = slog.Default()
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := bot.NewHTTPServer(handler)
+	ln = bot.CapConnections(srv, ln, MaxConnections)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("operator endpoints listening", "addr", ln.Addr().String(), "paths", "/healthz /metrics")

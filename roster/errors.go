@@ -95,6 +95,9 @@ var reasons = map[string]string{
 	keyHeaderUnknown:   "unknown column in the header",
 	keyHeaderDuplicate: "column appears twice in the header",
 	keyRowFields:       "the row has more cells than the header",
+	keyMixedEncoding:   "the file mixes two text encodings; this row is not in the encoding of the others",
+	keyTooManyRows:     "the roster has more rows than the limit ([roster] max_rows)",
+	keyCallNameLong:    "the call name (sapaan) is too long",
 
 	keyNIPEmpty:          "NIP is empty",
 	keyNIPScientific:     "NIP was stored as a number and shows in scientific notation; format the column as text",
@@ -141,6 +144,9 @@ const (
 	keyHeaderUnknown   = "roster.header_unknown"
 	keyHeaderDuplicate = "roster.header_duplicate"
 	keyRowFields       = "roster.row_fields"
+	keyMixedEncoding   = "roster.mixed_encoding"
+	keyTooManyRows     = "roster.too_many_rows"
+	keyCallNameLong    = "roster.call_name_long"
 
 	keyNIPEmpty          = "roster.nip_empty"
 	keyNIPScientific     = "roster.nip_scientific"

@@ -10,11 +10,21 @@ import (
 
 // Summary counts what an import wrote.
 type Summary struct {
-	OPDs             int
+	OPDs             int // OPDs created or changed
 	EmployeesNew     int
 	EmployeesUpdated int
+	// OPDsUnchanged and EmployeesUnchanged count the rows the database already held exactly:
+	// nothing is written for them, so an unchanged file changes nothing (not even the counter
+	// the evaluations' kept previews watch), and the operator is told so.
+	OPDsUnchanged      int
+	EmployeesUnchanged int
 	// Transfers counts the people whose OPD, position or supervisor changed (transfer.go).
 	Transfers int
+}
+
+// Unchanged reports whether the import found everything as the database held it.
+func (s Summary) Unchanged() bool {
+	return s.OPDs == 0 && s.EmployeesNew == 0 && s.EmployeesUpdated == 0
 }
 
 // Import validates rows against the database and writes them in one transaction: every OPD and
@@ -63,31 +73,52 @@ func Import(ctx context.Context, st *store.Store, rows []Row, now time.Time) (Su
 			}
 			seen[r.OPDCode] = true
 			wd := r.WorkDays
+			old, err := tx.OPD(ctx, r.OPDCode)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
 			if wd == 0 {
 				wd = 5
-				if o, err := tx.OPD(ctx, r.OPDCode); err == nil {
-					wd = o.WorkDays // keep what an earlier import set
+				if err == nil {
+					wd = old.WorkDays // keep what an earlier import set
 				}
 			}
-			if err := tx.UpsertOPD(ctx, store.OPD{Code: r.OPDCode, Name: r.OPDName, WorkDays: wd}, now); err != nil {
+			o := store.OPD{Code: r.OPDCode, Name: r.OPDName, WorkDays: wd}
+			if err == nil && old == o {
+				sum.OPDsUnchanged++
+				continue
+			}
+			if err := tx.UpsertOPD(ctx, o, now); err != nil {
 				return err
 			}
 			sum.OPDs++
 		}
-		// Phones move between people in one file (a swap) only if the old holders let go first.
+		// Only the rows that differ from the database are written.
+		var changed []store.Employee
 		for _, r := range valid {
-			if err := tx.ClearPhone(ctx, r.NIP); err != nil {
+			e := store.Employee{NIP: r.NIP, Name: r.Name, Position: r.Position, Eselon: r.Eselon, OPDCode: r.OPDCode,
+				Phone: r.Phone, Role: r.Role, SupervisorNIP: r.SupervisorNIP, StartDate: r.StartDate, CallName: r.CallName}
+			old, err := tx.Employee(ctx, r.NIP)
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+				sum.EmployeesNew++
+			case err != nil:
+				return err
+			case sameEmployee(old, e):
+				sum.EmployeesUnchanged++
+				continue
+			default:
+				sum.EmployeesUpdated++
+			}
+			changed = append(changed, e)
+		}
+		// Phones move between people in one file (a swap) only if the old holders let go first.
+		for _, e := range changed {
+			if err := tx.ClearPhone(ctx, e.NIP); err != nil {
 				return err
 			}
 		}
-		for _, r := range valid {
-			if exists(r.NIP) {
-				sum.EmployeesUpdated++
-			} else {
-				sum.EmployeesNew++
-			}
-			e := store.Employee{NIP: r.NIP, Name: r.Name, Position: r.Position, Eselon: r.Eselon, OPDCode: r.OPDCode,
-				Phone: r.Phone, Role: r.Role, SupervisorNIP: r.SupervisorNIP, StartDate: r.StartDate}
+		for _, e := range changed {
 			if moved, err := recordTransfer(ctx, tx, e, now); err != nil {
 				return err
 			} else if moved {
@@ -103,4 +134,24 @@ func Import(ctx context.Context, st *store.Store, rows []Row, now time.Time) (Su
 		return Summary{}, err
 	}
 	return sum, nil
+}
+
+// sameEmployee reports whether importing e would change nothing of old: the roster's columns as
+// stored, an empty mulai keeping the stored one, and the person still active.
+func sameEmployee(old, e store.Employee) bool {
+	if e.StartDate == "" {
+		e.StartDate = old.StartDate
+	}
+	switch e.CallName {
+	case "":
+		e.CallName = old.CallName
+	case "-":
+		e.CallName = ""
+	}
+	if e.Role == "" {
+		e.Role = store.RoleASN
+	}
+	return old.Active && old.Name == e.Name && old.Position == e.Position && old.Eselon == e.Eselon && old.OPDCode == e.OPDCode &&
+		old.Phone == e.Phone && old.Role == e.Role && old.SupervisorNIP == e.SupervisorNIP && old.StartDate == e.StartDate &&
+		old.CallName == e.CallName
 }

@@ -71,10 +71,24 @@ func TestImportGoodRoster(t *testing.T) {
 		return nil
 	})
 
-	// Importing the same file again updates, and creates nothing new.
-	sum, err = Import(ctx, st, rows, importTime)
-	if err != nil || sum.EmployeesNew != 0 || sum.EmployeesUpdated != len(rows) {
+	// Importing the same file again changes nothing, and writes nothing (issue 26, item 8): not
+	// even the counter every evaluation preview watches.
+	var gen int64
+	st.DB().QueryRow(`SELECT n FROM input_generation`).Scan(&gen)
+	sum, err = Import(ctx, st, rows, importTime.Add(time.Hour))
+	if err != nil || !sum.Unchanged() || sum.EmployeesUnchanged != len(rows) || sum.OPDsUnchanged != 2 {
 		t.Fatalf("second import: %+v %v", sum, err)
+	}
+	var gen2 int64
+	st.DB().QueryRow(`SELECT n FROM input_generation`).Scan(&gen2)
+	if gen2 != gen {
+		t.Fatalf("an unchanged import moved the inputs counter %d -> %d", gen, gen2)
+	}
+	// One changed cell is one update.
+	rows[1].Position = "Kepala Subbagian Keuangan"
+	sum, err = Import(ctx, st, rows, importTime.Add(2*time.Hour))
+	if err != nil || sum.EmployeesUpdated != 1 || sum.EmployeesUnchanged != len(rows)-1 || sum.Unchanged() {
+		t.Fatalf("third import: %+v %v", sum, err)
 	}
 }
 
@@ -134,5 +148,42 @@ func TestImportPhoneTakenInDatabase(t *testing.T) {
 	var errs Errors
 	if !errors.As(err, &errs) || len(errs) != 1 || errs[0].Key != keyPhoneTaken || errs[0].Line != 2 {
 		t.Fatalf("want phone_taken on line 2, got %v", err)
+	}
+}
+
+// Issue 26, item 8: the optional column sapaan is stored as the call name; a later import without
+// it keeps it, "-" clears it.
+func TestImportCallName(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	read := func(header, row string) []Row {
+		t.Helper()
+		rows, err := Read(strings.NewReader(header+"\n"+row+"\n"), "csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	const base = "nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip"
+	const row = "199001012015032001,Ni Luh Putu Ayu,Analis,,DINKES,Dinas Kesehatan,,asn,"
+	callName := func() string {
+		var c string
+		st.DB().QueryRow(`SELECT call_name FROM employees WHERE nip = '199001012015032001'`).Scan(&c)
+		return c
+	}
+	for _, step := range []struct {
+		header, row, want string
+	}{
+		{base + ",sapaan", row + ",Bu Luh", "Bu Luh"},
+		{base, row, "Bu Luh"},
+		{base + ",sapaan", row + ",", "Bu Luh"},
+		{base + ",sapaan", row + ",-", ""},
+	} {
+		if _, err := Import(ctx, st, read(step.header, step.row), importTime); err != nil {
+			t.Fatal(err)
+		}
+		if got := callName(); got != step.want {
+			t.Fatalf("after %q: call name %q, want %q", step.row, got, step.want)
+		}
 	}
 }

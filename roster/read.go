@@ -33,11 +33,12 @@ const (
 	colSupervisor = "atasan_nip"
 	colWorkDays   = "hari_kerja"
 	colStart      = "mulai"
+	colCallName   = "sapaan"
 )
 
 // columns lists every accepted column, the required ones first, in the order SPEC.md gives; the
 // order also sorts the problems of one row as the operator reads the spreadsheet.
-var columns = []string{colNIP, colName, colPosition, colEselon, colOPDCode, colOPDName, colPhone, colRole, colSupervisor, colWorkDays, colStart}
+var columns = []string{colNIP, colName, colPosition, colEselon, colOPDCode, colOPDName, colPhone, colRole, colSupervisor, colWorkDays, colStart, colCallName}
 
 // required is how many leading entries of columns must be present in a header.
 const required = 9
@@ -76,6 +77,11 @@ type Row struct {
 	// or DD/MM/YYYY into YYYY-MM-DD. Empty when the column is absent or the cell empty.
 	StartDate string
 
+	// CallName is how the person wishes to be addressed (sapaan): "Ibu Luh", "Made", "Pak Haji";
+	// empty keeps what an earlier import set, "-" clears it. Without it the greeting is made from
+	// the name (a Balinese "Ni Luh Putu …" is "Ibu Ni Luh").
+	CallName string
+
 	// workDays is the hari_kerja cell as written, so that an invalid value is quoted as typed.
 	workDays string
 }
@@ -106,14 +112,30 @@ type record struct {
 // Problems with the file's shape (format, header, a row with more cells than the header, CSV
 // syntax) are returned together as Errors; I/O failures are returned wrapped. Read does not
 // complain about a header without data rows: Validate does.
-func Read(r io.Reader, format string) ([]Row, error) {
+func Read(r io.Reader, format string) ([]Row, error) { return ReadMax(r, format, DefaultMaxRows) }
+
+// DefaultMaxRows is how many data rows a roster may have unless the config says otherwise
+// ([roster] max_rows): five times the civil service of the largest Indonesian city.
+const DefaultMaxRows = 100_000
+
+// maxRowBytes bounds the bytes read per allowed row of a CSV (a row of the roster is a few hundred
+// bytes), so that a file far larger than any roster is refused before it is all in memory.
+const maxRowBytes = 4096
+
+// ReadMax is Read refusing a roster of more than maxRows data rows (issue 26, item 4): a file of a
+// million rows by mistake, or on purpose, is refused by what was read of it, rather than read,
+// validated and held whole in memory first.
+func ReadMax(r io.Reader, format string, maxRows int) ([]Row, error) {
+	if maxRows <= 0 {
+		maxRows = DefaultMaxRows
+	}
 	var recs []record
 	var err error
 	switch f := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(format), ".")); f {
 	case "csv":
-		recs, err = readCSV(r)
+		recs, err = readCSV(r, maxRows)
 	case "xlsx":
-		recs, err = readXLSX(r)
+		recs, err = readXLSX(r, maxRows)
 	default:
 		return nil, Errors{{Key: keyFormat, Args: map[string]any{"Value": format}}}
 	}
@@ -126,7 +148,10 @@ func Read(r io.Reader, format string) ([]Row, error) {
 // ReadFile reads the roster at path, choosing the format by the extension .csv or .xlsx (in any
 // case). Other extensions, including the old binary .xls, are an error: excelize cannot read
 // .xls, and the operator can save the sheet again as .xlsx.
-func ReadFile(path string) ([]Row, error) {
+func ReadFile(path string) ([]Row, error) { return ReadFileMax(path, DefaultMaxRows) }
+
+// ReadFileMax is ReadFile with ReadMax's bound on the rows.
+func ReadFileMax(path string, maxRows int) ([]Row, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext != ".csv" && ext != ".xlsx" {
 		return nil, Errors{{Key: keyFormat, Args: map[string]any{"Value": filepath.Base(path)}}}
@@ -136,14 +161,26 @@ func ReadFile(path string) ([]Row, error) {
 		return nil, fmt.Errorf("open roster: %w", err)
 	}
 	defer f.Close()
-	return Read(f, ext)
+	return ReadMax(f, ext, maxRows)
+}
+
+// tooMany is the error of a roster over maxRows data rows.
+func tooMany(maxRows int) Errors {
+	return Errors{{Key: keyTooManyRows, Args: map[string]any{"Value": "", "Max": maxRows}}}
 }
 
 // readCSV decodes the text and splits it into records with the detected delimiter.
-func readCSV(r io.Reader) ([]record, error) {
-	data, err := io.ReadAll(r)
+func readCSV(r io.Reader, maxRows int) ([]record, error) {
+	limit := int64(maxRows+1)*maxRowBytes + 1<<20
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("read roster: %w", err)
+	}
+	if int64(len(data)) > limit {
+		return nil, tooMany(maxRows)
+	}
+	if fe := mixedEncoding(data); fe != nil {
+		return nil, Errors{fe}
 	}
 	text := decodeText(data)
 	cr := csv.NewReader(strings.NewReader(text))
@@ -152,6 +189,7 @@ func readCSV(r io.Reader) ([]record, error) {
 	// Allows `a, "b, c"`; with tabs it would swallow empty cells, as the tab is white space.
 	cr.TrimLeadingSpace = cr.Comma != '\t'
 	var recs []record
+	n := 0
 	for {
 		cells, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -164,6 +202,11 @@ func readCSV(r io.Reader) ([]record, error) {
 			return nil, fmt.Errorf("read roster: %w", err)
 		}
 		line, _ := cr.FieldPos(0)
+		if !blank(cells) {
+			if n++; n > maxRows+1 { // the header and maxRows rows
+				return nil, tooMany(maxRows)
+			}
+		}
 		recs = append(recs, record{line: line, cells: cells})
 	}
 }
@@ -183,6 +226,45 @@ func decodeText(data []byte) string {
 		}
 	}
 	return string(data)
+}
+
+// mixedEncoding finds a file whose rows were written in two encodings: some lines hold UTF-8
+// beyond ASCII ("Ni Luh Putu Ayu Kadék") and others bytes that are not UTF-8 (the same name typed
+// in a Windows-1252 editor and pasted in). Decoding the file as either would garble the rows of
+// the other silently — a name wrong in every chat and export — so it is refused, naming the first
+// line of the rarer kind, which is the one to fix (issue 26, item 5). A file in one encoding, or
+// UTF-16 (which has its own byte-order mark), is not mixed.
+func mixedEncoding(data []byte) *FieldError {
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || utf8.Valid(data) {
+		return nil
+	}
+	data = bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
+	var utf8Lines, otherLines []int
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		switch {
+		case !utf8.Valid(line):
+			otherLines = append(otherLines, i+1)
+		case !isASCII(line):
+			utf8Lines = append(utf8Lines, i+1)
+		}
+	}
+	if len(utf8Lines) == 0 {
+		return nil // Windows-1252 throughout: decodeText reads it so
+	}
+	odd, n, kind, other := otherLines[0], len(otherLines), "Windows-1252", "UTF-8"
+	if len(utf8Lines) < len(otherLines) {
+		odd, n, kind, other = utf8Lines[0], len(utf8Lines), "UTF-8", "Windows-1252"
+	}
+	return &FieldError{Line: odd, Key: keyMixedEncoding, Args: map[string]any{"Value": "", "Kind": kind, "Other": other, "Count": n}}
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // delimiter guesses the CSV delimiter from the first non-blank line, the header: whichever of
@@ -208,7 +290,7 @@ func delimiter(text string) rune {
 // readXLSX returns the rows of the workbook's first sheet as text. Numbers come back as excelize
 // formats them; an 18-digit NIP stored as a number comes back in scientific notation, which
 // ParseNIP recognises and explains.
-func readXLSX(r io.Reader) ([]record, error) {
+func readXLSX(r io.Reader, maxRows int) ([]record, error) {
 	f, err := excelize.OpenReader(r)
 	if err != nil {
 		return nil, Errors{{Key: keyXLSXUnreadable, Args: map[string]any{"Value": "", "Detail": err.Error()}}}
@@ -218,18 +300,34 @@ func readXLSX(r io.Reader) ([]record, error) {
 	if len(sheets) == 0 {
 		return nil, Errors{{Key: keyXLSXUnreadable, Args: map[string]any{"Value": "", "Detail": "no sheet"}}}
 	}
-	rows, err := f.GetRows(sheets[0])
+	// Row by row (not GetRows, which reads the whole sheet first), so that a sheet over the
+	// bound is refused when the bound is passed.
+	it, err := f.Rows(sheets[0])
 	if err != nil {
 		return nil, Errors{{Key: keyXLSXUnreadable, Args: map[string]any{"Value": "", "Detail": err.Error()}}}
 	}
-	recs := make([]record, 0, len(rows))
-	for i, cells := range rows {
+	defer it.Close()
+	var recs []record
+	n := 0
+	for i := 0; it.Next(); i++ {
+		cells, err := it.Columns()
+		if err != nil {
+			return nil, Errors{{Key: keyXLSXUnreadable, Args: map[string]any{"Value": "", "Detail": err.Error()}}}
+		}
 		// A cell that once held a value may come back empty at the end of a row; only cells with
 		// text count, since unlike CSV a spreadsheet cannot shift a row.
 		for len(cells) > 0 && strings.TrimSpace(cells[len(cells)-1]) == "" {
 			cells = cells[:len(cells)-1]
 		}
+		if !blank(cells) {
+			if n++; n > maxRows+1 {
+				return nil, tooMany(maxRows)
+			}
+		}
 		recs = append(recs, record{line: i + 1, cells: cells})
+	}
+	if err := it.Error(); err != nil {
+		return nil, Errors{{Key: keyXLSXUnreadable, Args: map[string]any{"Value": "", "Detail": err.Error()}}}
 	}
 	return recs, nil
 }
@@ -346,6 +444,8 @@ func (r *Row) set(column, cell string) {
 		r.WorkDays = parseWorkDays(cell)
 	case colStart:
 		r.StartDate = cell
+	case colCallName:
+		r.CallName = cell
 	}
 }
 

@@ -1,14 +1,18 @@
 package roster
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/lapkin-id/lapkin/catalog"
 )
 
 // goodRows is testdata/good.csv as Read returns it: cells trimmed, otherwise as written. Line 4
@@ -248,4 +252,70 @@ func keysOfErrs(errs Errors) []keyOf {
 		out = append(out, keyOf{e.Line, e.Column, e.Key})
 	}
 	return out
+}
+
+// Issue 26, item 5: a CSV whose rows mix UTF-8 and Windows-1252 was decoded as Windows-1252 as a
+// whole, garbling every UTF-8 name ("KadÃ©k") without a word. It is refused, naming the odd row.
+func TestReadRefusesMixedEncodings(t *testing.T) {
+	header := "nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip\n"
+	utf8Row := "198806202014031004,Ni Luh Putu Kadék,Staf,,DISKOMINFO,Dinas Kominfo,081200000002,asn,\n"
+	utf8Row2 := "199002142015032001,Siti Rahmà,Staf,,DISKOMINFO,Dinas Kominfo,,asn,\n"
+	cp1252Row := "199505052020122003,Andr\xe9 Wijaya,Staf,,DISKOMINFO,Dinas Kominfo,,asn,\n"
+	_, err := Read(strings.NewReader(header+utf8Row+cp1252Row+utf8Row2), "csv")
+	var errs Errors
+	if !errors.As(err, &errs) || len(errs) != 1 || errs[0].Key != keyMixedEncoding || errs[0].Line != 3 || errs[0].Args["Kind"] != "Windows-1252" {
+		t.Fatalf("mixed file: %v", err)
+	}
+	msg := errs[0].Message(catalog.Must(), "id")
+	if !strings.Contains(msg, "Baris 3") || !strings.Contains(msg, "CSV UTF-8") {
+		t.Fatalf("message %q", msg)
+	}
+	// Windows-1252 throughout is read as such; UTF-8 throughout as UTF-8.
+	rows, err := Read(strings.NewReader(header+cp1252Row), "csv")
+	if err != nil || rows[0].Name != "André Wijaya" {
+		t.Fatalf("Windows-1252 file: %v %+v", err, rows)
+	}
+	rows, err = Read(strings.NewReader(header+utf8Row+utf8Row2), "csv")
+	if err != nil || rows[0].Name != "Ni Luh Putu Kadék" {
+		t.Fatalf("UTF-8 file: %v %+v", err, rows)
+	}
+}
+
+// Issue 26, item 4: a roster over the row limit is refused as soon as the limit is passed, in CSV
+// and XLSX, and one at the limit is read; a file far larger than any roster is refused by its size.
+func TestReadRefusesTooManyRows(t *testing.T) {
+	header := "nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip\n"
+	row := "198806202014031004,Budi,Staf,,DISKOMINFO,Dinas Kominfo,,asn,\n"
+	three := header + row + "\n" + row + row // a blank line does not count
+	if rows, err := ReadMax(strings.NewReader(three), "csv", 3); err != nil || len(rows) != 3 {
+		t.Fatalf("at the limit: %d rows, %v", len(rows), err)
+	}
+	var errs Errors
+	if _, err := ReadMax(strings.NewReader(three), "csv", 2); !errors.As(err, &errs) || errs[0].Key != keyTooManyRows || errs[0].Args["Max"] != 2 {
+		t.Fatalf("over the limit: %v", err)
+	}
+	huge := header + strings.Repeat(strings.Repeat("x", 1000)+"\n", 20)
+	if _, err := ReadMax(strings.NewReader(huge), "csv", 1); !errors.As(err, &errs) || errs[0].Key != keyTooManyRows {
+		t.Fatalf("a file too large for the limit: %v", err)
+	}
+
+	f := excelize.NewFile()
+	for i, line := range strings.Split(strings.TrimSpace(header+row+row+row), "\n") {
+		cells := strings.Split(line, ",")
+		vals := make([]any, len(cells))
+		for j, c := range cells {
+			vals[j] = c
+		}
+		f.SetSheetRow("Sheet1", "A"+strconv.Itoa(i+1), &vals)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if rows, err := ReadMax(bytes.NewReader(buf.Bytes()), "xlsx", 3); err != nil || len(rows) != 3 {
+		t.Fatalf("xlsx at the limit: %d rows, %v", len(rows), err)
+	}
+	if _, err := ReadMax(bytes.NewReader(buf.Bytes()), "xlsx", 2); !errors.As(err, &errs) || errs[0].Key != keyTooManyRows {
+		t.Fatalf("xlsx over the limit: %v", err)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lapkin-id/lapkin/sanitize"
 )
@@ -142,6 +143,14 @@ func Validate(rows []Row, known func(nip string) bool) ([]Row, Errors) {
 						"Code", r.OPDCode, "First", o.daysValue, "FirstLine", o.daysLine)
 				}
 			}
+		}
+
+		r.CallName = collapse(r.CallName)
+		switch n := utf8.RuneCountInString(r.CallName); {
+		case strings.Trim(r.CallName, "-–—") == "" && r.CallName != "":
+			r.CallName = "-" // clear it
+		case n > maxCallName:
+			add(line, colCallName, keyCallNameLong, r.CallName, "Max", maxCallName)
 		}
 
 		if dashOrEmpty(r.StartDate) {
@@ -333,6 +342,24 @@ func collapse(s string) string { return sanitize.Line(s) }
 
 // columnOrder is the position of column in the header SPEC.md gives, -1 for a whole-row problem.
 func columnOrder(column string) int { return slices.Index(columns, column) }
+
+// IsOfficial reports whether an eselon (as normalised, "IV.a", or as typed, "4", "III/b") makes
+// its holder a pejabat struktural: eselon II, III or IV, the officials SPEC's resignation procedure
+// after a missed 6-month evaluation is about.
+func IsOfficial(eselon string) bool {
+	e := strings.ToUpper(strings.TrimSpace(eselon))
+	if i := strings.IndexAny(e, "./ -"); i >= 0 {
+		e = e[:i]
+	}
+	switch e {
+	case "II", "III", "IV", "2", "3", "4":
+		return true
+	}
+	return false
+}
+
+// maxCallName bounds a sapaan: a call name, not a sentence.
+const maxCallName = 40
 
 // startForms are the ways a mulai (TMT) date may be written: ISO, and the day-first forms
 // Indonesian spreadsheets show.

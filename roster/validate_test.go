@@ -187,6 +187,7 @@ func TestMessagesRender(t *testing.T) {
 		"nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip,nama\n",
 		"nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip\n1,2,3,4,5,6,7,8,9,10\n",
 		"nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip\n\"1\"2\n",
+		"nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip\n1,Kadék\n2,Andr\xe9\n",
 		"",
 	} {
 		_, err := Read(strings.NewReader(in), "csv")
@@ -206,8 +207,13 @@ func TestMessagesRender(t *testing.T) {
 	}
 	_, err := NormalizePhone("")
 	all = append(all, err.(*FieldError).with(3, "telepon"))
+	_, err = ReadMax(strings.NewReader("nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip\n1\n2\n"), "csv", 1)
+	all = append(all, err.(Errors)...)
 	startRows, _ := Read(strings.NewReader("nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip,mulai\n198806202014031004,Budi,Staf,,DINKES,Dinas Kesehatan,,asn,,besok\n"), "csv")
 	_, errs = Validate(startRows, nil)
+	all = append(all, errs...)
+	callRows, _ := Read(strings.NewReader("nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip,sapaan\n198806202014031004,Budi,Staf,,DINKES,Dinas Kesehatan,,asn,,"+strings.Repeat("Budi ", 10)+"\n"), "csv")
+	_, errs = Validate(callRows, nil)
 	all = append(all, errs...)
 	// Raised by Import against the database (import_test.go checks when).
 	all = append(all, &FieldError{Line: 2, Column: "telepon", Key: keyPhoneTaken, Args: map[string]any{"Value": "6281200000002", "Other": "198806202014031004"}})

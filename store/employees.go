@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -45,13 +46,17 @@ type Employee struct {
 	// StartDate is the TMT (YYYY-MM-DD) from the roster's column mulai: the day the person started
 	// in this position; "" when the roster does not say.
 	StartDate string
+	// CallName is how the person is addressed, from the roster's column sapaan ("Ibu Luh", "Made");
+	// "" when the roster does not say, and the greeting is made from the name (flows). Given to
+	// UpsertEmployee, "" keeps the stored one and "-" clears it.
+	CallName string
 }
 
-const employeeCols = `nip, name, position, eselon, opd_code, COALESCE(phone, ''), role, COALESCE(supervisor_nip, ''), language, active, created_at, start_date`
+const employeeCols = `nip, name, position, eselon, opd_code, COALESCE(phone, ''), role, COALESCE(supervisor_nip, ''), language, active, created_at, start_date, call_name`
 
 func scanEmployee(sc interface{ Scan(...any) error }) (Employee, error) {
 	var e Employee
-	err := sc.Scan(&e.NIP, &e.Name, &e.Position, &e.Eselon, &e.OPDCode, &e.Phone, &e.Role, &e.SupervisorNIP, &e.Language, &e.Active, &e.Since, &e.StartDate)
+	err := sc.Scan(&e.NIP, &e.Name, &e.Position, &e.Eselon, &e.OPDCode, &e.Phone, &e.Role, &e.SupervisorNIP, &e.Language, &e.Active, &e.Since, &e.StartDate, &e.CallName)
 	return e, err
 }
 
@@ -119,16 +124,22 @@ func (t *Tx) UpsertEmployee(ctx context.Context, e Employee, now time.Time) erro
 	if e.Role == "" {
 		e.Role = RoleASN
 	}
-	_, err := t.q.ExecContext(ctx, `INSERT INTO employees(nip, name, position, eselon, opd_code, phone, role, supervisor_nip, language, active, created_at, updated_at, start_date)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+	_, err := t.q.ExecContext(ctx, `INSERT INTO employees(nip, name, position, eselon, opd_code, phone, role, supervisor_nip, language, active, created_at, updated_at, start_date, call_name)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
 		ON CONFLICT(nip) DO UPDATE SET name = excluded.name, position = excluded.position, eselon = excluded.eselon,
 			opd_code = excluded.opd_code, phone = excluded.phone, role = excluded.role,
 			supervisor_nip = excluded.supervisor_nip, active = 1, updated_at = excluded.updated_at,
-			start_date = CASE WHEN excluded.start_date <> '' THEN excluded.start_date ELSE employees.start_date END`,
+			start_date = CASE WHEN excluded.start_date <> '' THEN excluded.start_date ELSE employees.start_date END,
+			call_name = CASE excluded.call_name WHEN '' THEN employees.call_name WHEN '-' THEN '' ELSE excluded.call_name END`,
 		e.NIP, e.Name, e.Position, e.Eselon, e.OPDCode, nullIfEmpty(e.Phone), e.Role, nullIfEmpty(e.SupervisorNIP), e.Language,
-		now.UTC(), now.UTC(), e.StartDate)
+		now.UTC(), now.UTC(), e.StartDate, e.CallName)
 	if err != nil {
 		return fmt.Errorf("save employee %s: %w", e.NIP, err)
+	}
+	if e.CallName == "-" { // a new row took the "-" as written
+		if _, err := t.q.ExecContext(ctx, `UPDATE employees SET call_name = '' WHERE nip = ? AND call_name = '-'`, e.NIP); err != nil {
+			return fmt.Errorf("save employee %s: %w", e.NIP, err)
+		}
 	}
 	// A link made by a phone number holds only while the roster gives the person that number: a
 	// number they gave up may be someone else's now (operators recycle numbers), and whoever holds
@@ -386,7 +397,8 @@ func (t *Tx) MarkUnreachable(ctx context.Context, net, externalID string) error 
 // BindGroup makes a group chat receive an OPD's digests.
 func (t *Tx) BindGroup(ctx context.Context, net, chatID, opd, by string, now time.Time) error {
 	_, err := t.q.ExecContext(ctx, `INSERT INTO group_bindings(net, chat_id, opd_code, bound_by, bound_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT(net, chat_id) DO UPDATE SET opd_code = excluded.opd_code, bound_by = excluded.bound_by, bound_at = excluded.bound_at`,
+		ON CONFLICT(net, chat_id) DO UPDATE SET opd_code = excluded.opd_code, bound_by = excluded.bound_by, bound_at = excluded.bound_at,
+			failed_at = NULL, failed_reason = ''`,
 		net, chatID, opd, by, now.UTC())
 	if err != nil {
 		return fmt.Errorf("bind group %s/%s to %s: %w", net, chatID, opd, err)
@@ -474,4 +486,29 @@ func (t *Tx) ClearPhone(ctx context.Context, nip string) error {
 // Subordinates returns the active employees whose atasan_nip is nip, by name.
 func (t *Tx) Subordinates(ctx context.Context, nip string) ([]Employee, error) {
 	return t.employeesWhere(ctx, `supervisor_nip = ? ORDER BY name`, nip)
+}
+
+// RegisteredNIPs tells which of nips ever used Lapkin: an account is linked to them, or they have
+// reported. The others never registered, and /evaluate marks them (flows).
+func (t *Tx) RegisteredNIPs(ctx context.Context, nips []string) (map[string]bool, error) {
+	b, err := json.Marshal(nips)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.q.QueryContext(ctx, `SELECT j.value FROM json_each(?) j
+		WHERE EXISTS (SELECT 1 FROM identities i WHERE i.employee_nip = j.value)
+		   OR EXISTS (SELECT 1 FROM reports r WHERE r.nip = j.value)`, string(b))
+	if err != nil {
+		return nil, fmt.Errorf("registered employees: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]bool, len(nips))
+	for rows.Next() {
+		var nip string
+		if err := rows.Scan(&nip); err != nil {
+			return nil, fmt.Errorf("registered employees: %w", err)
+		}
+		out[nip] = true
+	}
+	return out, rows.Err()
 }

@@ -151,6 +151,7 @@ type ExportEvaluation struct {
 	NIP           string
 	Name          string
 	OPDCode       string // the employee's OPD today: an evaluation row does not record one
+	Eselon        string // the employee's eselon today, as OPDCode
 	PeriodKey     string
 	PeriodStart   string // YYYY-MM-DD
 	PeriodEnd     string // YYYY-MM-DD
@@ -206,7 +207,7 @@ func (t *Tx) EvaluationsByID(ctx context.Context, ids []int64) ([]ExportEvaluati
 }
 
 func (t *Tx) exportEvaluations(ctx context.Context, where string, args []any) ([]ExportEvaluation, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT v.id, v.nip, COALESCE(e.name, ''), COALESCE(e.opd_code, ''), v.period_key,
+	rows, err := t.q.QueryContext(ctx, `SELECT v.id, v.nip, COALESCE(e.name, ''), COALESCE(e.opd_code, ''), COALESCE(e.eselon, ''), v.period_key,
 			v.period_start, v.period_end, v.checkpoint, v.outputs, v.score, v.predicate, v.standard_met,
 			v.evaluator_nip, COALESCE(ev.name, ''), v.created_at, COALESCE(s.superseded_by, 0)
 		FROM evaluations v
@@ -222,7 +223,7 @@ func (t *Tx) exportEvaluations(ctx context.Context, where string, args []any) ([
 	var out []ExportEvaluation
 	for rows.Next() {
 		var v ExportEvaluation
-		if err := rows.Scan(&v.ID, &v.NIP, &v.Name, &v.OPDCode, &v.PeriodKey, &v.PeriodStart, &v.PeriodEnd, &v.Checkpoint,
+		if err := rows.Scan(&v.ID, &v.NIP, &v.Name, &v.OPDCode, &v.Eselon, &v.PeriodKey, &v.PeriodStart, &v.PeriodEnd, &v.Checkpoint,
 			&v.Outputs, &v.Score, &v.Predicate, &v.StandardMet, &v.EvaluatorNIP, &v.EvaluatorName, &v.CreatedAt, &v.SupersededBy); err != nil {
 			return nil, fmt.Errorf("read evaluation for export: %w", err)
 		}

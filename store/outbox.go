@@ -23,7 +23,17 @@ type OutMessage struct {
 	// MsgID is the platform message id chosen before the first attempt (SetOutboxMsgID), '' until
 	// then and for platforms that choose their own ids.
 	MsgID string
+	// Priority orders what is sent first (migration 0021): PriorityReply, PriorityNotice or
+	// PriorityStranger.
+	Priority int
 }
+
+// Priorities of outbox messages: lower goes first.
+const (
+	PriorityReply    = 0 // a reply to a registered person's own message
+	PriorityNotice   = 1 // a notice: a reminder, a digest, what someone else caused
+	PriorityStranger = 2 // a reply to someone not registered
+)
 
 // Enqueue adds a message to the outbox. Called inside the transaction of the effects that caused
 // it, so a reply exists exactly when its effects do.
@@ -31,8 +41,8 @@ func (t *Tx) Enqueue(ctx context.Context, m OutMessage, now time.Time) (int64, e
 	if m.NotBefore.IsZero() {
 		m.NotBefore = now
 	}
-	res, err := t.q.ExecContext(ctx, `INSERT INTO outbox(chat_net, chat_id, payload, photo, not_before, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		m.Net, m.ChatID, m.Payload, m.Photo, m.NotBefore.UTC(), now.UTC())
+	res, err := t.q.ExecContext(ctx, `INSERT INTO outbox(chat_net, chat_id, payload, photo, not_before, created_at, priority) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		m.Net, m.ChatID, m.Payload, m.Photo, m.NotBefore.UTC(), now.UTC(), m.Priority)
 	if err != nil {
 		return 0, fmt.Errorf("queue message to %s/%s: %w", m.Net, m.ChatID, err)
 	}
@@ -50,7 +60,7 @@ func (t *Tx) DueOutbox(ctx context.Context, nets []string, now time.Time, limit 
 		args = append(args, n)
 	}
 	args = append(args, limit)
-	rows, err := t.q.QueryContext(ctx, `SELECT id, chat_net, chat_id, payload, photo, attempts, not_before, created_at, msg_id FROM outbox
+	rows, err := t.q.QueryContext(ctx, `SELECT id, chat_net, chat_id, payload, photo, attempts, not_before, created_at, msg_id, priority FROM outbox
 		WHERE status = 'pending' AND not_before <= ? AND chat_net IN (`+placeholders(len(nets))+`)
 		ORDER BY id LIMIT ?`, args...)
 	if err != nil {
@@ -59,10 +69,13 @@ func (t *Tx) DueOutbox(ctx context.Context, nets []string, now time.Time, limit 
 	return scanOutMessages(rows)
 }
 
-// OutboxHeads returns, oldest first, up to limit messages of network net that a sender may send
-// at now: the oldest pending message of each chat (its head; a chat's later messages wait behind
-// it, so they are delivered in order), when it is due, leaving out the chats in skip (those with
-// a send in flight or not ready under a rate limit).
+// OutboxHeads returns up to limit messages of network net that a sender may send at now: the head
+// of each chat, when it is due, leaving out the chats in skip (those with a send in flight or not
+// ready under a rate limit). A chat's head is its pending message of the lowest priority, the
+// oldest among those: messages of one priority are delivered in order, and a reply to the
+// person's own message overtakes the notices queued for them (a subordinate's 300 leave requests
+// never hold their supervisor's own answer). The heads come by priority, then oldest first, so
+// registered people are served before strangers (issue 26, item 3).
 func (t *Tx) OutboxHeads(ctx context.Context, net string, now time.Time, skip []string, limit int) ([]OutMessage, error) {
 	if skip == nil {
 		skip = []string{}
@@ -73,11 +86,13 @@ func (t *Tx) OutboxHeads(ctx context.Context, net string, now time.Time, skip []
 	}
 	// The subquery reads only the partial index outbox_heads; json_each takes any number of
 	// chats to skip in one parameter.
-	rows, err := t.q.QueryContext(ctx, `SELECT o.id, o.chat_net, o.chat_id, o.payload, o.photo, o.attempts, o.not_before, o.created_at, o.msg_id
-		FROM (SELECT MIN(id) AS id FROM outbox WHERE chat_net = ? AND status = 'pending' GROUP BY chat_id) h
-		JOIN outbox o ON o.id = h.id
+	// The key packs priority and id in one integer (ids stay far below 2^40), so that one MIN per
+	// chat finds the head.
+	rows, err := t.q.QueryContext(ctx, `SELECT o.id, o.chat_net, o.chat_id, o.payload, o.photo, o.attempts, o.not_before, o.created_at, o.msg_id, o.priority
+		FROM (SELECT MIN((priority << 40) | id) AS k FROM outbox WHERE chat_net = ? AND status = 'pending' GROUP BY chat_id) h
+		JOIN outbox o ON o.id = (h.k & 1099511627775)
 		WHERE o.not_before <= ? AND o.chat_id NOT IN (SELECT value FROM json_each(?))
-		ORDER BY o.id LIMIT ?`, net, now.UTC(), string(skipJSON), limit)
+		ORDER BY o.priority, o.id LIMIT ?`, net, now.UTC(), string(skipJSON), limit)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox of %s: %w", net, err)
 	}
@@ -240,6 +255,20 @@ func (t *Tx) DropOldAttachments(ctx context.Context, before time.Time) (int, err
 	return int(n), err
 }
 
+// PruneOutbox deletes up to limit messages queued before before that are done with (sent, or
+// failed for good), oldest first, and returns how many it deleted: the daily upkeep calls it until
+// it deletes fewer than limit, each call a short transaction of its own, so that a first run on a
+// year of rows never holds the write lock for long. Pending and parked messages stay.
+func (t *Tx) PruneOutbox(ctx context.Context, before time.Time, limit int) (int, error) {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
+		WHERE status IN ('sent', 'failed') AND created_at < ? ORDER BY id LIMIT ?)`, before.UTC(), limit)
+	if err != nil {
+		return 0, fmt.Errorf("prune old outbox messages: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
 // PruneInbound forgets the ids of inbound messages handled before before: past the platforms'
 // redelivery window no update comes again, so there is nothing left to recognise. It returns how
 // many ids were forgotten.
@@ -259,10 +288,22 @@ func scanOutMessages(rows *sql.Rows) ([]OutMessage, error) {
 	var out []OutMessage
 	for rows.Next() {
 		var m OutMessage
-		if err := rows.Scan(&m.ID, &m.Net, &m.ChatID, &m.Payload, &m.Photo, &m.Attempts, &m.NotBefore, &m.CreatedAt, &m.MsgID); err != nil {
+		if err := rows.Scan(&m.ID, &m.Net, &m.ChatID, &m.Payload, &m.Photo, &m.Attempts, &m.NotBefore, &m.CreatedAt, &m.MsgID, &m.Priority); err != nil {
 			return nil, err
 		}
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// CountStrangerReplies returns how many replies to strangers were queued since since, counting no
+// further than upTo: the [intake] cap per hour (issue 26, item 3).
+func (t *Tx) CountStrangerReplies(ctx context.Context, since time.Time, upTo int) (int, error) {
+	var n int
+	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM outbox WHERE priority = 2 AND created_at >= ? LIMIT ?)`,
+		since.UTC(), upTo).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count replies to strangers: %w", err)
+	}
+	return n, nil
 }

@@ -146,17 +146,18 @@ func (t *Tx) ClaimSmallTalk(ctx context.Context, net, chatID string, now, quietS
 }
 
 // SameReport returns the id of an employee's report of day that says the same as the one about to
-// be saved: the same target (or none), quantity (or none) and text, whatever its case. 0 when
+// be saved: the same target (or none), quantity (or none), minutes (or none) and text, whatever
+// its case. 0 when
 // there is none. It reads at most 200 of the employee's reports of that day, through the index
 // (nip, local_date, status), so that its cost stays flat however many a person sends: a repeat
 // among more than that is not looked for.
-func (t *Tx) SameReport(ctx context.Context, nip, day string, targetID *int64, quantity *float64, text string) (int64, error) {
+func (t *Tx) SameReport(ctx context.Context, nip, day string, targetID *int64, quantity *float64, minutes *int, text string) (int64, error) {
 	var id int64
 	err := t.q.QueryRowContext(ctx, `SELECT id FROM (
-			SELECT id, target_id, quantity, text FROM reports
+			SELECT id, target_id, quantity, minutes, text FROM reports
 			 WHERE nip = ? AND local_date = ? AND status <> 'deleted' LIMIT 200)
-		WHERE target_id IS ? AND quantity IS ? AND text = ? COLLATE NOCASE ORDER BY id LIMIT 1`,
-		nip, day, targetID, quantity, text).Scan(&id)
+		WHERE target_id IS ? AND quantity IS ? AND minutes IS ? AND text = ? COLLATE NOCASE ORDER BY id LIMIT 1`,
+		nip, day, targetID, quantity, minutes, text).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -344,4 +345,16 @@ func (t *Tx) AddReports(ctx context.Context, reps []Report) error {
 		reps = reps[n:]
 	}
 	return nil
+}
+
+// DayMinutes returns the effective minutes nip's reports of day (YYYY-MM-DD) already hold, deleted
+// and returned reports left out.
+func (t *Tx) DayMinutes(ctx context.Context, nip, day string) (int, error) {
+	var n int
+	err := t.q.QueryRowContext(ctx, `SELECT COALESCE(SUM(minutes), 0) FROM reports
+		WHERE nip = ? AND local_date = ? AND status IN ('submitted', 'approved')`, nip, day).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("minutes of %s on %s: %w", nip, day, err)
+	}
+	return n, nil
 }

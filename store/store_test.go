@@ -239,10 +239,62 @@ func TestOutboxHeads(t *testing.T) {
 	})
 }
 
+// Issue 26, item 3: heads come by priority (replies to registered people, then notices, then
+// strangers), oldest first within one; within a chat, the person's own reply overtakes the notices
+// queued for them, and each priority keeps its order.
+func TestOutboxHeadsByPriority(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	ids := map[string]int64{}
+	s.Update(ctx, func(tx *Tx) error {
+		for _, m := range []OutMessage{
+			{ChatID: "s1", Payload: "stranger 1", Priority: PriorityStranger},
+			{ChatID: "s2", Payload: "stranger 2", Priority: PriorityStranger},
+			{ChatID: "boss", Payload: "leave 1", Priority: PriorityNotice},
+			{ChatID: "boss", Payload: "leave 2", Priority: PriorityNotice},
+			{ChatID: "x", Payload: "reminder", Priority: PriorityNotice},
+			{ChatID: "boss", Payload: "boss's answer", Priority: PriorityReply},
+			{ChatID: "y", Payload: "y's answer", Priority: PriorityReply},
+		} {
+			m.Net = "tg"
+			id, err := tx.Enqueue(ctx, m, t0)
+			if err != nil {
+				return err
+			}
+			ids[m.Payload] = id
+		}
+		return nil
+	})
+	heads := func() string {
+		t.Helper()
+		var got []OutMessage
+		if err := s.View(ctx, func(tx *Tx) (err error) { got, err = tx.OutboxHeads(ctx, "tg", t0, nil, 10); return }); err != nil {
+			t.Fatal(err)
+		}
+		var p []string
+		for _, m := range got {
+			p = append(p, m.Payload)
+		}
+		return strings.Join(p, ",")
+	}
+	if got := heads(); got != "boss's answer,y's answer,reminder,stranger 1,stranger 2" {
+		t.Fatalf("heads = %s", got)
+	}
+	s.Update(ctx, func(tx *Tx) error { return tx.MarkSent(ctx, ids["boss's answer"], t0) })
+	if got := heads(); got != "y's answer,leave 1,reminder,stranger 1,stranger 2" {
+		t.Fatalf("after the answer, heads = %s", got)
+	}
+	var n int
+	s.View(ctx, func(tx *Tx) (err error) { n, err = tx.CountStrangerReplies(ctx, t0.Add(-time.Hour), 10); return })
+	if n != 2 {
+		t.Fatalf("%d replies to strangers counted, want 2", n)
+	}
+}
+
 // The heads query reads the partial index of pending messages, not the whole outbox.
 func TestOutboxHeadsUsesIndex(t *testing.T) {
 	s := openTest(t)
-	rows, err := s.DB().Query(`EXPLAIN QUERY PLAN SELECT MIN(id) AS id FROM outbox WHERE chat_net = ? AND status = 'pending' GROUP BY chat_id`, "tg")
+	rows, err := s.DB().Query(`EXPLAIN QUERY PLAN SELECT MIN((priority << 40) | id) AS k FROM outbox WHERE chat_net = ? AND status = 'pending' GROUP BY chat_id`, "tg")
 	if err != nil {
 		t.Fatal(err)
 	}

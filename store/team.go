@@ -97,6 +97,9 @@ type ReviewScope struct {
 	// closed), except those of Reopened: a person's days of a month reopened for them.
 	OpenFrom string
 	Reopened []DateRange
+	// NotFinal leaves out, and OnlyFinal keeps only, the reports a final result in force counts
+	// (FinalEvaluationsCounting): deciding those asks first (flows/final.go).
+	NotFinal, OnlyFinal bool
 }
 
 // DateRange is some days of one person: NIP's From..To (YYYY-MM-DD, inclusive).
@@ -130,6 +133,12 @@ func (s ReviewScope) where() (string, []any) {
 			args = append(args, d.NIP, d.From, d.To)
 		}
 		conds = append(conds, "("+strings.Join(open, " OR ")+")")
+	}
+	if s.NotFinal {
+		conds = append(conds, "NOT "+reportUnderFinal)
+	}
+	if s.OnlyFinal {
+		conds = append(conds, reportUnderFinal)
 	}
 	if len(conds) == 0 {
 		return "1", nil
@@ -253,12 +262,14 @@ type EvaluationSummary struct {
 	CreatedAt   time.Time
 }
 
-// LastEvaluationSummary returns the employee's most recent evaluation, or ErrNotFound when they
-// have never been evaluated.
+// LastEvaluationSummary returns the employee's most recent final evaluation, or ErrNotFound when
+// they have never been evaluated. A free date range recorded before ranges became previews only is
+// not a final result and is passed over.
 func (t *Tx) LastEvaluationSummary(ctx context.Context, nip string) (EvaluationSummary, error) {
 	var e EvaluationSummary
 	err := t.q.QueryRowContext(ctx, `SELECT period_key, period_start, period_end, checkpoint, score, predicate, standard_met, created_at
-		FROM evaluations WHERE nip = ? ORDER BY created_at DESC, id DESC LIMIT 1`, nip).
+		FROM evaluations WHERE nip = ? AND (checkpoint <> '' OR period_key NOT LIKE '%..%')
+		ORDER BY created_at DESC, id DESC LIMIT 1`, nip).
 		Scan(&e.PeriodKey, &e.PeriodStart, &e.PeriodEnd, &e.Checkpoint, &e.Score, &e.Predicate, &e.StandardMet, &e.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, ErrNotFound

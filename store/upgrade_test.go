@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -71,5 +72,53 @@ func TestUpgradeKeepsOutbox(t *testing.T) {
 	}
 	if err := st.Check(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Migrations of branches developed side by side leave gaps in the numbers (0013 on one, 0016 on
+// another) and may meet in any order: a database that has the higher one applies the lower one
+// when it arrives, and a version this program does not know is refused by name.
+func TestMigrateAppliesAMigrationNumberedBelowTheApplied(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "branch.db")
+	ms, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	skip := len(ms) - 2 // the one before the last, applied after the last
+	db, err := sql.Open("sqlite", DSN(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range ms {
+		if i == skip {
+			continue
+		}
+		if _, err := db.Exec(m.SQL); err != nil {
+			t.Fatalf("migration %d: %v", m.Version, err)
+		}
+		if _, err := db.Exec(`INSERT INTO schema_migrations VALUES (?, ?, ?)`, m.Version, m.Name, time.Now().UTC()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	st, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open with a lower migration missing: %v", err)
+	}
+	var rows int
+	st.DB().QueryRow(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, ms[skip].Version).Scan(&rows)
+	if rows != 1 {
+		t.Fatalf("migration %d not applied", ms[skip].Version)
+	}
+	if _, err := st.DB().Exec(`INSERT INTO schema_migrations VALUES (9999, 'from_the_future', ?)`, time.Now().UTC()); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if _, err := Open(ctx, path); err == nil || !strings.Contains(err.Error(), "9999") {
+		t.Fatalf("a database of an unknown version opened: %v", err)
 	}
 }

@@ -15,22 +15,29 @@ type healthCursor struct{ v string }
 func (c *healthCursor) LoadCursor(context.Context, string) (string, error) { return c.v, nil }
 func (c *healthCursor) SaveCursor(_ context.Context, _, v string) error    { c.v = v; return nil }
 
-// The transport's health follows the Bot API: connected after getMe; after a refused token
-// (401) logged out, may not send, and the poll loop ends with the reason.
+// The transport's health follows the Bot API: connected after getMe; with a refused token (401)
+// logged out, saying the token is wrong, and may not send; the receiver keeps running (retrying
+// slowly) rather than ending `lapkin run` (issue 26, item 7).
 func TestHealthTokenRefused(t *testing.T) {
 	tg, srv := newTG(t)
 	if h := tg.Health(); h.State != bot.StateConnected || !h.CanSend || h.Net != bot.NetTelegram {
 		t.Fatalf("after getMe: %+v", h)
 	}
-	srv.Fail("getUpdates", 1, 401, "Unauthorized", 0)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	err := tg.Poller(&healthCursor{}).Receive(ctx, func(context.Context, bot.Message, func(error)) bool { return true })
-	if err == nil || !strings.Contains(err.Error(), "401") {
-		t.Fatalf("receive: %v", err)
+	wrong, err := New(context.Background(), Config{Token: "111:wrong", Endpoint: srv.Endpoint()}, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if h := tg.Health(); h.State != bot.StateLoggedOut || h.CanSend || !strings.Contains(h.Detail, "401") {
-		t.Fatalf("after 401: %+v", h)
+	if h := wrong.Health(); h.State != bot.StateLoggedOut || h.CanSend || !strings.Contains(h.Detail, "401") || !strings.Contains(h.Detail, "wrong") {
+		t.Fatalf("after a refused token: %+v", h)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	err = wrong.Poller(&healthCursor{}).Receive(ctx, func(context.Context, bot.Message, func(error)) bool { return true })
+	if err != nil || ctx.Err() == nil {
+		t.Fatalf("receive with a refused token ended early: %v", err)
+	}
+	if h := wrong.Health(); h.State != bot.StateLoggedOut {
+		t.Fatalf("after receiving: %+v", h)
 	}
 }
 

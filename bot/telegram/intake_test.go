@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -61,6 +62,7 @@ func newIntakeEnv(t *testing.T, endpoint func(*telegramtest.Server) string) *int
 }
 
 func (e *intakeEnv) submit(ctx context.Context, m bot.Message, done func(error)) bool {
+	m = fetched(ctx, m)
 	e.mu.Lock()
 	e.got = append(e.got, m)
 	h := e.handle
@@ -72,6 +74,26 @@ func (e *intakeEnv) submit(ctx context.Context, m bot.Message, done func(error))
 	go done(err)
 	e.seen <- struct{}{}
 	return true
+}
+
+// fetched downloads a message's photo as the runtime does for a sender it knows
+// (flows.Engine.fetchMedia): the transport only says how.
+func fetched(ctx context.Context, m bot.Message) bot.Message {
+	if m.Photo == nil || m.Photo.Fetch == nil {
+		return m
+	}
+	p := *m.Photo
+	data, err := p.Fetch(ctx)
+	p.Fetch = nil
+	var f *bot.Failure
+	switch {
+	case errors.As(err, &f):
+		m.Failed = f
+	case err == nil:
+		p.Data = data
+	}
+	m.Photo = &p
+	return m
 }
 
 // poll runs the poller until the returned stop, which checks that Receive ended with nil.

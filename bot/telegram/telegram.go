@@ -15,6 +15,7 @@ package telegram
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -67,8 +68,15 @@ type Telegram struct {
 	log    *slog.Logger
 	client *ctxClient
 
-	failures failures // handler failures per update id, for bounded retries (updates.go)
-	health   health   // for /healthz
+	failures  failures       // handler failures per update id, for bounded retries (updates.go)
+	health    health         // for /healthz
+	downloads *bot.Downloads // one download at a time
+
+	// self is the bot as getMe described it, once connected (connect.go); the library's own
+	// api.Self is never written after New, since Send copies the BotAPI on every call.
+	self atomic.Pointer[tgbotapi.User]
+	// menu publishes the command menu again once connected, when it could not be at start.
+	menu atomic.Pointer[func() error]
 }
 
 var (
@@ -105,8 +113,12 @@ func (t *Telegram) Health() bot.Health {
 	return t.health.h
 }
 
-// New connects to the Bot API (the library calls getMe at once, which checks the token). ctx
-// bounds every request the transport makes; cancel it to stop a long poll.
+// New makes the transport and tries once to connect (getMe, which checks the token). A Bot API
+// that cannot be reached, or refuses the token, is not an error: the transport reports its state
+// (Health: disconnected with the reason, or logged out for a refused token) and its receiver keeps
+// trying with backoff (connect.go), while the other networks, the scheduler and the outbox go on
+// (issue 26, item 7). Only a malformed configuration is an error. ctx bounds every request the
+// transport makes; cancel it to stop a long poll.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*Telegram, error) {
 	if cfg.Endpoint == "" {
 		cfg.Endpoint = DefaultEndpoint
@@ -123,18 +135,41 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Telegram, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	client := &ctxClient{ctx: ctx, hc: &http.Client{Timeout: time.Duration(cfg.PollTimeout+15) * time.Second}}
-	api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, cfg.Endpoint, client)
-	if err != nil {
-		return nil, fmt.Errorf("telegram: connect: %w", redact(err, cfg.Token))
+	client := &ctxClient{ctx: ctx, hc: &http.Client{Timeout: time.Duration(cfg.PollTimeout+15) * time.Second}, token: cfg.Token}
+	// Not tgbotapi.NewBotAPIWithClient: it calls getMe and fails when the network is down, which
+	// made `lapkin run` exit at once. The fields it sets are the ones set here; its unexported
+	// shutdown channel serves only GetUpdatesChan, which Lapkin does not use.
+	api := &tgbotapi.BotAPI{Token: cfg.Token, Client: client, Buffer: 100}
+	api.SetAPIEndpoint(cfg.Endpoint)
+	t := &Telegram{api: api, cfg: cfg, log: log.With("net", bot.NetTelegram), client: client, downloads: bot.NewDownloads()}
+	t.health.set(bot.StateConnecting, "", true)
+	warmMarkupEncoders()
+	if err := t.connect(); err != nil {
+		t.log.Warn("telegram not reachable yet; retrying in the background", "err", err)
 	}
-	t := &Telegram{api: api, cfg: cfg, log: log.With("net", bot.NetTelegram), client: client}
-	t.health.set(bot.StateConnected, "", true) // getMe answered
 	return t, nil
 }
 
-// Username is the bot's @name, as getMe told.
-func (t *Telegram) Username() string { return t.api.Self.UserName }
+// warmMarkupEncoders builds encoding/json's encoders of the reply markups once, before any send:
+// the library marshals reply_markup on every send, and the race detector (Go 1.26.8) reported
+// encoding/json's lazy construction of a type's encoder (its sync.OnceValue) when the sender's
+// concurrent sends marshalled a contact keyboard for the first time side by side. Built here,
+// one goroutine, they are only read afterwards.
+func warmMarkupEncoders() {
+	_, _ = json.Marshal(tgbotapi.NewOneTimeReplyKeyboard(tgbotapi.NewKeyboardButtonRow(tgbotapi.NewKeyboardButtonContact("x"))))
+	_, _ = json.Marshal(tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("x", "x"))))
+}
+
+// Username is the bot's @name, as getMe told; "" until connected.
+func (t *Telegram) Username() string {
+	if u := t.self.Load(); u != nil {
+		return u.UserName
+	}
+	return ""
+}
+
+// Connected reports whether getMe has answered.
+func (t *Telegram) Connected() bool { return t.self.Load() != nil }
 
 // Net is bot.NetTelegram.
 func (t *Telegram) Net() string { return bot.NetTelegram }
@@ -223,7 +258,7 @@ type callClient struct {
 
 // Do sends req under the call's context.
 func (c *callClient) Do(req *http.Request) (*http.Response, error) {
-	return c.hc.Do(req.WithContext(c.ctx))
+	return botAPIShape(c.hc.Do(req.WithContext(c.ctx)))
 }
 
 // classify turns a Bot API failure into the code the outbox sender acts on.
@@ -245,6 +280,10 @@ func (t *Telegram) classify(err error) error {
 			}
 		}
 		switch {
+		case te.MigrateToChatID != 0:
+			// "Bad Request: group chat was upgraded to a supergroup chat": the group lives on
+			// under a new id, which the answer names.
+			return &bot.Error{Code: bot.Moved, MovedTo: strconv.FormatInt(te.MigrateToChatID, 10), Cause: redact(err, t.cfg.Token)}
 		case te.Code == 429:
 			return &bot.Error{Code: bot.RetryLater, Wait: time.Duration(te.RetryAfter) * time.Second, Cause: redact(err, t.cfg.Token)}
 		case te.Code == 403, te.Code == 400 && strings.Contains(strings.ToLower(te.Message), "chat not found"):
@@ -266,15 +305,24 @@ func (t *Telegram) SetCommands(ctx context.Context, langs []string, menu func(la
 		}
 		scope := tgbotapi.NewBotCommandScopeAllPrivateChats()
 		if _, err := t.api.Request(tgbotapi.NewSetMyCommandsWithScopeAndLanguage(scope, lang, cmds...)); err != nil {
+			t.menuLater(ctx, langs, menu)
 			return fmt.Errorf("telegram: set commands (%s): %w", lang, redact(err, t.cfg.Token))
 		}
 		if i == 0 {
 			if _, err := t.api.Request(tgbotapi.NewSetMyCommandsWithScope(scope, cmds...)); err != nil {
+				t.menuLater(ctx, langs, menu)
 				return fmt.Errorf("telegram: set default commands: %w", redact(err, t.cfg.Token))
 			}
 		}
 	}
+	t.menu.Store(nil)
 	return nil
+}
+
+// menuLater keeps a menu that could not be published, for the receiver to publish once connected.
+func (t *Telegram) menuLater(ctx context.Context, langs []string, menu func(lang string) []bot.Command) {
+	f := func() error { return t.SetCommands(context.WithoutCancel(ctx), langs, menu) }
+	t.menu.Store(&f)
 }
 
 // download fetches a file from the configured Bot API server. The URL holds the token: it is
@@ -356,9 +404,10 @@ func (r *redacted) Unwrap() error { return r.err }
 // getUpdates runs under the poll loop's own context, so a shutdown ends the long poll at once
 // while replies still in the outbox can be sent under the transport's longer-lived one.
 type ctxClient struct {
-	ctx  context.Context
-	hc   *http.Client
-	poll atomic.Pointer[context.Context]
+	ctx   context.Context
+	hc    *http.Client
+	poll  atomic.Pointer[context.Context]
+	token string
 }
 
 // Do sends req under the transport's context. The library offers no per-call context, so a call
@@ -368,5 +417,5 @@ func (c *ctxClient) Do(req *http.Request) (*http.Response, error) {
 	if p := c.poll.Load(); p != nil && strings.HasSuffix(req.URL.Path, "/getUpdates") {
 		ctx = *p
 	}
-	return c.hc.Do(req.WithContext(ctx))
+	return botAPIShape(c.hc.Do(req.WithContext(ctx)))
 }

@@ -29,15 +29,19 @@ func TestErrorsNeverShowToken(t *testing.T) {
 	srv := telegramtest.New(token)
 	endpoint := srv.Endpoint()
 	srv.Close()
-	_, err := New(context.Background(), Config{Token: token, Endpoint: endpoint}, nil)
-	if err == nil {
-		t.Fatal("connected to a closed server")
+	// A server that cannot be reached is no error (issue 26, item 7): the health says why.
+	tg, err := New(context.Background(), Config{Token: token, Endpoint: endpoint}, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if strings.Contains(err.Error(), token) || !strings.Contains(err.Error(), "<token>") {
-		t.Fatalf("error shows the token or hides where: %v", err)
+	h := tg.Health()
+	if h.State != bot.StateDisconnected || strings.Contains(h.Detail, token) || !strings.Contains(h.Detail, "<token>") ||
+		!strings.Contains(h.Detail, "connection refused") {
+		t.Fatalf("health shows the token, or hides where or why: %+v", h)
 	}
-	if _, err := New(context.Background(), Config{Token: "wrong", Endpoint: endpoint}, nil); err == nil || strings.Contains(err.Error(), "wrong/") {
-		t.Fatalf("bad token error: %v", err)
+	tg, err = New(context.Background(), Config{Token: "wrong", Endpoint: endpoint}, nil)
+	if err != nil || strings.Contains(tg.Health().Detail, "wrong/") {
+		t.Fatalf("bad token: %v %+v", err, tg.Health())
 	}
 }
 

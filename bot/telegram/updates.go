@@ -125,13 +125,19 @@ func (t *Telegram) message(ctx context.Context, u tgbotapi.Update) (bot.Message,
 	if m.Text == "" {
 		m.Text = msg.Caption
 	}
+	if m.Group && msg.MigrateToChatID != 0 {
+		// The group became a supergroup under a new id: its binding follows it. Telegram says so
+		// in the old group, and the new one's first message says where it came from.
+		m.Text, m.MovedTo = "", strconv.FormatInt(msg.MigrateToChatID, 10)
+		return m, true
+	}
 	if m.Group {
 		// In a group only commands to this bot matter; "/lapor@OtherBot" is not ours.
 		if !strings.HasPrefix(m.Text, "/") {
 			return bot.Message{}, false
 		}
 		word, _, _ := strings.Cut(strings.Fields(m.Text + " ")[0], " ")
-		if _, at, ok := strings.Cut(word, "@"); ok && !strings.EqualFold(at, t.api.Self.UserName) {
+		if _, at, ok := strings.Cut(word, "@"); ok && !strings.EqualFold(at, t.Username()) {
 			return bot.Message{}, false
 		}
 		return m, true
@@ -140,40 +146,50 @@ func (t *Telegram) message(ctx context.Context, u tgbotapi.Update) (bot.Message,
 		// Only a contact that is the sender's own may register them: a forwarded card is not.
 		m.Contact = &bot.Contact{Phone: c.PhoneNumber, Own: c.UserID != 0 && c.UserID == msg.From.ID}
 	}
-	if n := len(msg.Photo); n > 0 {
-		p := msg.Photo[n-1] // the largest size comes last
-		photo := &bot.Photo{Name: p.FileID + ".jpg", Size: int64(p.FileSize)}
-		if photo.Size <= t.cfg.MaxPhotoBytes {
-			data, err := t.downloadRetrying(ctx, p.FileID, id)
-			switch {
-			case errors.Is(err, errTooBig):
-				photo.Size = t.cfg.MaxPhotoBytes + 1
-			case err != nil:
-				t.log.Warn("photo cannot be downloaded; kept as a dead letter", "update", id, "err", err)
-				m.Failed = &bot.Failure{Kind: bot.FailFile, Reason: "download photo: " + err.Error(), Raw: rawUpdate(u)}
-				return m, true
-			default:
-				photo.Data = data
-			}
+	switch d := msg.Document; {
+	case len(msg.Photo) > 0:
+		p := msg.Photo[len(msg.Photo)-1] // the largest size comes last
+		m.Photo = t.photo(p.FileID, p.FileID+".jpg", "image/jpeg", int64(p.FileSize), id, u)
+	case d != nil && strings.HasPrefix(strings.ToLower(d.MimeType), "image/"):
+		// A photo sent "as a file" (uncompressed, as many do to keep it sharp) is evidence too.
+		name := d.FileName
+		if name == "" {
+			name = d.FileID + ".jpg"
 		}
-		m.Photo = photo
-	}
-	if m.Photo == nil && m.Contact == nil {
-		// A voice note, a video or a document cannot be read or kept as evidence: the flows
-		// answer that the activity can simply be typed, rather than leave the person unanswered.
-		switch {
-		case msg.Voice != nil || msg.Audio != nil:
-			m.Unsupported = bot.MediaAudio
-		case msg.Video != nil || msg.VideoNote != nil:
-			m.Unsupported = bot.MediaVideo
-		case msg.Document != nil:
-			m.Unsupported = bot.MediaDocument
-		}
+		m.Photo = t.photo(d.FileID, name, d.MimeType, int64(d.FileSize), id, u)
+	case d != nil:
+		m.Unsupported = bot.MediaDocument
+	case msg.Video != nil || msg.VideoNote != nil || msg.Animation != nil:
+		m.Unsupported = bot.MediaVideo
+	case msg.Voice != nil || msg.Audio != nil:
+		m.Unsupported = bot.MediaAudio
 	}
 	if m.Text == "" && m.Contact == nil && m.Photo == nil && m.Unsupported == "" {
-		return bot.Message{}, false // stickers, locations: nothing for us
+		return bot.Message{}, false // stickers, locations, polls: nothing for us
 	}
 	return m, true
+}
+
+// photo describes an image of an update without downloading it: Fetch downloads it, once the
+// runtime knows the sender is someone Lapkin serves, one download at a time on this network. A
+// file over the limit is never asked for.
+func (t *Telegram) photo(fileID, name, mimeType string, size int64, update string, u tgbotapi.Update) *bot.Photo {
+	p := &bot.Photo{Name: name, MIME: mimeType, Size: size}
+	if size > t.cfg.MaxPhotoBytes {
+		return p
+	}
+	p.Fetch = func(ctx context.Context) ([]byte, error) {
+		data, err := t.downloadRetrying(ctx, fileID, update)
+		switch {
+		case errors.Is(err, errTooBig):
+			return nil, bot.ErrTooBig
+		case err != nil && ctx.Err() == nil:
+			t.log.Warn("photo cannot be downloaded; kept as a dead letter", "update", update, "err", err)
+			return nil, &bot.Failure{Kind: bot.FailFile, Reason: "download photo: " + err.Error(), Raw: rawUpdate(u)}
+		}
+		return data, err
+	}
+	return p
 }
 
 // downloadRetrying downloads a file, retrying a failure that may pass (network, 5xx, 429) with
@@ -182,7 +198,7 @@ func (t *Telegram) downloadRetrying(ctx context.Context, fileID, update string) 
 	var err error
 	for n := 1; ; n++ {
 		var data []byte
-		data, err = t.download(ctx, fileID, t.cfg.MaxPhotoBytes)
+		data, err = t.downloads.Do(ctx, func() ([]byte, error) { return t.download(ctx, fileID, t.cfg.MaxPhotoBytes) })
 		if err == nil || errors.Is(err, errTooBig) || errors.Is(err, errGone) || n >= t.cfg.Retry.attempts() {
 			return data, err
 		}
@@ -266,12 +282,6 @@ func (t *Telegram) Poller(cursor bot.Cursor) *Poller { return &Poller{t: t, curs
 // cancelled: the handlers, and the saving of the offset, get a context that is not.
 func (p *Poller) Receive(ctx context.Context, submit bot.Submit) error {
 	t := p.t
-	if _, err := t.api.Request(tgbotapi.DeleteWebhookConfig{}); err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return fmt.Errorf("telegram: delete webhook: %w", redact(err, t.cfg.Token))
-	}
 	t.client.poll.Store(&ctx)
 	defer t.client.poll.Store(nil)
 	var offset int
@@ -286,32 +296,55 @@ func (p *Poller) Receive(ctx context.Context, submit bot.Submit) error {
 		offset, _ = strconv.Atoi(v)
 	}
 	keep := context.WithoutCancel(ctx)
-	failed := 0 // getUpdates failures in a row
+	failed := 0    // getUpdates failures in a row
+	ready := false // connected and the webhook deleted
+	quick := 0     // empty answers in a row that came back at once
 	for ctx.Err() == nil {
+		if !ready {
+			// Connect (getMe, with backoff: the network may be down at start), then make sure no
+			// webhook is set, since Telegram refuses getUpdates while one is.
+			if !t.waitConnected(ctx) {
+				break
+			}
+			if _, err := t.api.Request(tgbotapi.DeleteWebhookConfig{}); err != nil {
+				if ctx.Err() != nil {
+					break
+				}
+				failed++
+				t.noteFailure(ctx, err, failed, "deleteWebhook")
+				continue
+			}
+			ready, failed = true, 0
+		}
+		asked := time.Now()
 		raws, err := t.getUpdates(offset)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
 			}
-			var te *tgbotapi.Error
-			if errors.As(err, &te) && te.Code == 401 {
-				t.health.set(bot.StateLoggedOut, "the token was refused (401)", false)
-				return errors.New("telegram: the token was refused (401): check telegram.token / LAPKIN_TELEGRAM_TOKEN")
-			}
 			failed++
-			if failed >= DownAfter {
-				t.health.set(bot.StateDisconnected, fmt.Sprintf("getUpdates failed %d times in a row: %v", failed, redact(err, t.cfg.Token)), true)
+			if isUnauthorized(err) {
+				// The token was revoked while running: connect again, slowly, and say why.
+				ready = false
+				t.self.Store(nil)
+				t.health.set(bot.StateLoggedOut, tokenRefused, false)
+				t.log.Error("getUpdates refused", "err", "telegram: "+tokenRefused)
+				continue
 			}
-			wait := bot.Backoff(failed)
-			if errors.As(err, &te) && te.RetryAfter > 0 {
-				wait = time.Duration(te.RetryAfter) * time.Second
-			}
-			t.log.Warn("getUpdates failed", "err", redact(err, t.cfg.Token), "retry_in", wait)
-			sleep(ctx, wait)
+			t.noteFailure(ctx, err, failed, "getUpdates")
 			continue
 		}
 		failed = 0
 		t.health.set(bot.StateConnected, "", true)
+		if len(raws) == 0 && time.Since(asked) < quickEmpty(t.cfg.PollTimeout) {
+			if quick++; quick == 10 {
+				t.log.Warn("getUpdates answers at once although asked to wait: the server ignores the long-poll timeout; pausing between calls",
+					"timeout_s", t.cfg.PollTimeout)
+			}
+			sleep(ctx, emptyPause)
+			continue
+		}
+		quick = 0
 		next, tries, err := t.handleBatch(keep, raws, submit)
 		if next > offset {
 			offset = next
@@ -327,6 +360,22 @@ func (p *Poller) Receive(ctx context.Context, submit bot.Submit) error {
 		}
 	}
 	return nil
+}
+
+// noteFailure logs a failed call of the poll loop (its status and body when the server answered
+// something other than the Bot API: botAPIShape), marks the transport disconnected after DownAfter
+// failures in a row, and waits before the next try: the wait Telegram named, or a backoff.
+func (t *Telegram) noteFailure(ctx context.Context, err error, failed int, call string) {
+	if failed >= DownAfter {
+		t.health.set(bot.StateDisconnected, fmt.Sprintf("%s failed %d times in a row: %v", call, failed, redact(err, t.cfg.Token)), true)
+	}
+	wait := bot.Backoff(failed)
+	var te *tgbotapi.Error
+	if errors.As(err, &te) && te.RetryAfter > 0 {
+		wait = time.Duration(te.RetryAfter) * time.Second
+	}
+	t.log.Warn(call+" failed", "err", redact(err, t.cfg.Token), "retry_in", wait)
+	sleep(ctx, wait)
 }
 
 func sleep(ctx context.Context, d time.Duration) {

@@ -42,6 +42,11 @@ func (t *Telegram) Webhook(url, listen string) *Webhook {
 	return &Webhook{t: t, url: url, listen: listen}
 }
 
+// WebhookMaxConnections is how many connections the webhook server keeps open at once: Telegram
+// opens at most 40 to one webhook by default (setWebhook's max_connections, 100 at most); past it
+// the oldest idle one is closed (bot.CapConnections).
+const WebhookMaxConnections = 100
+
 // webhookSecretKey is where a generated webhook secret is kept (the store's kv, through bot.Cursor).
 const webhookSecretKey = "telegram.webhook_secret"
 
@@ -90,18 +95,31 @@ func (w *Webhook) Receive(ctx context.Context, submit bot.Submit) error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle(path, w.Handler(submit))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := bot.NewHTTPServer(mux)
 	ln, err := net.Listen("tcp", w.listen)
 	if err != nil {
 		return fmt.Errorf("telegram: listen on telegram.listen %s: %w", w.listen, err)
 	}
-	if err := w.t.SetWebhook(w.url); err != nil {
-		ln.Close()
-		return fmt.Errorf("telegram: set webhook: %w", err)
-	}
+	ln = bot.CapConnections(srv, ln, WebhookMaxConnections)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	w.t.log.Info("webhook listening", "listen", ln.Addr().String(), "path", path)
+	// Telegram is told where to post once it can be reached: at start it may not be (issue 26,
+	// item 7), and the server listens meanwhile.
+	rctx, stopRegistering := context.WithCancel(ctx)
+	registered := make(chan struct{})
+	go func() {
+		defer close(registered)
+		for n := 0; w.t.waitConnected(rctx); n++ {
+			err := w.t.SetWebhook(w.url)
+			if err == nil {
+				return
+			}
+			w.t.log.Warn("set webhook failed", "err", err, "retry_in", connectBackoff(n))
+			sleep(rctx, connectBackoff(n))
+		}
+	}()
+	defer func() { stopRegistering(); <-registered }()
 	select {
 	case <-ctx.Done():
 	case err := <-errc:

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"strings"
 
+	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
 
@@ -96,6 +97,7 @@ func (w *WhatsApp) convert(ctx context.Context, e *events.Message) (bot.Message,
 	msg := e.Message
 	text := ""
 	var photo *bot.Photo
+	var media whatsmeow.DownloadableMessage
 	unsupported := ""
 	switch {
 	case msg.Conversation != nil:
@@ -106,6 +108,17 @@ func (w *WhatsApp) convert(ctx context.Context, e *events.Message) (bot.Message,
 		img := msg.GetImageMessage()
 		text = img.GetCaption()
 		photo = &bot.Photo{Name: info.ID + extension(img.GetMimetype(), ".jpg"), MIME: img.GetMimetype(), Size: int64(img.GetFileLength())}
+		media = img
+	case msg.DocumentMessage != nil && strings.HasPrefix(strings.ToLower(msg.GetDocumentMessage().GetMimetype()), "image/"):
+		// A photo sent as a document (uncompressed, to keep it sharp) is evidence like a photo.
+		doc := msg.GetDocumentMessage()
+		text = doc.GetCaption()
+		name := doc.GetFileName()
+		if name == "" {
+			name = info.ID + extension(doc.GetMimetype(), ".jpg")
+		}
+		photo = &bot.Photo{Name: name, MIME: doc.GetMimetype(), Size: int64(doc.GetFileLength())}
+		media = doc
 	case msg.DocumentMessage != nil: // also a document with a caption, unwrapped by whatsmeow
 		text, unsupported = msg.GetDocumentMessage().GetCaption(), bot.MediaDocument
 	case msg.VideoMessage != nil:
@@ -153,28 +166,37 @@ func (w *WhatsApp) convert(ctx context.Context, e *events.Message) (bot.Message,
 		m.Contact.Phone = "+" + sender.User
 	}
 	if photo != nil {
+		// The announced size is checked first, and a file over the limit is never asked for:
+		// whatsmeow's Download has no cap of its own and holds the whole file in memory. The
+		// download itself waits until the runtime knows the sender (bot.Photo.Fetch).
 		if photo.Size <= w.cfg.MaxPhotoBytes {
-			// The announced size is checked first: whatsmeow's Download has no cap of its own.
-			w.mu.Lock()
-			cli := w.cli
-			w.mu.Unlock()
-			if cli == nil {
-				return bot.Message{}, false, errMedia
-			}
-			data, err := cli.Download(ctx, msg.GetImageMessage())
-			if err != nil {
-				w.log.Warn("download photo", "msg", info.ID, "err", err)
-				return bot.Message{}, false, errMedia
-			}
-			if int64(len(data)) > w.cfg.MaxPhotoBytes {
-				photo.Size = int64(len(data))
-			} else {
-				photo.Data, photo.Size = data, int64(len(data))
+			photo.Fetch = func(ctx context.Context) ([]byte, error) {
+				return w.downloads.Do(ctx, func() ([]byte, error) { return w.download(ctx, info.ID, media) })
 			}
 		}
 		m.Photo = photo
 	}
 	return m, true, nil
+}
+
+// download fetches one attachment. A failure is errMedia: the message is not acknowledged and
+// comes again.
+func (w *WhatsApp) download(ctx context.Context, id string, media whatsmeow.DownloadableMessage) ([]byte, error) {
+	w.mu.Lock()
+	cli := w.cli
+	w.mu.Unlock()
+	if cli == nil {
+		return nil, errMedia
+	}
+	data, err := cli.Download(ctx, media)
+	if err != nil {
+		w.log.Warn("download photo", "msg", id, "err", err)
+		return nil, errMedia
+	}
+	if int64(len(data)) > w.cfg.MaxPhotoBytes {
+		return nil, bot.ErrTooBig
+	}
+	return data, nil
 }
 
 // extension returns a file extension for a MIME type, def when none is known.

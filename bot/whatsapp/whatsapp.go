@@ -81,6 +81,8 @@ type WhatsApp struct {
 	lids   lidResolver
 	sleep  func(ctx context.Context, d time.Duration) error
 	after  func(d time.Duration) <-chan time.Time // the receive loop's waits (time.After)
+	// downloads lets one photo download run at a time (bot.Downloads).
+	downloads *bot.Downloads
 
 	// OnAlert, when set, is called (from a goroutine of its own) with the new health when the
 	// number stops working: logged out, banned, outdated, replaced. The integrator wires it to
@@ -154,11 +156,12 @@ func newAdapter(cfg Config, log *slog.Logger) *WhatsApp {
 	}
 	return &WhatsApp{
 		cfg: cfg, log: log.With("net", bot.NetWhatsApp), clock: clock,
-		pacing:  NewPacing(cfg.SendInterval, cfg.DailyCap, cfg.Location, 0),
-		sleep:   sleepCtx,
-		after:   time.After,
-		health:  bot.Health{Net: bot.NetWhatsApp, State: bot.StateDisconnected, Since: clock.Now(), CanSend: true},
-		changed: make(chan struct{}, 1),
+		pacing:    NewPacing(cfg.SendInterval, cfg.DailyCap, cfg.Location, 0),
+		sleep:     sleepCtx,
+		after:     time.After,
+		downloads: bot.NewDownloads(),
+		health:    bot.Health{Net: bot.NetWhatsApp, State: bot.StateDisconnected, Since: clock.Now(), CanSend: true},
+		changed:   make(chan struct{}, 1),
 	}
 }
 

@@ -2,6 +2,7 @@ package whatsapp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -73,14 +74,40 @@ func newTestAdapter(t testing.TB, cfg Config) *testAdapter {
 	ta := &testAdapter{WhatsApp: w, fake: fake, clock: clock, path: path}
 	w.ctx = context.Background()
 	w.submit = func(ctx context.Context, m bot.Message, done func(error)) bool {
+		// Like the runtime for a sender it knows (flows.Engine.fetchMedia): the photo is fetched
+		// when the message is handled, and a failed download fails the handling.
+		m, ferr := fetched(ctx, m)
 		ta.mu.Lock()
-		ta.got = append(ta.got, m)
 		err := ta.fail
+		if ferr != nil {
+			err = ferr
+		} else {
+			ta.got = append(ta.got, m)
+		}
 		ta.mu.Unlock()
 		go done(err) // like the router: from another goroutine
 		return true
 	}
 	return ta
+}
+
+// fetched downloads a message's photo as the runtime does (flows.Engine.fetchMedia).
+func fetched(ctx context.Context, m bot.Message) (bot.Message, error) {
+	if m.Photo == nil || m.Photo.Fetch == nil {
+		return m, nil
+	}
+	p := *m.Photo
+	data, err := p.Fetch(ctx)
+	p.Fetch = nil
+	switch {
+	case errors.Is(err, bot.ErrTooBig):
+	case err != nil:
+		return m, err
+	default:
+		p.Data, p.Size = data, int64(len(data))
+	}
+	m.Photo = &p
+	return m, nil
 }
 
 func (ta *testAdapter) messages() []bot.Message {
@@ -167,6 +194,17 @@ func TestConvert(t *testing.T) {
 		{name: "image over the limit is not downloaded", evt: msgEvent("A4", budiPN, budiPN, types.EmptyJID, big),
 			want: &bot.Message{ID: "6281200000002/A4", Chat: budiRef, Sender: budiRef, Text: "/lapor 1 Foto besar", Contact: phone,
 				Photo: &bot.Photo{Name: "A4.jpg", MIME: "image/jpeg", Size: 5000}}},
+		{name: "image sent as a document: evidence like a photo", evt: msgEvent("A6", budiPN, budiPN, types.EmptyJID,
+			&waE2E.Message{DocumentMessage: &waE2E.DocumentMessage{Caption: proto.String("/lapor 1 Rapat #1"), FileName: proto.String("IMG_0042.jpg"),
+				Mimetype: proto.String("image/jpeg"), FileLength: proto.Uint64(20)}}),
+			want: &bot.Message{ID: "6281200000002/A6", Chat: budiRef, Sender: budiRef, Text: "/lapor 1 Rapat #1", Contact: phone,
+				Photo: &bot.Photo{Name: "IMG_0042.jpg", MIME: "image/jpeg", Data: ta.fake.media, Size: int64(len(ta.fake.media))}},
+			downloads: 1},
+		{name: "image document over the limit is not downloaded", evt: msgEvent("A7", budiPN, budiPN, types.EmptyJID,
+			&waE2E.Message{DocumentMessage: &waE2E.DocumentMessage{Caption: proto.String("/lapor 1 Scan"), FileName: proto.String("scan.png"),
+				Mimetype: proto.String("image/png"), FileLength: proto.Uint64(50 << 20)}}),
+			want: &bot.Message{ID: "6281200000002/A7", Chat: budiRef, Sender: budiRef, Text: "/lapor 1 Scan", Contact: phone,
+				Photo: &bot.Photo{Name: "scan.png", MIME: "image/png", Size: 50 << 20}}},
 		{name: "document with a /lapor caption", evt: msgEvent("A5", budiPN, budiPN, types.EmptyJID,
 			&waE2E.Message{DocumentMessage: &waE2E.DocumentMessage{Caption: proto.String("/lapor 1 SPJ #2"), FileName: proto.String("spj.pdf")}}),
 			want: &bot.Message{ID: "6281200000002/A5", Chat: budiRef, Sender: budiRef, Text: "/lapor 1 SPJ #2", Contact: phone, Unsupported: bot.MediaDocument}},
@@ -214,6 +252,12 @@ func TestConvert(t *testing.T) {
 				t.Fatal("ignored, want a message")
 			}
 			got.Raw, got.Time = nil, time.Time{}
+			if d := ta.fake.downloads - before; d != 0 {
+				t.Fatalf("%d downloads before the sender is known, want none", d)
+			}
+			if got, err = fetched(ctx, got); err != nil {
+				t.Fatal(err)
+			}
 			if !sameMessage(got, *tt.want) {
 				t.Errorf("got  %s\nwant %s", describe(got), describe(*tt.want))
 			}

@@ -38,6 +38,10 @@ Every run works on a copy of CITY.db (in --tmp), so the city can be reused. What
   machine    the machine's yardsticks: a pure computation, a system call, a 4 KiB read, raw SQLite
   inbound    quick reports through lapkin run and a fake Bot API (--senders, --n, --rate)
   engine     the same quick reports through the engine alone (Engine.Handle, no transport)
+  strangers  --strangers S --each M messages from people not registered, then --probes registered
+             people's quick reports --gap apart: how long each waits for its answer
+  toggles    a subordinate's --n leave requests, then their supervisor's /bantuan: its wait
+  photos     --senders strangers' --mb MB photos, then as many registered people's: peak RSS
 Each prints its figure, the peak RSS (VmHWM) and the load average when it started.
 `
 
@@ -76,6 +80,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	senders := fs.Int("senders", 200, "inbound: distinct senders")
 	n := fs.Int("n", 20000, "inbound, busy, sqlite: messages (or transactions)")
 	rate := fs.Float64("rate", 0, "inbound: messages per second (0: as fast as the bot takes them)")
+	strangers := fs.Int("strangers", 3000, "strangers: people not registered who write")
+	each := fs.Int("each", 1, "strangers: messages each of them sends")
+	probes := fs.Int("probes", 5, "strangers: registered people whose answers are timed")
+	gap := fs.Duration("gap", 2*time.Second, "strangers: time between two registered people's reports")
+	mb := fs.Int("mb", 19, "photos: the size of each photo, in MB")
 	showDigest := fs.Bool("digest", false, "evaluate: print a hash of the evaluations recorded and the messages queued, to compare two versions")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured part to this file")
 	rekap := fs.String("rekap", "", "recap: a month (2026-11) or a year (2026); default: the year of --at")
@@ -142,6 +151,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return env.recap(ctx, *rekap, *out)
 	case "inbound":
 		return env.inbound(ctx, *senders, *n, *rate)
+	case "strangers":
+		return env.strangersFirst(ctx, *strangers, *each, *probes, *gap)
+	case "toggles":
+		return env.toggles(ctx, *n)
+	case "photos":
+		return env.photos(ctx, *senders, *mb)
 	case "engine":
 		return env.jobs(ctx, func(m *Main) (string, error) {
 			people, err := benchSenders(ctx, m.Store, *senders)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/bot/telegram/telegramtest"
+	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/export"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -243,6 +244,21 @@ func engineRate(ctx context.Context, m *Main, senders []bot.ChatRef, n int, pref
 	return float64(per*len(senders)) / time.Since(start).Seconds(), nil
 }
 
+// fakeBotConfig is cfg polling the fake Bot API srv, with no scheduled job: each runs on 1 January
+// at 03:00 only, so none is caught up at the start either (lapkin bench digest, remind and busy
+// measure them).
+func fakeBotConfig(cfg *config.Config, srv *telegramtest.Server) config.Config {
+	c := *cfg
+	c.Telegram.Enabled = true
+	c.Telegram.Token = "bench:token"
+	c.Telegram.APIEndpoint = srv.Endpoint()
+	c.Telegram.Mode = "polling"
+	never := "0 3 1 1 *"
+	c.Schedule.Reminder = []string{never}
+	c.Schedule.Deadline, c.Schedule.Contract, c.Schedule.Digest, c.Schedule.EvaluationDue = never, never, never, never
+	return c
+}
+
 // inbound runs the bot as `lapkin run` does against a fake Bot API on this machine, pushes n
 // quick reports from `senders` distinct people (at `rate` a second, or all at once) and times
 // each from its push to its acknowledgement (the update confirmed to the Bot API, which the bot
@@ -283,16 +299,7 @@ func (env *benchEnv) inbound(ctx context.Context, senders, n int, rate float64) 
 	// replies is not the bot's, and under the bot's soft memory limit it made the collector run
 	// half of the CPU.
 	srv.ForgetHistory()
-	cfg = *env.cfg
-	cfg.Telegram.Enabled = true
-	cfg.Telegram.Token = "bench:token"
-	cfg.Telegram.APIEndpoint = srv.Endpoint()
-	cfg.Telegram.Mode = "polling"
-	// No scheduled job in this measurement: on 1 January at 03:00 only, so none is caught up at
-	// the start either (lapkin bench digest, remind and busy measure them).
-	never := "0 3 1 1 *"
-	cfg.Schedule.Reminder = []string{never}
-	cfg.Schedule.Deadline, cfg.Schedule.Contract, cfg.Schedule.Digest, cfg.Schedule.EvaluationDue = never, never, never, never
+	cfg = fakeBotConfig(env.cfg, srv)
 	rctx, stop := context.WithCancel(ctx)
 	defer stop()
 	ready := make(chan struct{})

@@ -28,9 +28,19 @@ import (
 // the child's arguments, so that a test can run `lapkin run` as a process and SIGKILL it.
 const asMainEnv = "LAPKIN_TEST_AS_MAIN"
 
+// noFileEnv, set in a child's environment, is the most file descriptors the child may hold.
+const noFileEnv = "LAPKIN_TEST_NOFILE"
+
 // TestMain runs the tests, or, in a child started by startLapkin, the lapkin command itself.
 func TestMain(m *testing.M) {
 	if os.Getenv(asMainEnv) == "1" {
+		if n, err := strconv.ParseUint(os.Getenv(noFileEnv), 10, 64); err == nil {
+			// As on a host whose limit is low: the child may hold only n file descriptors.
+			if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: n, Max: n}); err != nil {
+				fmt.Fprintln(os.Stderr, "setrlimit:", err)
+				os.Exit(2)
+			}
+		}
 		main()
 		os.Exit(0)
 	}

@@ -67,7 +67,7 @@ Pemakaian / usage:
   lapkin inbox [--config F] [--db F] [--failed [--limit N] [--raw] | --retry ID]
   lapkin outbox [--config F] [--db F] [--limit N]
   lapkin outbox retry [--config F] [--db F] [--id N]
-  lapkin bench digest|remind|evaluate|busy|export|sqlite|inbound --db CITY.db [...]
+  lapkin bench digest|remind|evaluate|busy|export|sqlite|inbound|strangers|toggles|photos --db CITY.db [...]
   lapkin version
 `
 
@@ -241,6 +241,12 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, clock bot.Cl
 			log.Error("tell admins about a parked message", "err", aerr)
 		}
 	}
+	// A bound group that can no longer be written to: its OPD's heads hear of it once.
+	m.Sender.FailedForGood = func(ctx context.Context, msg store.OutMessage, code string, err error) {
+		if gerr := m.Engine.GroupSendFailed(context.WithoutCancel(ctx), msg.Net, msg.ChatID, code, err.Error()); gerr != nil {
+			log.Error("tell the heads about a failing group", "err", gerr)
+		}
+	}
 	m.Scheduler, err = m.newScheduler(nil)
 	if err != nil {
 		st.Close()
@@ -300,14 +306,15 @@ func flowOptions(cfg *config.Config) flows.Options {
 		MinutesMonth:    cfg.Kinerja.MinutesMonth,
 		MinutesApprovedOnly: cfg.Kinerja.MinutesCount == "approved" ||
 			cfg.Kinerja.MinutesCount == "auto" && cfg.Reports.RequireApproval,
-		CloseDay:    cfg.Kinerja.CloseDay,
-		ReviewDays:  cfg.Reports.ReviewDays,
-		Checkpoints: checkpoints(cfg),
-		EvidenceDir: evidenceDir(cfg),
-		FlowTimeout: 30 * time.Minute,
-		ShowMissing: cfg.Digest.ShowMissing,
-		FloodMax:    cfg.Intake.MaxMessages,
-		FloodWindow: cfg.Intake.Window.Duration,
+		CloseDay:               cfg.Kinerja.CloseDay,
+		ReviewDays:             cfg.Reports.ReviewDays,
+		Checkpoints:            checkpoints(cfg),
+		EvidenceDir:            evidenceDir(cfg),
+		FlowTimeout:            30 * time.Minute,
+		ShowMissing:            cfg.Digest.ShowMissing,
+		FloodMax:               cfg.Intake.MaxMessages,
+		StrangerRepliesPerHour: cfg.Intake.StrangerRepliesPerHour,
+		FloodWindow:            cfg.Intake.Window.Duration,
 		Scoring: scoring.Params{WC: cfg.Evaluation.WeightAchievement, WK: cfg.Evaluation.WeightCompliance,
 			PassScore: cfg.Evaluation.PassScore, Bands: [4]float64{cfg.Evaluation.Bands.SangatBaik, cfg.Evaluation.Bands.Baik,
 				cfg.Evaluation.Bands.ButuhPerbaikan, cfg.Evaluation.Bands.Kurang}},
@@ -330,25 +337,42 @@ func evidenceDir(cfg *config.Config) string {
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, cf := newFlags("backup", stderr)
 	out := fs.String("out", "", "file to write the copy to (must not exist)")
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
 		return errReported
 	}
-	if *out == "" {
-		return errors.New("backup: --out F is required")
-	}
-	cfg, err := cf.loadConfig()
+	cfg, cat, lang, err := cf.loadConfigAndCatalog()
 	if err != nil {
 		return err
 	}
-	st, err := openExisting(ctx, "backup", cfg)
+	// The operator reads [app] language (issue 26, item 8).
+	say := func(key string, a catalog.Args) error {
+		fmt.Fprintln(stderr, cat.T(lang, key, a))
+		return errReported
+	}
+	if *out == "" || len(rest) > 0 {
+		return say("cli.backup_usage", nil)
+	}
+	if _, err := os.Stat(cfg.DatabasePath()); err != nil {
+		return say("cli.backup_no_database", catalog.Args{"Database": cfg.DatabasePath()})
+	}
+	if _, err := os.Stat(*out); err == nil {
+		return say("cli.backup_exists", catalog.Args{"File": *out})
+	}
+	st, err := store.Open(ctx, cfg.DatabasePath())
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	if err := st.Backup(ctx, *out); err != nil {
-		return err
+		return say("cli.backup_failed", catalog.Args{"File": *out, "Reason": err.Error()})
 	}
-	fmt.Fprintf(stdout, "backup written to %s\n", *out)
+	size := int64(0)
+	if fi, err := os.Stat(*out); err == nil {
+		size = fi.Size()
+	}
+	fmt.Fprintln(stdout, cat.T(lang, "cli.backup_done", catalog.Args{"File": *out, "Database": cfg.DatabasePath(),
+		"MB": fmt.Sprintf("%.1f", float64(size)/(1<<20))}))
 	return nil
 }
 

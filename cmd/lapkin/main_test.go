@@ -130,6 +130,55 @@ func TestImportCommand(t *testing.T) {
 	}
 }
 
+// Issue 26, items 4 and 8: the file may come before or after the flags; an unchanged file says
+// so; the operator reads the configured language, also when the file is missing or there are more
+// problems than are listed (100), or the file has more rows than [roster] max_rows allows.
+func TestImportCommandForOperators(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "lapkin.db")
+	good := mustAbs(t, "sample/roster.csv")
+	out, stderr, err := runCLI(t, "", "import", good, "--db", db)
+	if err != nil || !strings.Contains(out, "23 pegawai baru") {
+		t.Fatalf("file before the flags: %v\nout: %s\nerr: %s", err, out, stderr)
+	}
+	out, stderr, err = runCLI(t, "", "import", "--db", db, good)
+	if err != nil || !strings.Contains(out, "Tidak ada perubahan") || !strings.Contains(out, "23 pegawai") {
+		t.Fatalf("unchanged file: %v\nout: %s\nerr: %s", err, out, stderr)
+	}
+	cfg := filepath.Join(dir, "config.toml")
+	os.WriteFile(cfg, []byte("[app]\nlanguage = \"en\"\n[roster]\nmax_rows = 50\n"), 0o644)
+	out, _, err = runCLI(t, "", "import", good, "--config", cfg, "--db", db)
+	if err != nil || !strings.Contains(out, "Nothing changed") {
+		t.Fatalf("English, unchanged: %v\n%s", err, out)
+	}
+	_, stderr, err = runCLI(t, "", "import", "--config", cfg, "--db", db, filepath.Join(dir, "tidak-ada.csv"))
+	if err == nil || !strings.Contains(stderr, "The roster file") || !strings.Contains(stderr, "cannot be read") {
+		t.Fatalf("missing file: %v\n%s", err, stderr)
+	}
+	_, stderr, err = runCLI(t, "", "import", "--config", cfg, "--db", db)
+	if err == nil || !strings.Contains(stderr, "Name one roster file") {
+		t.Fatalf("no file: %v\n%s", err, stderr)
+	}
+	var b strings.Builder
+	b.WriteString("nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip\n")
+	for i := 0; i < 51; i++ {
+		b.WriteString("12345,Orang,Staf,,DINKES,Dinas Kesehatan,,bos,\n")
+	}
+	many := filepath.Join(dir, "many.csv")
+	os.WriteFile(many, []byte(b.String()), 0o644)
+	_, stderr, err = runCLI(t, "", "import", "--config", cfg, "--db", db, many)
+	if err == nil || !strings.Contains(stderr, "more than 50 data rows") {
+		t.Fatalf("over max_rows: %v\n%s", err, stderr)
+	}
+	// 50 bad rows, two problems each: 100 listed, then how many more.
+	os.WriteFile(cfg, []byte("[app]\nlanguage = \"en\"\n[roster]\nmax_rows = 60\n"), 0o644)
+	_, stderr, err = runCLI(t, "", "import", "--config", cfg, "--db", db, many)
+	lines := strings.Count(stderr, "\n")
+	if err == nil || !strings.Contains(stderr, "… and ") || lines > 104 || !strings.Contains(stderr, "Import cancelled") {
+		t.Fatalf("many problems: %d lines\n%s", lines, stderr)
+	}
+}
+
 func TestBackupAndVersion(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "lapkin.db")
@@ -150,10 +199,21 @@ func TestBackupAndVersion(t *testing.T) {
 	if n != 23 {
 		t.Fatalf("backup holds %d employees", n)
 	}
-	if _, _, err := runCLI(t, "", "backup", "--db", db, "--out", copyPath); err == nil {
-		t.Fatal("backup overwrote a file")
+	if _, stderr, err := runCLI(t, "", "backup", "--db", db, "--out", copyPath); err == nil || !strings.Contains(stderr, "sudah ada") {
+		t.Fatalf("backup overwrote a file, or said it in another language: %v %s", err, stderr)
 	}
-	out, _, err := runCLI(t, "", "version")
+	// Issue 26, item 8: in [app] language, the flags in any order.
+	cfg := filepath.Join(dir, "en.toml")
+	os.WriteFile(cfg, []byte("[app]\nlanguage = \"en\"\n"), 0o644)
+	out, _, err := runCLI(t, "", "backup", "--out", filepath.Join(dir, "copy2.db"), "--config", cfg, "--db", db)
+	if err != nil || !strings.Contains(out, "was backed up to") {
+		t.Fatalf("English backup: %v %q", err, out)
+	}
+	if _, stderr, err := runCLI(t, "", "backup", "--config", cfg, "--db", filepath.Join(dir, "none.db"), "--out", filepath.Join(dir, "x.db")); err == nil ||
+		!strings.Contains(stderr, "was not found") {
+		t.Fatalf("no database: %v %s", err, stderr)
+	}
+	out, _, err = runCLI(t, "", "version")
 	if err != nil || !strings.HasPrefix(out, "lapkin ") {
 		t.Fatalf("version: %q %v", out, err)
 	}

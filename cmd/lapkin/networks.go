@@ -63,7 +63,8 @@ func newTelegram(ctx context.Context, cfg *config.Config, env netEnv) (bot.Trans
 	if err != nil {
 		return nil, nil, err
 	}
-	env.Log.Info("telegram connected", "bot", "@"+tg.Username(), "mode", cfg.Telegram.Mode)
+	// Connected or not (it keeps trying, /healthz says how it goes), the bot starts.
+	env.Log.Info("telegram transport ready", "mode", cfg.Telegram.Mode, "connected", tg.Connected())
 	if cfg.Telegram.Mode == "webhook" {
 		return tg, tg.Webhook(cfg.Telegram.WebhookURL, cfg.Telegram.Listen), nil
 	}

@@ -49,12 +49,13 @@ func stillCurrent(job string, at, now time.Time) bool {
 }
 
 // maintain is the daily upkeep: outbox rows done with for longer than [retention]
-// attachment_days lose their attachment bytes, and the ids of inbound messages handled more than
-// inbound_days ago are forgotten (no platform redelivers that late). Once a day, by its ledger.
+// attachment_days lose their attachment bytes, those older than outbox_days are deleted (issue 26,
+// item 4), and the ids of inbound messages handled more than inbound_days ago are forgotten (no
+// platform redelivers that late). Once a day, by its ledger.
 func (m *Main) maintain(ctx context.Context, at time.Time) error {
 	r := m.Config.Retention
 	day := at.In(m.Config.Location()).Format(time.DateOnly)
-	var dropped, pruned int
+	var dropped, pruned, deleted int
 	ran := false
 	err := m.Store.Update(ctx, func(tx *store.Tx) error {
 		first, err := tx.ClaimNotice(ctx, jobMaintenance, day, ledgerRecipient, at)
@@ -68,11 +69,26 @@ func (m *Main) maintain(ctx context.Context, at time.Time) error {
 		pruned, err = tx.PruneInbound(ctx, at.AddDate(0, 0, -r.InboundDays))
 		return err
 	})
+	for err == nil && ran {
+		var n int
+		err = m.Store.Update(ctx, func(tx *store.Tx) (err error) {
+			n, err = tx.PruneOutbox(ctx, at.AddDate(0, 0, -r.OutboxDays), outboxPruneBatch)
+			return err
+		})
+		deleted += n
+		if n < outboxPruneBatch {
+			break
+		}
+	}
 	if err == nil && ran {
-		m.Log.Info("maintenance done", "attachments_dropped", dropped, "inbound_ids_pruned", pruned)
+		m.Log.Info("maintenance done", "attachments_dropped", dropped, "inbound_ids_pruned", pruned, "outbox_deleted", deleted)
 	}
 	return err
 }
+
+// outboxPruneBatch is how many old outbox rows one transaction of the upkeep deletes: a few
+// milliseconds of the write lock.
+const outboxPruneBatch = 2000
 
 // backupPrefix and backupSuffix frame the name of a scheduled backup: lapkin-YYYY-MM-DD.db, so
 // that the names sort by date.

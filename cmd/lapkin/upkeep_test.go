@@ -110,6 +110,63 @@ func TestMaintenanceDropsOldAttachmentsAndIds(t *testing.T) {
 	}
 }
 
+// Issue 26, item 4: outbox rows done with for longer than [retention] outbox_days are deleted (in
+// batches), never one still to send or parked; strangers' answers go the same way.
+func TestMaintenanceDeletesOldOutboxRows(t *testing.T) {
+	now := time.Date(2026, 11, 23, 1, 30, 0, 0, upkeepZone)
+	m, _ := upkeepMain(t, now)
+	ctx := context.Background()
+	old, recent := now.AddDate(0, 0, -91), now.AddDate(0, 0, -89)
+	const many = outboxPruneBatch*2 + 10
+	err := m.Store.Update(ctx, func(tx *store.Tx) error {
+		for i := 0; i < many+4; i++ {
+			at := old
+			if i == many+3 {
+				at = recent
+			}
+			id, err := tx.Enqueue(ctx, store.OutMessage{Net: "tg", ChatID: "1", Payload: `{"text":"x"}`, Priority: store.PriorityStranger}, at)
+			if err != nil {
+				return err
+			}
+			switch {
+			case i < many-1:
+				err = tx.MarkSent(ctx, id, at)
+			case i == many-1:
+				err = tx.Fail(ctx, id, "403")
+			case i == many:
+				_, err = tx.Park(ctx, id, "502")
+			case i == many+1:
+				// pending
+			default:
+				err = tx.MarkSent(ctx, id, at)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.runJob(ctx, jobMaintenance, now); err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	rows, _ := m.Store.DB().Query(`SELECT status FROM outbox ORDER BY id`)
+	for rows.Next() {
+		var st string
+		rows.Scan(&st)
+		left = append(left, st)
+	}
+	rows.Close()
+	// Every old message done with is gone (more than two batches of them); the parked and the
+	// pending one, old but still to go, and the recent sent one stay.
+	if !slices.Equal(left, []string{"parked", "pending", "sent"}) {
+		t.Fatalf("left %v, want the parked, the pending and the recent sent message", left)
+	}
+}
+
 // The [backup] schedule, through the scheduler: one dated copy a day, private, in a private
 // folder; the oldest beyond keep removed, an operator's own files left alone.
 func TestScheduledBackupsKeepN(t *testing.T) {

@@ -64,9 +64,26 @@ func (s *Server) SetBlocked(chatID int64, blocked bool) {
 	}
 }
 
+// MigrateGroup upgrades group `from` to a supergroup with id `to`, as Telegram does when a group
+// grows or an admin changes certain settings: from then on every call addressing `from` fails
+// with 400 and names `to` in migrate_to_chat_id. It returns the service message Telegram then
+// posts in the old group (by `by`), with migrate_to_chat_id, for AddUpdate.
+func (s *Server) MigrateGroup(from, to int64, by tgbotapi.User, title string) tgbotapi.Update {
+	s.mu.Lock()
+	s.migrated[from] = to
+	s.chats[to] = tgbotapi.Chat{ID: to, Type: "supergroup", Title: title}
+	s.mu.Unlock()
+	m := message(by, &tgbotapi.Chat{ID: from, Type: "group", Title: title})
+	m.MigrateToChatID = to
+	return tgbotapi.Update{Message: m}
+}
+
 // chat returns the chat with id as an update showed it, or one made up from the id: positive ids
 // are people, ids below -10^12 supergroups, other negative ids groups. s.mu must be held.
 func (s *Server) chat(id int64) (*tgbotapi.Chat, *apiError) {
+	if to, ok := s.migrated[id]; ok {
+		return nil, &apiError{code: http.StatusBadRequest, description: "Bad Request: group chat was upgraded to a supergroup chat", migrateTo: to}
+	}
 	if s.blocked[id] {
 		if id > 0 {
 			return nil, &apiError{code: http.StatusForbidden, description: "Forbidden: bot was blocked by the user"}

@@ -22,6 +22,7 @@ import (
 	"io"
 	"maps"
 	"mime"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -69,6 +70,7 @@ type Server struct {
 	callbacks      map[string]bool
 	lastCallbackID int
 	blocked        map[int64]bool
+	migrated       map[int64]int64 // group -> the supergroup it became (MigrateGroup)
 
 	// Files, see files.go.
 	files      map[string][]byte
@@ -128,6 +130,7 @@ type apiError struct {
 	code        int
 	description string
 	retryAfter  int
+	migrateTo   int64
 }
 
 func badRequest(description string) *apiError {
@@ -165,8 +168,20 @@ var methods = map[string]struct {
 // sends are the methods that post a message, which the flood limits count and Hang holds.
 var sends = map[string]bool{"sendMessage": true, "sendPhoto": true, "sendDocument": true}
 
+// NewAt is New listening on addr (host:port), for a test that starts the Bot API after the bot:
+// Telegram unreachable at first, then back at the same address.
+func NewAt(token, addr string) (*Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return newServer(token, ln), nil
+}
+
 // New starts a fake server that accepts token; Close stops it.
-func New(token string) *Server {
+func New(token string) *Server { return newServer(token, nil) }
+
+func newServer(token string, ln net.Listener) *Server {
 	s := &Server{
 		token: token,
 		bot: tgbotapi.User{
@@ -184,6 +199,7 @@ func New(token string) *Server {
 		chats:     make(map[int64]tgbotapi.Chat),
 		callbacks: make(map[string]bool),
 		blocked:   make(map[int64]bool),
+		migrated:  make(map[int64]int64),
 		files:     make(map[string][]byte),
 		commands:  make(map[string][]tgbotapi.BotCommand),
 		recorded:  make(chan struct{}),
@@ -191,7 +207,12 @@ func New(token string) *Server {
 		windows:   make(map[int64][]time.Time),
 		hung:      make(map[int64]bool),
 	}
-	s.http = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.http = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	if ln != nil {
+		s.http.Listener.Close()
+		s.http.Listener = ln
+	}
+	s.http.Start()
 	return s
 }
 
@@ -410,8 +431,8 @@ func writeJSON(w http.ResponseWriter, result any, e *apiError) {
 	status := http.StatusOK
 	if e != nil {
 		resp = response{ErrorCode: e.code, Description: e.description}
-		if e.retryAfter > 0 {
-			resp.Parameters = &tgbotapi.ResponseParameters{RetryAfter: e.retryAfter}
+		if e.retryAfter > 0 || e.migrateTo != 0 {
+			resp.Parameters = &tgbotapi.ResponseParameters{RetryAfter: e.retryAfter, MigrateToChatID: e.migrateTo}
 		}
 		status = e.code
 	}

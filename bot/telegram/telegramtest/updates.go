@@ -253,6 +253,22 @@ func Photo(from tgbotapi.User, fileID, caption string) tgbotapi.Update {
 	return tgbotapi.Update{Message: m}
 }
 
+// Document is a file from `from` in the private chat: fileID (give it bytes with AddFile), its
+// name, MIME type and size, and a caption. A photo sent "as a file" comes this way, uncompressed.
+func Document(from tgbotapi.User, fileID, name, mimeType string, size int, caption string) tgbotapi.Update {
+	m := message(from, privateChat(from))
+	m.Document = &tgbotapi.Document{FileID: fileID, FileUniqueID: "u" + fileID, FileName: name, MimeType: mimeType, FileSize: size}
+	m.Caption = caption
+	return tgbotapi.Update{Message: m}
+}
+
+// Voice is a voice note from `from` in the private chat.
+func Voice(from tgbotapi.User, fileID string, seconds int) tgbotapi.Update {
+	m := message(from, privateChat(from))
+	m.Voice = &tgbotapi.Voice{FileID: fileID, FileUniqueID: "u" + fileID, Duration: seconds, MimeType: "audio/ogg"}
+	return tgbotapi.Update{Message: m}
+}
+
 // Callback is the callback query Telegram sends when `from` taps an inline button with data on
 // the bot's message messageID in their private chat. AddUpdate gives it a unique id, which
 // answerCallbackQuery then accepts. The message carries only its id, chat and sender, the bot.
