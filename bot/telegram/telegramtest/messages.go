@@ -132,6 +132,16 @@ func editTarget(p url.Values) (msgKey, *apiError) {
 	return msgKey{chat, id}, nil
 }
 
+// warmMarkup decodes each kind of reply_markup once, on one goroutine, before the server answers
+// anything: the race detector (Go 1.26.8) reported encoding/json's lazy, first-use construction of
+// a struct type's fields when two sends carrying markups were decoded side by side (see also
+// warmMarkupEncoders in package telegram, for the client's side).
+func warmMarkup() {
+	_, _ = parseMarkup(`{"inline_keyboard":[[{"text":"x","callback_data":"x"}]]}`, false)
+	_, _ = parseMarkup(`{"keyboard":[[{"text":"x","request_contact":true}]],"one_time_keyboard":true}`, false)
+	_, _ = parseMarkup(`{"remove_keyboard":true}`, false)
+}
+
 // parseMarkup reads reply_markup. Only an inline keyboard comes back in the sent Message; a reply
 // keyboard, its removal or a force reply are accepted and not echoed, as Telegram does. An empty
 // inline keyboard means none.

@@ -182,6 +182,7 @@ func NewAt(token, addr string) (*Server, error) {
 func New(token string) *Server { return newServer(token, nil) }
 
 func newServer(token string, ln net.Listener) *Server {
+	warmMarkup()
 	s := &Server{
 		token: token,
 		bot: tgbotapi.User{
