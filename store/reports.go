@@ -147,16 +147,20 @@ func (t *Tx) ClaimSmallTalk(ctx context.Context, net, chatID string, now, quietS
 
 // SameReport returns the id of an employee's report of day that says the same as the one about to
 // be saved: the same target (or none), quantity (or none), minutes (or none) and text, whatever
-// its case. 0 when
-// there is none. It reads at most 200 of the employee's reports of that day, through the index
-// (nip, local_date, status), so that its cost stays flat however many a person sends: a repeat
-// among more than that is not looked for.
+// its case. 0 when there is none. A repeat is a report just sent again, so only the employee's
+// last 5 reports of that day still awaiting validation (as every new report does) are compared.
+// The inner query takes their ids from the index (nip, local_date, status, rejected, minutes)
+// alone, so just those five rows are read from the table: when it selected the compared columns
+// it read every report of the person's day before sorting them, a third of a report's time in
+// `lapkin bench inbound`.
 func (t *Tx) SameReport(ctx context.Context, nip, day string, targetID *int64, quantity *float64, minutes *int, text string) (int64, error) {
 	var id int64
-	err := t.q.QueryRowContext(ctx, `SELECT id FROM (
-			SELECT id, target_id, quantity, minutes, text FROM reports
-			 WHERE nip = ? AND local_date = ? AND status <> 'deleted' LIMIT 200)
-		WHERE target_id IS ? AND quantity IS ? AND minutes IS ? AND text = ? COLLATE NOCASE ORDER BY id LIMIT 1`,
+	err := t.q.QueryRowContext(ctx, `SELECT r.id FROM (
+			SELECT id FROM reports WHERE nip = ? AND local_date = ? AND status = 'submitted'
+			 ORDER BY id DESC LIMIT 5) AS last
+		CROSS JOIN reports AS r ON r.id = last.id
+		WHERE r.target_id IS ? AND r.quantity IS ? AND r.minutes IS ? AND r.text = ? COLLATE NOCASE
+		LIMIT 1`,
 		nip, day, targetID, quantity, minutes, text).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
