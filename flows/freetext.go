@@ -3,7 +3,6 @@ package flows
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -101,7 +100,7 @@ func (r *request) freeText(text string) error {
 	u := r.e.lex.Understand(text, day, freeTargets(c))
 	switch u.Kind {
 	case freetext.Chat:
-		return r.smallTalk(text, u.Leave)
+		return r.smallTalk(text)
 	case freetext.Question:
 		if cmd := lookupCommand(u.Command); cmd != nil {
 			return r.e.run(r, cmd, "")
@@ -341,8 +340,19 @@ func (r *request) saveItem(it freeItem, c *store.Contract) (savedReport, error) 
 // ackSaved confirms what was saved, in one reply: each report, its target's new realisation, and
 // how to undo it (batal, or /hapus with its id).
 func (r *request) ackSaved(saved []savedReport, c *store.Contract) error {
+	var ids []int64
+	for _, s := range saved {
+		if t := findTarget(c, s.item.Target); t != nil {
+			ids = append(ids, t.ID)
+		}
+	}
+	done, err := r.tx.TargetRealisation(r.ctx, ids, dateKey(r.today), r.e.opt.RequireApproval)
+	if err != nil {
+		return err
+	}
 	var lines []string
-	describe := func(s savedReport) (string, error) {
+	// describe is a saved report's line, and its target's realisation line ("" without a target).
+	describe := func(s savedReport) (string, string) {
 		it := s.item
 		line := r.describe(it.draft(), c)
 		if it.Target == 0 && c != nil && len(c.Targets) > 0 {
@@ -356,29 +366,24 @@ func (r *request) ackSaved(saved []savedReport, c *store.Contract) error {
 			}
 		}
 		if t := findTarget(c, it.Target); t != nil {
-			done, err := r.tx.TargetRealisation(r.ctx, []int64{t.ID}, dateKey(r.today), r.e.opt.RequireApproval)
-			if err != nil {
-				return "", err
-			}
-			line += "\n" + r.t("report.realisation", catalog.Args{"N": t.N, "Done": FormatNumber(done[t.ID]),
-				"Target": FormatNumber(t.Quantity), "Unit": t.Unit, "Pct": FormatPercent(100 * done[t.ID] / t.Quantity)})
+			return line, r.realisationLine(t, done[t.ID])
 		}
-		return line, nil
+		return line, ""
 	}
 	if len(saved) == 1 {
-		line, err := describe(saved[0])
-		if err != nil {
-			return err
-		}
+		line, real := describe(saved[0])
 		lines = append(lines, r.t("report.saved", catalog.Args{"What": line}))
+		if real != "" {
+			lines = append(lines, real)
+		}
 	} else {
 		lines = append(lines, r.t("free.saved_many", catalog.Args{"Count": len(saved)}))
 		for i, s := range saved {
-			line, err := describe(s)
-			if err != nil {
-				return err
+			line, real := describe(s)
+			lines = append(lines, fmt.Sprintf("%d. %s (ID %d)", i+1, line, s.id))
+			if real != "" {
+				lines = append(lines, "   "+real)
 			}
-			lines = append(lines, fmt.Sprintf("%d. %s (ID %d)", i+1, strings.ReplaceAll(line, "\n", "\n   "), s.id))
 		}
 	}
 	if r.e.opt.RequireApproval {
@@ -428,16 +433,7 @@ func (r *request) freeAsk(d freeDraft, c *store.Contract) error {
 	what := shorten(it.Text, 80)
 	switch step {
 	case freeTarget:
-		lines := []string{r.t("free.ask_target", catalog.Args{"Text": what})}
-		var buttons [][]bot.Button
-		for _, t := range c.Targets {
-			lines = append(lines, fmt.Sprintf("%d. %s (%s)", t.N, t.Description, t.Unit))
-			buttons = append(buttons, []bot.Button{{Label: fmt.Sprintf("#%d %s", t.N, shorten(t.Description, 28)), Data: targetButtonP + strconv.Itoa(t.N)}})
-		}
-		lines = append(lines, "0. "+r.t("report.no_target", nil))
-		buttons = append(buttons, []bot.Button{{Label: r.t("report.no_target", nil), Data: targetButtonP + "0"}})
-		lines = append(lines, r.t("flow.reply_number", catalog.Args{"Max": len(c.Targets)}))
-		r.ask(strings.Join(lines, "\n"), buttons)
+		r.askTarget(r.t("free.ask_target", catalog.Args{"Text": what}), c)
 	case freeQuantity:
 		t := findTarget(c, it.Target)
 		r.say("free.ask_quantity", catalog.Args{"Text": what, "Qty": FormatNumber(it.Quantity), "Written": it.Unit,
@@ -460,7 +456,7 @@ func (r *request) freeAsk(d freeDraft, c *store.Contract) error {
 		}
 		desc := r.describe(it.draft(), c)
 		r.ask(head+"\n"+r.t("report.confirm", catalog.Args{"What": desc}),
-			[][]bot.Button{{{Label: r.t("button.save", nil), Data: buttonSave}, {Label: r.t("button.cancel", nil), Data: buttonCancel}}})
+			r.saveCancelButtons())
 	}
 	return nil
 }
@@ -498,8 +494,7 @@ func freeStep(r *request, st store.FlowState) error {
 	ok := false
 	switch st.Step {
 	case freeTarget:
-		n, err := strconv.Atoi(strings.TrimPrefix(strings.TrimPrefix(ans, targetButtonP), "#"))
-		if err == nil && n >= 0 && (n == 0 || findTarget(c, n) != nil) {
+		if n, good := targetAnswer(ans, c); good {
 			ok = true
 			it.Target, it.Need, it.Choices = n, "", nil
 			switch {
@@ -606,11 +601,8 @@ func (r *request) photoWithoutText() error {
 			break
 		}
 	}
-	c, err := r.reportContract()
-	if err != nil {
-		return err
-	}
-	return r.freeAsk(d, c)
+	return r.freeAsk(d, nil) // the photo's question names no target
+
 }
 
 // photoAnswer takes the answer about a photo: "1" makes it the evidence of the recent report,
@@ -654,7 +646,7 @@ func (r *request) photoAnswer(d freeDraft, ans string, c *store.Contract) error 
 
 // smallTalk answers chat: a greeting or thanks gets a short friendly reply, talk of being sick or
 // away a pointer to /cuti, anything else ("ok", "siap", an emoji) nothing. Never twice in a row.
-func (r *request) smallTalk(text string, leave bool) error {
+func (r *request) smallTalk(text string) error {
 	var key string
 	switch freetext.ChatKindOf(text) {
 	case freetext.ChatGreeting:
@@ -664,10 +656,7 @@ func (r *request) smallTalk(text string, leave bool) error {
 	case freetext.ChatLeave:
 		key = "free.leave"
 	default:
-		if !leave {
-			return nil
-		}
-		key = "free.leave"
+		return nil
 	}
 	return r.quietly(key, catalog.Args{"Name": r.salutation(r.who), "Example": r.reportExample(), "Today": dateKey(r.today)})
 }

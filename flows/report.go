@@ -186,16 +186,7 @@ func (r *request) reportAsk(step string, d reportDraft) error {
 		if err != nil {
 			return err
 		}
-		lines := []string{r.t("report.ask_target", nil)}
-		var buttons [][]bot.Button
-		for _, t := range c.Targets {
-			lines = append(lines, fmt.Sprintf("%d. %s (%s)", t.N, t.Description, t.Unit))
-			buttons = append(buttons, []bot.Button{{Label: fmt.Sprintf("#%d %s", t.N, shorten(t.Description, 28)), Data: targetButtonP + strconv.Itoa(t.N)}})
-		}
-		lines = append(lines, "0. "+r.t("report.no_target", nil))
-		buttons = append(buttons, []bot.Button{{Label: r.t("report.no_target", nil), Data: targetButtonP + "0"}})
-		lines = append(lines, r.t("flow.reply_number", catalog.Args{"Max": len(c.Targets)}))
-		r.ask(strings.Join(lines, "\n"), buttons)
+		r.askTarget(r.t("report.ask_target", nil), c)
 	case stepQuantity:
 		c, err := r.reportContract()
 		if err != nil {
@@ -216,9 +207,36 @@ func (r *request) reportAsk(step string, d reportDraft) error {
 			summary = r.t("report.over_target", catalog.Args{"Qty": FormatNumber(d.Quantity), "Unit": t.Unit, "N": t.N,
 				"Target": FormatNumber(t.Quantity)}) + "\n" + summary
 		}
-		r.ask(summary, [][]bot.Button{{{Label: r.t("button.save", nil), Data: buttonSave}, {Label: r.t("button.cancel", nil), Data: buttonCancel}}})
+		r.ask(summary, r.saveCancelButtons())
 	}
 	return nil
+}
+
+// askTarget asks which of the contract's targets something counts towards: a numbered list (the
+// answer is the target's number, 0 for none) with a button for each on networks that have them.
+func (r *request) askTarget(question string, c *store.Contract) {
+	lines := []string{question}
+	var buttons [][]bot.Button
+	for _, t := range c.Targets {
+		lines = append(lines, fmt.Sprintf("%d. %s (%s)", t.N, t.Description, t.Unit))
+		buttons = append(buttons, []bot.Button{{Label: fmt.Sprintf("#%d %s", t.N, shorten(t.Description, 28)), Data: targetButtonP + strconv.Itoa(t.N)}})
+	}
+	lines = append(lines, "0. "+r.t("report.no_target", nil))
+	buttons = append(buttons, []bot.Button{{Label: r.t("report.no_target", nil), Data: targetButtonP + "0"}})
+	lines = append(lines, r.t("flow.reply_number", catalog.Args{"Max": len(c.Targets)}))
+	r.ask(strings.Join(lines, "\n"), buttons)
+}
+
+// targetAnswer reads the answer to askTarget: a target's number ("2", "#2", or its button), or 0
+// for none.
+func targetAnswer(ans string, c *store.Contract) (int, bool) {
+	n, err := strconv.Atoi(strings.TrimPrefix(strings.TrimPrefix(ans, targetButtonP), "#"))
+	return n, err == nil && n >= 0 && (n == 0 || findTarget(c, n) != nil)
+}
+
+// saveCancelButtons are the buttons under a report shown back before it is saved.
+func (r *request) saveCancelButtons() [][]bot.Button {
+	return [][]bot.Button{{{Label: r.t("button.save", nil), Data: buttonSave}, {Label: r.t("button.cancel", nil), Data: buttonCancel}}}
 }
 
 // answer is the text of a reply or the data of a pressed button.
@@ -259,8 +277,8 @@ func reportStep(r *request, st store.FlowState) error {
 		}
 		return r.afterQuantity(d)
 	case stepTarget:
-		n, err := strconv.Atoi(strings.TrimPrefix(strings.TrimPrefix(ans, targetButtonP), "#"))
-		if err != nil || n < 0 || (n > 0 && findTarget(c, n) == nil) {
+		n, ok := targetAnswer(ans, c)
+		if !ok {
 			r.say("flow.reply_number", catalog.Args{"Max": len(c.Targets)})
 			return nil
 		}
@@ -361,8 +379,7 @@ func (r *request) saveReport(d reportDraft, c *store.Contract) error {
 		if err != nil {
 			return err
 		}
-		lines = append(lines, r.t("report.realisation", catalog.Args{"N": t.N, "Done": FormatNumber(done[t.ID]),
-			"Target": FormatNumber(t.Quantity), "Unit": t.Unit, "Pct": FormatPercent(100 * done[t.ID] / t.Quantity)}))
+		lines = append(lines, r.realisationLine(t, done[t.ID]))
 	case d.Quantity > 0 && c != nil:
 		lines = append(lines, r.t("report.hint_target", nil))
 	}
@@ -372,6 +389,12 @@ func (r *request) saveReport(d reportDraft, c *store.Contract) error {
 	lines = append(lines, r.t("report.undo", catalog.Args{"ID": id}))
 	r.sayText(strings.Join(lines, "\n"))
 	return nil
+}
+
+// realisationLine is "Realisasi target #2: 45 dari 120 dokumen (37,5%).", for a report's reply.
+func (r *request) realisationLine(t *store.Target, done float64) string {
+	return r.t("report.realisation", catalog.Args{"N": t.N, "Done": FormatNumber(done), "Target": FormatNumber(t.Quantity),
+		"Unit": t.Unit, "Pct": FormatPercent(100 * done / t.Quantity)})
 }
 
 // insertReport stores a report of the sender, dated d.Day (or the day the message was sent).

@@ -60,21 +60,6 @@ func (r *request) actingToday(nip string) ([]store.Acting, error) {
 	return r.tx.ActingBetween(r.ctx, nip, dateKey(r.today), dateKey(r.today))
 }
 
-// plhOf returns who acts for supervisor sup today, "" for nobody: the one named last.
-func (r *request) plhOf(sup string) (string, error) {
-	as, err := r.actingToday(sup)
-	if err != nil {
-		return "", err
-	}
-	plh := ""
-	for _, a := range as {
-		if a.SupervisorNIP == sup {
-			plh = a.ActingNIP
-		}
-	}
-	return plh, nil
-}
-
 // actingFor returns the supervisors the sender stands in for today.
 func (r *request) actingFor() ([]string, error) {
 	if r.who == nil {
@@ -299,7 +284,7 @@ func (r *request) reviewPlanOf(o store.OPD) (reviewPlan, error) {
 	}
 	plhOf := map[string]string{}
 	for _, a := range acting {
-		plhOf[a.SupervisorNIP] = a.ActingNIP // the one named last wins, as plhOf says
+		plhOf[a.SupervisorNIP] = a.ActingNIP // the one named last wins
 	}
 	for _, u := range reps {
 		due := r.e.reviewDeadline(office, u.CreatedAt)

@@ -44,8 +44,6 @@ type Match struct {
 	// Quantity is the quantity to save: the written one, or 1 when none was written (what
 	// people mean by "verifikasi spj": one; the reply says so, and how to change it).
 	Quantity float64
-	// Scores are every target's score, by number, for tests and logs.
-	Scores map[int]float64
 }
 
 // The cut-offs of the match score (0..1). At or above high, with a clear lead over the next
@@ -63,7 +61,8 @@ const (
 // Matcher matches activities to one person's targets. Make it once per message with Lexicon.Matcher.
 type Matcher struct {
 	lex     *Lexicon
-	targets []preparedTarget
+	raw     []Target
+	targets []preparedTarget // raw, prepared when first needed: an activity named with #n needs none
 }
 
 type preparedTarget struct {
@@ -81,14 +80,19 @@ type word struct {
 }
 
 // Matcher prepares the person's targets for matching.
-func (l *Lexicon) Matcher(targets []Target) *Matcher {
-	m := &Matcher{lex: l}
-	for _, t := range targets {
-		pt := preparedTarget{Target: t, unit: l.unitGroup(strings.ToLower(strings.TrimSpace(t.Unit)))}
-		pt.slots = l.prepareSlots(contentSlots(l, t.Description))
+func (l *Lexicon) Matcher(targets []Target) *Matcher { return &Matcher{lex: l, raw: targets} }
+
+// prepare reads the targets' words, once.
+func (m *Matcher) prepare() {
+	if m.targets != nil || len(m.raw) == 0 {
+		return
+	}
+	m.targets = make([]preparedTarget, 0, len(m.raw))
+	for _, t := range m.raw {
+		pt := preparedTarget{Target: t, unit: m.lex.unitGroup(strings.ToLower(strings.TrimSpace(t.Unit)))}
+		pt.slots = m.lex.prepareSlots(contentSlots(m.lex, t.Description))
 		m.targets = append(m.targets, pt)
 	}
-	return m
 }
 
 // contentSlots splits text into lower-case content words, each a slot of the forms it may
@@ -264,7 +268,7 @@ func coverage(from, to []slot, weights []float64) float64 {
 
 // Match matches one activity to the person's targets.
 func (m *Matcher) Match(a Activity) Match {
-	res := Match{Scores: map[int]float64{}, Quantity: a.Quantity}
+	res := Match{Quantity: a.Quantity}
 	if a.Target != 0 {
 		// Named with #n: the person's own choice, and their count with it (1 when none).
 		res.Verdict, res.Target, res.Quantity = Sure, a.Target, a.Quantity
@@ -273,6 +277,7 @@ func (m *Matcher) Match(a Activity) Match {
 		}
 		return res
 	}
+	m.prepare()
 	if len(m.targets) == 0 {
 		res.Verdict = None
 		return res
@@ -317,7 +322,6 @@ func (m *Matcher) Match(a Activity) Match {
 		default:
 			clash = true // "5 orang" towards a target counted in dokumen
 		}
-		res.Scores[t.N] = s
 		matched := 0
 		for _, w := range words {
 			if slices.ContainsFunc(t.slots, func(ts slot) bool { return similarSlot(w, ts) >= 0.7 }) {
@@ -363,6 +367,7 @@ func (m *Matcher) Match(a Activity) Match {
 }
 
 func (m *Matcher) target(n int) *preparedTarget {
+	m.prepare()
 	for i := range m.targets {
 		if m.targets[i].N == n {
 			return &m.targets[i]
