@@ -138,18 +138,11 @@ func DecodeReply(m store.OutMessage) (chat.Reply, error) { return outbox.DecodeR
 // RetrySpan is outbox.RetrySpan. Deprecated.
 func RetrySpan(attempts int) time.Duration { return outbox.RetrySpan(attempts) }
 
-// Enqueue is outbox.Enqueue with the text limits Telegram and WhatsApp had before their adapters
-// declared them as chat.Capabilities. Deprecated: pass the network's capabilities to
-// outbox.Enqueue.
+// Enqueue is outbox.Enqueue for a network without limits: the reply is queued whole.
+// Deprecated: pass the network's capabilities to outbox.Enqueue, so that a long reply is cut to
+// what the network carries.
 func Enqueue(ctx context.Context, tx *store.Tx, r chat.Reply, now time.Time) error {
-	var c chat.Capabilities
-	switch r.To.Net {
-	case NetTelegram:
-		c = chat.Capabilities{MaxText: 4096, MaxCaption: 1024}
-	case NetWhatsApp:
-		c = chat.Capabilities{MaxText: 65536, MaxCaption: 1024}
-	}
-	return outbox.Enqueue(ctx, tx, r, now, c)
+	return outbox.Enqueue(ctx, tx, r, now, chat.Capabilities{})
 }
 
 // ErrTooBig is chat.ErrTooBig. Deprecated.

@@ -2,8 +2,11 @@ package chat
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -67,9 +70,33 @@ type Env struct {
 // Login is implemented by networks whose bot account is linked interactively, once, before
 // `lapkin run` (WhatsApp's QR code or pairing code): `lapkin login <id>` runs it.
 type Login interface {
-	// Login links the account. args are the command line after `lapkin login <id>` (its own
-	// flags); out is the operator's terminal.
-	Login(ctx context.Context, setup Setup, env Env, args []string, out io.Writer) error
+	// LoginFlags declares the login command's own flags on fs (which already holds the common
+	// ones, such as --config) and returns what runs once fs is parsed and the network's section
+	// is read.
+	LoginFlags(fs *flag.FlagSet) func(ctx context.Context, setup Setup, env LoginEnv) error
+}
+
+// LoginEnv is what the runtime lends a login command.
+type LoginEnv struct {
+	Env
+	// Out is the operator's terminal; Err where failures go.
+	Out, Err io.Writer
+	// Say writes a message of the catalog (the network's catalog file) to w, in the operator's
+	// language.
+	Say func(w io.Writer, key string, args map[string]any)
+	// Phone normalises a phone number as the roster does ("0812…", "+62 812-…" → "62812…").
+	Phone func(string) (string, error)
+}
+
+// ErrReported is returned by a command whose failure was already told to the operator (through
+// LoginEnv.Say): the caller exits with a failure without saying more.
+var ErrReported = errors.New("reported")
+
+// Renderer is implemented by networks that can show as plain text how a reply looks on them: the
+// demo's `--net wa` shows numbered choices and WhatsApp's formatting. A network without it is
+// shown as the console shows any reply.
+type Renderer interface {
+	Render(r Reply) string
 }
 
 // Ways a network names a person (Capabilities.Identity).
@@ -119,6 +146,23 @@ func (ns Networks) Find(id string) (Network, bool) {
 	for _, n := range ns {
 		if n.ID() == id {
 			return n, true
+		}
+	}
+	return nil, false
+}
+
+// Named finds the network an operator or an admin names by word: its id ("wa") or one of its
+// names (names returns them, such as "WhatsApp" from the catalog), in any case.
+func (ns Networks) Named(word string, names func(id string) []string) (Network, bool) {
+	word = strings.ToLower(strings.TrimSpace(word))
+	for _, n := range ns {
+		if n.ID() == word {
+			return n, true
+		}
+		for _, name := range names(n.ID()) {
+			if strings.ToLower(name) == word {
+				return n, true
+			}
 		}
 	}
 	return nil, false

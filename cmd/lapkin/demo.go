@@ -21,9 +21,9 @@ import (
 
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/bot/console"
-	"github.com/lapkin-id/lapkin/bot/whatsapp"
 	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/flows"
 	"github.com/lapkin-id/lapkin/roster"
@@ -101,14 +101,17 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return e.Name, err == nil
 	})
 	con.SaveFiles(filesDir)
-	setNet := func(net string) bool {
-		switch net {
-		case "wa", "whatsapp":
-			con.SetRender(whatsapp.Render)
-		case "tg", "telegram", "console":
-			con.SetRender(nil)
-		default:
+	// A network of the table shows its replies as its Renderer does; one without, as the console.
+	names := networkNames(catalog.Must())
+	setNet := func(word string) bool {
+		n, ok := networks.Named(word, names)
+		if !ok {
 			return false
+		}
+		if r, ok := n.(chat.Renderer); ok {
+			con.SetRender(r.Render)
+		} else {
+			con.SetRender(nil)
 		}
 		return true
 	}

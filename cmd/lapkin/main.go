@@ -18,6 +18,7 @@ import (
 	_ "time/tzdata" // Asia/Jakarta must load on minimal hosts without zoneinfo
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/bot/whatsapp"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/flows"
@@ -59,7 +60,7 @@ const usage = `Lapkin: laporan kinerja harian ASN lewat WhatsApp dan Telegram.
 Pemakaian / usage:
   lapkin demo [--roster F] [--db F] [--config F] [--time YYYY-MM-DDTHH:MM] [--net tg|wa]
   lapkin run [--config F]
-  lapkin whatsapp-login [--config F] [--phone N]
+  lapkin login wa [--config F] [--phone N]      (lapkin whatsapp-login: the same)
   lapkin import [--config F] [--db F] <roster.csv|roster.xlsx>
   lapkin export [--config F] [--db F] [--periode P | --rekap YYYY-MM|YYYY] [--opd KODE] [--force] --out F.xlsx|F.csv
   lapkin backup [--config F] [--db F] --out F
@@ -83,8 +84,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDemo(ctx, rest, stdin, stdout, stderr)
 	case "run":
 		return runBot(ctx, rest, stderr)
+	case "login":
+		return runLogin(ctx, rest, stdout, stderr)
 	case "whatsapp-login":
-		return runWhatsAppLogin(ctx, rest, stdout, stderr)
+		return loginTo(ctx, whatsapp.Net, rest, stdout, stderr)
 	case "import":
 		return runImport(ctx, rest, stdout, stderr)
 	case "export":
@@ -150,8 +153,11 @@ func (c *commonFlags) loadConfig() (*config.Config, error) {
 			path = "config.toml"
 		}
 	}
-	cfg, err := config.Load(path)
+	cfg, err := config.Load(path, networkSections()...)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkNetworks(cfg); err != nil {
 		return nil, err
 	}
 	if c.db != "" {
@@ -293,6 +299,7 @@ func checkpoints(cfg *config.Config) string {
 
 func flowOptions(cfg *config.Config) flows.Options {
 	return flows.Options{
+		Networks:        networks,
 		Location:        cfg.Location(),
 		Language:        cfg.App.Language,
 		AdminNIPs:       cfg.Admin.NIPs,

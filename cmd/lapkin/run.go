@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/flows"
 	"github.com/lapkin-id/lapkin/ops"
@@ -42,14 +42,24 @@ func runBot(ctx context.Context, args []string, stderr io.Writer) error {
 // sends what it can of the outbox within shutdownGrace, and closes the database. ready, when not
 // nil, is called once everything is up and the receivers are starting (tests wait on it).
 func Run(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Logger, ready func(*Main)) error {
-	var enabled []network
+	var enabled []chat.Network
+	var setups []chat.Setup
 	for _, n := range networks {
-		if n.enabled(cfg) {
-			enabled = append(enabled, n)
+		setup, err := configure(cfg, n)
+		if err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+		if setup.Enabled() {
+			enabled, setups = append(enabled, n), append(setups, setup)
 		}
 	}
 	if len(enabled) == 0 {
-		return errors.New("run: no transport is enabled: set [telegram] enabled = true (and the token in LAPKIN_TELEGRAM_TOKEN), or try `lapkin demo`")
+		var sections []string
+		for _, s := range networkSections() {
+			sections = append(sections, "["+s+"]")
+		}
+		return fmt.Errorf("run: no transport is enabled: set enabled = true in the section of a network (%s), or try `lapkin demo`",
+			strings.Join(sections, ", "))
 	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
@@ -77,14 +87,14 @@ func Run(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Log
 	var transports []bot.Transport
 	var receivers []bot.Receiver
 	var names []string
-	for _, n := range enabled {
-		t, r, err := n.build(tctx, cfg, netEnv{Log: log, Clock: clock, Cursor: st, Alert: alert})
+	for i, n := range enabled {
+		t, r, err := setups[i].Open(tctx, netEnv(cfg, log, clock, st, alert))
 		if err != nil {
 			closeAll(transports, log)
 			st.Close()
 			return err
 		}
-		transports, receivers, names = append(transports, t), append(receivers, r), append(names, n.name)
+		transports, receivers, names = append(transports, t), append(receivers, r), append(names, n.Section())
 	}
 	m, err := wire(ctx, cfg, st, clock, log, nil, transports...)
 	if err != nil {
