@@ -140,8 +140,10 @@ func (t *Telegram) message(ctx context.Context, u tgbotapi.Update) (chat.Message
 		if _, at, ok := strings.Cut(word, "@"); ok && !strings.EqualFold(at, t.Username()) {
 			return chat.Message{}, false
 		}
+		m.Text = unaddressed(m.Text, t.Username())
 		return m, true
 	}
+	m.Text = unaddressed(m.Text, t.Username())
 	if c := msg.Contact; c != nil {
 		// Only a contact that is the sender's own may register them: a forwarded card is not.
 		m.Contact = &chat.Contact{Phone: c.PhoneNumber, Own: c.UserID != 0 && c.UserID == msg.From.ID}
@@ -168,6 +170,24 @@ func (t *Telegram) message(ctx context.Context, u tgbotapi.Update) (chat.Message
 		return chat.Message{}, false // stickers, locations, polls: nothing for us
 	}
 	return m, true
+}
+
+// unaddressed removes this bot's name from a command addressed to it ("/lapor@LapkinBot 3 SPJ" is
+// "/lapor 3 SPJ"): how Telegram names the bot a command is for is no concern of the flows. Any
+// other text is returned as it is.
+func unaddressed(text, username string) string {
+	if !strings.HasPrefix(text, "/") || username == "" {
+		return text
+	}
+	end := strings.IndexAny(text, " \t\n")
+	if end < 0 {
+		end = len(text)
+	}
+	word, at, ok := strings.Cut(text[:end], "@")
+	if !ok || !strings.EqualFold(at, username) {
+		return text
+	}
+	return word + text[end:]
 }
 
 // photo describes an image of an update without downloading it: Fetch downloads it, once the
