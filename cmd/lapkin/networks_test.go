@@ -1,6 +1,9 @@
 package main
 
 import (
+	"go/build"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/lapkin-id/lapkin/catalog"
@@ -44,4 +47,34 @@ func TestNetworkTable(t *testing.T) {
 		t.Error("wa not found")
 	}
 	var _ chat.Networks = networks
+}
+
+// Every adapter of the table links nothing of Lapkin's but the edge (package chat): not the
+// store, not the flows, not another adapter (go list -deps ./bot/<name> | grep lapkin).
+func TestAdaptersImportOnlyTheEdge(t *testing.T) {
+	const module = "github.com/lapkin-id/lapkin"
+	for _, n := range networks {
+		pkg := reflect.TypeOf(n).PkgPath()
+		seen := map[string]bool{}
+		var walk func(path string)
+		walk = func(path string) {
+			if seen[path] {
+				return
+			}
+			seen[path] = true
+			p, err := build.Import(path, ".", 0)
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			for _, imp := range p.Imports {
+				if imp == module || strings.HasPrefix(imp, module+"/") {
+					if imp != module+"/chat" {
+						t.Errorf("%s links %s (through %s)", pkg, imp, path)
+					}
+					walk(imp)
+				}
+			}
+		}
+		walk(pkg)
+	}
 }
