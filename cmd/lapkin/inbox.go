@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/config"
@@ -120,7 +119,7 @@ func retryDeadLetter(ctx context.Context, cfg *config.Config, st *store.Store, c
 	if err != nil {
 		return err
 	}
-	rd, ok := t.(bot.Redeliverer)
+	rd, ok := t.(chat.Redeliverer)
 	if !ok {
 		return fmt.Errorf("inbox: the %s transport cannot read a kept update again", n.Section())
 	}
@@ -129,7 +128,7 @@ func retryDeadLetter(ctx context.Context, cfg *config.Config, st *store.Store, c
 		return fmt.Errorf("inbox: #%d still cannot be handled: %w", id, err)
 	}
 	m.ID = fmt.Sprintf("%s/retry-%d", m.ID, d.ID)
-	lk, err := wire(ctx, cfg, st, bot.SystemClock{}, log, nil)
+	lk, err := wire(ctx, cfg, st, chat.SystemClock{}, log, nil)
 	if err != nil {
 		return err
 	}
