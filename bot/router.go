@@ -1,41 +1,47 @@
+// Package bot is Lapkin's runtime between the edge and the flows: a router that keeps each chat's
+// messages in order, and a scheduler that turns cron ticks into jobs. It holds no business rule
+// (what a message means is decided in package flows) and no network: the edge is package chat,
+// the outbox package outbox. compat.go keeps their old names here for code not yet moved over.
 package bot
 
 import (
 	"context"
 	"log/slog"
 	"sync"
+
+	"github.com/lapkin-id/lapkin/chat"
 )
 
 // Router hands inbound messages to a Handler, one goroutine per chat: the messages of one chat are
 // handled in the order they arrived, different chats in parallel. (Starting a goroutine per update
 // would let "/lapor" and the answer to its first question race.)
 type Router struct {
-	h   Handler
+	h   chat.Handler
 	log *slog.Logger
 
 	mu     sync.Mutex
-	queues map[ChatRef][]job // pending work per chat; a key exists while its worker runs
+	queues map[chat.ChatRef][]job // pending work per chat; a key exists while its worker runs
 	wg     sync.WaitGroup
 	closed bool
 }
 
 type job struct {
 	ctx  context.Context
-	msg  Message
+	msg  chat.Message
 	done func(error)
 }
 
 // NewRouter returns a router that calls h.
-func NewRouter(h Handler, log *slog.Logger) *Router {
+func NewRouter(h chat.Handler, log *slog.Logger) *Router {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Router{h: h, log: log, queues: map[ChatRef][]job{}}
+	return &Router{h: h, log: log, queues: map[chat.ChatRef][]job{}}
 }
 
 // Submit queues m for handling. done, if not nil, is called with the handler's result once m has
 // been handled: a transport acknowledges the update only then. Submit returns false after Close.
-func (r *Router) Submit(ctx context.Context, m Message, done func(error)) bool {
+func (r *Router) Submit(ctx context.Context, m chat.Message, done func(error)) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
@@ -52,7 +58,7 @@ func (r *Router) Submit(ctx context.Context, m Message, done func(error)) bool {
 
 // Handle submits m and waits until it has been handled, for transports that work one message at a
 // time (the console).
-func (r *Router) Handle(ctx context.Context, m Message) error {
+func (r *Router) Handle(ctx context.Context, m chat.Message) error {
 	ch := make(chan error, 1)
 	if !r.Submit(ctx, m, func(err error) { ch <- err }) {
 		return context.Canceled
@@ -60,7 +66,7 @@ func (r *Router) Handle(ctx context.Context, m Message) error {
 	return <-ch
 }
 
-func (r *Router) work(chat ChatRef) {
+func (r *Router) work(chat chat.ChatRef) {
 	defer r.wg.Done()
 	for {
 		r.mu.Lock()

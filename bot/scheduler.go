@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/lapkin-id/lapkin/chat"
 )
 
 // JobSpec is one scheduled job from the config: its name, the config key it came from (for error
@@ -40,7 +42,7 @@ type StillCurrent func(job string, at, now time.Time) bool
 // does from the schedules themselves.
 type Scheduler struct {
 	loc     *time.Location
-	clock   Clock
+	clock   chat.Clock
 	run     JobRunner
 	current StillCurrent
 	log     *slog.Logger
@@ -53,7 +55,7 @@ type entry struct {
 }
 
 // NewScheduler parses every spec, and refuses to start with one that does not parse, naming its key.
-func NewScheduler(loc *time.Location, clock Clock, jobs []JobSpec, run JobRunner, current StillCurrent, log *slog.Logger) (*Scheduler, error) {
+func NewScheduler(loc *time.Location, clock chat.Clock, jobs []JobSpec, run JobRunner, current StillCurrent, log *slog.Logger) (*Scheduler, error) {
 	if log == nil {
 		log = slog.Default()
 	}

@@ -51,6 +51,10 @@ type Config struct {
 	// Validate, so that Location does not reread the zone database on every
 	// call.
 	loc *time.Location
+	// file is the configuration file's text, and sections the networks'
+	// sections in it that this package leaves to the networks (sections.go).
+	file     string
+	sections []string
 }
 
 // App is the [app] section: settings that concern the whole program rather
@@ -400,7 +404,11 @@ func Default() *Config {
 // who names a file expects it to be used. Keys that Lapkin does not know are
 // an error naming each of them, so that a typo such as "tokne" is not
 // silently ignored.
-func Load(path string) (*Config, error) {
+//
+// networks names the sections of networks whose adapters read them
+// themselves (chat.Network.Section): they are kept as the file wrote them,
+// for [Config.Section], and their keys are the network's to check.
+func Load(path string, networks ...string) (*Config, error) {
 	c := Default()
 	if path != "" {
 		data, err := os.ReadFile(path)
@@ -411,7 +419,13 @@ func Load(path string) (*Config, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		if err := unknownKeys(path, md.Undecoded()); err != nil {
+		undecoded := md.Undecoded()
+		if len(networks) > 0 {
+			c.file = string(data)
+			c.sections = networkSections(undecoded, networks)
+			undecoded = withoutSections(undecoded, c.sections)
+		}
+		if err := unknownKeys(path, undecoded); err != nil {
 			return nil, err
 		}
 	}

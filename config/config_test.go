@@ -380,3 +380,37 @@ func TestRedactedLoadsBack(t *testing.T) {
 	}
 	assertEqualConfig(t, got, want)
 }
+
+// A section of a network the config package does not know is kept for the network, which
+// decodes it over its own defaults and hears of a key it does not have.
+func TestNetworkSection(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(path, []byte("[email]\nenabled = true\nhost = \"imap.example.go.id\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), "email") {
+		t.Fatalf("an unknown section was accepted: %v", err)
+	}
+	c, err := Load(path, "email")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type settings struct {
+		Enabled bool   `toml:"enabled"`
+		Host    string `toml:"host"`
+		Port    int    `toml:"port"`
+	}
+	s := settings{Port: 993}
+	if err := c.Section("email").Decode(&s); err != nil || !s.Enabled || s.Host != "imap.example.go.id" || s.Port != 993 {
+		t.Fatalf("decoded %+v, %v", s, err)
+	}
+	var short struct {
+		Enabled bool `toml:"enabled"`
+	}
+	if err := c.Section("email").Decode(&short); err == nil || !strings.Contains(err.Error(), "email.host") {
+		t.Fatalf("a key the network does not have: %v", err)
+	}
+	if err := c.Section("sms").Decode(&short); err != nil {
+		t.Fatalf("a section the file does not have: %v", err)
+	}
+}

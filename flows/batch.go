@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/outbox"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -243,7 +244,9 @@ func (e *Engine) runLater(ctx context.Context, r *request) {
 	} else {
 		e.log.Error("handle message after commit", "chat", r.msg.Chat.String(), "msg", r.msg.ID, "err", err)
 	}
-	err = e.store.Update(ctx, func(tx *store.Tx) error { return bot.Enqueue(ctx, tx, bot.Reply{To: r.msg.Chat, Text: text}, r.now) })
+	err = e.store.Update(ctx, func(tx *store.Tx) error {
+		return outbox.Enqueue(ctx, tx, bot.Reply{To: r.msg.Chat, Text: text}, r.now, e.opt.Networks.Capabilities(r.msg.Chat.Net))
+	})
 	if err != nil {
 		e.log.Error("answer failed message", "chat", r.msg.Chat.String(), "msg", r.msg.ID, "err", err)
 	}

@@ -177,10 +177,11 @@ func lookupCommand(word string) *command {
 	return nil
 }
 
-// parseCommand splits "/lapor 3 SPJ" into the command and its arguments. WhatsApp has no command
-// menu, so a command also works without its slash ("lapor 3 SPJ"), unless slashOnly: inside a
-// flow a bare word is an answer, and only "/x" or "batal" leaves it. Telegram's "/lapor@LapkinBot"
-// form is understood.
+// parseCommand splits "/lapor 3 SPJ" into the command and its arguments. A command also works
+// without its slash ("lapor 3 SPJ"), unless slashOnly: inside a flow, or on a network whose
+// capabilities say so (chat.Capabilities.SlashOnly), a bare word is not a command, and only "/x"
+// or "batal" leaves a flow. A command addressed to a named bot ("/lapor@LapkinBot") is that
+// command.
 func parseCommand(text string, slashOnly bool) (*command, string, bool) {
 	text = strings.TrimSpace(text)
 	slash := strings.HasPrefix(text, "/")

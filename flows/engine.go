@@ -16,7 +16,9 @@ import (
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/freetext"
+	"github.com/lapkin-id/lapkin/outbox"
 	"github.com/lapkin-id/lapkin/sanitize"
 	"github.com/lapkin-id/lapkin/scoring"
 	"github.com/lapkin-id/lapkin/store"
@@ -45,6 +47,9 @@ type Options struct {
 	// StrangerRepliesPerHour caps the replies to people not registered, over all networks, in
 	// any hour ([intake] stranger_replies_per_hour); beyond it strangers get no answer. 0 is no cap.
 	StrangerRepliesPerHour int
+	// Networks are the networks Lapkin serves (cmd/lapkin's table): what each one's chats carry
+	// (chat.Capabilities) is read from it. A network it does not hold gets no limit.
+	Networks chat.Networks
 	// NewCode makes a registration code; nil means random from crypto/rand. Only the demo sets it,
 	// so that a piped script can type the code it will be given.
 	NewCode func() string
@@ -296,7 +301,7 @@ func (r *request) flush() error {
 		return err
 	}
 	for _, rep := range r.out {
-		if err := bot.Enqueue(r.ctx, r.tx, rep, r.now); err != nil {
+		if err := outbox.Enqueue(r.ctx, r.tx, rep, r.now, r.e.opt.Networks.Capabilities(rep.To.Net)); err != nil {
 			return err
 		}
 	}
@@ -511,7 +516,7 @@ func (e *Engine) dispatch(r *request) error {
 		r.say("flow.stale_button", nil)
 		return nil
 	}
-	cmd, args, ok := parseCommand(text, false)
+	cmd, args, ok := parseCommand(text, e.opt.Networks.Capabilities(m.Chat.Net).SlashOnly)
 	if ok && r.who != nil && !strings.HasPrefix(text, "/") && !cmd.bareTakes(args) {
 		// A command word without its slash, followed by what that command does not take, is a
 		// person writing: "validasi data 50 berkas" is work, not /validasi.

@@ -760,9 +760,16 @@ func (t *teamNotices) add(sup string, ev *evaluation) {
 	t.bySup[sup] = append(t.bySup[sup], ev)
 }
 
-// teamLinesPerMessage keeps a team's message under Telegram's 4,096 characters (a line is at most
-// about 200); a larger team gets its results in parts.
-const teamLinesPerMessage = 15
+// teamLinesPerMessage keeps a team's message within what every network carries in one message
+// (Options.Networks' MaxText, 4,096 by default: 15 lines, a line being at most about 200
+// characters and the header and footer the rest); a larger team gets its results in parts.
+func (r *request) teamLinesPerMessage() int {
+	return max(1, r.e.opt.Networks.MaxText()/teamLineBudget)
+}
+
+// teamLineBudget is the room a line of a team's results takes in a message, header and footer
+// included.
+const teamLineBudget = 270
 
 // announceTeams sends each supervisor their team's results in one message (or a few, for a large
 // team), and each admin one list of the officials under the resignation procedure. It returns the
@@ -771,6 +778,7 @@ func (r *request) announceTeams(team *teamNotices) ([]string, error) {
 	var told []string
 	// tell sends lines under a header, in parts when there are many, and notes who was told.
 	tell := func(nip string, n int, header func(lang, name string, part, parts int) string, line func(lang string, i int) string, footer string) error {
+		teamLinesPerMessage := r.teamLinesPerMessage()
 		parts := (n + teamLinesPerMessage - 1) / teamLinesPerMessage
 		before := len(r.out)
 		for part := 0; part < parts; part++ {

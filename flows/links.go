@@ -66,14 +66,18 @@ func (r *request) tellUnlinked(emp *store.Employee, ids []store.Identity, key st
 	return nil
 }
 
-// networkName is a network's name for people: "Telegram", "WhatsApp".
+// networkName is a network's name for people ("WhatsApp"), from the network's catalog file
+// (links.net.<id>); a network without one is shown by its id.
 func (r *request) networkName(lang, net string) string {
-	switch net {
-	case bot.NetTelegram, bot.NetWhatsApp, bot.NetConsole:
-		return r.e.cat.T(lang, "links.net."+net, nil)
+	if key := netNameKey + net; r.e.cat.Has(lang, key) {
+		return r.e.cat.T(lang, key, nil)
 	}
 	return net
 }
+
+// netNameKey prefixes the catalog key that names a network: each network's catalog file holds
+// links.net.<its id>, so the networks flows can name are those of the catalog.
+const netNameKey = "links.net."
 
 // accountLines describes emp's chat accounts for /pegawai: network, when and how linked, when last
 // used.
@@ -107,11 +111,19 @@ func (r *request) when(t time.Time) string {
 	return FormatDate(r.lang, lt) + " " + FormatTime(r.lang, lt)
 }
 
-// unlinkNets are the network words /putus accepts.
-var unlinkNets = map[string]string{
-	"tg": bot.NetTelegram, "telegram": bot.NetTelegram,
-	"wa": bot.NetWhatsApp, "whatsapp": bot.NetWhatsApp,
-	"konsol": bot.NetConsole, "console": bot.NetConsole,
+// unlinkNet finds the network an admin names in /putus: its id ("wa") or its name in any
+// language ("WhatsApp", "konsol"), as the networks' catalog files give them.
+func (r *request) unlinkNet(word string) (string, bool) {
+	word = strings.ToLower(word)
+	for _, lang := range catalog.Languages {
+		for _, key := range r.e.cat.Keys(lang) {
+			net, ok := strings.CutPrefix(key, netNameKey)
+			if ok && (word == net || word == strings.ToLower(r.e.cat.T(lang, key, nil))) {
+				return net, true
+			}
+		}
+	}
+	return "", false
 }
 
 // cmdUnlink removes an employee's chat account on one network, or all of them: /putus <NIP> [tg|wa].
@@ -126,7 +138,7 @@ func cmdUnlink(r *request, args string) error {
 	net := ""
 	if len(fields) == 2 {
 		var ok bool
-		if net, ok = unlinkNets[strings.ToLower(fields[1])]; !ok {
+		if net, ok = r.unlinkNet(fields[1]); !ok {
 			return invalid("links.unlink_format", nil)
 		}
 	}

@@ -164,7 +164,7 @@ const registerHelpJob = "register_help"
 // else, except a "/daftar <NIP> <KODE>" with a code from an admin, which goes on (done is false).
 func (r *request) registerImplicit(c *bot.Contact) (done bool, err error) {
 	text := strings.TrimSpace(r.msg.Text)
-	cmd, args, isCmd := parseCommand(text, false)
+	cmd, args, isCmd := parseCommand(text, r.e.opt.Networks.Capabilities(r.msg.Chat.Net).SlashOnly)
 	phone, perr := roster.NormalizePhone(c.Phone)
 	if perr == nil {
 		emp, err := r.tx.EmployeeByPhone(r.ctx, phone)

@@ -8,17 +8,17 @@ import (
 	"sort"
 	"time"
 
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/store"
 )
 
 // Health answers /healthz: 200 when Lapkin can serve, 503 with the reasons when it cannot.
 type Health struct {
 	Store *store.Store
-	Clock bot.Clock
+	Clock chat.Clock
 	// Transports reports each enabled network's state; a network that cannot send (logged out,
 	// banned, outdated, not linked) or is not connected makes the answer 503.
-	Transports func() []bot.Health
+	Transports func() []chat.Health
 	// Jobs names the scheduled jobs whose last run is shown.
 	Jobs []string
 	// MaxOutboxAge is how old the oldest pending message may be before it counts as a fault: replies
@@ -28,14 +28,14 @@ type Health struct {
 
 // Report is the body of /healthz.
 type Report struct {
-	Status     string       `json:"status"` // "ok" or "unavailable"
-	Reasons    []string     `json:"reasons,omitempty"`
-	Warnings   []string     `json:"warnings,omitempty"`
-	CheckedAt  time.Time    `json:"checked_at"`
-	Database   string       `json:"database"`
-	Transports []bot.Health `json:"transports"`
-	Outbox     OutboxReport `json:"outbox"`
-	Jobs       []JobReport  `json:"jobs"`
+	Status     string        `json:"status"` // "ok" or "unavailable"
+	Reasons    []string      `json:"reasons,omitempty"`
+	Warnings   []string      `json:"warnings,omitempty"`
+	CheckedAt  time.Time     `json:"checked_at"`
+	Database   string        `json:"database"`
+	Transports []chat.Health `json:"transports"`
+	Outbox     OutboxReport  `json:"outbox"`
+	Jobs       []JobReport   `json:"jobs"`
 }
 
 // JobReport is a scheduled job's last run as /healthz shows it: last_run is its time (RFC 3339),
@@ -63,7 +63,7 @@ type OutboxReport struct {
 // Check looks at the database, the transports, the outbox and the jobs.
 func (h *Health) Check(ctx context.Context) Report {
 	now := h.Clock.Now()
-	rep := Report{Status: "ok", CheckedAt: now, Database: "ok", Transports: []bot.Health{}, Jobs: []JobReport{},
+	rep := Report{Status: "ok", CheckedAt: now, Database: "ok", Transports: []chat.Health{}, Jobs: []JobReport{},
 		Outbox: OutboxReport{Pending: map[string]int{}}}
 	fail := func(format string, a ...any) { rep.Reasons = append(rep.Reasons, fmt.Sprintf(format, a...)) }
 
@@ -124,7 +124,7 @@ func (h *Health) Check(ctx context.Context) Report {
 	}
 	sort.Slice(rep.Transports, func(i, j int) bool { return rep.Transports[i].Net < rep.Transports[j].Net })
 	for _, t := range rep.Transports {
-		if t.State != bot.StateConnected || !t.CanSend {
+		if t.State != chat.StateConnected || !t.CanSend {
 			if t.Detail != "" {
 				fail("%s: %s (%s)", t.Net, t.State, t.Detail)
 			} else {

@@ -13,6 +13,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
+	"github.com/lapkin-id/lapkin/outbox"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -71,8 +73,8 @@ func NewMetrics(st *store.Store, log *slog.Logger) *Metrics {
 }
 
 // Handler counts and times every message h handles.
-func (m *Metrics) Handler(h bot.Handler) bot.Handler {
-	return bot.HandlerFunc(func(ctx context.Context, msg bot.Message) error {
+func (m *Metrics) Handler(h chat.Handler) chat.Handler {
+	return chat.HandlerFunc(func(ctx context.Context, msg chat.Message) error {
 		net := msg.Sender.Net
 		m.received.WithLabelValues(net).Inc()
 		start := time.Now() // a duration for the histogram, not a business time: the wall clock is right
@@ -85,7 +87,7 @@ func (m *Metrics) Handler(h bot.Handler) bot.Handler {
 	})
 }
 
-var _ bot.DeliveryObserver = (*Metrics)(nil)
+var _ outbox.DeliveryObserver = (*Metrics)(nil)
 
 // Sent counts a delivered message.
 func (m *Metrics) Sent(net string) { m.sent.WithLabelValues(net).Inc() }
@@ -95,7 +97,7 @@ func (m *Metrics) Failed(net, outcome string) { m.failed.WithLabelValues(net, ou
 
 // Jobs wraps a job runner: each run is counted, timed, and recorded in the store as the job's last
 // run for /healthz. at is the run's scheduled time; clock says when it actually ran.
-func (m *Metrics) Jobs(st *store.Store, clock bot.Clock, log *slog.Logger, run bot.JobRunner) bot.JobRunner {
+func (m *Metrics) Jobs(st *store.Store, clock chat.Clock, log *slog.Logger, run bot.JobRunner) bot.JobRunner {
 	if log == nil {
 		log = slog.Default()
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 )
 
 // Mux returns the operator's endpoints: /healthz and /metrics.
@@ -32,17 +32,17 @@ func Serve(ctx context.Context, addr string, handler http.Handler, log *slog.Log
 }
 
 // MaxConnections is how many connections the operator's endpoints keep open at once: a monitor
-// and a Prometheus scrape need a few; past it the oldest idle one is closed (bot.CapConnections).
+// and a Prometheus scrape need a few; past it the oldest idle one is closed (chat.CapConnections).
 const MaxConnections = 32
 
 // ServeListener is Serve on a listener the caller opened (tests use port 0), with the timeouts and
-// the connection cap of every Lapkin HTTP server (bot.NewHTTPServer).
+// the connection cap of every Lapkin HTTP server (chat.NewHTTPServer).
 func ServeListener(ctx context.Context, ln net.Listener, handler http.Handler, log *slog.Logger) error {
 	if log == nil {
 		log = slog.Default()
 	}
-	srv := bot.NewHTTPServer(handler)
-	ln = bot.CapConnections(srv, ln, MaxConnections)
+	srv := chat.NewHTTPServer(handler)
+	ln = chat.CapConnections(srv, ln, MaxConnections)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("operator endpoints listening", "addr", ln.Addr().String(), "paths", "/healthz /metrics")

@@ -18,7 +18,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 )
 
 // GroupPrefix starts the chat id of a console group: "grup:DISKOMINFO".
@@ -38,10 +38,10 @@ type Console struct {
 	names    Namer
 	received map[string][]string
 	filesDir string // where photos and documents are written; "" prints their names only
-	render   func(bot.Reply) string
+	render   func(chat.Reply) string
 }
 
-var _ bot.Transport = (*Console)(nil)
+var _ chat.Transport = (*Console)(nil)
 
 // New returns a console transport printing to out.
 func New(out io.Writer, names Namer) *Console {
@@ -86,12 +86,12 @@ func (c *Console) save(name string, data []byte) (string, error) {
 	}
 }
 
-// Net is bot.NetConsole.
-func (c *Console) Net() string { return bot.NetConsole }
+// Net is Net.
+func (c *Console) Net() string { return Net }
 
 // SetRender makes the console show replies as another network would (the demo's `--net wa`):
 // render turns a reply into the text shown. nil restores the console's own view.
-func (c *Console) SetRender(render func(bot.Reply) string) {
+func (c *Console) SetRender(render func(chat.Reply) string) {
 	c.mu.Lock()
 	c.render = render
 	c.mu.Unlock()
@@ -99,7 +99,7 @@ func (c *Console) SetRender(render func(bot.Reply) string) {
 
 // Send prints the reply as "--> <Nama> [<NIP>]" or "--> grup <KODE>" followed by its text; a photo
 // shows as "[foto: <file>]".
-func (c *Console) Send(ctx context.Context, r bot.Reply) error {
+func (c *Console) Send(ctx context.Context, r chat.Reply) error {
 	c.mu.Lock()
 	render := c.render
 	if r.Photo != nil {
@@ -167,9 +167,9 @@ func (c *Console) Received(id string) []string {
 
 // Message builds the inbound message a console user types. Its id is random, so a restarted demo
 // on the same database is never mistaken for a redelivery.
-func Message(from, text string, photo *bot.Photo, at time.Time) bot.Message {
-	ref := bot.ChatRef{Net: bot.NetConsole, ID: from}
-	return bot.Message{ID: newID(), Chat: ref, Sender: ref, Text: text, Photo: photo, Time: at}
+func Message(from, text string, photo *chat.Photo, at time.Time) chat.Message {
+	ref := chat.ChatRef{Net: Net, ID: from}
+	return chat.Message{ID: newID(), Chat: ref, Sender: ref, Text: text, Photo: photo, Time: at}
 }
 
 func newID() string {

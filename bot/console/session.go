@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 )
 
 // Session is the console chat: it reads lines, turns them into messages from the current speaker,
@@ -29,10 +29,10 @@ type Session struct {
 	Out     io.Writer
 	Console *Console
 	// Handle handles one message and returns once its effects are committed.
-	Handle func(ctx context.Context, m bot.Message) error
+	Handle func(ctx context.Context, m chat.Message) error
 	// Deliver sends what is due in the outbox.
 	Deliver func(ctx context.Context) error
-	Clock   *bot.ManualClock
+	Clock   *chat.ManualClock
 	Loc     *time.Location
 	// Tick, when set, runs the jobs that fell due between two clock positions (issue: scheduler).
 	Tick func(ctx context.Context, from, to time.Time) error
@@ -160,13 +160,13 @@ func (s *Session) line(ctx context.Context, line string) (bool, error) {
 		if err != nil {
 			return false, &usageError{key: "console.photo_unreadable", args: map[string]any{"File": file}}
 		}
-		p := &bot.Photo{Name: filepath.Base(file), MIME: http.DetectContentType(data), Data: data}
+		p := &chat.Photo{Name: filepath.Base(file), MIME: http.DetectContentType(data), Data: data}
 		return false, s.send(ctx, strings.TrimSpace(caption), p)
 	}
 	return false, &usageError{key: "console.unknown", args: map[string]any{"Command": cmd}}
 }
 
-func (s *Session) send(ctx context.Context, text string, p *bot.Photo) error {
+func (s *Session) send(ctx context.Context, text string, p *chat.Photo) error {
 	if err := s.Handle(ctx, Message(s.Speaker, text, p, s.Clock.Now())); err != nil {
 		return err
 	}

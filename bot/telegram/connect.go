@@ -14,7 +14,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 )
 
 // Starting without the network (issue 26, item 7). `lapkin run` used to call getMe in the
@@ -46,20 +46,20 @@ func (t *Telegram) connect() error {
 	if err != nil {
 		t.self.Store(nil)
 		if isUnauthorized(err) {
-			t.health.set(bot.StateLoggedOut, tokenRefused, false)
+			t.health.set(chat.StateLoggedOut, tokenRefused, false)
 			return errors.New("telegram: " + tokenRefused)
 		}
 		err = redact(err, t.cfg.Token)
-		t.health.set(bot.StateDisconnected, "connect: "+err.Error(), true)
+		t.health.set(chat.StateDisconnected, "connect: "+err.Error(), true)
 		return fmt.Errorf("telegram: connect: %w", err)
 	}
 	var u tgbotapi.User
 	if err := json.Unmarshal(resp.Result, &u); err != nil {
-		t.health.set(bot.StateDisconnected, "connect: getMe answered "+err.Error(), true)
+		t.health.set(chat.StateDisconnected, "connect: getMe answered "+err.Error(), true)
 		return fmt.Errorf("telegram: connect: read getMe: %w", err)
 	}
 	t.self.Store(&u)
-	t.health.set(bot.StateConnected, "", true)
+	t.health.set(chat.StateConnected, "", true)
 	t.log.Info("telegram connected", "bot", "@"+u.UserName)
 	if m := t.menu.Load(); m != nil {
 		if err := (*m)(); err != nil {
@@ -81,7 +81,7 @@ func (t *Telegram) waitConnected(ctx context.Context) bool {
 			return true
 		}
 		wait := connectBackoff(n)
-		if t.Health().State == bot.StateLoggedOut {
+		if t.Health().State == chat.StateLoggedOut {
 			wait = tokenRetry
 			t.log.Error("telegram cannot connect", "err", err, "retry_in", wait)
 		} else {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/outbox"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -40,10 +41,11 @@ func TestLongReplyArrivesWhole(t *testing.T) {
 	clock := bot.NewManualClock(time.Date(2026, 11, 27, 16, 0, 0, 0, time.UTC))
 	to := bot.ChatRef{Net: bot.NetTelegram, ID: "-1001234"}
 	err = st.Update(context.Background(), func(tx *store.Tx) error {
-		if err := bot.Enqueue(context.Background(), tx, bot.Reply{To: to, Text: text}, clock.Now()); err != nil {
+		caps := Network{}.Capabilities()
+		if err := outbox.Enqueue(context.Background(), tx, bot.Reply{To: to, Text: text}, clock.Now(), caps); err != nil {
 			return err
 		}
-		return bot.Enqueue(context.Background(), tx, bot.Reply{To: to, Text: text, Photo: pngBytes, PhotoName: "rekap.png"}, clock.Now())
+		return outbox.Enqueue(context.Background(), tx, bot.Reply{To: to, Text: text, Photo: pngBytes, PhotoName: "rekap.png"}, clock.Now(), caps)
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -29,7 +29,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 )
 
 // DefaultEndpoint is Telegram's own Bot API server.
@@ -48,7 +48,7 @@ type Config struct {
 	// Retry bounds the retries of an update that fails for a reason that may pass (updates.go).
 	Retry Retry
 
-	// The flood limits the transport declares to the outbox sender (bot.Limiter); zero is no
+	// The flood limits the transport declares to the outbox sender (chat.Limiter); zero is no
 	// limit. Telegram's own are 30 messages a second overall, one a second to a person and 20 a
 	// minute to a group; [telegram] in the config holds them.
 	Rate            int           // messages a second, overall
@@ -56,21 +56,21 @@ type Config struct {
 	GroupPerMinute  int           // messages a minute to one group
 	// Concurrency is how many sends may be in flight at once (0: one).
 	Concurrency int
-	// SendTimeout bounds one send (0: bot.DefaultSendTimeout), well under the HTTP client's
+	// SendTimeout bounds one send (0: chat.DefaultSendTimeout), well under the HTTP client's
 	// timeout, which must outlast a long poll.
 	SendTimeout time.Duration
 }
 
-// Telegram delivers replies to Telegram and turns its updates into bot.Messages.
+// Telegram delivers replies to Telegram and turns its updates into chat.Messages.
 type Telegram struct {
 	api    *tgbotapi.BotAPI
 	cfg    Config
 	log    *slog.Logger
 	client *ctxClient
 
-	failures  failures       // handler failures per update id, for bounded retries (updates.go)
-	health    health         // for /healthz
-	downloads *bot.Downloads // one download at a time
+	failures  failures        // handler failures per update id, for bounded retries (updates.go)
+	health    health          // for /healthz
+	downloads *chat.Downloads // one download at a time
 
 	// self is the bot as getMe described it, once connected (connect.go); the library's own
 	// api.Self is never written after New, since Send copies the BotAPI on every call.
@@ -80,9 +80,9 @@ type Telegram struct {
 }
 
 var (
-	_ bot.Transport      = (*Telegram)(nil)
-	_ bot.Limiter        = (*Telegram)(nil)
-	_ bot.HealthReporter = (*Telegram)(nil)
+	_ chat.Transport      = (*Telegram)(nil)
+	_ chat.Limiter        = (*Telegram)(nil)
+	_ chat.HealthReporter = (*Telegram)(nil)
 )
 
 // DownAfter is how many getUpdates failures in a row make the transport report itself
@@ -93,21 +93,21 @@ const DownAfter = 2
 // health is the transport's state as the poll loop last saw it.
 type health struct {
 	mu sync.Mutex
-	h  bot.Health
+	h  chat.Health
 }
 
 func (h *health) set(state, detail string, canSend bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.h.State != state || h.h.Detail != detail {
-		h.h = bot.Health{Net: bot.NetTelegram, State: state, Detail: detail, Since: time.Now(), CanSend: canSend}
+		h.h = chat.Health{Net: Net, State: state, Detail: detail, Since: time.Now(), CanSend: canSend}
 	}
 }
 
 // Health says whether the Bot API answers: connected once getMe succeeded, disconnected (with
 // the error) after DownAfter getUpdates failures in a row, logged out when the token is refused.
 // Sending stays allowed while disconnected: the outbox retries with backoff, then parks.
-func (t *Telegram) Health() bot.Health {
+func (t *Telegram) Health() chat.Health {
 	t.health.mu.Lock()
 	defer t.health.mu.Unlock()
 	return t.health.h
@@ -141,8 +141,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Telegram, error) {
 	// shutdown channel serves only GetUpdatesChan, which Lapkin does not use.
 	api := &tgbotapi.BotAPI{Token: cfg.Token, Client: client, Buffer: 100}
 	api.SetAPIEndpoint(cfg.Endpoint)
-	t := &Telegram{api: api, cfg: cfg, log: log.With("net", bot.NetTelegram), client: client, downloads: bot.NewDownloads()}
-	t.health.set(bot.StateConnecting, "", true)
+	t := &Telegram{api: api, cfg: cfg, log: log.With("net", Net), client: client, downloads: chat.NewDownloads()}
+	t.health.set(chat.StateConnecting, "", true)
 	warmMarkupEncoders()
 	if err := t.connect(); err != nil {
 		t.log.Warn("telegram not reachable yet; retrying in the background", "err", err)
@@ -171,40 +171,40 @@ func (t *Telegram) Username() string {
 // Connected reports whether getMe has answered.
 func (t *Telegram) Connected() bool { return t.self.Load() != nil }
 
-// Net is bot.NetTelegram.
-func (t *Telegram) Net() string { return bot.NetTelegram }
+// Net is Net.
+func (t *Telegram) Net() string { return Net }
 
 // Limits declares Telegram's network-wide limits from the config: Rate messages in any one second
 // (a sliding window, so no burst of twice the rate at the start of a second), and how many sends
 // may be in flight at once, each within SendTimeout.
-func (t *Telegram) Limits() bot.Limits {
-	l := bot.Limits{Concurrency: t.cfg.Concurrency, SendTimeout: t.cfg.SendTimeout}
+func (t *Telegram) Limits() chat.Limits {
+	l := chat.Limits{Concurrency: t.cfg.Concurrency, SendTimeout: t.cfg.SendTimeout}
 	if t.cfg.Rate > 0 {
-		l.Network = []bot.Window{{N: t.cfg.Rate, Per: time.Second}}
+		l.Network = []chat.Window{{N: t.cfg.Rate, Per: time.Second}}
 	}
 	return l
 }
 
 // ChatLimits declares one chat's limit: a group (negative id) takes GroupPerMinute messages in any
 // minute, a person one message per PrivateInterval.
-func (t *Telegram) ChatLimits(to bot.ChatRef) []bot.Window {
+func (t *Telegram) ChatLimits(to chat.ChatRef) []chat.Window {
 	id, err := strconv.ParseInt(to.ID, 10, 64)
 	switch {
 	case err != nil:
 		return nil // Send rejects it
 	case id < 0 && t.cfg.GroupPerMinute > 0:
-		return []bot.Window{{N: t.cfg.GroupPerMinute, Per: time.Minute}}
+		return []chat.Window{{N: t.cfg.GroupPerMinute, Per: time.Minute}}
 	case id > 0 && t.cfg.PrivateInterval > 0:
-		return []bot.Window{{N: 1, Per: t.cfg.PrivateInterval}}
+		return []chat.Window{{N: 1, Per: t.cfg.PrivateInterval}}
 	}
 	return nil
 }
 
 // Send delivers one reply: a text or a photo, with inline buttons or a share-contact button.
-func (t *Telegram) Send(ctx context.Context, r bot.Reply) error {
+func (t *Telegram) Send(ctx context.Context, r chat.Reply) error {
 	chatID, err := strconv.ParseInt(r.To.ID, 10, 64)
 	if err != nil {
-		return &bot.Error{Code: bot.Rejected, Cause: fmt.Errorf("telegram: bad chat id %q", r.To.ID)}
+		return &chat.Error{Code: chat.Rejected, Cause: fmt.Errorf("telegram: bad chat id %q", r.To.ID)}
 	}
 	var markup any
 	switch {
@@ -283,21 +283,21 @@ func (t *Telegram) classify(err error) error {
 		case te.MigrateToChatID != 0:
 			// "Bad Request: group chat was upgraded to a supergroup chat": the group lives on
 			// under a new id, which the answer names.
-			return &bot.Error{Code: bot.Moved, MovedTo: strconv.FormatInt(te.MigrateToChatID, 10), Cause: redact(err, t.cfg.Token)}
+			return &chat.Error{Code: chat.Moved, MovedTo: strconv.FormatInt(te.MigrateToChatID, 10), Cause: redact(err, t.cfg.Token)}
 		case te.Code == 429:
-			return &bot.Error{Code: bot.RetryLater, Wait: time.Duration(te.RetryAfter) * time.Second, Cause: redact(err, t.cfg.Token)}
+			return &chat.Error{Code: chat.RetryLater, Wait: time.Duration(te.RetryAfter) * time.Second, Cause: redact(err, t.cfg.Token)}
 		case te.Code == 403, te.Code == 400 && strings.Contains(strings.ToLower(te.Message), "chat not found"):
-			return &bot.Error{Code: bot.Unreachable, Cause: redact(err, t.cfg.Token)}
+			return &chat.Error{Code: chat.Unreachable, Cause: redact(err, t.cfg.Token)}
 		case te.Code >= 400 && te.Code < 500:
-			return &bot.Error{Code: bot.Rejected, Cause: redact(err, t.cfg.Token)}
+			return &chat.Error{Code: chat.Rejected, Cause: redact(err, t.cfg.Token)}
 		}
 	}
-	return &bot.Error{Code: bot.RetryLater, Cause: redact(err, t.cfg.Token)}
+	return &chat.Error{Code: chat.RetryLater, Cause: redact(err, t.cfg.Token)}
 }
 
 // SetCommands publishes the command menu of private chats, per language; the first language is
 // also the default for users whose Telegram speaks neither.
-func (t *Telegram) SetCommands(ctx context.Context, langs []string, menu func(lang string) []bot.Command) error {
+func (t *Telegram) SetCommands(ctx context.Context, langs []string, menu func(lang string) []chat.Command) error {
 	for i, lang := range langs {
 		var cmds []tgbotapi.BotCommand
 		for _, c := range menu(lang) {
@@ -320,7 +320,7 @@ func (t *Telegram) SetCommands(ctx context.Context, langs []string, menu func(la
 }
 
 // menuLater keeps a menu that could not be published, for the receiver to publish once connected.
-func (t *Telegram) menuLater(ctx context.Context, langs []string, menu func(lang string) []bot.Command) {
+func (t *Telegram) menuLater(ctx context.Context, langs []string, menu func(lang string) []chat.Command) {
 	f := func() error { return t.SetCommands(context.WithoutCancel(ctx), langs, menu) }
 	t.menu.Store(&f)
 }

@@ -12,15 +12,15 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 )
 
-// CursorKey is where the poll loop keeps, through a bot.Cursor, the next update id to ask for.
+// CursorKey is where the poll loop keeps, through a chat.Cursor, the next update id to ask for.
 const CursorKey = "telegram.offset"
 
 // Retry bounds the retries of an update that fails for a reason that may pass: a photo whose
 // download fails on the network, a handler that returns an error. After Attempts tries, Backoff
-// apart and doubling, the update is handed on as a bot.Failure and kept as a dead letter.
+// apart and doubling, the update is handed on as a chat.Failure and kept as a dead letter.
 type Retry struct {
 	Attempts int           // tries in all; 3 when zero
 	Backoff  time.Duration // the first wait; 500 ms when zero
@@ -86,11 +86,11 @@ func (f *failures) forget(id int) {
 	delete(f.n, id)
 }
 
-// message turns an update into a bot.Message. ok is false for updates Lapkin ignores (edits,
+// message turns an update into a chat.Message. ok is false for updates Lapkin ignores (edits,
 // channel posts, stickers, commands addressed to other bots). Photos are downloaded here, before
 // the message reaches a flow, so that no database transaction waits on the network; a photo that
 // cannot be had (gone, or failing after the retries) makes a message with Failed set.
-func (t *Telegram) message(ctx context.Context, u tgbotapi.Update) (bot.Message, bool) {
+func (t *Telegram) message(ctx context.Context, u tgbotapi.Update) (chat.Message, bool) {
 	id := strconv.Itoa(u.UpdateID)
 	if cb := u.CallbackQuery; cb != nil {
 		// Answer at once so the button stops spinning, and take the buttons off the question so
@@ -99,24 +99,24 @@ func (t *Telegram) message(ctx context.Context, u tgbotapi.Update) (bot.Message,
 			t.log.Warn("answer callback", "err", redact(err, t.cfg.Token))
 		}
 		if cb.Message == nil || cb.From == nil {
-			return bot.Message{}, false
+			return chat.Message{}, false
 		}
 		edit := tgbotapi.NewEditMessageReplyMarkup(cb.Message.Chat.ID, cb.Message.MessageID, tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}})
 		if _, err := t.api.Request(edit); err != nil {
 			t.log.Debug("remove buttons", "err", redact(err, t.cfg.Token))
 		}
-		chat := bot.ChatRef{Net: bot.NetTelegram, ID: strconv.FormatInt(cb.Message.Chat.ID, 10)}
-		return bot.Message{ID: id, Chat: chat, Sender: bot.ChatRef{Net: bot.NetTelegram, ID: strconv.FormatInt(cb.From.ID, 10)},
+		where := chat.ChatRef{Net: Net, ID: strconv.FormatInt(cb.Message.Chat.ID, 10)}
+		return chat.Message{ID: id, Chat: where, Sender: chat.ChatRef{Net: Net, ID: strconv.FormatInt(cb.From.ID, 10)},
 			Group: !cb.Message.Chat.IsPrivate(), Callback: cb.Data, Time: time.Now(), Raw: u}, true
 	}
 	msg := u.Message
 	if msg == nil || msg.From == nil || msg.From.IsBot || msg.Chat == nil {
-		return bot.Message{}, false
+		return chat.Message{}, false
 	}
-	m := bot.Message{
+	m := chat.Message{
 		ID:     id,
-		Chat:   bot.ChatRef{Net: bot.NetTelegram, ID: strconv.FormatInt(msg.Chat.ID, 10)},
-		Sender: bot.ChatRef{Net: bot.NetTelegram, ID: strconv.FormatInt(msg.From.ID, 10)},
+		Chat:   chat.ChatRef{Net: Net, ID: strconv.FormatInt(msg.Chat.ID, 10)},
+		Sender: chat.ChatRef{Net: Net, ID: strconv.FormatInt(msg.From.ID, 10)},
 		Group:  !msg.Chat.IsPrivate(),
 		Text:   msg.Text,
 		Time:   msg.Time(),
@@ -134,17 +134,19 @@ func (t *Telegram) message(ctx context.Context, u tgbotapi.Update) (bot.Message,
 	if m.Group {
 		// In a group only commands to this bot matter; "/lapor@OtherBot" is not ours.
 		if !strings.HasPrefix(m.Text, "/") {
-			return bot.Message{}, false
+			return chat.Message{}, false
 		}
 		word, _, _ := strings.Cut(strings.Fields(m.Text + " ")[0], " ")
 		if _, at, ok := strings.Cut(word, "@"); ok && !strings.EqualFold(at, t.Username()) {
-			return bot.Message{}, false
+			return chat.Message{}, false
 		}
+		m.Text = unaddressed(m.Text, t.Username())
 		return m, true
 	}
+	m.Text = unaddressed(m.Text, t.Username())
 	if c := msg.Contact; c != nil {
 		// Only a contact that is the sender's own may register them: a forwarded card is not.
-		m.Contact = &bot.Contact{Phone: c.PhoneNumber, Own: c.UserID != 0 && c.UserID == msg.From.ID}
+		m.Contact = &chat.Contact{Phone: c.PhoneNumber, Own: c.UserID != 0 && c.UserID == msg.From.ID}
 	}
 	switch d := msg.Document; {
 	case len(msg.Photo) > 0:
@@ -158,23 +160,41 @@ func (t *Telegram) message(ctx context.Context, u tgbotapi.Update) (bot.Message,
 		}
 		m.Photo = t.photo(d.FileID, name, d.MimeType, int64(d.FileSize), id, u)
 	case d != nil:
-		m.Unsupported = bot.MediaDocument
+		m.Unsupported = chat.MediaDocument
 	case msg.Video != nil || msg.VideoNote != nil || msg.Animation != nil:
-		m.Unsupported = bot.MediaVideo
+		m.Unsupported = chat.MediaVideo
 	case msg.Voice != nil || msg.Audio != nil:
-		m.Unsupported = bot.MediaAudio
+		m.Unsupported = chat.MediaAudio
 	}
 	if m.Text == "" && m.Contact == nil && m.Photo == nil && m.Unsupported == "" {
-		return bot.Message{}, false // stickers, locations, polls: nothing for us
+		return chat.Message{}, false // stickers, locations, polls: nothing for us
 	}
 	return m, true
+}
+
+// unaddressed removes this bot's name from a command addressed to it ("/lapor@LapkinBot 3 SPJ" is
+// "/lapor 3 SPJ"): how Telegram names the bot a command is for is no concern of the flows. Any
+// other text is returned as it is.
+func unaddressed(text, username string) string {
+	if !strings.HasPrefix(text, "/") || username == "" {
+		return text
+	}
+	end := strings.IndexAny(text, " \t\n")
+	if end < 0 {
+		end = len(text)
+	}
+	word, at, ok := strings.Cut(text[:end], "@")
+	if !ok || !strings.EqualFold(at, username) {
+		return text
+	}
+	return word + text[end:]
 }
 
 // photo describes an image of an update without downloading it: Fetch downloads it, once the
 // runtime knows the sender is someone Lapkin serves, one download at a time on this network. A
 // file over the limit is never asked for.
-func (t *Telegram) photo(fileID, name, mimeType string, size int64, update string, u tgbotapi.Update) *bot.Photo {
-	p := &bot.Photo{Name: name, MIME: mimeType, Size: size}
+func (t *Telegram) photo(fileID, name, mimeType string, size int64, update string, u tgbotapi.Update) *chat.Photo {
+	p := &chat.Photo{Name: name, MIME: mimeType, Size: size}
 	if size > t.cfg.MaxPhotoBytes {
 		return p
 	}
@@ -182,10 +202,10 @@ func (t *Telegram) photo(fileID, name, mimeType string, size int64, update strin
 		data, err := t.downloadRetrying(ctx, fileID, update)
 		switch {
 		case errors.Is(err, errTooBig):
-			return nil, bot.ErrTooBig
+			return nil, chat.ErrTooBig
 		case err != nil && ctx.Err() == nil:
 			t.log.Warn("photo cannot be downloaded; kept as a dead letter", "update", update, "err", err)
-			return nil, &bot.Failure{Kind: bot.FailFile, Reason: "download photo: " + err.Error(), Raw: rawUpdate(u)}
+			return nil, &chat.Failure{Kind: chat.FailFile, Reason: "download photo: " + err.Error(), Raw: rawUpdate(u)}
 		}
 		return data, err
 	}
@@ -239,7 +259,7 @@ type skeleton struct {
 
 // decode reads one update. One that does not decode becomes a message with Failed set, with the
 // chat and sender when they can be read; ok is false only when not even its id can be read.
-func decode(raw []byte) (u tgbotapi.Update, m *bot.Message, ok bool) {
+func decode(raw []byte) (u tgbotapi.Update, m *chat.Message, ok bool) {
 	err := json.Unmarshal(raw, &u)
 	if err == nil {
 		return u, nil, true
@@ -248,8 +268,8 @@ func decode(raw []byte) (u tgbotapi.Update, m *bot.Message, ok bool) {
 	if json.Unmarshal(raw, &s); s.UpdateID == 0 {
 		return u, nil, false
 	}
-	f := bot.Message{ID: strconv.Itoa(s.UpdateID), Sender: bot.ChatRef{Net: bot.NetTelegram}, Chat: bot.ChatRef{Net: bot.NetTelegram},
-		Failed: &bot.Failure{Kind: bot.FailDecode, Reason: "decode update: " + err.Error(), Raw: raw}}
+	f := chat.Message{ID: strconv.Itoa(s.UpdateID), Sender: chat.ChatRef{Net: Net}, Chat: chat.ChatRef{Net: Net},
+		Failed: &chat.Failure{Kind: chat.FailDecode, Reason: "decode update: " + err.Error(), Raw: raw}}
 	if s.Message != nil && s.Message.Chat != nil && s.Message.Chat.ID != 0 {
 		f.Chat.ID = strconv.FormatInt(s.Message.Chat.ID, 10)
 		f.Group = s.Message.Chat.Type != "private"
@@ -263,24 +283,24 @@ func decode(raw []byte) (u tgbotapi.Update, m *bot.Message, ok bool) {
 // Poller is Telegram's long-poll receiver.
 type Poller struct {
 	t      *Telegram
-	cursor bot.Cursor
+	cursor chat.Cursor
 }
 
 var (
-	_ bot.Receiver = (*Poller)(nil)
-	_ bot.Menu     = (*Telegram)(nil)
+	_ chat.Receiver = (*Poller)(nil)
+	_ chat.Menu     = (*Telegram)(nil)
 )
 
 // Poller returns the long-poll receiver, which keeps its offset in cursor.
-func (t *Telegram) Poller(cursor bot.Cursor) *Poller { return &Poller{t: t, cursor: cursor} }
+func (t *Telegram) Poller(cursor chat.Cursor) *Poller { return &Poller{t: t, cursor: cursor} }
 
 // Receive long-polls getUpdates until ctx ends. Each batch is handed to submit; the offset moves
 // past an update, and is saved, only after the update's effects are committed, so a crash or a
 // failed handler means Telegram delivers it again, and the runtime recognises the redelivery by its
-// id. An update that fails for good is handed on as a bot.Failure (kept as a dead letter) and so is
+// id. An update that fails for good is handed on as a chat.Failure (kept as a dead letter) and so is
 // confirmed too: one bad update never stops intake. In-flight work finishes even when ctx is
 // cancelled: the handlers, and the saving of the offset, get a context that is not.
-func (p *Poller) Receive(ctx context.Context, submit bot.Submit) error {
+func (p *Poller) Receive(ctx context.Context, submit chat.Submit) error {
 	t := p.t
 	t.client.poll.Store(&ctx)
 	defer t.client.poll.Store(nil)
@@ -327,7 +347,7 @@ func (p *Poller) Receive(ctx context.Context, submit bot.Submit) error {
 				// The token was revoked while running: connect again, slowly, and say why.
 				ready = false
 				t.self.Store(nil)
-				t.health.set(bot.StateLoggedOut, tokenRefused, false)
+				t.health.set(chat.StateLoggedOut, tokenRefused, false)
 				t.log.Error("getUpdates refused", "err", "telegram: "+tokenRefused)
 				continue
 			}
@@ -335,7 +355,7 @@ func (p *Poller) Receive(ctx context.Context, submit bot.Submit) error {
 			continue
 		}
 		failed = 0
-		t.health.set(bot.StateConnected, "", true)
+		t.health.set(chat.StateConnected, "", true)
 		if len(raws) == 0 && time.Since(asked) < quickEmpty(t.cfg.PollTimeout) {
 			if quick++; quick == 10 {
 				t.log.Warn("getUpdates answers at once although asked to wait: the server ignores the long-poll timeout; pausing between calls",
@@ -367,9 +387,9 @@ func (p *Poller) Receive(ctx context.Context, submit bot.Submit) error {
 // failures in a row, and waits before the next try: the wait Telegram named, or a backoff.
 func (t *Telegram) noteFailure(ctx context.Context, err error, failed int, call string) {
 	if failed >= DownAfter {
-		t.health.set(bot.StateDisconnected, fmt.Sprintf("%s failed %d times in a row: %v", call, failed, redact(err, t.cfg.Token)), true)
+		t.health.set(chat.StateDisconnected, fmt.Sprintf("%s failed %d times in a row: %v", call, failed, redact(err, t.cfg.Token)), true)
 	}
-	wait := bot.Backoff(failed)
+	wait := chat.Backoff(failed)
 	var te *tgbotapi.Error
 	if errors.As(err, &te) && te.RetryAfter > 0 {
 		wait = time.Duration(te.RetryAfter) * time.Second
@@ -408,13 +428,13 @@ var errClosed = errors.New("telegram: runtime stopping")
 // confirm: past every update up to the first one that failed; tries is how often that one failed.
 // Photos are downloaded for all updates at once, then the messages are submitted in order, so that
 // the router keeps each chat's order and one slow download does not add to the others.
-func (t *Telegram) handleBatch(ctx context.Context, raws []json.RawMessage, submit bot.Submit) (next, tries int, err error) {
+func (t *Telegram) handleBatch(ctx context.Context, raws []json.RawMessage, submit chat.Submit) (next, tries int, err error) {
 	if len(raws) == 0 {
 		return 0, 0, nil
 	}
 	type item struct {
 		id  int
-		msg bot.Message
+		msg chat.Message
 		ok  bool // false: nothing for us, confirm it
 		bad bool // not even an id: cannot be confirmed on its own
 		err error
@@ -435,7 +455,7 @@ func (t *Telegram) handleBatch(ctx context.Context, raws []json.RawMessage, subm
 		}
 		if n, last := t.failures.get(u.UpdateID); n >= t.cfg.Retry.attempts() {
 			// Handling failed too often: keep it as a dead letter rather than try once more.
-			items[i].msg, items[i].ok = failedMessage(u, bot.FailHandler, "handler failed "+strconv.Itoa(n)+" times: "+last), true
+			items[i].msg, items[i].ok = failedMessage(u, chat.FailHandler, "handler failed "+strconv.Itoa(n)+" times: "+last), true
 			continue
 		}
 		wg.Add(1)
@@ -479,23 +499,23 @@ func (t *Telegram) handleBatch(ctx context.Context, raws []json.RawMessage, subm
 }
 
 // failedMessage is the message for an update given up on: who sent it and where, and the reason.
-func failedMessage(u tgbotapi.Update, kind, reason string) bot.Message {
-	m := bot.Message{ID: strconv.Itoa(u.UpdateID), Sender: bot.ChatRef{Net: bot.NetTelegram}, Chat: bot.ChatRef{Net: bot.NetTelegram}, Raw: u,
-		Failed: &bot.Failure{Kind: kind, Reason: reason, Raw: rawUpdate(u)}}
-	var chat *tgbotapi.Chat
+func failedMessage(u tgbotapi.Update, kind, reason string) chat.Message {
+	m := chat.Message{ID: strconv.Itoa(u.UpdateID), Sender: chat.ChatRef{Net: Net}, Chat: chat.ChatRef{Net: Net}, Raw: u,
+		Failed: &chat.Failure{Kind: kind, Reason: reason, Raw: rawUpdate(u)}}
+	var where *tgbotapi.Chat
 	var from *tgbotapi.User
 	switch {
 	case u.Message != nil:
-		chat, from = u.Message.Chat, u.Message.From
+		where, from = u.Message.Chat, u.Message.From
 	case u.CallbackQuery != nil:
 		from = u.CallbackQuery.From
 		if u.CallbackQuery.Message != nil {
-			chat = u.CallbackQuery.Message.Chat
+			where = u.CallbackQuery.Message.Chat
 		}
 	}
-	if chat != nil {
-		m.Chat.ID = strconv.FormatInt(chat.ID, 10)
-		m.Group = !chat.IsPrivate()
+	if where != nil {
+		m.Chat.ID = strconv.FormatInt(where.ID, 10)
+		m.Group = !where.IsPrivate()
 	}
 	if from != nil {
 		m.Sender.ID = strconv.FormatInt(from.ID, 10)
@@ -503,17 +523,17 @@ func failedMessage(u tgbotapi.Update, kind, reason string) bot.Message {
 	return m
 }
 
-var _ bot.Redeliverer = (*Telegram)(nil)
+var _ chat.Redeliverer = (*Telegram)(nil)
 
 // Redeliver reads a kept update again (`lapkin inbox --retry`): it decodes it and downloads its
 // photo anew. A callback's button is not answered again: its query expired long ago.
-func (t *Telegram) Redeliver(ctx context.Context, raw []byte) (bot.Message, error) {
+func (t *Telegram) Redeliver(ctx context.Context, raw []byte) (chat.Message, error) {
 	u, failed, ok := decode(raw)
 	switch {
 	case !ok:
-		return bot.Message{}, errors.New("telegram: not an update")
+		return chat.Message{}, errors.New("telegram: not an update")
 	case failed != nil:
-		return bot.Message{}, failed.Failed
+		return chat.Message{}, failed.Failed
 	}
 	if u.CallbackQuery != nil {
 		u.CallbackQuery.ID = ""
@@ -521,9 +541,9 @@ func (t *Telegram) Redeliver(ctx context.Context, raw []byte) (bot.Message, erro
 	m, ok := t.message(ctx, u)
 	switch {
 	case !ok:
-		return bot.Message{}, errors.New("telegram: nothing in the update for Lapkin")
+		return chat.Message{}, errors.New("telegram: nothing in the update for Lapkin")
 	case m.Failed != nil:
-		return bot.Message{}, m.Failed
+		return chat.Message{}, m.Failed
 	}
 	return m, nil
 }

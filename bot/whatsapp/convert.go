@@ -11,7 +11,7 @@ import (
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
 
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 )
 
 // errMedia marks a message whose photo could not be fetched yet: it is not acknowledged, and
@@ -76,27 +76,27 @@ func (w *WhatsApp) phoneOf(ctx context.Context, jid, alt types.JID) (types.JID, 
 	return pn.ToNonAD(), true, nil
 }
 
-// convert turns a message event into a bot.Message. ok is false for what Lapkin ignores: its own
+// convert turns a message event into a chat.Message. ok is false for what Lapkin ignores: its own
 // messages (from the phone or another linked device), status updates, broadcast lists,
 // newsletters, edits and protocol messages, reactions and stickers, and group chatter that is not
 // a slash command. An error means the message cannot be handled yet (a photo download or a LID
 // lookup failed) and must not be acknowledged.
-func (w *WhatsApp) convert(ctx context.Context, e *events.Message) (bot.Message, bool, error) {
+func (w *WhatsApp) convert(ctx context.Context, e *events.Message) (chat.Message, bool, error) {
 	info := e.Info
 	switch {
 	case info.IsFromMe, e.Message == nil, e.IsEdit,
 		info.Chat.Server == types.BroadcastServer, // status@broadcast and broadcast lists
 		info.Chat.Server == types.NewsletterServer,
 		info.Sender.IsBot(), info.Chat.IsBot():
-		return bot.Message{}, false, nil
+		return chat.Message{}, false, nil
 	}
 	group := info.Chat.Server == types.GroupServer
 	if !group && info.Chat.Server != types.DefaultUserServer && info.Chat.Server != types.HiddenUserServer {
-		return bot.Message{}, false, nil // hosted, interop and other servers Lapkin does not serve
+		return chat.Message{}, false, nil // hosted, interop and other servers Lapkin does not serve
 	}
 	msg := e.Message
 	text := ""
-	var photo *bot.Photo
+	var photo *chat.Photo
 	var media whatsmeow.DownloadableMessage
 	unsupported := ""
 	switch {
@@ -107,7 +107,7 @@ func (w *WhatsApp) convert(ctx context.Context, e *events.Message) (bot.Message,
 	case msg.ImageMessage != nil:
 		img := msg.GetImageMessage()
 		text = img.GetCaption()
-		photo = &bot.Photo{Name: info.ID + extension(img.GetMimetype(), ".jpg"), MIME: img.GetMimetype(), Size: int64(img.GetFileLength())}
+		photo = &chat.Photo{Name: info.ID + extension(img.GetMimetype(), ".jpg"), MIME: img.GetMimetype(), Size: int64(img.GetFileLength())}
 		media = img
 	case msg.DocumentMessage != nil && strings.HasPrefix(strings.ToLower(msg.GetDocumentMessage().GetMimetype()), "image/"):
 		// A photo sent as a document (uncompressed, to keep it sharp) is evidence like a photo.
@@ -117,38 +117,38 @@ func (w *WhatsApp) convert(ctx context.Context, e *events.Message) (bot.Message,
 		if name == "" {
 			name = info.ID + extension(doc.GetMimetype(), ".jpg")
 		}
-		photo = &bot.Photo{Name: name, MIME: doc.GetMimetype(), Size: int64(doc.GetFileLength())}
+		photo = &chat.Photo{Name: name, MIME: doc.GetMimetype(), Size: int64(doc.GetFileLength())}
 		media = doc
 	case msg.DocumentMessage != nil: // also a document with a caption, unwrapped by whatsmeow
-		text, unsupported = msg.GetDocumentMessage().GetCaption(), bot.MediaDocument
+		text, unsupported = msg.GetDocumentMessage().GetCaption(), chat.MediaDocument
 	case msg.VideoMessage != nil:
-		text, unsupported = msg.GetVideoMessage().GetCaption(), bot.MediaVideo
+		text, unsupported = msg.GetVideoMessage().GetCaption(), chat.MediaVideo
 	case msg.AudioMessage != nil:
-		unsupported = bot.MediaAudio
+		unsupported = chat.MediaAudio
 	default:
-		return bot.Message{}, false, nil // reactions, stickers, locations, contacts, protocol messages
+		return chat.Message{}, false, nil // reactions, stickers, locations, contacts, protocol messages
 	}
 	text = strings.TrimSpace(text)
 	if group && !strings.HasPrefix(text, "/") {
 		// In a group only slash commands are ours (the group binding); chatter is none of our
 		// business, and is acknowledged without being stored.
-		return bot.Message{}, false, nil
+		return chat.Message{}, false, nil
 	}
 	if text == "" && photo == nil && unsupported == "" {
-		return bot.Message{}, false, nil
+		return chat.Message{}, false, nil
 	}
 
 	sender, known, err := w.phoneOf(ctx, info.Sender, info.SenderAlt)
 	if err != nil {
-		return bot.Message{}, false, err
+		return chat.Message{}, false, err
 	}
-	senderRef := bot.ChatRef{Net: bot.NetWhatsApp, ID: chatID(sender)}
+	senderRef := chat.ChatRef{Net: Net, ID: chatID(sender)}
 	chatRef := senderRef
 	if group {
-		chatRef = bot.ChatRef{Net: bot.NetWhatsApp, ID: chatID(info.Chat)}
+		chatRef = chat.ChatRef{Net: Net, ID: chatID(info.Chat)}
 		photo, unsupported = nil, "" // a group gets digests and the binding command, not evidence
 	}
-	m := bot.Message{
+	m := chat.Message{
 		ID:          senderRef.ID + "/" + info.ID,
 		Chat:        chatRef,
 		Sender:      senderRef,
@@ -161,14 +161,14 @@ func (w *WhatsApp) convert(ctx context.Context, e *events.Message) (bot.Message,
 	// WhatsApp names every sender by their number: the flows may link it to the roster. A LID
 	// whose number nobody knows still counts as an implicit contact, without a number, so that
 	// the flows treat it as any unknown number (help once a day, nothing else).
-	m.Contact = &bot.Contact{Own: true, Implicit: true}
+	m.Contact = &chat.Contact{Own: true, Implicit: true}
 	if known {
 		m.Contact.Phone = "+" + sender.User
 	}
 	if photo != nil {
 		// The announced size is checked first, and a file over the limit is never asked for:
 		// whatsmeow's Download has no cap of its own and holds the whole file in memory. The
-		// download itself waits until the runtime knows the sender (bot.Photo.Fetch).
+		// download itself waits until the runtime knows the sender (chat.Photo.Fetch).
 		if photo.Size <= w.cfg.MaxPhotoBytes {
 			photo.Fetch = func(ctx context.Context) ([]byte, error) {
 				return w.downloads.Do(ctx, func() ([]byte, error) { return w.download(ctx, info.ID, media) })
@@ -194,7 +194,7 @@ func (w *WhatsApp) download(ctx context.Context, id string, media whatsmeow.Down
 		return nil, errMedia
 	}
 	if int64(len(data)) > w.cfg.MaxPhotoBytes {
-		return nil, bot.ErrTooBig
+		return nil, chat.ErrTooBig
 	}
 	return data, nil
 }

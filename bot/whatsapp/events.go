@@ -9,7 +9,7 @@ import (
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
 
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 )
 
 // onEvent is the whatsmeow event handler (AddEventHandlerWithSuccessStatus). For a message it
@@ -32,8 +32,8 @@ func (w *WhatsApp) onEvent(evt any) (ok bool) {
 		w.mu.Lock()
 		state := w.health.State
 		w.mu.Unlock()
-		if !stopped(state) || state == bot.StateBanned {
-			w.setState(bot.StateConnected, "", true)
+		if !stopped(state) || state == StateBanned {
+			w.setState(chat.StateConnected, "", true)
 			w.log.Info("WhatsApp connected")
 		}
 	case *events.Disconnected:
@@ -41,13 +41,13 @@ func (w *WhatsApp) onEvent(evt any) (ok bool) {
 		state := w.health.State
 		w.mu.Unlock()
 		if !stopped(state) {
-			w.setState(bot.StateDisconnected, "", true)
+			w.setState(chat.StateDisconnected, "", true)
 			w.log.Warn("WhatsApp disconnected; whatsmeow reconnects")
 		}
 	case *events.KeepAliveTimeout:
 		w.log.Warn("WhatsApp keep-alive timed out", "errors", e.ErrorCount, "last_success", e.LastSuccess)
 	case *events.LoggedOut:
-		w.alert(bot.StateLoggedOut, fmt.Sprintf("the phone removed the linked device (reason %d): link it again with `lapkin whatsapp-login`", int(e.Reason)))
+		w.alert(chat.StateLoggedOut, fmt.Sprintf("the phone removed the linked device (reason %d): link it again with `lapkin whatsapp-login`", int(e.Reason)))
 	case *events.TemporaryBan:
 		w.mu.Lock()
 		w.banEnd = time.Time{}
@@ -56,11 +56,11 @@ func (w *WhatsApp) onEvent(evt any) (ok bool) {
 		}
 		end := w.banEnd
 		w.mu.Unlock()
-		w.alert(bot.StateBanned, banDetail(e.Code, e.Expire, end))
+		w.alert(StateBanned, banDetail(e.Code, e.Expire, end))
 	case *events.ClientOutdated:
-		w.alert(bot.StateOutdated, "WhatsApp refused this client (405 client outdated): update whatsmeow (go get go.mau.fi/whatsmeow@latest) and rebuild")
+		w.alert(StateOutdated, "WhatsApp refused this client (405 client outdated): update whatsmeow (go get go.mau.fi/whatsmeow@latest) and rebuild")
 	case *events.StreamReplaced:
-		w.alert(bot.StateReplaced, "another process connected with this session: run only one `lapkin run` per session file")
+		w.alert(StateReplaced, "another process connected with this session: run only one `lapkin run` per session file")
 	case *events.ConnectFailure:
 		w.log.Error("WhatsApp connection refused", "reason", int(e.Reason), "message", e.Message)
 	case *events.StreamError:

@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 )
 
 // commandSlash is a slash starting a command word: at the start of a line or after a space or
@@ -30,7 +30,7 @@ func Format(text string) string {
 // Render shows a reply as a WhatsApp user sees it, for the console demo (`lapkin demo --net wa`):
 // the text as Format writes it, no buttons (their choices are in the text), a photo or a file as a
 // line naming it above its caption.
-func Render(r bot.Reply) string {
+func Render(r chat.Reply) string {
 	text := Format(r.Text)
 	switch {
 	case r.Document != nil:

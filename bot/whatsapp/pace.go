@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 )
 
 // Pacing keeps the WhatsApp number's sending habits human: one message at a time, at least
@@ -21,7 +21,7 @@ type Pacing struct {
 	mu     sync.Mutex
 	next   time.Time // earliest next send, for any chat
 	day    string    // the day counts are for, "2006-01-02" in loc
-	counts map[bot.ChatRef]int
+	counts map[chat.ChatRef]int
 	rnd    *rand.Rand
 }
 
@@ -34,14 +34,14 @@ func NewPacing(interval time.Duration, dailyCap int, loc *time.Location, seed ui
 	if seed == 0 {
 		seed = rand.Uint64()
 	}
-	return &Pacing{interval: interval, cap: dailyCap, loc: loc, counts: map[bot.ChatRef]int{},
+	return &Pacing{interval: interval, cap: dailyCap, loc: loc, counts: map[chat.ChatRef]int{},
 		rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
 }
 
 // ReadyAt returns when a message to `to` may be sent, seen at now: now itself when it may go at
 // once, the end of the pause after the last send, or — when `to` has had its daily cap — the
 // start of the next day in the city's timezone.
-func (p *Pacing) ReadyAt(to bot.ChatRef, now time.Time) time.Time {
+func (p *Pacing) ReadyAt(to chat.ChatRef, now time.Time) time.Time {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.roll(now)
@@ -58,7 +58,7 @@ func (p *Pacing) ReadyAt(to bot.ChatRef, now time.Time) time.Time {
 
 // Sent records a message to `to` sent at now: it counts towards that chat's day and starts the
 // next pause, Interval plus a jitter in [0, Interval/2).
-func (p *Pacing) Sent(to bot.ChatRef, now time.Time) {
+func (p *Pacing) Sent(to chat.ChatRef, now time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.roll(now)
@@ -90,7 +90,7 @@ func (p *Pacing) seed(now time.Time, counts map[string]int) {
 	defer p.mu.Unlock()
 	p.roll(now)
 	for id, n := range counts {
-		p.counts[bot.ChatRef{Net: bot.NetWhatsApp, ID: id}] = n
+		p.counts[chat.ChatRef{Net: Net, ID: id}] = n
 	}
 }
 

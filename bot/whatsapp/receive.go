@@ -7,7 +7,7 @@ import (
 
 	"go.mau.fi/whatsmeow"
 
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 )
 
 // How the receive loop waits.
@@ -27,7 +27,7 @@ const (
 // banned, outdated or replaced is a state (see Health), and Receive waits in it — for a link, for
 // the end of a ban — rather than returning an error. The first connection is retried with
 // backoff; after that whatsmeow reconnects by itself.
-func (w *WhatsApp) Receive(ctx context.Context, submit bot.Submit) error {
+func (w *WhatsApp) Receive(ctx context.Context, submit chat.Submit) error {
 	w.mu.Lock()
 	w.ctx, w.submit = ctx, submit
 	w.mu.Unlock()
@@ -48,26 +48,26 @@ func (w *WhatsApp) Receive(ctx context.Context, submit bot.Submit) error {
 		w.mu.Unlock()
 		wait := linkPoll
 		switch {
-		case h.State == bot.StateNotLinked || h.State == bot.StateLoggedOut:
+		case h.State == StateNotLinked || h.State == chat.StateLoggedOut:
 			w.relink(ctx)
-		case h.State == bot.StateOutdated || h.State == bot.StateReplaced:
+		case h.State == StateOutdated || h.State == StateReplaced:
 			wait = time.Hour // the operator must act; Health and the alert say how
-		case h.State == bot.StateBanned:
+		case h.State == StateBanned:
 			end := banEnd
 			if end.IsZero() {
 				end = h.Since.Add(banRetry)
 			}
 			if wait = end.Sub(w.clock.Now()); wait <= 0 {
 				w.log.Info("WhatsApp ban over, reconnecting")
-				w.setState(bot.StateConnecting, "", true)
+				w.setState(chat.StateConnecting, "", true)
 				continue
 			}
 		case conn == nil:
 		case !conn.IsConnected():
-			if h.State == bot.StateConnected {
+			if h.State == chat.StateConnected {
 				break // whatsmeow's own reconnect is at work
 			}
-			w.setState(bot.StateConnecting, "", true)
+			w.setState(chat.StateConnecting, "", true)
 			err := conn.ConnectContext(ctx)
 			if err == nil || errors.Is(err, whatsmeow.ErrAlreadyConnected) {
 				failures = 0
@@ -75,8 +75,8 @@ func (w *WhatsApp) Receive(ctx context.Context, submit bot.Submit) error {
 				break
 			}
 			failures++
-			wait = bot.Backoff(failures)
-			w.setState(bot.StateDisconnected, "cannot reach WhatsApp: "+err.Error(), true)
+			wait = chat.Backoff(failures)
+			w.setState(chat.StateDisconnected, "cannot reach WhatsApp: "+err.Error(), true)
 			w.log.Warn("WhatsApp connect failed", "err", err, "retry_in", wait)
 		case !failed.IsZero() && w.clock.Now().Sub(failed) >= redeliverAfter:
 			// A message was left unacknowledged: reconnecting has WhatsApp deliver it again.
@@ -85,7 +85,7 @@ func (w *WhatsApp) Receive(ctx context.Context, submit bot.Submit) error {
 			w.mu.Unlock()
 			w.log.Info("reconnecting to have an unacknowledged message delivered again")
 			conn.Disconnect() // emits no event, and stops whatsmeow's own reconnect
-			w.setState(bot.StateDisconnected, "reconnecting for a redelivery", true)
+			w.setState(chat.StateDisconnected, "reconnecting for a redelivery", true)
 			continue
 		default:
 			wait = redeliverAfter
@@ -111,7 +111,7 @@ func (w *WhatsApp) relink(ctx context.Context) {
 		return
 	}
 	if dev.ID == nil {
-		if w.Health().State == bot.StateLoggedOut {
+		if w.Health().State == chat.StateLoggedOut {
 			return // keep saying why until it is linked again
 		}
 		w.notLinked()

@@ -13,7 +13,7 @@ import (
 	"go.mau.fi/whatsmeow/types"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 )
 
 // stoppedWait is how long the outbox is asked to wait while the number must not send and the end
@@ -28,18 +28,18 @@ const sendTimeout = 90 * time.Second
 // Limits declares the number's sending habits to the outbox lane: one send at a time (whatsmeow
 // serialises them anyway). The interval, its jitter and the daily cap are in Pacing, which the
 // lane consults through HoldUntil.
-func (w *WhatsApp) Limits() bot.Limits {
-	return bot.Limits{Concurrency: 1, SendTimeout: sendTimeout}
+func (w *WhatsApp) Limits() chat.Limits {
+	return chat.Limits{Concurrency: 1, SendTimeout: sendTimeout}
 }
 
 // ChatLimits declares no per-chat window: the daily cap is a calendar day in the city's timezone,
 // which HoldUntil answers.
-func (w *WhatsApp) ChatLimits(bot.ChatRef) []bot.Window { return nil }
+func (w *WhatsApp) ChatLimits(chat.ChatRef) []chat.Window { return nil }
 
 // HoldUntil tells the outbox lane when a message to `to` may go (for the whole number when to.ID
 // is empty): after the pause since the last send, or — when the chat has had its daily cap — at
 // the start of the next day. The zero time is at once.
-func (w *WhatsApp) HoldUntil(to bot.ChatRef) time.Time {
+func (w *WhatsApp) HoldUntil(to chat.ChatRef) time.Time {
 	now := w.clock.Now()
 	if at := w.pacing.ReadyAt(to, now); at.After(now) {
 		return at
@@ -52,26 +52,26 @@ func (w *WhatsApp) HoldUntil(to bot.ChatRef) time.Time {
 // outbox row is the same message to WhatsApp. It refuses to send while the number is logged out,
 // banned, outdated or replaced, and when the chat has had its daily cap (RetryLater with the
 // wait).
-func (w *WhatsApp) Send(ctx context.Context, r bot.Reply) error {
+func (w *WhatsApp) Send(ctx context.Context, r chat.Reply) error {
 	h := w.Health()
 	if !h.CanSend {
-		return &bot.Error{Code: bot.RetryLater, Wait: w.stoppedFor(), Cause: fmt.Errorf("whatsapp: not sending while %s: %s", h.State, h.Detail)}
+		return &chat.Error{Code: chat.RetryLater, Wait: w.stoppedFor(), Cause: fmt.Errorf("whatsapp: not sending while %s: %s", h.State, h.Detail)}
 	}
 	jid, err := parseChat(r.To.ID)
 	if err != nil {
-		return &bot.Error{Code: bot.Rejected, Cause: fmt.Errorf("whatsapp: %w", err)}
+		return &chat.Error{Code: chat.Rejected, Cause: fmt.Errorf("whatsapp: %w", err)}
 	}
 	now := w.clock.Now()
 	if wait := w.pacing.ReadyAt(r.To, now).Sub(now); wait > w.pacing.MaxGap() {
-		return &bot.Error{Code: bot.RetryLater, Wait: wait, Cause: fmt.Errorf("whatsapp: daily cap of %d messages to %s reached", w.cfg.DailyCap, r.To.ID)}
+		return &chat.Error{Code: chat.RetryLater, Wait: wait, Cause: fmt.Errorf("whatsapp: daily cap of %d messages to %s reached", w.cfg.DailyCap, r.To.ID)}
 	} else if err := w.sleep(ctx, wait); err != nil {
-		return &bot.Error{Code: bot.RetryLater, Cause: err}
+		return &chat.Error{Code: chat.RetryLater, Cause: err}
 	}
 	w.mu.Lock()
 	cli := w.cli
 	w.mu.Unlock()
 	if cli == nil {
-		return &bot.Error{Code: bot.RetryLater, Wait: stoppedWait, Cause: errors.New("whatsapp: not linked")}
+		return &chat.Error{Code: chat.RetryLater, Wait: stoppedWait, Cause: errors.New("whatsapp: not linked")}
 	}
 	msg, err := w.build(ctx, cli, r)
 	if err != nil {
@@ -83,7 +83,7 @@ func (w *WhatsApp) Send(ctx context.Context, r bot.Reply) error {
 	}
 	if w.sess != nil {
 		if err := w.sess.putSent(ctx, id, r.To.ID, msg, now); err != nil {
-			return &bot.Error{Code: bot.RetryLater, Cause: err}
+			return &chat.Error{Code: chat.RetryLater, Cause: err}
 		}
 	}
 	_, err = cli.SendMessage(ctx, jid, msg, whatsmeow.SendRequestExtra{ID: types.MessageID(id)})
@@ -100,7 +100,7 @@ func (w *WhatsApp) Send(ctx context.Context, r bot.Reply) error {
 func (w *WhatsApp) stoppedFor() time.Duration {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.health.State == bot.StateBanned && !w.banEnd.IsZero() {
+	if w.health.State == StateBanned && !w.banEnd.IsZero() {
 		if d := w.banEnd.Sub(w.clock.Now()); d > 0 {
 			return d
 		}
@@ -109,7 +109,7 @@ func (w *WhatsApp) stoppedFor() time.Duration {
 }
 
 // build makes the WhatsApp message of a reply, uploading its media.
-func (w *WhatsApp) build(ctx context.Context, cli waClient, r bot.Reply) (*waE2E.Message, error) {
+func (w *WhatsApp) build(ctx context.Context, cli waClient, r chat.Reply) (*waE2E.Message, error) {
 	text := r.Text
 	if !strings.HasSuffix(r.To.ID, "@"+types.GroupServer) {
 		// In a group only slash commands are read (convert), so a command named there keeps it.
@@ -119,7 +119,7 @@ func (w *WhatsApp) build(ctx context.Context, cli waClient, r bot.Reply) (*waE2E
 	case r.Document != nil:
 		up, err := cli.Upload(ctx, r.Document, whatsmeow.MediaDocument)
 		if err != nil {
-			return nil, &bot.Error{Code: bot.RetryLater, Cause: fmt.Errorf("whatsapp: upload document: %w", err)}
+			return nil, &chat.Error{Code: chat.RetryLater, Cause: fmt.Errorf("whatsapp: upload document: %w", err)}
 		}
 		mimeType := http.DetectContentType(r.Document)
 		if strings.HasSuffix(strings.ToLower(r.DocumentName), ".xlsx") {
@@ -135,7 +135,7 @@ func (w *WhatsApp) build(ctx context.Context, cli waClient, r bot.Reply) (*waE2E
 	case r.Photo != nil:
 		up, err := cli.Upload(ctx, r.Photo, whatsmeow.MediaImage)
 		if err != nil {
-			return nil, &bot.Error{Code: bot.RetryLater, Cause: fmt.Errorf("whatsapp: upload photo: %w", err)}
+			return nil, &chat.Error{Code: chat.RetryLater, Cause: fmt.Errorf("whatsapp: upload photo: %w", err)}
 		}
 		return &waE2E.Message{ImageMessage: &waE2E.ImageMessage{
 			Caption: proto.String(text), Mimetype: proto.String(http.DetectContentType(r.Photo)),
@@ -159,21 +159,21 @@ func classify(err error) error {
 		case "463":
 			// WhatsApp's "reach-out" lock: this number may not start a conversation with that
 			// person now. Another try does not help; the person's next message opens the chat.
-			return &bot.Error{Code: bot.Rejected, Cause: fmt.Errorf("whatsapp: refused (463: the number may not write first to this person): %w", err)}
+			return &chat.Error{Code: chat.Rejected, Cause: fmt.Errorf("whatsapp: refused (463: the number may not write first to this person): %w", err)}
 		case "479":
-			return &bot.Error{Code: bot.Rejected, Cause: fmt.Errorf("whatsapp: refused (479: no phone number known for this LID): %w", err)}
+			return &chat.Error{Code: chat.Rejected, Cause: fmt.Errorf("whatsapp: refused (479: no phone number known for this LID): %w", err)}
 		}
 		if strings.HasPrefix(code, "4") {
-			return &bot.Error{Code: bot.Rejected, Cause: err}
+			return &chat.Error{Code: chat.Rejected, Cause: err}
 		}
-		return &bot.Error{Code: bot.RetryLater, Cause: err}
+		return &chat.Error{Code: chat.RetryLater, Cause: err}
 	case errors.Is(err, whatsmeow.ErrRecipientADJID), errors.Is(err, whatsmeow.ErrUnknownServer),
 		errors.Is(err, whatsmeow.ErrBroadcastListUnsupported):
-		return &bot.Error{Code: bot.Rejected, Cause: err}
+		return &chat.Error{Code: chat.Rejected, Cause: err}
 	}
 	// Not connected, not logged in yet, timed out waiting for the server's answer: the same id is
 	// sent again later, and WhatsApp shows it once.
-	return &bot.Error{Code: bot.RetryLater, Cause: err}
+	return &chat.Error{Code: chat.RetryLater, Cause: err}
 }
 
 // messageForRetry is Client.GetMessageForRetry: when a recipient's device could not decrypt a

@@ -11,13 +11,12 @@ import (
 	"path/filepath"
 	"time"
 
+	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/store"
 	"go.mau.fi/whatsmeow/store/sqlstore"
 	waLog "go.mau.fi/whatsmeow/util/log"
 	"google.golang.org/protobuf/proto"
 	_ "modernc.org/sqlite" // the "sqlite" driver, without cgo
-
-	"go.mau.fi/whatsmeow/proto/waE2E"
 )
 
 // Session is the linked device's state: whatsmeow's own tables (keys, Signal sessions, the LID map)

@@ -45,7 +45,7 @@ import (
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/types"
 
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 )
 
 // Config is what the transport needs from [whatsapp] and [reports].
@@ -62,7 +62,7 @@ type Config struct {
 	// Location is the city's timezone, in which the daily cap's days are counted.
 	Location *time.Location
 	// Clock tells the time for pacing; the system clock when nil.
-	Clock bot.Clock
+	Clock chat.Clock
 }
 
 // lidResolver finds the phone number behind a LID: Container.LIDMap.
@@ -71,42 +71,42 @@ type lidResolver interface {
 }
 
 // WhatsApp is the transport: it sends replies through whatsmeow and turns its events into
-// bot.Messages. Build it with New; Receive connects it.
+// chat.Messages. Build it with New; Receive connects it.
 type WhatsApp struct {
 	cfg    Config
 	log    *slog.Logger
-	clock  bot.Clock
+	clock  chat.Clock
 	pacing *Pacing
 	sess   *Session
 	lids   lidResolver
 	sleep  func(ctx context.Context, d time.Duration) error
 	after  func(d time.Duration) <-chan time.Time // the receive loop's waits (time.After)
-	// downloads lets one photo download run at a time (bot.Downloads).
-	downloads *bot.Downloads
+	// downloads lets one photo download run at a time (chat.Downloads).
+	downloads *chat.Downloads
 
 	// OnAlert, when set, is called (from a goroutine of its own) with the new health when the
 	// number stops working: logged out, banned, outdated, replaced. The integrator wires it to
 	// flows.Engine.TransportAlert, which tells the admins over the other networks.
-	OnAlert func(h bot.Health)
+	OnAlert func(h chat.Health)
 
 	mu      sync.Mutex
 	cli     waClient  // nil until linked
 	conn    connector // the same client, for connecting
-	health  bot.Health
+	health  chat.Health
 	banEnd  time.Time // when a temporary ban ends (zero: unknown)
 	ctx     context.Context
-	submit  bot.Submit
+	submit  chat.Submit
 	failed  time.Time // last time a message could not be handled (redelivery wanted)
 	changed chan struct{}
 }
 
 var (
-	_ bot.Transport      = (*WhatsApp)(nil)
-	_ bot.Receiver       = (*WhatsApp)(nil)
-	_ bot.MessageIDs     = (*WhatsApp)(nil)
-	_ bot.HealthReporter = (*WhatsApp)(nil)
-	_ bot.Limiter        = (*WhatsApp)(nil)
-	_ bot.Holder         = (*WhatsApp)(nil)
+	_ chat.Transport      = (*WhatsApp)(nil)
+	_ chat.Receiver       = (*WhatsApp)(nil)
+	_ chat.MessageIDs     = (*WhatsApp)(nil)
+	_ chat.HealthReporter = (*WhatsApp)(nil)
+	_ chat.Limiter        = (*WhatsApp)(nil)
+	_ chat.Holder         = (*WhatsApp)(nil)
 )
 
 // New opens the session and prepares the client. A number not linked yet is not an error: the
@@ -117,7 +117,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*WhatsApp, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	sess, err := OpenSession(ctx, cfg.SessionDB, log.With("net", bot.NetWhatsApp))
+	sess, err := OpenSession(ctx, cfg.SessionDB, log.With("net", Net))
 	if err != nil {
 		return nil, err
 	}
@@ -149,18 +149,18 @@ func newAdapter(cfg Config, log *slog.Logger) *WhatsApp {
 	}
 	clock := cfg.Clock
 	if clock == nil {
-		clock = bot.SystemClock{}
+		clock = chat.SystemClock{}
 	}
 	if log == nil {
 		log = slog.Default()
 	}
 	return &WhatsApp{
-		cfg: cfg, log: log.With("net", bot.NetWhatsApp), clock: clock,
+		cfg: cfg, log: log.With("net", Net), clock: clock,
 		pacing:    NewPacing(cfg.SendInterval, cfg.DailyCap, cfg.Location, 0),
 		sleep:     sleepCtx,
 		after:     time.After,
-		downloads: bot.NewDownloads(),
-		health:    bot.Health{Net: bot.NetWhatsApp, State: bot.StateDisconnected, Since: clock.Now(), CanSend: true},
+		downloads: chat.NewDownloads(),
+		health:    chat.Health{Net: Net, State: chat.StateDisconnected, Since: clock.Now(), CanSend: true},
 		changed:   make(chan struct{}, 1),
 	}
 }
@@ -176,19 +176,19 @@ func (w *WhatsApp) attach(sess *Session) {
 	w.mu.Lock()
 	w.cli, w.conn = cli, cli
 	w.mu.Unlock()
-	w.setState(bot.StateDisconnected, "", true)
+	w.setState(chat.StateDisconnected, "", true)
 }
 
 // notLinked marks the transport as waiting for `lapkin whatsapp-login`.
 func (w *WhatsApp) notLinked() {
-	w.setState(bot.StateNotLinked, "no WhatsApp number is linked: run `lapkin whatsapp-login` (tautkan nomor dengan `lapkin whatsapp-login`)", false)
+	w.setState(StateNotLinked, "no WhatsApp number is linked: run `lapkin whatsapp-login` (tautkan nomor dengan `lapkin whatsapp-login`)", false)
 }
 
-// Net is bot.NetWhatsApp.
-func (w *WhatsApp) Net() string { return bot.NetWhatsApp }
+// Net is Net.
+func (w *WhatsApp) Net() string { return Net }
 
 // Health says whether the number is connected and may send.
-func (w *WhatsApp) Health() bot.Health {
+func (w *WhatsApp) Health() chat.Health {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.health
@@ -229,7 +229,7 @@ func (w *WhatsApp) setState(state, detail string, canSend bool) {
 	w.mu.Lock()
 	changed := w.health.State != state || w.health.Detail != detail
 	if changed {
-		w.health = bot.Health{Net: bot.NetWhatsApp, State: state, Detail: detail, Since: w.clock.Now(), CanSend: canSend}
+		w.health = chat.Health{Net: Net, State: state, Detail: detail, Since: w.clock.Now(), CanSend: canSend}
 	}
 	w.mu.Unlock()
 	if changed {
@@ -244,7 +244,7 @@ func (w *WhatsApp) setState(state, detail string, canSend bool) {
 // (or the end of a ban) lets it go again.
 func stopped(state string) bool {
 	switch state {
-	case bot.StateNotLinked, bot.StateLoggedOut, bot.StateBanned, bot.StateOutdated, bot.StateReplaced:
+	case StateNotLinked, chat.StateLoggedOut, StateBanned, StateOutdated, StateReplaced:
 		return true
 	}
 	return false

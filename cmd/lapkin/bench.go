@@ -17,7 +17,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/flows"
 	"github.com/lapkin-id/lapkin/store"
@@ -179,7 +179,7 @@ func (env *benchEnv) jobs(ctx context.Context, fn func(m *Main) (string, error))
 
 // jobsThen is jobs, then after on the same city once the measure is taken.
 func (env *benchEnv) jobsThen(ctx context.Context, fn func(m *Main) (string, error), after func(m *Main) error) error {
-	clock := bot.NewManualClock(env.at)
+	clock := chat.NewManualClock(env.at)
 	m, err := Open(ctx, env.cfg, clock, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	if err != nil {
 		return err
@@ -297,14 +297,14 @@ func (env *benchEnv) job(ctx context.Context, m *Main, name string) (string, err
 
 // evaluate sends /evaluate as the first admin, then "ya" to record it, and times both.
 func (env *benchEnv) evaluate(ctx context.Context, m *Main, subject, per string) (string, error) {
-	admin, chat, err := benchAdmin(ctx, m.Store)
+	admin, where, err := benchAdmin(ctx, m.Store)
 	if err != nil {
 		return "", err
 	}
 	before := outboxCount(ctx, m.Store)
 	text := strings.TrimSpace("/evaluate " + subject + " " + per)
 	start := time.Now()
-	msg := bot.Message{ID: "bench-eval", Chat: chat, Sender: chat, Text: text, Time: env.at}
+	msg := chat.Message{ID: "bench-eval", Chat: where, Sender: where, Text: text, Time: env.at}
 	// Each phase under its own profile label: go tool pprof -tagfocus phase=ya shows the recording alone.
 	handle := func(phase string) (err error) {
 		pprof.Do(ctx, pprof.Labels("phase", phase), func(ctx context.Context) { err = m.Engine.Handle(ctx, msg) })
@@ -394,14 +394,14 @@ func touchOutside(ctx context.Context, st *store.Store, today time.Time) error {
 }
 
 // benchAdmin is an admin of the city and their chat.
-func benchAdmin(ctx context.Context, st *store.Store) (string, bot.ChatRef, error) {
+func benchAdmin(ctx context.Context, st *store.Store) (string, chat.ChatRef, error) {
 	var nip, net, id string
 	err := st.DB().QueryRowContext(ctx, `SELECT e.nip, i.net, i.external_id FROM employees e JOIN identities i ON i.employee_nip = e.nip
 		WHERE e.role = 'admin' ORDER BY e.nip LIMIT 1`).Scan(&nip, &net, &id)
 	if err != nil {
-		return "", bot.ChatRef{}, fmt.Errorf("bench: the city has no admin with a chat account: %w", err)
+		return "", chat.ChatRef{}, fmt.Errorf("bench: the city has no admin with a chat account: %w", err)
 	}
-	return nip, bot.ChatRef{Net: net, ID: id}, nil
+	return nip, chat.ChatRef{Net: net, ID: id}, nil
 }
 
 func outboxCount(ctx context.Context, st *store.Store) int {

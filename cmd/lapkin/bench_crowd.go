@@ -13,8 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/bot/telegram/telegramtest"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -47,7 +47,7 @@ func (env *benchEnv) startCrowd(ctx context.Context, tweak func(*config.Config))
 	errs := &atomic.Int64{}
 	log := slog.New(errorCounter{slog.NewTextHandler(io.Discard, nil), errs})
 	done := make(chan error, 1)
-	go func() { done <- Run(rctx, &cfg, bot.SystemClock{}, log, func(*Main) { close(ready) }) }()
+	go func() { done <- Run(rctx, &cfg, chat.SystemClock{}, log, func(*Main) { close(ready) }) }()
 	select {
 	case <-ready:
 	case err := <-done:

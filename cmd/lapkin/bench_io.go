@@ -15,8 +15,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/bot/telegram/telegramtest"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/export"
 	"github.com/lapkin-id/lapkin/store"
@@ -88,7 +88,7 @@ func (h errorCounter) Handle(ctx context.Context, r slog.Record) error {
 
 // senders are the chat accounts of the first n people of the city who have a signed contract
 // with a first target (so the quick report is valid).
-func benchSenders(ctx context.Context, st *store.Store, n int) ([]bot.ChatRef, error) {
+func benchSenders(ctx context.Context, st *store.Store, n int) ([]chat.ChatRef, error) {
 	rows, err := st.DB().QueryContext(ctx, `SELECT i.net, i.external_id FROM identities i
 		JOIN employees e ON e.nip = i.employee_nip
 		WHERE e.role = 'asn' AND EXISTS (SELECT 1 FROM contracts c JOIN targets t ON t.contract_id = c.id
@@ -98,9 +98,9 @@ func benchSenders(ctx context.Context, st *store.Store, n int) ([]bot.ChatRef, e
 		return nil, err
 	}
 	defer rows.Close()
-	var out []bot.ChatRef
+	var out []chat.ChatRef
 	for rows.Next() {
-		var c bot.ChatRef
+		var c chat.ChatRef
 		if err := rows.Scan(&c.Net, &c.ID); err != nil {
 			return nil, err
 		}
@@ -115,7 +115,7 @@ func benchSenders(ctx context.Context, st *store.Store, n int) ([]bot.ChatRef, e
 // busy writes quick reports, one every 1/rate s from distinct senders, while a job runs, and
 // reports how long each waited for its commit: what a person sees while the digest is being made.
 func (env *benchEnv) busy(ctx context.Context, during string, n int) error {
-	clock := bot.NewManualClock(env.at.Add(5 * time.Hour)) // 14:00: office hours, reports arrive
+	clock := chat.NewManualClock(env.at.Add(5 * time.Hour)) // 14:00: office hours, reports arrive
 	var errs atomic.Int64
 	log := slog.New(errorCounter{slog.NewTextHandler(io.Discard, nil), &errs})
 	m, err := Open(ctx, env.cfg, clock, log, nil)
@@ -167,7 +167,7 @@ loop:
 		go func(i int) {
 			defer wg.Done()
 			s := senders[i%len(senders)]
-			msg := bot.Message{ID: "busy-" + strconv.Itoa(i), Chat: s, Sender: s, Text: quickReportN(i), Time: clock.Now()}
+			msg := chat.Message{ID: "busy-" + strconv.Itoa(i), Chat: s, Sender: s, Text: quickReportN(i), Time: clock.Now()}
 			t0 := time.Now()
 			if err := m.Engine.Handle(ctx, msg); err != nil {
 				failed.Add(1)
@@ -220,7 +220,7 @@ const excelizeRows = 1048576
 
 // engineRate is the engine alone: quick reports through Engine.Handle from every sender at once,
 // each sender's messages one after another, as the router runs them.
-func engineRate(ctx context.Context, m *Main, senders []bot.ChatRef, n int, prefix string) (float64, error) {
+func engineRate(ctx context.Context, m *Main, senders []chat.ChatRef, n int, prefix string) (float64, error) {
 	var wg sync.WaitGroup
 	var failed atomic.Int64
 	start := time.Now()
@@ -230,7 +230,7 @@ func engineRate(ctx context.Context, m *Main, senders []bot.ChatRef, n int, pref
 		go func() {
 			defer wg.Done()
 			for j := range per {
-				msg := bot.Message{ID: prefix + strconv.Itoa(si*per+j), Chat: s, Sender: s, Text: quickReportN(si*per + j), Time: m.Clock.Now()}
+				msg := chat.Message{ID: prefix + strconv.Itoa(si*per+j), Chat: s, Sender: s, Text: quickReportN(si*per + j), Time: m.Clock.Now()}
 				if err := m.Engine.Handle(ctx, msg); err != nil {
 					failed.Add(1)
 				}
@@ -278,7 +278,7 @@ func (env *benchEnv) inbound(ctx context.Context, senders, n int, rate float64) 
 	defer removeDB(engineDB)
 	cfg := *env.cfg
 	cfg.App.Database = engineDB
-	m, err := Open(ctx, &cfg, bot.NewManualClock(env.at.Add(5*time.Hour)), slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	m, err := Open(ctx, &cfg, chat.NewManualClock(env.at.Add(5*time.Hour)), slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	if err != nil {
 		return err
 	}
@@ -307,7 +307,7 @@ func (env *benchEnv) inbound(ctx context.Context, senders, n int, rate float64) 
 	log := slog.New(errorCounter{slog.NewTextHandler(io.Discard, nil), &errs})
 	runDone := make(chan error, 1)
 	go func() {
-		runDone <- Run(rctx, &cfg, bot.SystemClock{}, log, func(*Main) { close(ready) })
+		runDone <- Run(rctx, &cfg, chat.SystemClock{}, log, func(*Main) { close(ready) })
 	}()
 	select {
 	case <-ready:

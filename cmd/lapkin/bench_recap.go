@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/flows"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -36,7 +36,7 @@ func (env *benchEnv) recap(ctx context.Context, rekap, out string) error {
 		return err
 	}
 	at := env.at.Add(9 * time.Hour) // 09:00 on the day measured
-	eng := flows.New(st, bot.NewManualClock(at), cat, flowOptions(env.cfg), nil)
+	eng := flows.New(st, chat.NewManualClock(at), cat, flowOptions(env.cfg), nil)
 	f, err := os.Create(out)
 	if err != nil {
 		return err

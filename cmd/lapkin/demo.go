@@ -19,11 +19,10 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/bot/console"
-	"github.com/lapkin-id/lapkin/bot/whatsapp"
 	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/flows"
 	"github.com/lapkin-id/lapkin/roster"
@@ -92,7 +91,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return fmt.Errorf("demo: --time wants YYYY-MM-DDTHH:MM: %w", err)
 		}
 	}
-	clock := bot.NewManualClock(start)
+	clock := chat.NewManualClock(start)
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
 	con := console.New(stdout, func(ctx context.Context, id string) (string, bool) {
@@ -101,14 +100,17 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return e.Name, err == nil
 	})
 	con.SaveFiles(filesDir)
-	setNet := func(net string) bool {
-		switch net {
-		case "wa", "whatsapp":
-			con.SetRender(whatsapp.Render)
-		case "tg", "telegram", "console":
-			con.SetRender(nil)
-		default:
+	// A network of the table shows its replies as its Renderer does; one without, as the console.
+	names := networkNames(catalog.Must())
+	setNet := func(word string) bool {
+		n, ok := networks.Named(word, names)
+		if !ok {
 			return false
+		}
+		if r, ok := n.(chat.Renderer); ok {
+			con.SetRender(r.Render)
+		} else {
+			con.SetRender(nil)
 		}
 		return true
 	}
@@ -210,7 +212,7 @@ func seedDemo(ctx context.Context, m *Main, rosterPath string, stderr io.Writer)
 			if embedded && e.NIP == sampleUnlinked {
 				continue
 			}
-			if err := tx.LinkIdentity(ctx, bot.NetConsole, e.NIP, e.NIP, now); err != nil {
+			if err := tx.LinkIdentity(ctx, console.Net, e.NIP, e.NIP, now); err != nil {
 				return err
 			}
 			if (speaker == "" && e.Role == store.RoleASN) || e.NIP == sampleSpeaker {
@@ -222,7 +224,7 @@ func seedDemo(ctx context.Context, m *Main, rosterPath string, stderr io.Writer)
 			return err
 		}
 		for _, o := range opds {
-			if err := tx.BindGroup(ctx, bot.NetConsole, console.GroupID(o.Code), o.Code, "demo", now); err != nil {
+			if err := tx.BindGroup(ctx, console.Net, console.GroupID(o.Code), o.Code, "demo", now); err != nil {
 				return err
 			}
 		}
@@ -302,7 +304,7 @@ func seedHistory(ctx context.Context, tx *store.Tx, cfg *config.Config, emps []s
 				continue
 			}
 			rep.CreatedAt = time.Date(d.Year(), d.Month(), d.Day(), 15, 0, 0, 0, loc)
-			rep.SourceNet, rep.SourceMsgID = bot.NetConsole, "sample-"+key
+			rep.SourceNet, rep.SourceMsgID = console.Net, "sample-"+key
 			if _, err := tx.AddReport(ctx, rep); err != nil {
 				return err
 			}
@@ -371,5 +373,5 @@ func demoCodes() func(*flows.Options) {
 }
 
 // nowIn is the wall clock in the city's timezone. Only the command line reads it: everything below
-// gets a bot.Clock.
+// gets a chat.Clock.
 func nowIn(cfg *config.Config) time.Time { return time.Now().In(cfg.Location()) }

@@ -10,8 +10,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/flows"
 	"github.com/lapkin-id/lapkin/roster"
 	"github.com/lapkin-id/lapkin/store"
@@ -71,7 +71,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fmt.Fprintln(stdout, cat.T(lang, "cli.import_done", args2))
 	if sum.Transfers > 0 {
 		// The person and both supervisors are told (queued; lapkin run sends them).
-		if err := flows.New(st, bot.SystemClock{}, cat, flowOptions(cfg), nil).TransferNotices(ctx); err != nil {
+		if err := flows.New(st, chat.SystemClock{}, cat, flowOptions(cfg), nil).TransferNotices(ctx); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, cat.T(lang, "cli.import_transfers", catalog.Args{"Count": sum.Transfers}))

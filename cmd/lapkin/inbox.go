@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -104,30 +104,31 @@ func retryDeadLetter(ctx context.Context, cfg *config.Config, st *store.Store, c
 	if d.RetriedAt != nil {
 		return fmt.Errorf("inbox: #%d was already handled again at %s", id, d.RetriedAt.In(cfg.Location()).Format("2006-01-02 15:04"))
 	}
-	var n *network
-	for i := range networks {
-		if networks[i].net == d.Net {
-			n = &networks[i]
+	n, ok := networks.Find(d.Net)
+	var setup chat.Setup
+	if ok {
+		if setup, err = configure(cfg, n); err != nil {
+			return err
 		}
 	}
-	if n == nil || !n.enabled(cfg) {
+	if !ok || !setup.Enabled() {
 		return fmt.Errorf("inbox: #%d came from network %q, which is not enabled in the config", id, d.Net)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	t, _, err := n.build(ctx, cfg, netEnv{Log: log, Cursor: st})
+	t, _, err := setup.Open(ctx, netEnv(cfg, log, nil, st, nil))
 	if err != nil {
 		return err
 	}
-	rd, ok := t.(bot.Redeliverer)
+	rd, ok := t.(chat.Redeliverer)
 	if !ok {
-		return fmt.Errorf("inbox: the %s transport cannot read a kept update again", n.name)
+		return fmt.Errorf("inbox: the %s transport cannot read a kept update again", n.Section())
 	}
 	m, err := rd.Redeliver(ctx, []byte(d.Raw))
 	if err != nil {
 		return fmt.Errorf("inbox: #%d still cannot be handled: %w", id, err)
 	}
 	m.ID = fmt.Sprintf("%s/retry-%d", m.ID, d.ID)
-	lk, err := wire(ctx, cfg, st, bot.SystemClock{}, log, nil)
+	lk, err := wire(ctx, cfg, st, chat.SystemClock{}, log, nil)
 	if err != nil {
 		return err
 	}

@@ -14,14 +14,16 @@ import (
 	"runtime/debug"
 	"syscall"
 	"time"
-
 	_ "time/tzdata" // Asia/Jakarta must load on minimal hosts without zoneinfo
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/bot/whatsapp"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/flows"
 	"github.com/lapkin-id/lapkin/holidays"
+	"github.com/lapkin-id/lapkin/outbox"
 	"github.com/lapkin-id/lapkin/scoring"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -59,7 +61,7 @@ const usage = `Lapkin: laporan kinerja harian ASN lewat WhatsApp dan Telegram.
 Pemakaian / usage:
   lapkin demo [--roster F] [--db F] [--config F] [--time YYYY-MM-DDTHH:MM] [--net tg|wa]
   lapkin run [--config F]
-  lapkin whatsapp-login [--config F] [--phone N]
+  lapkin login wa [--config F] [--phone N]      (lapkin whatsapp-login: the same)
   lapkin import [--config F] [--db F] <roster.csv|roster.xlsx>
   lapkin export [--config F] [--db F] [--periode P | --rekap YYYY-MM|YYYY] [--opd KODE] [--force] --out F.xlsx|F.csv
   lapkin backup [--config F] [--db F] --out F
@@ -83,8 +85,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDemo(ctx, rest, stdin, stdout, stderr)
 	case "run":
 		return runBot(ctx, rest, stderr)
+	case "login":
+		return runLogin(ctx, rest, stdout, stderr)
 	case "whatsapp-login":
-		return runWhatsAppLogin(ctx, rest, stdout, stderr)
+		return loginTo(ctx, whatsapp.Net, rest, stdout, stderr)
 	case "import":
 		return runImport(ctx, rest, stdout, stderr)
 	case "export":
@@ -150,8 +154,11 @@ func (c *commonFlags) loadConfig() (*config.Config, error) {
 			path = "config.toml"
 		}
 	}
-	cfg, err := config.Load(path)
+	cfg, err := config.Load(path, networkSections()...)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkNetworks(cfg); err != nil {
 		return nil, err
 	}
 	if c.db != "" {
@@ -179,11 +186,11 @@ type Main struct {
 	Config    *config.Config
 	Store     *store.Store
 	Catalog   *catalog.Catalog
-	Clock     bot.Clock
+	Clock     chat.Clock
 	Log       *slog.Logger
 	Engine    *flows.Engine
 	Router    *bot.Router
-	Sender    *bot.Sender
+	Sender    *outbox.Sender
 	Scheduler *bot.Scheduler
 	// HTTPAddr is where `lapkin run` serves /healthz and /metrics ([http] listen, with the port
 	// chosen when it was 0); empty when off.
@@ -192,7 +199,7 @@ type Main struct {
 
 // Open opens the database and builds the engine, router and sender for the given transports.
 // tweak, when not nil, adjusts the flows' options derived from the config (the demo's codes).
-func Open(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Logger, tweak func(*flows.Options), transports ...bot.Transport) (*Main, error) {
+func Open(ctx context.Context, cfg *config.Config, clock chat.Clock, log *slog.Logger, tweak func(*flows.Options), transports ...chat.Transport) (*Main, error) {
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -211,7 +218,7 @@ func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 
 // wire builds the engine, router, sender and scheduler on an open database; it closes st when it
 // fails. (`lapkin run` opens the database first: the receivers keep their cursors in it.)
-func wire(ctx context.Context, cfg *config.Config, st *store.Store, clock bot.Clock, log *slog.Logger, tweak func(*flows.Options), transports ...bot.Transport) (*Main, error) {
+func wire(ctx context.Context, cfg *config.Config, st *store.Store, clock chat.Clock, log *slog.Logger, tweak func(*flows.Options), transports ...chat.Transport) (*Main, error) {
 	cat, err := catalog.New()
 	if err != nil {
 		st.Close()
@@ -230,7 +237,7 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, clock bot.Cl
 	}
 	m.Engine = flows.New(st, clock, cat, opt, log)
 	m.Router = bot.NewRouter(m.Engine, log)
-	m.Sender = bot.NewSender(st, clock, log, transports...)
+	m.Sender = outbox.NewSender(st, clock, log, transports...)
 	m.Engine.Queued = m.Sender.Notify
 	// A message parked after its last attempt is kept; the admins hear of it once per episode.
 	m.Sender.Parked = func(ctx context.Context, msg store.OutMessage, err error, first bool) {
@@ -293,6 +300,7 @@ func checkpoints(cfg *config.Config) string {
 
 func flowOptions(cfg *config.Config) flows.Options {
 	return flows.Options{
+		Networks:        networks,
 		Location:        cfg.Location(),
 		Language:        cfg.App.Language,
 		AdminNIPs:       cfg.Admin.NIPs,

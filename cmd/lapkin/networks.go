@@ -2,71 +2,150 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"log/slog"
+	"strings"
 
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/bot/console"
 	"github.com/lapkin-id/lapkin/bot/telegram"
+	"github.com/lapkin-id/lapkin/bot/whatsapp"
+	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/config"
+	"github.com/lapkin-id/lapkin/roster"
 )
 
-// A network is one chat platform `lapkin run` can serve: whether the config enables it, and how to
-// build its transport (outgoing) and its receiver (incoming). Adding a network means a
-// bot.Transport, a bot.Receiver and one entry in networks; Run and the flows stay as they are.
-type network struct {
-	name    string // its config section
-	net     string // its bot.Net* name, as in ChatRefs and dead letters
-	enabled func(*config.Config) bool
-	// build connects the network. ctx outlives Run's context a little (the outbox is flushed
-	// after a stop); cancel-on-stop belongs to the receiver's Receive.
-	build func(ctx context.Context, cfg *config.Config, env netEnv) (bot.Transport, bot.Receiver, error)
-}
+// networks are the chat networks Lapkin knows, in the order `lapkin run` starts them. Run, the
+// demo, `lapkin login`, the config check, /healthz and the flows' knowledge of each network
+// (its capabilities, its names for /putus) all come from this table: adding a network is a
+// package that implements chat.Network, one row here and one catalog file (docs/networks.md).
+var networks = chat.Networks{telegram.Network{}, whatsapp.Network{}, console.Network{}}
 
-// netEnv is what the runtime lends a network.
-type netEnv struct {
-	Log   *slog.Logger
-	Clock bot.Clock
-	// Cursor keeps a receiver's position in its update stream (the store).
-	Cursor bot.Cursor
-	// Alert tells the admins, over the other networks, that this one stopped working (logged
-	// out, banned, outdated). It may be called from any goroutine once the receiver runs.
-	Alert func(bot.Health)
-}
-
-// networks are the platforms `lapkin run` knows, in the order they are started.
-var networks = []network{
-	{name: "telegram", net: bot.NetTelegram, enabled: func(c *config.Config) bool { return c.Telegram.Enabled }, build: newTelegram},
-	{name: "whatsapp", net: bot.NetWhatsApp, enabled: func(c *config.Config) bool { return c.WhatsApp.Enabled }, build: newWhatsApp},
-}
-
-// newTelegram connects to the Bot API (getMe checks the token) and picks the receiver by
-// [telegram] mode. A webhook always runs with a secret: the configured one, or one generated on
-// the first start and kept in the database (telegram.WebhookSecret).
-func newTelegram(ctx context.Context, cfg *config.Config, env netEnv) (bot.Transport, bot.Receiver, error) {
-	secret := ""
-	if cfg.Telegram.Mode == "webhook" {
-		var generated bool
-		var err error
-		if secret, generated, err = telegram.WebhookSecret(ctx, env.Cursor, cfg.Telegram.WebhookSecret); err != nil {
-			return nil, nil, err
-		}
-		if generated {
-			env.Log.Info("telegram webhook secret generated and kept in the database; Lapkin registers it with Telegram itself")
+// networkSections are the config sections of the networks, for config.Load.
+func networkSections() []string {
+	var out []string
+	for _, n := range networks {
+		if s := n.Section(); s != "" {
+			out = append(out, s)
 		}
 	}
-	tg, err := telegram.New(ctx, telegram.Config{
-		Token: cfg.Telegram.Token, Endpoint: cfg.Telegram.APIEndpoint,
-		MaxPhotoBytes: int64(cfg.Reports.MaxPhotoMB) << 20, WebhookSecret: secret,
-		Rate: cfg.Telegram.SendRate, PrivateInterval: cfg.Telegram.SendPrivateInterval.Duration,
-		GroupPerMinute: cfg.Telegram.SendGroupPerMinute, Concurrency: cfg.Telegram.SendConcurrency,
-		SendTimeout: cfg.Telegram.SendTimeout.Duration,
-	}, env.Log)
+	return out
+}
+
+// configure reads n's section of cfg and checks it.
+func configure(cfg *config.Config, n chat.Network) (chat.Setup, error) {
+	return n.Configure(cfg.Section(n.Section()))
+}
+
+// checkNetworks configures every network of the table, so that a mistake in any network's
+// section stops every command at start, as one in Lapkin's own sections does.
+func checkNetworks(cfg *config.Config) error {
+	var errs []error
+	for _, n := range networks {
+		if _, err := configure(cfg, n); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// netEnv is what the runtime lends a network it opens.
+func netEnv(cfg *config.Config, log *slog.Logger, clock chat.Clock, cursor chat.Cursor, alert func(chat.Health)) chat.Env {
+	if log == nil {
+		log = slog.Default()
+	}
+	if clock == nil {
+		clock = chat.SystemClock{}
+	}
+	return chat.Env{Log: log, Clock: clock, Cursor: cursor, Alert: alert, DataDir: cfg.App.DataDir,
+		MaxPhotoBytes: int64(cfg.Reports.MaxPhotoMB) << 20, Location: cfg.Location()}
+}
+
+// networkNames are the names the catalog gives network id, in every language ("WhatsApp",
+// "Konsol", "Console"), for finding a network by the word an operator types.
+func networkNames(cat *catalog.Catalog) func(id string) []string {
+	return func(id string) []string {
+		var out []string
+		for _, l := range catalog.Languages {
+			if cat.Has(l, "links.net."+id) {
+				out = append(out, cat.T(l, "links.net."+id, nil))
+			}
+		}
+		return out
+	}
+}
+
+// openWhatsApp builds the WhatsApp transport from the config, as `lapkin run` does.
+func openWhatsApp(ctx context.Context, cfg *config.Config, clock chat.Clock, log *slog.Logger) (*whatsapp.WhatsApp, error) {
+	setup, err := configure(cfg, whatsapp.Network{})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	// Connected or not (it keeps trying, /healthz says how it goes), the bot starts.
-	env.Log.Info("telegram transport ready", "mode", cfg.Telegram.Mode, "connected", tg.Connected())
-	if cfg.Telegram.Mode == "webhook" {
-		return tg, tg.Webhook(cfg.Telegram.WebhookURL, cfg.Telegram.Listen), nil
+	t, _, err := setup.Open(ctx, netEnv(cfg, log, clock, nil, nil))
+	if err != nil {
+		return nil, err
 	}
-	return tg, tg.Poller(env.Cursor), nil
+	return t.(*whatsapp.WhatsApp), nil
+}
+
+// runLogin is `lapkin login <net> [--config F] [flags of the network]`: it links the bot's
+// account on a network that needs it once before `lapkin run` (WhatsApp: a QR code in the
+// terminal and as a PNG next to the session, or with --phone a pairing code typed on the phone).
+// `lapkin whatsapp-login` is `lapkin login wa`.
+func runLogin(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprintf(stderr, "lapkin login: name the network: %s\n", strings.Join(loginNetworks(), ", "))
+		return errReported
+	}
+	return loginTo(ctx, args[0], args[1:], stdout, stderr)
+}
+
+// loginTo runs the login command of the network named word.
+func loginTo(ctx context.Context, word string, args []string, stdout, stderr io.Writer) error {
+	cat, err := catalog.New()
+	if err != nil {
+		return err
+	}
+	n, ok := networks.Named(word, networkNames(cat))
+	lg, can := n.(chat.Login)
+	if !ok || !can {
+		fmt.Fprintf(stderr, "lapkin login: %q has no login; networks that have one: %s\n", word, strings.Join(loginNetworks(), ", "))
+		return errReported
+	}
+	fs, cf := newFlags("login "+n.ID(), stderr)
+	run := lg.LoginFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return errReported
+	}
+	cfg, err := cf.loadConfig()
+	if err != nil {
+		return err
+	}
+	setup, err := configure(cfg, n)
+	if err != nil {
+		return err
+	}
+	lang := cfg.App.Language
+	err = run(ctx, setup, chat.LoginEnv{
+		Env: netEnv(cfg, nil, nil, nil, nil), Out: stdout, Err: stderr,
+		Say:   func(w io.Writer, key string, args map[string]any) { fmt.Fprintln(w, cat.T(lang, key, args)) },
+		Phone: roster.NormalizePhone,
+	})
+	if errors.Is(err, chat.ErrReported) {
+		return errReported
+	}
+	return err
+}
+
+// loginNetworks are the ids of the networks that have a login command.
+func loginNetworks() []string {
+	var out []string
+	for _, n := range networks {
+		if _, ok := n.(chat.Login); ok {
+			out = append(out, n.ID())
+		}
+	}
+	return out
 }

@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/export"
 	"github.com/lapkin-id/lapkin/flows"
@@ -38,7 +38,7 @@ func recapMonths(s string, today calendar.Date) ([]calendar.Month, bool) {
 // month already closed).
 func exportRecap(ctx context.Context, st *store.Store, cfg *config.Config, cat *catalog.Catalog, lang, rekap, opd, out, ext string,
 	stdout io.Writer, fail func(string, catalog.Args) error) error {
-	clock := bot.SystemClock{}
+	clock := chat.SystemClock{}
 	months, ok := recapMonths(rekap, calendar.Of(clock.Now().In(cfg.Location())))
 	if !ok {
 		return fail("export.recap_format", catalog.Args{"Value": rekap})

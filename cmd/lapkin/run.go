@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/flows"
 	"github.com/lapkin-id/lapkin/ops"
@@ -33,7 +33,7 @@ func runBot(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	return Run(ctx, cfg, bot.SystemClock{}, log, nil)
+	return Run(ctx, cfg, chat.SystemClock{}, log, nil)
 }
 
 // Run is production: the networks enabled in the config (networks.go), the scheduler and the
@@ -41,15 +41,25 @@ func runBot(ctx context.Context, args []string, stderr io.Writer) error {
 // (the long poll, the webhook server), which finish the messages in hand and save their cursors,
 // sends what it can of the outbox within shutdownGrace, and closes the database. ready, when not
 // nil, is called once everything is up and the receivers are starting (tests wait on it).
-func Run(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Logger, ready func(*Main)) error {
-	var enabled []network
+func Run(ctx context.Context, cfg *config.Config, clock chat.Clock, log *slog.Logger, ready func(*Main)) error {
+	var enabled []chat.Network
+	var setups []chat.Setup
 	for _, n := range networks {
-		if n.enabled(cfg) {
-			enabled = append(enabled, n)
+		setup, err := configure(cfg, n)
+		if err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+		if setup.Enabled() {
+			enabled, setups = append(enabled, n), append(setups, setup)
 		}
 	}
 	if len(enabled) == 0 {
-		return errors.New("run: no transport is enabled: set [telegram] enabled = true (and the token in LAPKIN_TELEGRAM_TOKEN), or try `lapkin demo`")
+		var sections []string
+		for _, s := range networkSections() {
+			sections = append(sections, "["+s+"]")
+		}
+		return fmt.Errorf("run: no transport is enabled: set enabled = true in the section of a network (%s), or try `lapkin demo`",
+			strings.Join(sections, ", "))
 	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
@@ -64,7 +74,7 @@ func Run(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Log
 	// A network that stops working tells the admins over the others, through the engine, which
 	// exists only once the transports are built.
 	var engine atomic.Pointer[flows.Engine]
-	alert := func(h bot.Health) {
+	alert := func(h chat.Health) {
 		if e := engine.Load(); e != nil {
 			if err := e.TransportAlert(context.WithoutCancel(ctx), h); err != nil {
 				log.Error("tell admins about a network", "net", h.Net, "err", err)
@@ -74,17 +84,17 @@ func Run(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Log
 	// The transports outlive ctx a little, so that the outbox can be flushed after a signal.
 	tctx, stopTransports := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopTransports()
-	var transports []bot.Transport
-	var receivers []bot.Receiver
+	var transports []chat.Transport
+	var receivers []chat.Receiver
 	var names []string
-	for _, n := range enabled {
-		t, r, err := n.build(tctx, cfg, netEnv{Log: log, Clock: clock, Cursor: st, Alert: alert})
+	for i, n := range enabled {
+		t, r, err := setups[i].Open(tctx, netEnv(cfg, log, clock, st, alert))
 		if err != nil {
 			closeAll(transports, log)
 			st.Close()
 			return err
 		}
-		transports, receivers, names = append(transports, t), append(receivers, r), append(names, n.name)
+		transports, receivers, names = append(transports, t), append(receivers, r), append(names, n.Section())
 	}
 	m, err := wire(ctx, cfg, st, clock, log, nil, transports...)
 	if err != nil {
@@ -104,10 +114,10 @@ func Run(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Log
 	if m.Scheduler, err = m.newScheduler(func(run bot.JobRunner) bot.JobRunner { return metrics.Jobs(m.Store, clock, log, run) }); err != nil {
 		return err
 	}
-	health := &ops.Health{Store: m.Store, Clock: clock, Jobs: jobNames(scheduleJobs(cfg)), Transports: func() []bot.Health {
-		var hs []bot.Health
+	health := &ops.Health{Store: m.Store, Clock: clock, Jobs: jobNames(scheduleJobs(cfg)), Transports: func() []chat.Health {
+		var hs []chat.Health
 		for _, t := range transports {
-			if h, ok := t.(bot.HealthReporter); ok {
+			if h, ok := t.(chat.HealthReporter); ok {
 				hs = append(hs, h.Health())
 			}
 		}
@@ -134,7 +144,7 @@ func Run(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Log
 	// The endpoints answer until the very end of the drain, so a stop shows in /healthz.
 	defer func() { stopHTTP(); <-httpDone }()
 	for _, t := range transports {
-		if menu, ok := t.(bot.Menu); ok {
+		if menu, ok := t.(chat.Menu); ok {
 			if err := menu.SetCommands(ctx, catalog.Languages, m.Engine.MenuCommands); err != nil {
 				log.Warn("command menu not set", "net", t.Net(), "err", err)
 			}
@@ -184,7 +194,7 @@ func Run(ctx context.Context, cfg *config.Config, clock bot.Clock, log *slog.Log
 }
 
 // closeAll closes the transports that hold resources of their own (WhatsApp's session file).
-func closeAll(transports []bot.Transport, log *slog.Logger) {
+func closeAll(transports []chat.Transport, log *slog.Logger) {
 	for _, t := range transports {
 		if c, ok := t.(io.Closer); ok {
 			if err := c.Close(); err != nil {

@@ -1,4 +1,4 @@
-package bot
+package chat
 
 import (
 	"fmt"
@@ -22,10 +22,10 @@ func lines(n, width int) string {
 // is too long"): /riwayat of long reports (4,748 characters) reached nobody. It is cut at line ends
 // into messages that fit, none lost, none broken.
 func TestSplitAtLineEnds(t *testing.T) {
-	tg := ChatRef{Net: NetTelegram, ID: "42"}
+	tg := ChatRef{Net: "tg", ID: "42"}
 	text := lines(120, 56) // 120 lines of 56: 6,839 characters, as a 201-person digest
 	buttons := [][]Button{{{Label: "Ya", Data: "y"}}}
-	parts := Split(Reply{To: tg, Text: text, Buttons: buttons})
+	parts := Split(Reply{To: tg, Text: text, Buttons: buttons}, telegramLike)
 	if len(parts) != 2 {
 		t.Fatalf("%d parts, want 2", len(parts))
 	}
@@ -46,10 +46,10 @@ func TestSplitAtLineEnds(t *testing.T) {
 		t.Fatal("the parts do not make the text again")
 	}
 	// The console and short texts are left as they are.
-	if p := Split(Reply{To: ChatRef{Net: NetConsole, ID: "x"}, Text: text}); len(p) != 1 {
+	if p := Split(Reply{To: ChatRef{Net: "console", ID: "x"}, Text: text}, Capabilities{}); len(p) != 1 {
 		t.Fatalf("console text cut in %d", len(p))
 	}
-	if p := Split(Reply{To: tg, Text: "halo"}); len(p) != 1 || p[0].Text != "halo" {
+	if p := Split(Reply{To: tg, Text: "halo"}, telegramLike); len(p) != 1 || p[0].Text != "halo" {
 		t.Fatalf("short text: %+v", p)
 	}
 }
@@ -57,14 +57,14 @@ func TestSplitAtLineEnds(t *testing.T) {
 // Telegram counts UTF-16 code units: an emoji outside the basic plane is two. A line longer than a
 // message is cut at a space, and a word longer than one where it must, between two characters.
 func TestSplitLongLinesAndEmoji(t *testing.T) {
-	tg := ChatRef{Net: NetTelegram, ID: "42"}
+	tg := ChatRef{Net: "tg", ID: "42"}
 	emoji := strings.Repeat("📊", 3000) // 6,000 code units, no space
-	parts := Split(Reply{To: tg, Text: emoji})
+	parts := Split(Reply{To: tg, Text: emoji}, telegramLike)
 	if len(parts) != 2 || textLen(parts[0].Text) != 4096 || parts[0].Text+parts[1].Text != emoji {
 		t.Fatalf("emoji cut into %d: %d + %d", len(parts), textLen(parts[0].Text), textLen(parts[1].Text))
 	}
 	words := strings.TrimSpace(strings.Repeat("laporan ", 1000)) // 7,999 characters on one line
-	parts = Split(Reply{To: tg, Text: words})
+	parts = Split(Reply{To: tg, Text: words}, telegramLike)
 	for _, p := range parts {
 		if strings.HasPrefix(p.Text, " ") || strings.HasSuffix(p.Text, " ") || strings.Contains(p.Text, "lapor ") {
 			t.Fatalf("a word was cut: %q…", p.Text[:20])
@@ -78,14 +78,17 @@ func TestSplitLongLinesAndEmoji(t *testing.T) {
 // A photo's caption is limited to 1,024: a longer one goes as the photo with the text's first line,
 // then the whole text.
 func TestSplitLongCaption(t *testing.T) {
-	tg := ChatRef{Net: NetTelegram, ID: "-100"}
+	tg := ChatRef{Net: "tg", ID: "-100"}
 	text := "📊 Rekap mingguan\n" + lines(30, 60)
-	parts := Split(Reply{To: tg, Text: text, Photo: []byte("png"), PhotoName: "rekap.png"})
+	parts := Split(Reply{To: tg, Text: text, Photo: []byte("png"), PhotoName: "rekap.png"}, telegramLike)
 	if len(parts) != 2 || parts[0].Photo == nil || parts[0].Text != "📊 Rekap mingguan" || parts[1].Photo != nil || parts[1].Text != text {
 		t.Fatalf("parts %+v", parts)
 	}
-	short := Split(Reply{To: tg, Text: "📊 Rekap", Photo: []byte("png")})
+	short := Split(Reply{To: tg, Text: "📊 Rekap", Photo: []byte("png")}, telegramLike)
 	if len(short) != 1 || short[0].Text != "📊 Rekap" {
 		t.Fatalf("short caption: %+v", short)
 	}
 }
+
+// telegramLike are the limits of a network such as Telegram (its adapter declares them).
+var telegramLike = Capabilities{MaxText: 4096, MaxCaption: 1024}

@@ -1,8 +1,10 @@
-// Package bot is Lapkin's runtime: transport-neutral messages and replies, the Transport interface,
-// a router that keeps each chat's messages in order, the injected clock, and the outbox sender that
-// delivers queued replies at each platform's pace. It holds no business rule: what a message means
-// is decided in package flows.
-package bot
+// Package chat is Lapkin's edge: what every network adapter speaks and nothing else. It holds the
+// transport-neutral messages and replies, the chat reference, the Transport and Receiver an adapter
+// implements with their optional capabilities (Menu, MessageIDs, HealthReporter, Redeliverer,
+// Limiter, Holder), the Network contract and Capabilities a network declares (network.go), and the
+// small helpers adapters share (the clock, the download gate, the HTTP server). It imports nothing
+// of Lapkin's, so an adapter that imports it links neither the store nor the flows.
+package chat
 
 import (
 	"context"
@@ -11,14 +13,8 @@ import (
 	"time"
 )
 
-// Networks a ChatRef can belong to.
-const (
-	NetTelegram = "tg"
-	NetWhatsApp = "wa"
-	NetConsole  = "console"
-)
-
-// ChatRef names a chat on one network: a private chat with a person or a group.
+// ChatRef names a chat on one network: a private chat with a person or a group. Net is the
+// network's id (Network.ID: "tg", "wa", "console"); ID is the chat's id on it.
 type ChatRef struct {
 	Net string
 	ID  string
@@ -143,7 +139,7 @@ const (
 
 // Transport delivers replies on one network.
 type Transport interface {
-	// Net is the network this transport serves (NetTelegram, NetWhatsApp, NetConsole).
+	// Net is the id of the network this transport serves (its Network.ID).
 	Net() string
 	// Send delivers one reply. It returns an *Error with Code Unreachable when the recipient can no
 	// longer be written to, or RetryLater with a wait when the platform asks to slow down.

@@ -1,4 +1,4 @@
-package bot
+package chat
 
 import (
 	"context"
@@ -6,8 +6,8 @@ import (
 )
 
 // The edges every network implements. Adding a network means a Transport (outgoing) and a Receiver
-// (incoming), plus one constructor in cmd/lapkin; the optional capabilities below are found by type
-// assertion, so a network that lacks one simply goes without.
+// (incoming), built by its Network (network.go), plus one row in cmd/lapkin's table; the optional
+// capabilities below are found by type assertion, so a network that lacks one simply goes without.
 
 // Submit hands one inbound message to the router. done, when not nil, is called once the message's
 // effects are committed (nil) or were not (an error): a receiver acknowledges the update to its
@@ -43,16 +43,16 @@ type MessageIDs interface {
 	NewMessageID() string
 }
 
-// Transport states, as a transport's health reports them.
+// Transport states every network may report in its Health. A network adds its own (WhatsApp's
+// "banned", "not_linked"…) in its package, and names each in its catalog file
+// ("transport.alert.<state>") so that the admins' alert reads well.
 const (
 	StateConnected    = "connected"
 	StateConnecting   = "connecting"
 	StateDisconnected = "disconnected"
-	StateNotLinked    = "not_linked" // WhatsApp: no paired session; run `lapkin whatsapp-login`
-	StateLoggedOut    = "logged_out" // WhatsApp: the phone removed the linked device
-	StateBanned       = "banned"     // WhatsApp: a temporary ban, with its code and expiry in Detail
-	StateOutdated     = "outdated"   // WhatsApp: "405 client outdated": update whatsmeow
-	StateReplaced     = "replaced"   // WhatsApp: another process took over the session
+	// StateLoggedOut: the network no longer accepts the bot's credentials (a refused token, a
+	// removed linked device); the operator must act.
+	StateLoggedOut = "logged_out"
 )
 
 // Health is what a transport says of itself, for /healthz and the logs.

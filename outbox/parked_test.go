@@ -1,4 +1,4 @@
-package bot
+package outbox
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -38,14 +39,14 @@ func TestOutboxParksAndRetries(t *testing.T) {
 	}
 	defer st.Close()
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	queue(t, st, now, Reply{To: ChatRef{"fake", "a"}, Text: "one"}, Reply{To: ChatRef{"fake", "b"}, Text: "two"},
-		Reply{To: ChatRef{"fake", "blocked"}, Text: "three"})
+	queue(t, st, now, chat.Reply{To: chat.ChatRef{Net: "fake", ID: "a"}, Text: "one"}, chat.Reply{To: chat.ChatRef{Net: "fake", ID: "b"}, Text: "two"},
+		chat.Reply{To: chat.ChatRef{Net: "fake", ID: "blocked"}, Text: "three"})
 	ft := &fakeTransport{}
 	for range 5 {
 		ft.errs = append(ft.errs, errors.New("502 Bad Gateway"))
 	}
-	ft.errs[2] = &Error{Code: Unreachable}
-	clock := NewManualClock(now)
+	ft.errs[2] = &chat.Error{Code: chat.Unreachable}
+	clock := chat.NewManualClock(now)
 	s := NewSender(st, clock, nil, ft)
 	s.MaxAttempts = 2
 	obs := &countingObserver{}

@@ -1,4 +1,8 @@
-package bot
+// Package outbox keeps the replies Lapkin owes in the store and delivers them: Enqueue queues a
+// reply in the transaction of the effects that caused it, and a Sender sends the queue through the
+// transports, each network in its own lane at its own pace. Adapters never import it: they only
+// implement chat.Transport.
+package outbox
 
 import (
 	"context"
@@ -6,6 +10,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -14,9 +19,10 @@ import (
 //
 // A reply longer than its network takes in one message is queued as several, in order (Split): it
 // is cut here, not when sending, so that each part is a row of its own with its own id and its own
-// retries, and a restart between two parts neither loses nor repeats one.
-func Enqueue(ctx context.Context, tx *store.Tx, r Reply, now time.Time) error {
-	for _, part := range Split(r) {
+// retries, and a restart between two parts neither loses nor repeats one. c is what the reply's
+// network carries (chat.Networks.Capabilities of r.To.Net).
+func Enqueue(ctx context.Context, tx *store.Tx, r chat.Reply, now time.Time, c chat.Capabilities) error {
+	for _, part := range chat.Split(r, c) {
 		if err := enqueue(ctx, tx, part, now); err != nil {
 			return err
 		}
@@ -24,7 +30,7 @@ func Enqueue(ctx context.Context, tx *store.Tx, r Reply, now time.Time) error {
 	return nil
 }
 
-func enqueue(ctx context.Context, tx *store.Tx, r Reply, now time.Time) error {
+func enqueue(ctx context.Context, tx *store.Tx, r chat.Reply, now time.Time) error {
 	payload, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("encode reply: %w", err)
@@ -36,9 +42,9 @@ func enqueue(ctx context.Context, tx *store.Tx, r Reply, now time.Time) error {
 	}
 	rank := store.PriorityNotice
 	switch r.Priority {
-	case PriorityReply:
+	case chat.PriorityReply:
 		rank = store.PriorityReply
-	case PriorityStranger:
+	case chat.PriorityStranger:
 		rank = store.PriorityStranger
 	}
 	_, err = tx.Enqueue(ctx, store.OutMessage{Net: r.To.Net, ChatID: r.To.ID, Payload: string(payload), Photo: blob, Priority: rank}, now)
@@ -46,17 +52,17 @@ func enqueue(ctx context.Context, tx *store.Tx, r Reply, now time.Time) error {
 }
 
 // DecodeReply turns an outbox row back into a reply.
-func DecodeReply(m store.OutMessage) (Reply, error) {
-	var r Reply
+func DecodeReply(m store.OutMessage) (chat.Reply, error) {
+	var r chat.Reply
 	if err := json.Unmarshal([]byte(m.Payload), &r); err != nil {
 		return r, fmt.Errorf("decode outbox message %d: %w", m.ID, err)
 	}
-	r.To = ChatRef{Net: m.Net, ID: m.ChatID}
+	r.To = chat.ChatRef{Net: m.Net, ID: m.ChatID}
 	switch m.Priority {
 	case store.PriorityReply:
-		r.Priority = PriorityReply
+		r.Priority = chat.PriorityReply
 	case store.PriorityStranger:
-		r.Priority = PriorityStranger
+		r.Priority = chat.PriorityStranger
 	}
 	if r.DocumentName != "" {
 		r.Document = m.Photo
@@ -64,16 +70,4 @@ func DecodeReply(m store.OutMessage) (Reply, error) {
 		r.Photo = m.Photo
 	}
 	return r, nil
-}
-
-// Backoff is the wait before retry number attempt+1: 2 s doubling to at most 10 minutes.
-func Backoff(attempt int) time.Duration {
-	d := 2 * time.Second
-	for i := 0; i < attempt && d < 10*time.Minute; i++ {
-		d *= 2
-	}
-	if d > 10*time.Minute {
-		d = 10 * time.Minute
-	}
-	return d
 }

@@ -1,28 +1,11 @@
-package bot
+package chat
 
 import (
 	"strings"
 	"unicode/utf16"
 )
 
-// What one message may hold on each network. Telegram refuses a text over 4,096 characters and a
-// caption over 1,024 ("Bad Request: message is too long"), counted in UTF-16 code units after
-// entities are parsed; it is a refusal for good, so a long /riwayat or the digest of a large OPD
-// would be lost (issue 26, item 5). WhatsApp takes texts of 65,536 characters; its captions are
-// held to Telegram's 1,024, the length its clients show in full. The console has no limit.
-var textLimits = map[string]struct{ text, caption int }{
-	NetTelegram: {4096, 1024},
-	NetWhatsApp: {65536, 1024},
-}
-
-// TextLimit returns the longest text and caption one message may carry on net, in UTF-16 code
-// units; 0 is no limit.
-func TextLimit(net string) (text, caption int) {
-	l := textLimits[net]
-	return l.text, l.caption
-}
-
-// textLen is the length Telegram counts: UTF-16 code units (an emoji outside the basic plane is two).
+// textLen is the length Capabilities.MaxText counts: UTF-16 code units (an emoji outside the basic plane is two).
 func textLen(s string) int {
 	n := 0
 	for _, r := range s {
@@ -36,8 +19,10 @@ func textLen(s string) int {
 // where it must. Buttons and the contact button go with the last part (they answer the question
 // the text ends with). A photo or document whose caption is too long is sent with the caption's
 // first line when it fits (a title), or none, followed by the whole text as messages of its own.
-func Split(r Reply) []Reply {
-	textMax, captionMax := TextLimit(r.To.Net)
+//
+// c is what the reply's network carries (its Capabilities): MaxText and MaxCaption, 0 for no limit.
+func Split(r Reply, c Capabilities) []Reply {
+	textMax, captionMax := c.MaxText, c.MaxCaption
 	if textMax == 0 {
 		return []Reply{r}
 	}
@@ -53,7 +38,7 @@ func Split(r Reply) []Reply {
 		att.Buttons, att.ContactButton = nil, ""
 		rest := r
 		rest.Photo, rest.PhotoName, rest.Document, rest.DocumentName = nil, "", nil, ""
-		return append([]Reply{att}, Split(rest)...)
+		return append([]Reply{att}, Split(rest, c)...)
 	}
 	if textLen(r.Text) <= textMax {
 		return []Reply{r}

@@ -1,4 +1,4 @@
-package bot
+package outbox
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -17,13 +18,13 @@ import (
 // every attempt, fails the attempts fail says to, and can hold sends until released.
 type laneTransport struct {
 	net    string
-	limits Limits
-	chat   []Window
-	fail   func(r Reply, attempt int) error // nil: every attempt succeeds
+	limits chat.Limits
+	chat   []chat.Window
+	fail   func(r chat.Reply, attempt int) error // nil: every attempt succeeds
 
 	mu          sync.Mutex
-	attempts    []Reply
-	sent        []Reply
+	attempts    []chat.Reply
+	sent        []chat.Reply
 	inflight    map[string]int
 	maxInflight int
 	overlap     bool          // two sends to one chat were in flight at once
@@ -32,11 +33,11 @@ type laneTransport struct {
 	started     chan string   // when set, receives each send's chat as it starts
 }
 
-func (f *laneTransport) Net() string                 { return f.net }
-func (f *laneTransport) Limits() Limits              { return f.limits }
-func (f *laneTransport) ChatLimits(ChatRef) []Window { return f.chat }
+func (f *laneTransport) Net() string                           { return f.net }
+func (f *laneTransport) Limits() chat.Limits                   { return f.limits }
+func (f *laneTransport) ChatLimits(chat.ChatRef) []chat.Window { return f.chat }
 
-func (f *laneTransport) Send(ctx context.Context, r Reply) error {
+func (f *laneTransport) Send(ctx context.Context, r chat.Reply) error {
 	f.mu.Lock()
 	if f.inflight == nil {
 		f.inflight = map[string]int{}
@@ -69,13 +70,13 @@ func (f *laneTransport) Send(ctx context.Context, r Reply) error {
 	}
 	if r.To.ID == f.hang {
 		<-ctx.Done()
-		return &Error{Code: RetryLater, Cause: ctx.Err()}
+		return &chat.Error{Code: chat.RetryLater, Cause: ctx.Err()}
 	}
 	if hold != nil {
 		select {
 		case <-hold:
 		case <-ctx.Done():
-			return &Error{Code: RetryLater, Cause: ctx.Err()}
+			return &chat.Error{Code: chat.RetryLater, Cause: ctx.Err()}
 		}
 	}
 	if f.fail != nil {
@@ -104,30 +105,30 @@ func (f *laneTransport) texts() []string {
 type laneEnv struct {
 	t     *testing.T
 	st    *store.Store
-	clock *ManualClock
+	clock *chat.ManualClock
 	s     *Sender
 }
 
 var laneStart = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
-func newLaneEnv(t *testing.T, tr Transport) *laneEnv {
+func newLaneEnv(t *testing.T, tr chat.Transport) *laneEnv {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "lapkin.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	clock := NewManualClock(laneStart)
+	clock := chat.NewManualClock(laneStart)
 	return &laneEnv{t: t, st: st, clock: clock, s: NewSender(st, clock, nil, tr)}
 }
 
 // queue puts "chat:text" messages of the sender's network in the outbox, in the order given.
 func (e *laneEnv) queue(net string, msgs ...string) {
 	e.t.Helper()
-	var replies []Reply
+	var replies []chat.Reply
 	for _, m := range msgs {
-		chat, text, _ := strings.Cut(m, ":")
-		replies = append(replies, Reply{To: ChatRef{Net: net, ID: chat}, Text: text})
+		cid, text, _ := strings.Cut(m, ":")
+		replies = append(replies, chat.Reply{To: chat.ChatRef{Net: net, ID: cid}, Text: text})
 	}
 	queue(e.t, e.st, e.clock.Now(), replies...)
 }
@@ -160,7 +161,7 @@ func eq(a, b []string) bool { return strings.Join(a, "|") == strings.Join(b, "|"
 // A chat whose window is full is skipped, not waited on: the next chat goes, and the skipped one
 // comes back when its window frees, still in its own order.
 func TestLaneSkipsChatThatIsNotReady(t *testing.T) {
-	ft := &laneTransport{net: "fake", chat: []Window{{N: 1, Per: time.Second}}}
+	ft := &laneTransport{net: "fake", chat: []chat.Window{{N: 1, Per: time.Second}}}
 	e := newLaneEnv(t, ft)
 	e.queue("fake", "a:1", "a:2", "b:1", "b:2")
 
@@ -186,8 +187,8 @@ func TestLaneSkipsChatThatIsNotReady(t *testing.T) {
 // Several sends run at once, never more than Concurrency and never two to one chat; each chat's
 // messages arrive in the order they were queued, even when a send fails and is retried.
 func TestLaneConcurrencyAndChatOrder(t *testing.T) {
-	ft := &laneTransport{net: "fake", limits: Limits{Concurrency: 3}, hold: make(chan struct{}), started: make(chan string, 100),
-		fail: func(r Reply, attempt int) error {
+	ft := &laneTransport{net: "fake", limits: chat.Limits{Concurrency: 3}, hold: make(chan struct{}), started: make(chan string, 100),
+		fail: func(r chat.Reply, attempt int) error {
 			if r.To.ID == "c1" && r.Text == "0" && attempt == 1 {
 				return errors.New("connection reset")
 			}
@@ -210,8 +211,8 @@ func TestLaneConcurrencyAndChatOrder(t *testing.T) {
 		<-ft.started
 	}
 	select {
-	case chat := <-ft.started:
-		t.Fatalf("a fourth send (to %s) started while three were in flight", chat)
+	case cid := <-ft.started:
+		t.Fatalf("a fourth send (to %s) started while three were in flight", cid)
 	case <-time.After(50 * time.Millisecond):
 	}
 	// Let everything through; c1's first message fails once and is retried after its backoff.
@@ -232,7 +233,7 @@ func TestLaneConcurrencyAndChatOrder(t *testing.T) {
 	if got := ft.texts(); len(got) != 16 || strings.Contains(strings.Join(got, " "), "c1:") {
 		t.Fatalf("before c1's retry: %v (c1's later messages must wait behind its failed first)", got)
 	}
-	e.clock.Advance(Backoff(0))
+	e.clock.Advance(chat.Backoff(0))
 	e.s.Notify()
 	for len(ft.texts()) < 20 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
@@ -248,11 +249,11 @@ func TestLaneConcurrencyAndChatOrder(t *testing.T) {
 	}
 	next := map[string]int{}
 	for _, m := range ft.texts() {
-		chat, text, _ := strings.Cut(m, ":")
-		if text != fmt.Sprint(next[chat]) {
-			t.Fatalf("chat %s got %s before %d: %v", chat, text, next[chat], ft.texts())
+		cid, text, _ := strings.Cut(m, ":")
+		if text != fmt.Sprint(next[cid]) {
+			t.Fatalf("chat %s got %s before %d: %v", cid, text, next[cid], ft.texts())
 		}
-		next[chat]++
+		next[cid]++
 	}
 	if pending, sent, _ := e.counts(); pending != 0 || sent != 20 {
 		t.Fatalf("pending %d sent %d", pending, sent)
@@ -261,7 +262,7 @@ func TestLaneConcurrencyAndChatOrder(t *testing.T) {
 
 // A send that hangs ends at the lane's deadline and is retried later; the other chat is not held.
 func TestLaneSendDeadline(t *testing.T) {
-	ft := &laneTransport{net: "fake", limits: Limits{Concurrency: 2, SendTimeout: 50 * time.Millisecond}, hang: "hung"}
+	ft := &laneTransport{net: "fake", limits: chat.Limits{Concurrency: 2, SendTimeout: 50 * time.Millisecond}, hang: "hung"}
 	e := newLaneEnv(t, ft)
 	e.queue("fake", "hung:1", "ok:1")
 	if n, _ := e.step(); n != 1 || !eq(ft.texts(), []string{"ok:1"}) {
@@ -281,8 +282,8 @@ func TestLaneSendDeadline(t *testing.T) {
 // until the retry_after has passed; a transport can pause the network outright with ScopeNetwork.
 func TestLaneFloodWaitScope(t *testing.T) {
 	var mu sync.Mutex
-	flood := map[string]*Error{}
-	ft := &laneTransport{net: "fake", fail: func(r Reply, attempt int) error {
+	flood := map[string]*chat.Error{}
+	ft := &laneTransport{net: "fake", fail: func(r chat.Reply, attempt int) error {
 		mu.Lock()
 		defer mu.Unlock()
 		e := flood[r.To.ID]
@@ -293,8 +294,8 @@ func TestLaneFloodWaitScope(t *testing.T) {
 		return nil
 	}}
 	e := newLaneEnv(t, ft)
-	tooMany := &Error{Code: RetryLater, Wait: 5 * time.Second}
-	setFlood := func(chat string, e *Error) { mu.Lock(); flood[chat] = e; mu.Unlock() }
+	tooMany := &chat.Error{Code: chat.RetryLater, Wait: 5 * time.Second}
+	setFlood := func(cid string, e *chat.Error) { mu.Lock(); flood[cid] = e; mu.Unlock() }
 	setFlood("a", tooMany)
 	e.queue("fake", "a:1", "a:2", "b:1")
 	e.step() // a:1 meets a 429
@@ -322,7 +323,7 @@ func TestLaneFloodWaitScope(t *testing.T) {
 	}
 
 	// A transport that knows the whole network must wait says so.
-	setFlood("f", &Error{Code: RetryLater, Wait: time.Minute, Scope: ScopeNetwork})
+	setFlood("f", &chat.Error{Code: chat.RetryLater, Wait: time.Minute, Scope: chat.ScopeNetwork})
 	e.queue("fake", "f:1", "g:1")
 	e.step()
 	if n, _ := e.step(); n != 0 {
@@ -339,7 +340,7 @@ func TestLaneFloodWaitScope(t *testing.T) {
 // The network's window is a sliding window counted from when sends complete: with 2 a second, a
 // third send waits until a second after the first completed, however fast they go.
 func TestLaneNetworkWindow(t *testing.T) {
-	ft := &laneTransport{net: "fake", limits: Limits{Concurrency: 5, Network: []Window{{N: 2, Per: time.Second}}}}
+	ft := &laneTransport{net: "fake", limits: chat.Limits{Concurrency: 5, Network: []chat.Window{{N: 2, Per: time.Second}}}}
 	e := newLaneEnv(t, ft)
 	e.queue("fake", "a:1", "b:1", "c:1", "d:1")
 	if n, _ := e.step(); n != 2 {
@@ -369,7 +370,7 @@ func (f *idTransport) NewMessageID() string {
 	return fmt.Sprintf("3EB0%04d", f.n)
 }
 
-func (f *idTransport) Send(ctx context.Context, r Reply) error {
+func (f *idTransport) Send(ctx context.Context, r chat.Reply) error {
 	var stored string
 	if err := f.st.DB().QueryRowContext(ctx, `SELECT msg_id FROM outbox WHERE chat_id = ?`, r.To.ID).Scan(&stored); err != nil {
 		return err
@@ -381,7 +382,7 @@ func (f *idTransport) Send(ctx context.Context, r Reply) error {
 // A transport that chooses message ids gets one before the first attempt, stored in the outbox,
 // and the same one on every retry, also after a restart.
 func TestLaneMessageIDsStoredBeforeSend(t *testing.T) {
-	ft := &idTransport{laneTransport: laneTransport{net: "wa", fail: func(r Reply, attempt int) error {
+	ft := &idTransport{laneTransport: laneTransport{net: "wa", fail: func(r chat.Reply, attempt int) error {
 		if attempt == 1 {
 			return errors.New("connection reset")
 		}
@@ -409,10 +410,10 @@ type healthTransport struct {
 	canSend bool
 }
 
-func (f *healthTransport) Health() Health {
+func (f *healthTransport) Health() chat.Health {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return Health{Net: f.net, State: StateLoggedOut, CanSend: f.canSend}
+	return chat.Health{Net: f.net, State: chat.StateLoggedOut, CanSend: f.canSend}
 }
 
 // While a transport says it may not send, its messages stay queued, untouched; they go once it may.
@@ -438,16 +439,16 @@ func TestLaneKeepsMessagesWhileTransportCannotSend(t *testing.T) {
 
 // Each network has its own lane: a network whose sends hang does not hold another.
 func TestLanesPerNetwork(t *testing.T) {
-	slow := &laneTransport{net: "slow", limits: Limits{SendTimeout: time.Hour}, hold: make(chan struct{})}
+	slow := &laneTransport{net: "slow", limits: chat.Limits{SendTimeout: time.Hour}, hold: make(chan struct{})}
 	fast := &laneTransport{net: "fast"}
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "lapkin.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	clock := NewManualClock(laneStart)
+	clock := chat.NewManualClock(laneStart)
 	s := NewSender(st, clock, nil, slow, fast)
-	queue(t, st, laneStart, Reply{To: ChatRef{"slow", "1"}, Text: "x"}, Reply{To: ChatRef{"fast", "2"}, Text: "y"})
+	queue(t, st, laneStart, chat.Reply{To: chat.ChatRef{Net: "slow", ID: "1"}, Text: "x"}, chat.Reply{To: chat.ChatRef{Net: "fast", ID: "2"}, Text: "y"})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); s.Run(ctx, time.Hour) }()
@@ -473,7 +474,7 @@ type holdTransport struct {
 	until map[string]time.Time
 }
 
-func (f *holdTransport) HoldUntil(to ChatRef) time.Time {
+func (f *holdTransport) HoldUntil(to chat.ChatRef) time.Time {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.until[to.ID]
@@ -511,7 +512,7 @@ func TestLaneHolder(t *testing.T) {
 
 // Jitter adds a random wait after each send on the network, never less than the window's own.
 func TestLaneJitter(t *testing.T) {
-	ft := &laneTransport{net: "wa", limits: Limits{Network: []Window{{N: 1, Per: 3 * time.Second}}, Jitter: 2 * time.Second}}
+	ft := &laneTransport{net: "wa", limits: chat.Limits{Network: []chat.Window{{N: 1, Per: 3 * time.Second}}, Jitter: 2 * time.Second}}
 	e := newLaneEnv(t, ft)
 	e.queue("wa", "x:1", "y:1")
 	e.step()

@@ -1,4 +1,4 @@
-package bot
+package outbox
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -23,7 +24,7 @@ import (
 // after it, so nobody reads an answer before the question.
 type Sender struct {
 	store *store.Store
-	clock Clock
+	clock chat.Clock
 	log   *slog.Logger
 	lanes []*lane
 
@@ -52,7 +53,7 @@ const DefaultMaxAttempts = 100
 func RetrySpan(attempts int) time.Duration {
 	var d time.Duration
 	for i := 0; i < attempts-1; i++ {
-		d += Backoff(i)
+		d += chat.Backoff(i)
 	}
 	return d
 }
@@ -73,7 +74,7 @@ type DeliveryObserver interface {
 }
 
 // NewSender returns a sender with one lane for each transport's network.
-func NewSender(st *store.Store, clock Clock, log *slog.Logger, transports ...Transport) *Sender {
+func NewSender(st *store.Store, clock chat.Clock, log *slog.Logger, transports ...chat.Transport) *Sender {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -135,8 +136,8 @@ func (s *Sender) Flush(ctx context.Context) (int, error) {
 type lane struct {
 	s      *Sender
 	net    string
-	t      Transport
-	limits Limits
+	t      chat.Transport
+	limits chat.Limits
 	log    *slog.Logger
 	wake   chan struct{}
 	done   chan outcome
@@ -177,17 +178,17 @@ type flood struct {
 // flood wait (see throttled).
 const floodSpan = time.Second
 
-func newLane(s *Sender, t Transport) *lane {
+func newLane(s *Sender, t chat.Transport) *lane {
 	l := &lane{s: s, net: t.Net(), t: t, log: s.log.With("net", t.Net()), wake: make(chan struct{}, 1),
 		chats: map[string][]*window{}, inflight: map[string]bool{}, held: map[string]time.Time{}, rng: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
-	if lt, ok := t.(Limiter); ok {
+	if lt, ok := t.(chat.Limiter); ok {
 		l.limits = lt.Limits()
 	}
 	if l.limits.Concurrency < 1 {
 		l.limits.Concurrency = 1
 	}
 	if l.limits.SendTimeout <= 0 {
-		l.limits.SendTimeout = DefaultSendTimeout
+		l.limits.SendTimeout = chat.DefaultSendTimeout
 	}
 	l.network = windows(l.limits.Network)
 	l.done = make(chan outcome, l.limits.Concurrency)
@@ -196,7 +197,7 @@ func newLane(s *Sender, t Transport) *lane {
 
 // after waits d on the sender's clock.
 func (l *lane) after(d time.Duration) <-chan time.Time {
-	if t, ok := l.s.clock.(Timer); ok {
+	if t, ok := l.s.clock.(chat.Timer); ok {
 		return t.After(d)
 	}
 	return time.After(d)
@@ -312,11 +313,11 @@ func (l *lane) dispatch(ctx context.Context) (next time.Time, started int, err e
 	if budget <= 0 || now.Before(l.pausedUntil) {
 		return time.Time{}, 0, nil
 	}
-	if h, ok := l.t.(HealthReporter); ok && !h.Health().CanSend {
+	if h, ok := l.t.(chat.HealthReporter); ok && !h.Health().CanSend {
 		return time.Time{}, 0, nil
 	}
-	if h, ok := l.t.(Holder); ok {
-		if until := h.HoldUntil(ChatRef{Net: l.net}); until.After(now) {
+	if h, ok := l.t.(chat.Holder); ok {
+		if until := h.HoldUntil(chat.ChatRef{Net: l.net}); until.After(now) {
 			l.holdNext = until
 			return time.Time{}, 0, nil
 		}
@@ -336,31 +337,31 @@ func (l *lane) dispatch(ctx context.Context) (next time.Time, started int, err e
 	// Chats in flight and chats whose own windows are full are left to the query.
 	skip := make([]string, 0, len(l.inflight)+len(l.chats))
 	var chatNext time.Time
-	for chat, ws := range l.chats {
-		if l.inflight[chat] {
+	for cid, ws := range l.chats {
+		if l.inflight[cid] {
 			continue
 		}
 		if at, ready := chatReady(ws, now); !ready {
-			skip = append(skip, chat)
+			skip = append(skip, cid)
 			if chatNext.IsZero() || at.Before(chatNext) {
 				chatNext = at
 			}
 		} else if allIdle(ws, now) {
-			delete(l.chats, chat) // nothing to remember
+			delete(l.chats, cid) // nothing to remember
 		}
 	}
-	for chat := range l.inflight {
-		skip = append(skip, chat)
+	for cid := range l.inflight {
+		skip = append(skip, cid)
 	}
-	for chat, until := range l.held {
+	for cid, until := range l.held {
 		if !until.After(now) {
-			delete(l.held, chat)
+			delete(l.held, cid)
 			continue
 		}
-		skip = append(skip, chat)
+		skip = append(skip, cid)
 		l.holdNext = earliest(l.holdNext, until)
 	}
-	holder, _ := l.t.(Holder)
+	holder, _ := l.t.(chat.Holder)
 	// A round ends when every head the query gave was started; a head the transport holds is
 	// skipped from then on and the query asked again, so it takes no other chat's turn.
 	for again := true; again && started < budget; {
@@ -374,7 +375,7 @@ func (l *lane) dispatch(ctx context.Context) (next time.Time, started int, err e
 			return time.Time{}, started, err
 		}
 		for _, m := range heads {
-			to := ChatRef{Net: l.net, ID: m.ChatID}
+			to := chat.ChatRef{Net: l.net, ID: m.ChatID}
 			if holder != nil {
 				if until := holder.HoldUntil(to); until.After(now) {
 					l.held[m.ChatID] = until
@@ -386,7 +387,7 @@ func (l *lane) dispatch(ctx context.Context) (next time.Time, started int, err e
 			}
 			ws, ok := l.chats[m.ChatID]
 			if !ok {
-				if lt, ok := l.t.(Limiter); ok {
+				if lt, ok := l.t.(chat.Limiter); ok {
 					ws = windows(lt.ChatLimits(to))
 				}
 				l.chats[m.ChatID] = ws
@@ -464,8 +465,8 @@ func (l *lane) collect(o outcome) int {
 	}
 	delete(l.inflight, o.m.ChatID)
 	if o.err != nil {
-		var e *Error
-		if errors.As(o.err, &e) && e.Code == RetryLater && e.Wait > 0 {
+		var e *chat.Error
+		if errors.As(o.err, &e) && e.Code == chat.RetryLater && e.Wait > 0 {
 			l.throttled(o.m.ChatID, e.Scope, e.Wait, o.completed)
 		}
 	}
@@ -482,17 +483,17 @@ func (l *lane) collect(o outcome) int {
 // or more different chats within floodSpan of each other: then the bot as a whole is over its
 // limit, and every chat of the network waits until the latest retry_after has passed. A
 // transport that knows (a WhatsApp ban) says so with ScopeNetwork.
-func (l *lane) throttled(chat, scope string, wait time.Duration, at time.Time) {
-	network := scope == ScopeNetwork
+func (l *lane) throttled(cid, scope string, wait time.Duration, at time.Time) {
+	network := scope == chat.ScopeNetwork
 	if !network {
 		kept := l.floods[:0]
 		for _, f := range l.floods {
 			if at.Sub(f.at) <= floodSpan {
 				kept = append(kept, f)
-				network = network || f.chat != chat
+				network = network || f.chat != cid
 			}
 		}
-		l.floods = append(kept, flood{chat: chat, at: at})
+		l.floods = append(kept, flood{chat: cid, at: at})
 	}
 	if network && at.Add(wait).After(l.pausedUntil) {
 		l.pausedUntil = at.Add(wait)
@@ -520,7 +521,7 @@ func (l *lane) deliver(ctx context.Context, m store.OutMessage) (bool, error) {
 		l.observe(OutcomeRejected)
 		return false, err
 	}
-	if ids, ok := l.t.(MessageIDs); ok {
+	if ids, ok := l.t.(chat.MessageIDs); ok {
 		// The id is stored before the first attempt and reused on every retry, so a crash
 		// between sending and recording cannot make the platform see two messages.
 		if m.MsgID == "" {
@@ -547,7 +548,7 @@ func (l *lane) deliver(ctx context.Context, m store.OutMessage) (bool, error) {
 		}
 		return true, nil
 	}
-	code, wait := ErrorCode(sendErr)
+	code, wait := chat.ErrorCode(sendErr)
 	log := l.log.With("msg", m.ID, "to", r.To.String(), "attempt", m.Attempts+1)
 	if timedOut {
 		log = log.With("timeout", l.limits.SendTimeout)
@@ -560,7 +561,7 @@ func (l *lane) deliver(ctx context.Context, m store.OutMessage) (bool, error) {
 	var firstParked bool
 	recorded := l.record(ctx, "record delivery failure", func(tx *store.Tx) (err error) {
 		switch {
-		case code == Moved && movedTo(sendErr) != "" && movedTo(sendErr) != m.ChatID:
+		case code == chat.Moved && movedTo(sendErr) != "" && movedTo(sendErr) != m.ChatID:
 			outcome = OutcomeRetry
 			to := movedTo(sendErr)
 			log.Warn("chat moved to a new id; its binding and waiting messages follow", "new", to)
@@ -568,14 +569,14 @@ func (l *lane) deliver(ctx context.Context, m store.OutMessage) (bool, error) {
 				return err
 			}
 			return tx.Retry(ctx, m.ID, now, sendErr.Error())
-		case code == Unreachable:
+		case code == chat.Unreachable:
 			outcome = OutcomeUnreachable
 			log.Warn("recipient unreachable", "err", sendErr)
 			if err := tx.MarkUnreachable(ctx, m.Net, m.ChatID); err != nil {
 				return err
 			}
 			return tx.Fail(ctx, m.ID, sendErr.Error())
-		case code == Rejected:
+		case code == chat.Rejected:
 			outcome = OutcomeRejected
 			log.Error("message refused by the platform", "err", sendErr)
 			return tx.Fail(ctx, m.ID, sendErr.Error())
@@ -587,7 +588,7 @@ func (l *lane) deliver(ctx context.Context, m store.OutMessage) (bool, error) {
 		default:
 			outcome = OutcomeRetry
 			if wait <= 0 {
-				wait = Backoff(m.Attempts)
+				wait = chat.Backoff(m.Attempts)
 			}
 			log.Warn("send failed, will retry", "wait", wait, "err", sendErr)
 			return tx.Retry(ctx, m.ID, now.Add(wait), sendErr.Error())
@@ -605,7 +606,7 @@ func (l *lane) deliver(ctx context.Context, m store.OutMessage) (bool, error) {
 
 // movedTo is the new chat id a Moved error names.
 func movedTo(err error) string {
-	var e *Error
+	var e *chat.Error
 	if errors.As(err, &e) {
 		return e.MovedTo
 	}
