@@ -77,6 +77,17 @@ listen = %q
 			t.Fatalf("lapkin run never served /healthz:\n%s", p.stderr.String())
 		}
 	}
+	// The webhook listens once Telegram's receiver has started, which can be after /healthz
+	// answers (under -race or load, by a second): dialling it before then was refused.
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if c, err := net.Dial("tcp", hook); err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("lapkin run never listened for the webhook on %s:\n%s", hook, p.stderr.String())
+		}
+	}
 	var idle []net.Conn
 	defer func() {
 		for _, c := range idle {
