@@ -262,6 +262,7 @@ func builtins() []*command {
 	return []*command{
 		{name: "start", newcomer: true, welcome: true, run: cmdStart, keepsFlow: always},
 		{name: "bantuan", aliases: []string{"help"}, welcome: true, run: cmdHelp, keepsFlow: always,
+			bare: func(a string) bool { return helpTopic(a) != nil },
 			help: "help.cmd.bantuan", menu: "menu.bantuan",
 			verbs: []*verb{{names: []string{"semua", "all", "lengkap"}, reads: true, run: cmdHelpAll}}},
 		{name: "daftar", aliases: []string{"register"}, newcomer: true, welcome: true, unregistered: twoWords,

@@ -32,8 +32,44 @@ func cmdStart(r *request, _ string) error {
 }
 
 // cmdHelp lists the commands of the sender's day (each declares the roles it is daily for); the
-// rest is one "/bantuan semua" away (cmdHelpAll).
-func cmdHelp(r *request, _ string) error { return r.help(false) }
+// rest is one "/bantuan semua" away (cmdHelpAll). "/bantuan cuti" shows one command with the lines
+// of its sub-verbs.
+func cmdHelp(r *request, args string) error {
+	if c := helpTopic(args); c != nil && r.who != nil && r.hasRole(c.role) {
+		return r.helpCommand(c)
+	}
+	return r.help(false)
+}
+
+// helpTopic is the command "/bantuan <perintah>" asks about, nil when args names none that has a
+// help line.
+func helpTopic(args string) *command {
+	f := strings.Fields(args)
+	if len(f) != 1 {
+		return nil
+	}
+	c := lookupCommand(strings.TrimPrefix(f[0], "/"))
+	if c == nil || c.run == nil || c.newcomer || c.help == "" {
+		return nil
+	}
+	return c
+}
+
+// helpCommand shows one command's help line and those of the sub-verbs the sender may use.
+func (r *request) helpCommand(c *command) error {
+	name := c.name
+	if r.lang == "en" && len(c.aliases) > 0 {
+		name = c.aliases[0]
+	}
+	lines := []string{r.t("help.command_title", catalog.Args{"Command": name}), r.t(c.help, nil)}
+	for _, v := range c.verbs {
+		if v.help != "" && r.hasRole(v.role) {
+			lines = append(lines, r.t(v.help, nil))
+		}
+	}
+	r.sayText(strings.Join(lines, "\n"))
+	return nil
+}
 
 // cmdHelpAll lists every command the sender may use (/bantuan semua).
 func cmdHelpAll(r *request, _ string) error { return r.help(true) }
