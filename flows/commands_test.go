@@ -143,3 +143,42 @@ func TestStepFlowsDeclared(t *testing.T) {
 		t.Error("an unknown flow was found")
 	}
 }
+
+// The declarations give the menus and short help lists the table, dailyCommands and the name
+// tests gave before them (issue 22 changes where they are said, not what they are).
+func TestMenusAndDailyUnchanged(t *testing.T) {
+	e := &Engine{cat: catalog.Must()}
+	var menu []string
+	for _, c := range e.MenuCommands("id") {
+		menu = append(menu, c.Name)
+	}
+	want := "bantuan lapor riwayat hapus progres kontrak target ajukan tandatangani cuti bahasa batal"
+	if got := strings.Join(menu, " "); got != want {
+		t.Errorf("menu %q, want %q", got, want)
+	}
+	var en []string
+	for _, c := range e.MenuCommands("en") {
+		en = append(en, c.Name)
+		if strings.HasPrefix(c.Description, "[") {
+			t.Errorf("menu %s: %q", c.Name, c.Description)
+		}
+	}
+	if got := strings.Join(en, " "); got != "help report history delete progress contract target submit sign leave language cancel" {
+		t.Errorf("English menu %q", got)
+	}
+	for role, want := range map[string]string{
+		"asn":    "lapor riwayat hapus progres kontrak cuti batal",
+		"kepala": "lapor progres cuti tim setujui validasi ingatkan rekap",
+		"admin":  "lapor progres evaluate kode libur umumkan",
+	} {
+		var got []string
+		for _, c := range commands() {
+			if c.isDaily(role) {
+				got = append(got, c.name)
+			}
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("daily %s: %q, want %q", role, strings.Join(got, " "), want)
+		}
+	}
+}
