@@ -8,7 +8,7 @@ import (
 	"github.com/lapkin-id/lapkin/store"
 )
 
-// command is one chat command, declared once in commands(): everything help, menus, the role
+// command is one chat command, declared once (builtins, through declare): everything help, menus, the role
 // check, the rules for groups and for people not registered, the sub-verbs and the step flow read
 // about a command is here, so that adding one is a declaration, a handler and its catalog lines
 // (docs/commands.md). Catalog keys are written whole, so that a test can check each exists in
@@ -79,7 +79,9 @@ const (
 	// for, unless the command saved or ended a conversation of its own (it then says the draft
 	// was dropped).
 	flowResumes midFlow = iota
-	// flowEnds: the command is how one leaves a conversation (/batal).
+	// flowEnds: the command is how one leaves a conversation (/batal). parseCommand's slash-less
+	// rule still names "batal" itself: those lines are left as they are for the merge with the
+	// network work, and can read c.midFlow == flowEnds after it.
 	flowEnds
 	// flowReplaces: the command always starts afresh (/lapor): the conversation is dropped first.
 	flowReplaces
