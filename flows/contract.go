@@ -130,27 +130,28 @@ func (r *request) targetLines(c *store.Contract) []string {
 	return out
 }
 
-// cmdTarget adds a target ("/target <uraian> | <jumlah> <satuan> | <tenggat> [| bobot <n>]") or
-// removes one ("/target hapus <n>").
-func cmdTarget(r *request, args string) error {
-	if rest, ok := cutWord(args, "hapus", "remove", "delete"); ok {
-		n, err := strconv.Atoi(strings.TrimPrefix(strings.TrimSpace(rest), "#"))
-		if err != nil || n <= 0 {
-			return invalid("target.remove_format", nil)
-		}
-		c, note, err := r.editableContract()
-		if err != nil {
-			return err
-		}
-		ok, err := r.tx.RemoveTarget(r.ctx, c.ID, n)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return notFound("target.no_such", catalog.Args{"N": n})
-		}
-		return r.sayTargets(c.ID, note, r.t("target.removed", catalog.Args{"N": n}))
+// cmdTargetRemove removes a target ("/target hapus <n>").
+func cmdTargetRemove(r *request, rest string) error {
+	n, err := strconv.Atoi(strings.TrimPrefix(strings.TrimSpace(rest), "#"))
+	if err != nil || n <= 0 {
+		return invalid("target.remove_format", nil)
 	}
+	c, note, err := r.editableContract()
+	if err != nil {
+		return err
+	}
+	ok, err := r.tx.RemoveTarget(r.ctx, c.ID, n)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return notFound("target.no_such", catalog.Args{"N": n})
+	}
+	return r.sayTargets(c.ID, note, r.t("target.removed", catalog.Args{"N": n}))
+}
+
+// cmdTarget adds a target ("/target <uraian> | <jumlah> <satuan> | <tenggat> [| bobot <n>]").
+func cmdTarget(r *request, args string) error {
 	t, err := r.parseTarget(args)
 	if err != nil {
 		return err
@@ -235,17 +236,6 @@ func (r *request) parseTarget(args string) (store.Target, error) {
 		return t, conflict("target.too_many", catalog.Args{"Max": maxTargets})
 	}
 	return t, nil
-}
-
-// cutWord reports whether s starts with one of the words, and returns the rest.
-func cutWord(s string, words ...string) (string, bool) {
-	first, rest, _ := strings.Cut(strings.TrimSpace(s), " ")
-	for _, w := range words {
-		if strings.EqualFold(first, w) {
-			return rest, true
-		}
-	}
-	return "", false
 }
 
 func cmdSubmit(r *request, _ string) error {

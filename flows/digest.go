@@ -501,8 +501,33 @@ func (r *request) sendDigestTo(emp *store.Employee, d *weekDigest) error {
 }
 
 // cmdDigest is /rekap: the digest of the sender's OPD for this week, privately, on demand, with the
-// same text and chart as the group's.
+// same text and chart as the group's. Its sub-verbs: /rekap minggu (the same), /rekap bulan
+// [bulan|OPD] (this month's, or a month's recap) and /rekap tahun (the city's year).
 func cmdDigest(r *request, args string) error {
+	if strings.TrimSpace(args) != "" {
+		return invalid("digest.format", nil)
+	}
+	return r.digest(false)
+}
+
+// cmdDigestWeek is /rekap minggu, as bare /rekap.
+func cmdDigestWeek(r *request, args string) error { return cmdDigest(r, args) }
+
+// cmdDigestMonth is /rekap bulan: this month's digest; with a month or an OPD named, its recap alone.
+func cmdDigestMonth(r *request, args string) error {
+	if words := strings.Fields(strings.ToLower(args)); len(words) > 0 {
+		return cmdMonthRecap(r, words)
+	}
+	return r.digest(true)
+}
+
+// cmdDigestYear is /rekap tahun: the city's figure per OPD (admins).
+func cmdDigestYear(r *request, args string) error {
+	return cmdYearRecap(r, strings.Fields(strings.ToLower(args)))
+}
+
+// digest answers with the digest of the sender's OPD (or their own team) for this week or month.
+func (r *request) digest(monthly bool) error {
 	d := &weekDigest{}
 	if !r.isAdmin() && r.who.Role != store.RoleKepala {
 		// A supervisor who is not the head sees their own team, as in /tim.
@@ -514,22 +539,12 @@ func cmdDigest(r *request, args string) error {
 	}
 	var err error
 	today := r.today
-	words := strings.Fields(strings.ToLower(args))
-	if len(words) > 1 && (words[0] == "bulan" || words[0] == "month") {
-		return cmdMonthRecap(r, words[1:]) // a month named, or another OPD: its recap alone
-	}
-	if len(words) > 0 && (words[0] == "tahun" || words[0] == "year") {
-		return cmdYearRecap(r, words[1:]) // the city's figure per OPD (admins)
-	}
-	switch strings.ToLower(strings.TrimSpace(args)) {
-	case "", "minggu", "week":
-		monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
-		d, err = r.buildDigestRange(d, r.who.OPDCode, monday, today)
-	case "bulan", "month":
+	if monthly {
 		d.monthly = true
 		d, err = r.buildDigestRange(d, r.who.OPDCode, time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC), today)
-	default:
-		return invalid("digest.format", nil)
+	} else {
+		monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
+		d, err = r.buildDigestRange(d, r.who.OPDCode, monday, today)
 	}
 	if err != nil {
 		return err

@@ -401,7 +401,7 @@ func (e *Engine) dispatch(r *request) error {
 		if m.Callback != "" {
 			text = m.Callback
 		}
-		if cmd, args, ok := parseCommand(text, true); ok && cmd.name == "hubungkan" && (m.Callback == "" || strings.HasPrefix(m.Callback, "/")) {
+		if cmd, args, ok := parseCommand(text, true); ok && cmd.group && (m.Callback == "" || strings.HasPrefix(m.Callback, "/")) {
 			if r.who == nil && m.Contact != nil && m.Contact.Implicit {
 				// WhatsApp names the sender by number: a head who never wrote to the bot in
 				// private can still bind their group. Nothing is linked (that is for their own chat).
@@ -464,7 +464,7 @@ func (e *Engine) dispatch(r *request) error {
 			return err
 		}
 		inFlow = false
-		r.say("flow.expired", catalog.Args{"Flow": r.t("flow.name."+st.Flow, nil), "Minutes": int(e.opt.FlowTimeout.Minutes())})
+		r.say("flow.expired", catalog.Args{"Flow": r.flowTitle(st.Flow), "Minutes": int(e.opt.FlowTimeout.Minutes())})
 		if m.Callback != "" {
 			return nil
 		}
@@ -477,15 +477,15 @@ func (e *Engine) dispatch(r *request) error {
 		// Inside a flow a bare word is an answer; only a slash command (or "batal") leaves it.
 		if cmd, args, ok := parseCommand(text, true); ok && m.Callback == "" {
 			switch {
-			case cmd.name == "batal":
-			case cmd.keepsFlow != nil && cmd.keepsFlow(args):
+			case cmd.midFlow == flowEnds:
+			case cmd.reads(args):
 				// A question in the middle of a conversation: answer it, then ask again
 				// what the conversation was waiting for.
 				if err := e.run(r, cmd, args); err != nil {
 					return err
 				}
 				return e.resume(r, st)
-			case cmd.name != "lapor":
+			case cmd.midFlow != flowReplaces:
 				// Any other command that starts no conversation of its own (/hapus <id>,
 				// /cuti with dates, /kode…) leaves this one where it was: answer it, then
 				// ask again. One that starts its own replaces this one, and says so first.
@@ -496,7 +496,7 @@ func (e *Engine) dispatch(r *request) error {
 				if !r.flowChanged {
 					return e.resume(r, st)
 				}
-				dropped := bot.Reply{To: m.Chat, Text: r.t("flow.dropped", catalog.Args{"Flow": r.t("flow.name."+st.Flow, nil)})}
+				dropped := bot.Reply{To: m.Chat, Text: r.t("flow.dropped", catalog.Args{"Flow": r.flowTitle(st.Flow)})}
 				r.out = append(r.out[:n], append([]bot.Reply{dropped}, r.out[n:]...)...)
 				return nil
 			default:
@@ -504,7 +504,7 @@ func (e *Engine) dispatch(r *request) error {
 				if _, err := r.tx.ClearFlowState(r.ctx, m.Chat.Net, m.Chat.ID); err != nil {
 					return err
 				}
-				r.say("flow.dropped", catalog.Args{"Flow": r.t("flow.name."+st.Flow, nil)})
+				r.say("flow.dropped", catalog.Args{"Flow": r.flowTitle(st.Flow)})
 			}
 			return e.run(r, cmd, args)
 		}
@@ -545,34 +545,40 @@ func (e *Engine) run(r *request, cmd *command, args string) error {
 	if !r.hasRole(cmd.role) {
 		return forbidden("common.forbidden", catalog.Args{"Command": "/" + cmd.name})
 	}
+	if v, rest := cmd.splitVerb(args); v != nil {
+		if !r.hasRole(v.role) {
+			return forbidden("common.forbidden", catalog.Args{"Command": "/" + cmd.name + " " + v.names[0]})
+		}
+		return v.run(r, rest)
+	}
 	return cmd.run(r, strings.TrimSpace(args))
 }
 
 // step continues the chat's current flow with this message.
 func (e *Engine) step(r *request, st store.FlowState) error {
-	f := flowStep(st.Flow)
+	f := findFlow(st.Flow)
 	if f == nil || r.who == nil {
 		// A flow this version does not know, or its owner was removed from the roster: end it.
 		_, err := r.tx.ClearFlowState(r.ctx, r.msg.Chat.Net, r.msg.Chat.ID)
 		return err
 	}
-	return f(r, st)
+	return f.step(r, st)
 }
 
 // resume repeats the pending question of the chat's flow after a read-only command was answered
 // in its middle, headed "Laporan Anda belum selesai:". A flow that cannot repeat its question (it
-// has no entry in flowAsk) gets a general reminder that it is still open.
+// declares no ask) gets a general reminder that it is still open.
 func (e *Engine) resume(r *request, st store.FlowState) error {
-	ask := flowAsk(st.Flow)
-	if ask == nil || r.who == nil {
-		r.say("flow.pending_other", catalog.Args{"Flow": r.t("flow.name."+st.Flow, nil)})
+	f := findFlow(st.Flow)
+	if f == nil || f.ask == nil || r.who == nil {
+		r.say("flow.pending_other", catalog.Args{"Flow": r.flowTitle(st.Flow)})
 		return nil
 	}
 	n := len(r.out)
-	if err := ask(r, st); err != nil {
+	if err := f.ask(r, st); err != nil {
 		return err
 	}
-	name := r.t("flow.name."+st.Flow, nil)
+	name := r.flowTitle(st.Flow)
 	head := r.t("flow.pending", catalog.Args{"Flow": name, "Title": upperFirst(name)})
 	if len(r.out) > n {
 		r.out[n].Text = head + "\n" + r.out[n].Text

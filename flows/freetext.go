@@ -21,6 +21,11 @@ import (
 // unit does not fit, gets one numbered question (buttons on Telegram), never a guess. The same
 // reading serves /lapor with text, so "/lapor tiga spj #2" counts three.
 
+// freeTextFlow is the step flow of free text's questions, which no command leads (textFlows).
+func freeTextFlow() *stepFlow {
+	return &stepFlow{name: flowFree, title: "flow.name.teks", step: freeStep, ask: freeResume}
+}
+
 // The steps of the free-text conversation ("teks"): one question about the first activity still
 // to settle, then the next.
 const (

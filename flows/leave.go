@@ -138,9 +138,10 @@ func (r *request) validateLeave(in leaveInput) error {
 	return nil
 }
 
-// cmdLeave records leave, sick leave or official travel for the sender (/cuti), lists their
-// current and upcoming leave (bare /cuti), cancels leave that has not started (/cuti batal <id>),
-// and lets a supervisor approve or reject their staff's leave (/cuti setujui|tolak <id>).
+// cmdLeave records leave, sick leave or official travel for the sender (/cuti), or lists their
+// current and upcoming leave (bare /cuti, and /cuti daftar: cmdLeaveList). Its sub-verbs cancel
+// leave that has not started (/cuti batal <id>: cmdLeaveCancel) and let a supervisor approve or
+// reject their staff's leave (/cuti setujui|tolak <id>: cmdLeaveApprove, cmdLeaveReject).
 //
 // Approved leave days are neither reminded nor counted against compliance. Leave recorded from
 // today on is approved at once (the supervisor is told and may still reject it); leave that started
@@ -150,16 +151,6 @@ func cmdLeave(r *request, args string) error {
 	words := strings.Fields(args)
 	if len(words) == 0 {
 		return r.listLeave()
-	}
-	switch strings.ToLower(words[0]) {
-	case "daftar", "list":
-		return r.listLeave()
-	case "batal", "hapus", "cancel", "delete":
-		return r.cancelLeave(words[1:])
-	case "setujui", "approve":
-		return r.decideLeave(words[1:], store.LeaveApproved)
-	case "tolak", "reject":
-		return r.decideLeave(words[1:], store.LeaveRejected)
 	}
 	in, err := r.parseLeave(words)
 	if err != nil {
@@ -469,19 +460,30 @@ func upperFirst(s string) string {
 	return string(unicode.ToUpper(c)) + s[n:]
 }
 
+// cmdLeaveList is /cuti daftar: the sender's current and upcoming leave, as bare /cuti.
+func cmdLeaveList(r *request, _ string) error { return r.listLeave() }
+
+// cmdLeaveCancel is /cuti batal <id> (its older form /cuti hapus stays an alias).
+func cmdLeaveCancel(r *request, args string) error { return r.cancelLeave(strings.Fields(args)) }
+
+// cmdLeaveApprove is /cuti setujui <id>, a supervisor's.
+func cmdLeaveApprove(r *request, args string) error {
+	return r.decideLeave(strings.Fields(args), store.LeaveApproved)
+}
+
+// cmdLeaveReject is /cuti tolak <id> [alasan], a supervisor's.
+func cmdLeaveReject(r *request, args string) error {
+	return r.decideLeave(strings.Fields(args), store.LeaveRejected)
+}
+
 // cmdHoliday manages the holidays every OPD observes (admin): "/libur <tanggal> <keterangan>" adds
-// or renames one, bare "/libur" or "/libur daftar" lists the next twelve months from the config and
-// the database, "/libur hapus <tanggal>" deletes one added in chat.
+// or renames one, bare "/libur" or "/libur daftar" (cmdHolidayList) lists the next twelve months
+// from the config and the database, "/libur hapus <tanggal>" (cmdHolidayDelete) deletes one added
+// in chat.
 func cmdHoliday(r *request, args string) error {
 	words := strings.Fields(args)
 	if len(words) == 0 {
 		return r.listHolidays()
-	}
-	switch strings.ToLower(words[0]) {
-	case "daftar", "list":
-		return r.listHolidays()
-	case "hapus", "delete", "remove":
-		return r.deleteHoliday(words[1:])
 	}
 	d, ok := parse.Date(words[0])
 	if !ok {
@@ -554,6 +556,12 @@ func (r *request) configHoliday(date string) (store.Holiday, bool) {
 
 // listHolidays shows the holidays of the next twelve months, those of the config marked: they can
 // be changed only in the config file.
+// cmdHolidayList is /libur daftar.
+func cmdHolidayList(r *request, _ string) error { return r.listHolidays() }
+
+// cmdHolidayDelete is /libur hapus <tanggal>.
+func cmdHolidayDelete(r *request, args string) error { return r.deleteHoliday(strings.Fields(args)) }
+
 func (r *request) listHolidays() error {
 	from, to := r.today, r.today.AddDate(1, 0, -1)
 	city, err := r.cityCalendar(from, to)

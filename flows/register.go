@@ -31,25 +31,55 @@ func cmdStart(r *request, _ string) error {
 	return cmdHelp(r, "")
 }
 
-// dailyCommands are the commands /bantuan shows by default, by role: what each uses every day.
-// The rest is one "/bantuan semua" away.
-var dailyCommands = map[string][]string{
-	store.RoleASN:    {"lapor", "riwayat", "progres", "hapus", "kontrak", "cuti", "batal"},
-	store.RoleKepala: {"lapor", "progres", "tim", "ingatkan", "validasi", "setujui", "rekap", "cuti"},
-	store.RoleAdmin:  {"kode", "evaluate", "libur", "umumkan", "lapor", "progres"},
+// cmdHelp lists the commands of the sender's day (each declares the roles it is daily for); the
+// rest is one "/bantuan semua" away (cmdHelpAll). "/bantuan cuti" shows one command with the lines
+// of its sub-verbs.
+func cmdHelp(r *request, args string) error {
+	if c := helpTopic(args); c != nil && r.who != nil && r.hasRole(c.role) {
+		return r.helpCommand(c)
+	}
+	return r.help(false)
 }
 
-// cmdHelp lists the commands the sender may use: the few of their role's day (bare /bantuan), or
-// all of them (/bantuan semua). Someone registered is never shown /daftar or /start.
-func cmdHelp(r *request, args string) error {
+// helpTopic is the command "/bantuan <perintah>" asks about, nil when args names none that has a
+// help line.
+func helpTopic(args string) *command {
+	f := strings.Fields(args)
+	if len(f) != 1 {
+		return nil
+	}
+	c := lookupCommand(strings.TrimPrefix(f[0], "/"))
+	if c == nil || c.run == nil || c.newcomer || c.help == "" {
+		return nil
+	}
+	return c
+}
+
+// helpCommand shows one command's help line and those of the sub-verbs the sender may use.
+func (r *request) helpCommand(c *command) error {
+	name := c.name
+	if r.lang == "en" && len(c.aliases) > 0 {
+		name = c.aliases[0]
+	}
+	lines := []string{r.t("help.command_title", catalog.Args{"Command": name}), r.t(c.help, nil)}
+	for _, v := range c.verbs {
+		if v.help != "" && r.hasRole(v.role) {
+			lines = append(lines, r.t(v.help, nil))
+		}
+	}
+	r.sayText(strings.Join(lines, "\n"))
+	return nil
+}
+
+// cmdHelpAll lists every command the sender may use (/bantuan semua).
+func cmdHelpAll(r *request, _ string) error { return r.help(true) }
+
+// help lists the commands the sender may use: the few of their role's day, or all of them.
+// Someone registered is never shown the commands for registering (/daftar, /start).
+func (r *request) help(all bool) error {
 	if r.who == nil {
 		r.out = append(r.out, replyAskContact(r, r.t("help.unregistered", nil)))
 		return nil
-	}
-	all := false
-	switch strings.ToLower(strings.TrimSpace(args)) {
-	case "semua", "all", "lengkap":
-		all = true
 	}
 	role := store.RoleASN
 	switch {
@@ -58,10 +88,6 @@ func cmdHelp(r *request, args string) error {
 	case r.hasRole(store.RoleKepala):
 		role = store.RoleKepala
 	}
-	show := map[string]bool{}
-	for _, n := range dailyCommands[role] {
-		show[n] = true
-	}
 	var b strings.Builder
 	if all {
 		b.WriteString(r.t("help.title", nil))
@@ -69,11 +95,11 @@ func cmdHelp(r *request, args string) error {
 		b.WriteString(r.t("help.title_daily", nil))
 	}
 	for _, c := range commands() {
-		if c.run == nil || c.name == "start" || c.name == "daftar" || !r.hasRole(c.role) || !all && !show[c.name] {
+		if c.run == nil || c.newcomer || c.help == "" || !r.hasRole(c.role) || !all && !c.isDaily(role) {
 			continue
 		}
 		b.WriteString("\n")
-		b.WriteString(r.t("help.cmd."+c.name, nil))
+		b.WriteString(r.t(c.help, nil))
 	}
 	b.WriteString("\n\n")
 	b.WriteString(r.t("help.footer", nil))
@@ -174,7 +200,7 @@ func (r *request) registerImplicit(c *bot.Contact) (done bool, err error) {
 			// network from another one (their second phone, linked with a code). Whoever holds
 			// the number is told once a day to ask the admin; a code still links it.
 			if taken, err := r.hasOtherAccount(emp.NIP); err != nil || taken {
-				if err != nil || isCmd && (cmd.name == "daftar" && len(strings.Fields(args)) == 2 || cmd.name == "bahasa") {
+				if err != nil || isCmd && cmd.unregistered != nil && cmd.unregistered(args) {
 					return err != nil, err
 				}
 				ok, err := r.tx.ClaimNotice(r.ctx, registerHelpJob, dateKey(r.today), r.msg.Sender.Net+":"+r.msg.Sender.ID, r.now)
@@ -186,7 +212,7 @@ func (r *request) registerImplicit(c *bot.Contact) (done bool, err error) {
 			if err := r.link(emp, store.LinkedByPhone, phone); err != nil {
 				return true, err
 			}
-			if isCmd && cmd.name != "start" && cmd.name != "bantuan" && cmd.name != "daftar" {
+			if isCmd && !cmd.welcome {
 				return false, nil
 			}
 			if !isCmd && (r.msg.Photo != nil || text != "") {
@@ -201,7 +227,7 @@ func (r *request) registerImplicit(c *bot.Contact) (done bool, err error) {
 			return true, err
 		}
 	}
-	if isCmd && (cmd.name == "daftar" && len(strings.Fields(args)) == 2 || cmd.name == "bahasa") {
+	if isCmd && cmd.unregistered != nil && cmd.unregistered(args) {
 		return false, nil
 	}
 	ok, err := r.tx.ClaimNotice(r.ctx, registerHelpJob, dateKey(r.today), r.msg.Sender.Net+":"+r.msg.Sender.ID, r.now)

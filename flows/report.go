@@ -33,35 +33,13 @@ const (
 	targetButtonP = "t:"
 )
 
-// flowStep returns the function that continues a named flow, nil for an unknown one.
-func flowStep(name string) func(*request, store.FlowState) error {
-	switch name {
-	case flowReport:
-		return reportStep
-	case flowEvaluate:
-		return evaluateStep
-	case flowFree:
-		return freeStep
+// reportAskAgain asks again the pending question of a /lapor conversation (its step flow's ask).
+func reportAskAgain(r *request, st store.FlowState) error {
+	var d reportDraft
+	if err := json.Unmarshal([]byte(st.Data), &d); err != nil {
+		return fmt.Errorf("read report draft: %w", err)
 	}
-	return nil
-}
-
-// flowAsk returns the function that asks again the pending question of a named flow, nil for a
-// flow that cannot. It is how a conversation goes on after a question asked in its middle.
-func flowAsk(name string) func(*request, store.FlowState) error {
-	switch name {
-	case flowReport:
-		return func(r *request, st store.FlowState) error {
-			var d reportDraft
-			if err := json.Unmarshal([]byte(st.Data), &d); err != nil {
-				return fmt.Errorf("read report draft: %w", err)
-			}
-			return r.reportAsk(st.Step, d)
-		}
-	case flowFree:
-		return freeResume
-	}
-	return nil
+	return r.reportAsk(st.Step, d)
 }
 
 // reportDraft is what the /lapor conversation has gathered so far; it is the flow state's data.

@@ -414,14 +414,11 @@ func sortedKeys[V any](m map[string]V) []string {
 // cmdActing is /plh: bare, the acting supervisors the sender named, stands in for or has;
 // `/plh <NIP> <mulai> <selesai> [NIP atasan]` (an OPD head or an admin) names an acting
 // supervisor for the sender, or for a supervisor of the head's OPD (an admin: anyone);
-// `/plh batal <id>` ends one.
+// `/plh batal <id>` (cmdActingCancel) ends one; `/plh daftar` (cmdActingList) lists as bare /plh.
 func cmdActing(r *request, args string) error {
 	words := strings.Fields(args)
 	if len(words) == 0 {
 		return r.listActing()
-	}
-	if w := strings.ToLower(words[0]); w == "batal" || w == "cancel" {
-		return r.cancelActing(words[1:])
 	}
 	if !r.isAdmin() && r.who.Role != store.RoleKepala {
 		return forbidden("plh.head_only", nil) // the head names a Plh, as the issue's practice has it
@@ -527,6 +524,12 @@ func (r *request) actingExample() catalog.Args {
 }
 
 // listActing lists the current and coming appointments the sender is part of, or named.
+// cmdActingList is /plh daftar.
+func cmdActingList(r *request, _ string) error { return r.listActing() }
+
+// cmdActingCancel is /plh batal <id>.
+func cmdActingCancel(r *request, args string) error { return r.cancelActing(strings.Fields(args)) }
+
 func (r *request) listActing() error {
 	as, err := r.tx.ActingBetween(r.ctx, "", dateKey(r.today), "9999-12-31")
 	if err != nil {

@@ -447,123 +447,150 @@ func teamSplit(s string) (string, string) {
 }
 
 // cmdReview is /validasi: without arguments it lists the oldest reports waiting for the sender's
-// validation; `setujui <id>…`, `setujui semua` and `kembalikan <id> <alasan>` decide them. A
+// validation; its sub-verbs `setujui <id>…`, `setujui semua` (cmdReviewApprove), `tolak <id>
+// <alasan>` (cmdReviewReject) and `kembalikan <id> <alasan>` (cmdReviewReturn) decide them. A
 // returned report goes back to its author with the reason. It works only with
 // [reports] require_approval on; otherwise every report counts as it is.
 func cmdReview(r *request, args string) error {
+	scope, on, err := r.reviewOpen()
+	if !on || err != nil {
+		return err
+	}
+	if strings.TrimSpace(args) == "" {
+		return r.reviewList(scope)
+	}
+	return invalid("review.format", nil)
+}
+
+// reviewOpen is what every form of /validasi starts with: it says so when validation is off (on
+// is false), and returns the reports the sender may decide.
+func (r *request) reviewOpen() (scope store.ReviewScope, on bool, err error) {
 	if !r.e.opt.RequireApproval {
 		r.say("review.off", nil)
-		return nil
+		return scope, false, nil
 	}
-	scope, err := r.reviewScope()
+	scope, err = r.reviewScope()
 	if err == nil {
 		scope, err = r.openReviewScope(scope) // a closed month's reports are decided no more
 	}
+	return scope, true, err
+}
+
+// cmdReviewReject is /validasi tolak <id> <alasan>.
+func cmdReviewReject(r *request, rest string) error {
+	scope, on, err := r.reviewOpen()
+	if !on || err != nil {
+		return err
+	}
+	return r.reject(scope, rest)
+}
+
+// cmdReviewApprove is /validasi setujui <id>… or /validasi setujui semua.
+func cmdReviewApprove(r *request, rest string) error {
+	scope, on, err := r.reviewOpen()
+	if !on || err != nil {
+		return err
+	}
+	fields, finalReason, anyway := splitAnyway(strings.FieldsFunc(rest, func(c rune) bool { return c == ' ' || c == ',' || c == '\t' || c == '\n' }))
+	if anyway {
+		if err := r.checkReason(finalReason, r.t("final.command_review_approve", catalog.Args{"IDs": strings.Join(fields, " ")})); err != nil {
+			return err
+		}
+	}
+	if len(fields) == 1 && (strings.EqualFold(fields[0], "semua") || strings.EqualFold(fields[0], "all")) {
+		return r.approveAll(scope, anyway, finalReason)
+	}
+	var ids, held []string
+	var recorded []store.Evaluation
+	seen := map[string]bool{} // "setujui 12 12" approves 12 once
+	for _, f := range fields {
+		if f = strings.TrimPrefix(f, "#"); seen[f] {
+			continue
+		}
+		seen[f] = true
+		rep, err := r.reviewReport(f)
+		if err != nil {
+			return err
+		}
+		// A report a final result counts is approved only once confirmed (final.go).
+		hits, err := r.reviewHits(rep, store.ReportApproved)
+		if err != nil {
+			return err
+		}
+		if len(hits) > 0 && !anyway {
+			held = append(held, strconv.FormatInt(rep.ID, 10))
+			continue
+		}
+		if err := r.recordFinal(reviewTouch(rep, store.ReportApproved), hits, finalReason); err != nil {
+			return err
+		}
+		recorded = append(recorded, hits...)
+		if _, err := r.tx.SetReportStatus(r.ctx, rep.ID, store.ReportApproved, "", r.who.NIP, r.now); err != nil {
+			return err
+		}
+		ids = append(ids, "#"+strconv.FormatInt(rep.ID, 10))
+	}
+	if len(ids) == 0 && len(held) == 0 {
+		return invalid("review.format", nil)
+	}
+	return r.reviewApproved(scope, ids, held, recorded)
+}
+
+// cmdReviewReturn is /validasi kembalikan <id> <alasan>: the report goes back to its author.
+func cmdReviewReturn(r *request, rest string) error {
+	scope, on, err := r.reviewOpen()
+	if !on || err != nil {
+		return err
+	}
+	idArg, reason := teamSplit(rest)
+	if idArg == "" {
+		return invalid("review.format", nil)
+	}
+	rep, err := r.reviewReport(idArg)
 	if err != nil {
 		return err
 	}
-	verb, rest := teamSplit(args)
-	switch strings.ToLower(verb) {
-	case "":
-		return r.reviewList(scope)
-	case "setujui", "approve":
-		fields, finalReason, anyway := splitAnyway(strings.FieldsFunc(rest, func(c rune) bool { return c == ' ' || c == ',' || c == '\t' || c == '\n' }))
-		if anyway {
-			if err := r.checkReason(finalReason, r.t("final.command_review_approve", catalog.Args{"IDs": strings.Join(fields, " ")})); err != nil {
-				return err
-			}
-		}
-		if len(fields) == 1 && (strings.EqualFold(fields[0], "semua") || strings.EqualFold(fields[0], "all")) {
-			return r.approveAll(scope, anyway, finalReason)
-		}
-		var ids, held []string
-		var recorded []store.Evaluation
-		seen := map[string]bool{} // "setujui 12 12" approves 12 once
-		for _, f := range fields {
-			if f = strings.TrimPrefix(f, "#"); seen[f] {
-				continue
-			}
-			seen[f] = true
-			rep, err := r.reviewReport(f)
-			if err != nil {
-				return err
-			}
-			// A report a final result counts is approved only once confirmed (final.go).
-			hits, err := r.reviewHits(rep, store.ReportApproved)
-			if err != nil {
-				return err
-			}
-			if len(hits) > 0 && !anyway {
-				held = append(held, strconv.FormatInt(rep.ID, 10))
-				continue
-			}
-			if err := r.recordFinal(reviewTouch(rep, store.ReportApproved), hits, finalReason); err != nil {
-				return err
-			}
-			recorded = append(recorded, hits...)
-			if _, err := r.tx.SetReportStatus(r.ctx, rep.ID, store.ReportApproved, "", r.who.NIP, r.now); err != nil {
-				return err
-			}
-			ids = append(ids, "#"+strconv.FormatInt(rep.ID, 10))
-		}
-		if len(ids) == 0 && len(held) == 0 {
-			return invalid("review.format", nil)
-		}
-		return r.reviewApproved(scope, ids, held, recorded)
-	case "tolak", "reject":
-		return r.reject(scope, rest)
-	case "kembalikan", "return":
-		idArg, reason := teamSplit(rest)
-		if idArg == "" {
-			return invalid("review.format", nil)
-		}
-		rep, err := r.reviewReport(idArg)
-		if err != nil {
-			return err
-		}
-		first, after := teamSplit(reason)
-		anyway := isAnyway(first)
-		if anyway {
-			reason = after
-		}
-		if reason == "" {
-			return invalid("review.reason_required", catalog.Args{"ID": rep.ID})
-		}
-		hits, err := r.reviewHits(rep, store.ReportReturned)
-		if err != nil {
-			return err
-		}
-		author, err := r.tx.Employee(r.ctx, rep.NIP)
-		if err != nil {
-			return err
-		}
-		if len(hits) > 0 {
-			command := r.t("final.command_review_return", catalog.Args{"ID": rep.ID})
-			if !anyway {
-				d, _ := time.Parse("2006-01-02", rep.LocalDate)
-				return r.finalAsk(r.t("final.what_report_returned", catalog.Args{"ID": rep.ID, "Employee": author.Name,
-					"Date": FormatDate(r.lang, d)}), command, hits)
-			}
-			if err := r.recordFinal(reviewTouch(rep, store.ReportReturned), hits, reason); err != nil {
-				return err
-			}
-		}
-		if _, err := r.tx.SetReportStatus(r.ctx, rep.ID, store.ReportReturned, reason, r.who.NIP, r.now); err != nil {
-			return err
-		}
-		lang := r.teamLang(&author)
-		d, _ := time.Parse("2006-01-02", rep.LocalDate)
-		if err := r.notify(rep.NIP, "review.returned_notice", catalog.Args{"ID": rep.ID, "Date": FormatDate(lang, d),
-			"Text": shorten(rep.Text, 60), "From": r.teamSender(lang), "Reason": reason}); err != nil {
-			return err
-		}
-		done := r.t("review.returned", catalog.Args{"ID": rep.ID, "Name": author.Name})
-		if len(hits) > 0 {
-			done += "\n" + r.finalRecorded(hits)
-		}
-		return r.reviewDone(scope, done)
+	first, after := teamSplit(reason)
+	anyway := isAnyway(first)
+	if anyway {
+		reason = after
 	}
-	return invalid("review.format", nil)
+	if reason == "" {
+		return invalid("review.reason_required", catalog.Args{"ID": rep.ID})
+	}
+	hits, err := r.reviewHits(rep, store.ReportReturned)
+	if err != nil {
+		return err
+	}
+	author, err := r.tx.Employee(r.ctx, rep.NIP)
+	if err != nil {
+		return err
+	}
+	if len(hits) > 0 {
+		command := r.t("final.command_review_return", catalog.Args{"ID": rep.ID})
+		if !anyway {
+			d, _ := time.Parse("2006-01-02", rep.LocalDate)
+			return r.finalAsk(r.t("final.what_report_returned", catalog.Args{"ID": rep.ID, "Employee": author.Name,
+				"Date": FormatDate(r.lang, d)}), command, hits)
+		}
+		if err := r.recordFinal(reviewTouch(rep, store.ReportReturned), hits, reason); err != nil {
+			return err
+		}
+	}
+	if _, err := r.tx.SetReportStatus(r.ctx, rep.ID, store.ReportReturned, reason, r.who.NIP, r.now); err != nil {
+		return err
+	}
+	lang := r.teamLang(&author)
+	d, _ := time.Parse("2006-01-02", rep.LocalDate)
+	if err := r.notify(rep.NIP, "review.returned_notice", catalog.Args{"ID": rep.ID, "Date": FormatDate(lang, d),
+		"Text": shorten(rep.Text, 60), "From": r.teamSender(lang), "Reason": reason}); err != nil {
+		return err
+	}
+	done := r.t("review.returned", catalog.Args{"ID": rep.ID, "Name": author.Name})
+	if len(hits) > 0 {
+		done += "\n" + r.finalRecorded(hits)
+	}
+	return r.reviewDone(scope, done)
 }
 
 // reviewReport reads a report id argument and loads the report, which must wait for validation
