@@ -79,9 +79,8 @@ const (
 	// for, unless the command saved or ended a conversation of its own (it then says the draft
 	// was dropped).
 	flowResumes midFlow = iota
-	// flowEnds: the command is how one leaves a conversation (/batal). parseCommand's slash-less
-	// rule still names "batal" itself: those lines are left as they are for the merge with the
-	// network work, and can read c.midFlow == flowEnds after it.
+	// flowEnds: the command is how one leaves a conversation (/batal); it is taken without its
+	// slash even where bare words are answers (parseCommand).
 	flowEnds
 	// flowReplaces: the command always starts afresh (/lapor): the conversation is dropped first.
 	flowReplaces
@@ -399,7 +398,7 @@ func parseCommand(text string, slashOnly bool) (*command, string, bool) {
 	if c == nil {
 		return nil, "", false
 	}
-	if slashOnly && !slash && c.name != "batal" {
+	if slashOnly && !slash && c.midFlow != flowEnds {
 		return nil, "", false
 	}
 	if slashOnly && !slash && strings.TrimSpace(args) != "" {
