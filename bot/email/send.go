@@ -136,7 +136,8 @@ func (t *Transport) client() (*gomail.Client, error) {
 	case TLSStartTLS:
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
 	default:
-		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+		// Loopback only (Validate): go-mail's discovery offers PLAIN only over TLS, so name it.
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS), gomail.WithSMTPAuth(gomail.SMTPAuthPlain))
 	}
 	if t.dial != nil {
 		opts = append(opts, gomail.WithDialContextFunc(t.dial))
@@ -201,7 +202,7 @@ func (t *Transport) build(addr string, r reply) (*gomail.Msg, error) {
 	// RFC 3834: an automatic answer; a well-behaved autoresponder does not answer it back.
 	m.SetGenHeader("Auto-Submitted", "auto-replied")
 	subject := subjectOf(r.Text)
-	if th, ok := t.threads.get(addr); ok && r.Priority == priorityReply || ok && r.Priority == priorityStranger {
+	if th, ok := t.threads.get(addr); ok && (r.Priority == priorityReply || r.Priority == priorityStranger) {
 		if s := cleanSubject(th.subject); s != "" {
 			subject = "Re: " + s
 		}
