@@ -85,8 +85,8 @@ func (s servers) login(t *testing.T, user string) *client.Client {
 
 func (s servers) config(folder string) Config {
 	return Config{
-		IMAP: IMAP{Host: s.imapHost, Port: s.imapPort, User: s.addr("lapkin"), Password: Secret(s.password), Mailbox: folder, TLS: TLSNone},
-		SMTP: SMTP{Host: s.smtpHost, Port: s.smtpPort, User: s.addr("lapkin"), Password: Secret(s.password), From: "Lapkin <" + s.addr("lapkin") + ">", TLS: TLSNone},
+		IMAP:         IMAP{Host: s.imapHost, Port: s.imapPort, User: s.addr("lapkin"), Password: Secret(s.password), Mailbox: folder, TLS: TLSNone},
+		SMTP:         SMTP{Host: s.smtpHost, Port: s.smtpPort, User: s.addr("lapkin"), Password: Secret(s.password), From: "Lapkin <" + s.addr("lapkin") + ">", TLS: TLSNone},
 		PollInterval: 5 * time.Second,
 	}
 }
