@@ -98,6 +98,7 @@ func (r *Receiver) dialIMAP(ctx context.Context) (*client.Client, error) {
 		return nil, fmt.Errorf("greeting from %s: %w", addr, err)
 	}
 	c.Timeout = 2 * time.Minute
+	c.ErrorLog = imapLog{r.log}
 	if cfg.TLS == TLSStartTLS {
 		if err := c.StartTLS(tlsCfg); err != nil {
 			c.Terminate()
@@ -156,7 +157,7 @@ func (r *Receiver) session(ctx context.Context, submit submitFn) error {
 	r.log.Info("email: reading the mailbox", "user", r.cfg.IMAP.User, "mailbox", r.cfg.IMAP.Mailbox, "idle", idle)
 
 	results := make(chan result, r.maxInflight)
-	inflight := map[uint32]bool{}
+	inflight := map[uint32]int64{} // uid -> the mail's size, while the runtime holds it
 	notBefore := map[uint32]time.Time{} // mails whose handling failed wait before coming back
 	for {
 		// Acknowledge what the runtime has committed; forget what failed, for a later try.
@@ -192,7 +193,7 @@ func (r *Receiver) session(ctx context.Context, submit submitFn) error {
 		now := r.clock.Now()
 		var next []uint32
 		for _, uid := range uids {
-			if inflight[uid] || now.Before(notBefore[uid]) {
+			if _, held := inflight[uid]; held || now.Before(notBefore[uid]) {
 				continue
 			}
 			if len(inflight)+len(next) >= r.maxInflight {
@@ -201,7 +202,16 @@ func (r *Receiver) session(ctx context.Context, submit submitFn) error {
 			next = append(next, uid)
 		}
 		for _, uid := range next {
-			m, handled, err := r.read(c, uid)
+			// The bytes held are bounded too: two mails of the largest size, however many are
+			// waiting (issue 26, item 4's rule for downloads). One is always let through.
+			var held int64
+			for _, n := range inflight {
+				held += n
+			}
+			if len(inflight) > 0 && held >= 2*r.cfg.MaxMessageBytes {
+				break
+			}
+			m, size, handled, err := r.read(c, uid)
 			if err != nil {
 				return err
 			}
@@ -211,7 +221,7 @@ func (r *Receiver) session(ctx context.Context, submit submitFn) error {
 				}
 				continue
 			}
-			inflight[uid] = true
+			inflight[uid] = size
 			done := func(err error) {
 				select {
 				case results <- result{uid: uid, err: err}:
@@ -301,21 +311,21 @@ func (r *Receiver) ack(c *client.Client, uids ...uint32) error {
 
 // read fetches one mail and makes a message of it. handled is true for a mail that needs no
 // handling (an automatic one, never answered): it is acknowledged at once.
-func (r *Receiver) read(c *client.Client, uid uint32) (m inbound, handled bool, err error) {
+func (r *Receiver) read(c *client.Client, uid uint32) (m inbound, size int64, handled bool, err error) {
 	set := new(imap.SeqSet)
 	set.AddNum(uid)
 	var meta *imap.Message
 	if meta, err = fetchOne(c, set, []imap.FetchItem{imap.FetchRFC822Size, imap.FetchInternalDate}); err != nil {
-		return m, false, err
+		return m, 0, false, err
 	}
 	if meta == nil { // expunged meanwhile
-		return m, true, nil
+		return m, 0, true, nil
 	}
 	at := meta.InternalDate
 	if at.IsZero() {
 		at = r.clock.Now()
 	}
-	size := int64(meta.Size)
+	size = int64(meta.Size)
 	whole := size <= r.cfg.MaxMessageBytes
 	section := &imap.BodySectionName{Peek: true}
 	if !whole {
@@ -327,10 +337,10 @@ func (r *Receiver) read(c *client.Client, uid uint32) (m inbound, handled bool, 
 	}
 	full, err := fetchOne(c, set, items)
 	if err != nil {
-		return m, false, err
+		return m, 0, false, err
 	}
 	if full == nil {
-		return m, true, nil
+		return m, 0, true, nil
 	}
 	var raw []byte
 	if lit := full.GetBody(section); lit != nil {
@@ -353,7 +363,7 @@ func (r *Receiver) read(c *client.Client, uid uint32) (m inbound, handled bool, 
 	}
 	if in.Auto != "" {
 		r.log.Info("email: automatic mail left unanswered", "id", in.ID, "why", in.Auto)
-		return m, true, nil
+		return m, size, true, nil
 	}
 	ref := chatRef{Net: NetEmail, ID: in.From}
 	m = inbound{ID: in.ID, Chat: ref, Sender: ref, Text: in.Text, Photo: in.Photo, Unsupported: in.Unsup, Time: at}
@@ -365,7 +375,10 @@ func (r *Receiver) read(c *client.Client, uid uint32) (m inbound, handled bool, 
 		r.log.Info("email: a part's charset is unknown; its text was read as UTF-8", "id", in.ID)
 	}
 	r.threads.note(in.From, in.Subject, in.Refs)
-	return m, false, nil
+	if !whole {
+		size = 0 // only its header was read
+	}
+	return m, size, false, nil
 }
 
 // tooBig describes a mail over the size limit from its structure: its largest image as a photo
@@ -427,6 +440,18 @@ func headerOnly(raw []byte) []byte {
 		s = s[:16<<10]
 	}
 	return []byte(s)
+}
+
+// imapLog sends go-imap's own complaints (a read on a connection we closed) to the adapter's log
+// at debug level, rather than to stderr.
+type imapLog struct{ log *slog.Logger }
+
+func (l imapLog) Printf(format string, v ...interface{}) {
+	l.log.Debug("email: imap client: " + fmt.Sprintf(format, v...))
+}
+
+func (l imapLog) Println(v ...interface{}) {
+	l.log.Debug("email: imap client: " + strings.TrimSpace(fmt.Sprintln(v...)))
 }
 
 // after waits d on the clock when it can (a test's manual clock), in real time otherwise.

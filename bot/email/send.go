@@ -76,7 +76,7 @@ func (t *Transport) Send(ctx context.Context, r reply) error {
 	}
 	addr := strings.ToLower(to.Address)
 	if r.Priority == priorityStranger && !t.strangerMayHave(addr) {
-		t.log.Info("email: "+ErrStrangerWithheld.Error(), "to", addr)
+		t.log.Info(ErrStrangerWithheld.Error(), "to", addr)
 		return nil
 	}
 	msg, err := t.build(addr, r)

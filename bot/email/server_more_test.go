@@ -1,0 +1,135 @@
+package email
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lapkin-id/lapkin/bot"
+)
+
+func TestServerUnknownRecipientIsUnreachable(t *testing.T) {
+	s := needServers(t)
+	tr, _ := newPair(t, s.config("INBOX"))
+	err := tr.Send(context.Background(), bot.Reply{To: bot.ChatRef{Net: NetEmail, ID: "nobody@elsewhere.invalid"}, Text: "Pengingat"})
+	if code, _ := bot.ErrorCode(err); code != bot.Unreachable {
+		t.Fatalf("send to an address the server refuses: %v (code %s), want %s", err, code, bot.Unreachable)
+	}
+	err = tr.Send(context.Background(), bot.Reply{To: bot.ChatRef{Net: NetEmail, ID: "not an address"}, Text: "x"})
+	if code, _ := bot.ErrorCode(err); code != bot.Rejected {
+		t.Fatalf("send to a non-address: %v, want %s", err, bot.Rejected)
+	}
+}
+
+func TestServerWrongPasswordHoldsTheNetwork(t *testing.T) {
+	s := needServers(t)
+	cfg := s.config("INBOX")
+	cfg.SMTP.Password = "wrong-password"
+	tr, _ := newPair(t, cfg)
+	err := tr.Send(context.Background(), bot.Reply{To: bot.ChatRef{Net: NetEmail, ID: s.addr("budi")}, Text: "x"})
+	var be *bot.Error
+	if !errors.As(err, &be) || be.Code != bot.RetryLater || be.Scope != bot.ScopeNetwork || be.Wait == 0 {
+		t.Fatalf("wrong password: %v, want a network-wide RetryLater", err)
+	}
+	if strings.Contains(err.Error(), "wrong-password") {
+		t.Errorf("the password is in the error: %v", err)
+	}
+	if h := tr.Health(); h.State != bot.StateDisconnected || !strings.Contains(h.Detail, "password") {
+		t.Errorf("health %+v", h)
+	}
+	// The IMAP side says which setting to fix, and stops.
+	cfg = s.config("INBOX")
+	cfg.IMAP.Password = "wrong-password"
+	_, rc := newPair(t, cfg)
+	err = rc.Receive(context.Background(), newRecorder().submit)
+	if !errors.Is(err, ErrLogin) || strings.Contains(err.Error(), "wrong-password") {
+		t.Fatalf("Receive with a wrong password: %v", err)
+	}
+}
+
+func TestServerStrangerGetsOneReplyADay(t *testing.T) {
+	s := needServers(t)
+	out := s.folder(t, "siti", "stranger")
+	clk := bot.NewManualClock(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
+	tr, _, err := New(s.config("INBOX"), Options{Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := bot.ChatRef{Net: NetEmail, ID: "siti+" + out + "@" + s.domain}
+	for i := range 3 {
+		if err := tr.Send(context.Background(), bot.Reply{To: to, Text: fmt.Sprintf("Alamat Anda belum terdaftar (%d)", i), Priority: bot.PriorityStranger}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk.Advance(24 * time.Hour)
+	if err := tr.Send(context.Background(), bot.Reply{To: to, Text: "Alamat Anda belum terdaftar (besok)", Priority: bot.PriorityStranger}); err != nil {
+		t.Fatal(err)
+	}
+	mails := s.waitMails(t, "siti", out, 2)
+	time.Sleep(500 * time.Millisecond)
+	if got := s.waitMails(t, "siti", out, 2); len(got) != 2 {
+		t.Fatalf("%d mails", len(got))
+	}
+	if !bytes.Contains(mails[0], []byte("(0)")) || !bytes.Contains(mails[1], []byte("(besok)")) {
+		t.Errorf("mails:\n%s\n---\n%s", mails[0], mails[1])
+	}
+	c := s.login(t, "siti")
+	defer c.Logout()
+	if mb, _ := c.Select(out, true); mb.Messages != 2 {
+		t.Errorf("%d mails in the folder, want 2 (one a day)", mb.Messages)
+	}
+}
+
+func TestServerMailOverTheLimitAndAutomaticMail(t *testing.T) {
+	s := needServers(t)
+	folder := s.folder(t, "lapkin", "big")
+	cfg := s.config(folder)
+	cfg.MaxMessageBytes = 20 << 10
+	_, rc := newPair(t, cfg)
+	h := newRecorder()
+
+	big := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0xff, 0xd8, 1, 2}, 20000))
+	raw := strings.ReplaceAll(`From: budi@lapkin.test
+Subject: /lapor pemeliharaan server 2 jam
+Message-ID: <big-1@lapkin.test>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="B"
+
+--B
+Content-Type: text/plain
+
+foto terlampir
+--B
+Content-Type: image/jpeg; name="server.jpg"
+Content-Disposition: attachment; filename="server.jpg"
+Content-Transfer-Encoding: base64
+
+`+big+`
+--B--
+`, "\n", "\r\n")
+	auto := "From: budi@lapkin.test\r\nSubject: Out of office\r\nAuto-Submitted: auto-replied\r\nMessage-ID: <ooo-1@lapkin.test>\r\n\r\nSaya sedang cuti.\r\n"
+	c := s.login(t, "lapkin")
+	s.appendMail(t, c, folder, []byte(auto))
+	s.appendMail(t, c, folder, []byte(raw))
+	c.Logout()
+	start(t, rc, h)
+
+	got := h.wait(t, 1)[0]
+	if got.ID != "big-1@lapkin.test" || got.Photo == nil || got.Photo.Data != nil || got.Photo.Size < 20<<10 || got.Photo.MIME != "image/jpeg" {
+		t.Fatalf("big mail: %+v photo %+v", got, got.Photo)
+	}
+	if got.Text != "/lapor pemeliharaan server 2 jam" {
+		t.Errorf("text %q", got.Text)
+	}
+	waitFor(t, func() bool { return len(s.unseen(t, "lapkin", folder)) == 0 }, "both mails marked \\Seen")
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.calls["ooo-1@lapkin.test"] != 0 {
+		t.Errorf("an automatic mail reached the handler")
+	}
+}
