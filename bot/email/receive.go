@@ -157,7 +157,7 @@ func (r *Receiver) session(ctx context.Context, submit submitFn) error {
 	r.log.Info("email: reading the mailbox", "user", r.cfg.IMAP.User, "mailbox", r.cfg.IMAP.Mailbox, "idle", idle)
 
 	results := make(chan result, r.maxInflight)
-	inflight := map[uint32]int64{} // uid -> the mail's size, while the runtime holds it
+	inflight := map[uint32]int64{}      // uid -> the mail's size, while the runtime holds it
 	notBefore := map[uint32]time.Time{} // mails whose handling failed wait before coming back
 	for {
 		// Acknowledge what the runtime has committed; forget what failed, for a later try.
