@@ -21,6 +21,8 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/roster"
+	"github.com/lapkin-id/lapkin/store"
 )
 
 // These tests run against real servers: Debian's Dovecot (IMAP, submission, LMTP) and OpenSMTPD,
@@ -269,6 +271,10 @@ func TestServerMailInFromARosterAddress(t *testing.T) {
 	if got.Sender != (bot.ChatRef{Net: NetEmail, ID: s.addr("budi")}) || got.Chat != got.Sender {
 		t.Errorf("sender %v chat %v", got.Sender, got.Chat)
 	}
+	// The sender is the person whose roster row names the address (typed there in capitals).
+	if nip := rosterNIP(t, got.Sender.ID, "198806202014031004,Budi Santoso,Staf,,DISKOMINFO,Dinas Kominfo,,asn,,Budi@LAPKIN.test"); nip != "198806202014031004" {
+		t.Errorf("the roster's email column does not find %s: %q", got.Sender.ID, nip)
+	}
 	if got.Text != "/lapor rapat koordinasi 2 jam" {
 		t.Errorf("text %q", got.Text)
 	}
@@ -509,6 +515,35 @@ func TestServerBurstOf50WithARestart(t *testing.T) {
 	// 8 of the mails (0, 7, ..., 49) fail their first commit; the rest of the second tries are
 	// mails whose verdict came after the first receiver stopped.
 	t.Logf("burst: %d mails, %d committed once each, %d handed in again (8 failed commits, %d after the restart)", total, len(h.committed), again, again-8)
+}
+
+// rosterNIP imports a one-row roster with an email column into a fresh store and returns the NIP
+// of the person the store finds by addr, as the wiring into flows will.
+func rosterNIP(t *testing.T, addr, row string) string {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.TempDir()+"/lapkin.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rows, err := roster.Read(strings.NewReader("nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip,email\n"+row+"\n"), "csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := roster.Import(ctx, st, rows, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var nip string
+	err = st.View(ctx, func(tx *store.Tx) error {
+		e, err := tx.EmployeeByEmail(ctx, addr)
+		nip = e.NIP
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nip
 }
 
 func rawMail(from, id, text string) []byte {
