@@ -96,6 +96,10 @@ const (
 	DefaultPerHour               = 100
 	DefaultStrangerRepliesPerDay = 1
 	DefaultMaxMessageBytes       = 20 << 20
+	// DefaultMaxAttempts is how often handling one mail may fail before it is kept as a dead
+	// letter (bot.FailHandler) and marked handled: with the poll interval between tries, a mail
+	// that fails for a passing reason (the database busy) still gets through.
+	DefaultMaxAttempts = 10
 )
 
 // withDefaults fills the zero values.

@@ -32,7 +32,8 @@ const (
 	codeRejected    = bot.Rejected
 	scopeNetwork    = bot.ScopeNetwork
 
-	failDecode = bot.FailDecode
+	failDecode  = bot.FailDecode
+	failHandler = bot.FailHandler
 
 	mediaDocument = bot.MediaDocument
 	mediaVideo    = bot.MediaVideo

@@ -37,7 +37,7 @@ func New(cfg Config, opt Options) (*Transport, *Receiver, error) {
 	th := newThreads()
 	t := &Transport{cfg: cfg, clock: opt.Clock, log: log, threads: th, from: from}
 	t.state = health{Net: NetEmail, State: stateConnecting, Since: opt.Clock.Now(), CanSend: true}
-	r := &Receiver{cfg: cfg, clock: opt.Clock, log: log, threads: th, maxInflight: 20, retryWait: cfg.PollInterval}
+	r := &Receiver{cfg: cfg, clock: opt.Clock, log: log, threads: th, maxInflight: 20, retryWait: cfg.PollInterval, maxAttempts: DefaultMaxAttempts}
 	return t, r, nil
 }
 

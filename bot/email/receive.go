@@ -31,6 +31,43 @@ type Receiver struct {
 	maxInflight int
 	// retryWait is how long a mail whose handling failed waits before it is handed in again.
 	retryWait time.Duration
+	// maxAttempts is how often a mail's handling may fail before it is handed in as a dead
+	// letter (Failure kind FailHandler), so that one mail that always fails never stops intake.
+	maxAttempts int
+
+	mu       sync.Mutex
+	failures map[string]failures // by Message-ID, across sessions
+}
+
+// failures counts one mail's failed handlings.
+type failures struct {
+	n    int
+	last string
+}
+
+// failed records a failed handling of the mail id.
+func (r *Receiver) failed(id string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.failures == nil || len(r.failures) > 10000 {
+		r.failures = map[string]failures{}
+	}
+	f := r.failures[id]
+	r.failures[id] = failures{n: f.n + 1, last: err.Error()}
+}
+
+// failedTooOften tells whether the mail id's handling has failed maxAttempts times, and why last.
+func (r *Receiver) failedTooOften(id string) (int, string, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f := r.failures[id]
+	return f.n, f.last, r.maxAttempts > 0 && f.n >= r.maxAttempts
+}
+
+func (r *Receiver) forget(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.failures, id)
 }
 
 // ErrLogin is returned by Receive when the IMAP server refuses the configured user and password:
@@ -71,6 +108,7 @@ var errStopping = errors.New("the runtime takes no more messages")
 // result is the runtime's verdict on one mail handed in.
 type result struct {
 	uid uint32
+	id  string // the mail's Message-ID
 	err error
 }
 
@@ -170,8 +208,11 @@ func (r *Receiver) session(ctx context.Context, submit submitFn) error {
 				if res.err == nil {
 					acks = append(acks, res.uid)
 					delete(notBefore, res.uid)
+					r.forget(res.id)
 				} else {
 					notBefore[res.uid] = r.clock.Now().Add(r.retryWait)
+					r.failed(res.id, res.err)
+					r.log.Warn("email: handling a mail failed; it stays unseen and comes back", "id", res.id, "err", res.err)
 				}
 			default:
 				break drain
@@ -224,7 +265,7 @@ func (r *Receiver) session(ctx context.Context, submit submitFn) error {
 			inflight[uid] = size
 			done := func(err error) {
 				select {
-				case results <- result{uid: uid, err: err}:
+				case results <- result{uid: uid, id: m.ID, err: err}:
 				case <-sessionEnd:
 					// The connection is gone: the mail is still unseen and is handed in again by
 					// the next session; its Message-ID lets the runtime recognise it.
@@ -370,6 +411,10 @@ func (r *Receiver) read(c *client.Client, uid uint32) (m inbound, size int64, ha
 	if in.Problem != "" {
 		m.Text = ""
 		m.Failed = &failure{Kind: failDecode, Reason: in.Problem, Raw: headerOnly(raw)}
+	}
+	if n, last, over := r.failedTooOften(in.ID); over && m.Failed == nil {
+		m.Text, m.Photo, m.Unsupported = "", nil, ""
+		m.Failed = &failure{Kind: failHandler, Reason: fmt.Sprintf("handler failed %d times: %s", n, last), Raw: headerOnly(raw)}
 	}
 	if in.Charset {
 		r.log.Info("email: a part's charset is unknown; its text was read as UTF-8", "id", in.ID)

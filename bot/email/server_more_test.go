@@ -133,3 +133,25 @@ Content-Transfer-Encoding: base64
 		t.Errorf("an automatic mail reached the handler")
 	}
 }
+
+func TestServerMailThatAlwaysFailsBecomesADeadLetter(t *testing.T) {
+	s := needServers(t)
+	folder := s.folder(t, "lapkin", "dead")
+	_, rc := newPair(t, s.config(folder))
+	rc.retryWait, rc.maxAttempts = 200*time.Millisecond, 3
+	h := newRecorder()
+	h.fail = func(m bot.Message, call int) bool { return m.Failed == nil }
+	c := s.login(t, "lapkin")
+	s.appendMail(t, c, folder, rawMail(s.addr("budi"), "dead-1@"+s.domain, "rapat 1 jam"))
+	c.Logout()
+	start(t, rc, h)
+
+	got := h.wait(t, 1)[0]
+	if got.Failed == nil || got.Failed.Kind != bot.FailHandler || got.ID != "dead-1@"+s.domain || got.Sender.ID != s.addr("budi") {
+		t.Fatalf("dead letter: %+v", got)
+	}
+	if !strings.Contains(got.Failed.Reason, "3 times") || !bytes.Contains(got.Failed.Raw, []byte("Message-ID: <dead-1@")) {
+		t.Errorf("failure %q raw %q", got.Failed.Reason, got.Failed.Raw)
+	}
+	waitFor(t, func() bool { return len(s.unseen(t, "lapkin", folder)) == 0 }, "the dead letter marked \\Seen")
+}
