@@ -3,6 +3,7 @@ package email
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -34,6 +35,11 @@ type Receiver struct {
 	// maxAttempts is how often a mail's handling may fail before it is handed in as a dead
 	// letter (Failure kind FailHandler), so that one mail that always fails never stops intake.
 	maxAttempts int
+
+	// rootCAs, when set, replaces the system's roots (the tests' throwaway certificate).
+	rootCAs *x509.CertPool
+	// noIdle makes the receiver poll even where the server has IDLE (the tests of polling).
+	noIdle bool
 
 	mu       sync.Mutex
 	failures map[string]failures // by Message-ID, across sessions
@@ -117,7 +123,7 @@ func (r *Receiver) dialIMAP(ctx context.Context) (*client.Client, error) {
 	cfg := r.cfg.IMAP
 	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
 	d := &net.Dialer{Timeout: 30 * time.Second}
-	tlsCfg := &tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12}
+	tlsCfg := &tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12, RootCAs: r.rootCAs}
 	var (
 		conn net.Conn
 		err  error
@@ -192,6 +198,7 @@ func (r *Receiver) session(ctx context.Context, submit submitFn) error {
 		return fmt.Errorf("selecting %s: %w", r.cfg.IMAP.Mailbox, err)
 	}
 	idle, _ := c.Support("IDLE")
+	idle = idle && !r.noIdle
 	r.log.Info("email: reading the mailbox", "user", r.cfg.IMAP.User, "mailbox", r.cfg.IMAP.Mailbox, "idle", idle)
 
 	results := make(chan result, r.maxInflight)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"html"
@@ -28,6 +29,8 @@ type Transport struct {
 	from    *mail.Address
 	// dial is the SMTP client's connection factory; nil is go-mail's own dialer.
 	dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// rootCAs, when set, replaces the system's roots (the tests' throwaway certificate).
+	rootCAs *x509.CertPool
 
 	mu        sync.Mutex
 	state     health
@@ -128,7 +131,7 @@ func (t *Transport) client() (*gomail.Client, error) {
 		gomail.WithUsername(cfg.User),
 		gomail.WithPassword(string(cfg.Password)),
 		gomail.WithTimeout(time.Minute),
-		gomail.WithTLSConfig(&tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12}),
+		gomail.WithTLSConfig(&tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12, RootCAs: t.rootCAs}),
 	}
 	switch cfg.TLS {
 	case TLSImplicit:

@@ -3,9 +3,13 @@ package email
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -154,4 +158,104 @@ func TestServerMailThatAlwaysFailsBecomesADeadLetter(t *testing.T) {
 		t.Errorf("failure %q raw %q", got.Failed.Reason, got.Failed.Raw)
 	}
 	waitFor(t, func() bool { return len(s.unseen(t, "lapkin", folder)) == 0 }, "the dead letter marked \\Seen")
+}
+
+// The TLS modes offices use, against Dovecot with a throwaway certificate: IMAPS (993's implicit
+// TLS), IMAP with STARTTLS, submission with STARTTLS (587) and over implicit TLS (465). Without the
+// certificate's CA the connection is refused.
+func TestServerTLSModes(t *testing.T) {
+	s := needServers(t)
+	imaps, smtps, caFile := os.Getenv("LAPKIN_TEST_IMAPS"), os.Getenv("LAPKIN_TEST_SMTPS"), os.Getenv("LAPKIN_TEST_MAIL_CA")
+	if imaps == "" || smtps == "" || caFile == "" {
+		t.Skip("the mail servers were started without TLS listeners (LAPKIN_TEST_IMAPS, LAPKIN_TEST_SMTPS, LAPKIN_TEST_MAIL_CA)")
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(pem) {
+		t.Fatal("no certificate in " + caFile)
+	}
+	port := func(addr string) int {
+		_, p, _ := net.SplitHostPort(addr)
+		n, _ := strconv.Atoi(p)
+		return n
+	}
+	for _, mode := range []struct {
+		name               string
+		imapTLS, smtpTLS   TLSMode
+		imapPort, smtpPort int
+	}{
+		{"implicit", TLSImplicit, TLSImplicit, port(imaps), port(smtps)},
+		{"starttls", TLSStartTLS, TLSStartTLS, s.imapPort, s.smtpPort},
+	} {
+		t.Run(mode.name, func(t *testing.T) {
+			in := s.folder(t, "lapkin", "tls"+mode.name)
+			cfg := s.config(in)
+			cfg.IMAP.TLS, cfg.IMAP.Port = mode.imapTLS, mode.imapPort
+			cfg.SMTP.TLS, cfg.SMTP.Port = mode.smtpTLS, mode.smtpPort
+			tr, rc := newPair(t, cfg)
+			tr.rootCAs, rc.rootCAs = roots, roots
+			h := newRecorder()
+			start(t, rc, h)
+			// In over TLS.
+			c := s.login(t, "lapkin")
+			s.appendMail(t, c, in, rawMail(s.addr("budi"), "tls-"+in+"@"+s.domain, "rapat lewat TLS 1 jam"))
+			c.Logout()
+			if got := h.wait(t, 1)[0]; got.Text != "rapat lewat TLS 1 jam" {
+				t.Errorf("text %q", got.Text)
+			}
+			// Out over TLS, read back from Budi's folder.
+			out := s.folder(t, "budi", "tls"+mode.name)
+			to := bot.ChatRef{Net: NetEmail, ID: "budi+" + out + "@" + s.domain}
+			if err := tr.Send(context.Background(), bot.Reply{To: to, Text: "Laporan tercatat (TLS)"}); err != nil {
+				t.Fatalf("send over %s: %v", mode.name, err)
+			}
+			if raw := s.waitMails(t, "budi", out, 1)[0]; !bytes.Contains(raw, []byte("Laporan tercatat (TLS)")) {
+				t.Errorf("read back:\n%s", raw)
+			}
+
+			// Without the CA: refused, on both sides.
+			tr2, rc2 := newPair(t, cfg)
+			err := tr2.Send(context.Background(), bot.Reply{To: to, Text: "x"})
+			if err == nil {
+				t.Errorf("SMTP %s accepted an unknown certificate", mode.name)
+			}
+			if _, err := rc2.dialIMAP(context.Background()); err == nil || !strings.Contains(err.Error(), "certificate") {
+				t.Errorf("IMAP %s with an unknown certificate: %v", mode.name, err)
+			}
+		})
+	}
+}
+
+// A new mail wakes an IDLE at once, long before the poll interval; without IDLE the mailbox is
+// polled every PollInterval.
+func TestServerIdleWakesAndPollingFinds(t *testing.T) {
+	s := needServers(t)
+	for _, mode := range []struct {
+		name   string
+		noIdle bool
+		poll   time.Duration
+	}{
+		{"idle", false, time.Hour},
+		{"poll", true, 300 * time.Millisecond},
+	} {
+		t.Run(mode.name, func(t *testing.T) {
+			folder := s.folder(t, "lapkin", mode.name)
+			_, rc := newPair(t, s.config(folder))
+			rc.noIdle, rc.cfg.PollInterval = mode.noIdle, mode.poll
+			h := newRecorder()
+			start(t, rc, h)
+			time.Sleep(300 * time.Millisecond) // the receiver is waiting now
+			c := s.login(t, "lapkin")
+			s.appendMail(t, c, folder, rawMail(s.addr("budi"), mode.name+"-"+folder+"@"+s.domain, "rapat 1 jam"))
+			c.Logout()
+			at := time.Now()
+			h.wait(t, 1)
+			if d := time.Since(at); d > 3*time.Second {
+				t.Errorf("the mail took %s to arrive", d)
+			}
+		})
+	}
 }

@@ -9,6 +9,7 @@ set -euo pipefail
 dir=${1:?usage: mailserver.sh DIR [stop]}
 imap=${LAPKIN_MAIL_IMAP_PORT:-1143} submission=${LAPKIN_MAIL_SUBMISSION_PORT:-1587}
 lmtp=${LAPKIN_MAIL_LMTP_PORT:-1024} relay=${LAPKIN_MAIL_RELAY_PORT:-1025}
+imaps=${LAPKIN_MAIL_IMAPS_PORT:-1993} submissions=${LAPKIN_MAIL_SUBMISSIONS_PORT:-1465}
 if [ "${2:-}" = stop ]; then
   for f in "$dir/smtpd.pid" "$dir/run/master.pid"; do
     [ -f "$f" ] || continue
@@ -21,6 +22,19 @@ mkdir -p "$dir/run" "$dir/mail"
 chown mail:mail "$dir/mail"
 chmod 755 "$dir" "$dir/run"
 pass=lapkin-test-$$
+# A throwaway certificate for 127.0.0.1, so that the TLS modes (IMAPS, submission with STARTTLS and
+# over implicit TLS) are tested too; the tests trust it through LAPKIN_TEST_MAIL_CA.
+# Without openssl the servers run without TLS and the TLS test skips.
+ssl="ssl = no" tlsenv="" imapsport=0 submissionsport=0
+if openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+  -keyout "$dir/key.pem" -out "$dir/cert.pem" >/dev/null 2>&1; then
+  chmod 600 "$dir/key.pem"
+  ssl="ssl = yes
+ssl_cert = <$dir/cert.pem
+ssl_key = <$dir/key.pem"
+  imapsport=$imaps submissionsport=$submissions
+  tlsenv="LAPKIN_TEST_IMAPS=127.0.0.1:$imaps LAPKIN_TEST_SMTPS=127.0.0.1:$submissions LAPKIN_TEST_MAIL_CA=$dir/cert.pem"
+fi
 # The bot's mailbox and two people of a test roster; every password is the same throwaway one.
 : > "$dir/users"
 for u in lapkin budi siti; do echo "$u@lapkin.test:{PLAIN}$pass" >> "$dir/users"; done
@@ -30,7 +44,7 @@ state_dir = $dir/run
 protocols = imap lmtp submission
 listen = 127.0.0.1
 log_path = $dir/dovecot.log
-ssl = no
+$ssl
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 # A refused password is answered at once: the tests try one on purpose.
@@ -61,13 +75,20 @@ service imap-login {
     port = $imap
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = $imapsport
+    ssl = yes
   }
 }
 service submission-login {
   inet_listener submission {
     address = 127.0.0.1
     port = $submission
+  }
+  inet_listener submissions {
+    address = 127.0.0.1
+    port = $submissionsport
+    ssl = yes
   }
 }
 service lmtp {
@@ -103,4 +124,5 @@ for _ in $(seq 1 50); do
   fi
   sleep 0.1
 done
-echo "export LAPKIN_TEST_IMAP=127.0.0.1:$imap LAPKIN_TEST_SMTP=127.0.0.1:$submission LAPKIN_TEST_MAIL_PASSWORD=$pass LAPKIN_TEST_MAIL_DOMAIN=lapkin.test"
+echo "export LAPKIN_TEST_IMAP=127.0.0.1:$imap LAPKIN_TEST_SMTP=127.0.0.1:$submission LAPKIN_TEST_MAIL_PASSWORD=$pass LAPKIN_TEST_MAIL_DOMAIN=lapkin.test" \
+  $tlsenv
