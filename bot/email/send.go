@@ -235,7 +235,7 @@ func (t *Transport) build(addr string, r reply) (*gomail.Msg, error) {
 			name = "grafik.png"
 		}
 		cid := strings.TrimSuffix(t.newMessageID(), ">")
-		if err := m.EmbedReader(name, bytes.NewReader(r.Photo), gomail.WithFileContentID(cid),
+		if err := m.EmbedReader(name, bytes.NewReader(r.Photo), gomail.WithFileContentID("<"+cid+">"),
 			gomail.WithFileContentType(imageType(r.Photo))); err != nil {
 			return nil, err
 		}
