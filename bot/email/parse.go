@@ -215,17 +215,37 @@ func headerOf(p *mail.Part) message.Header {
 func partName(p *mail.Part) string {
 	if a, ok := p.Header.(*mail.AttachmentHeader); ok {
 		if n, err := a.Filename(); err == nil && n != "" {
-			return n
+			return safeName(n)
 		}
 	}
 	h := headerOf(p)
 	if _, params, err := h.ContentDisposition(); err == nil && params["filename"] != "" {
-		return params["filename"]
+		return safeName(params["filename"])
 	}
 	if _, params, err := h.ContentType(); err == nil && params["name"] != "" {
-		return params["name"]
+		return safeName(params["name"])
 	}
 	return ""
+}
+
+// safeName keeps a sender's file name usable as a name and nothing else: its last path element,
+// valid UTF-8 without control characters, at most 100 characters.
+func safeName(s string) string {
+	s = strings.ToValidUTF8(s, "")
+	if i := strings.LastIndexAny(s, `/\`); i >= 0 {
+		s = s[i+1:]
+	}
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(strings.TrimLeft(s, "."))
+	if r := []rune(s); len(r) > 100 {
+		s = string(r[len(r)-100:])
+	}
+	return s
 }
 
 // readLimited reads up to max bytes; over it, it returns no data and the size read so far.

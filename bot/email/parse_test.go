@@ -171,6 +171,13 @@ func TestParseImageOverTheLimitKeepsOnlyItsSize(t *testing.T) {
 	}
 }
 
+func TestParseAttachmentNameIsOnlyAName(t *testing.T) {
+	m, _ := parseMail(mailWithAttachment("image/png", "../../etc/x\\evil\x01.png", pngBytes), 1<<20)
+	if m.Photo == nil || m.Photo.Name != "evil.png" {
+		t.Fatalf("name %q", m.Photo.Name)
+	}
+}
+
 func TestParseDocumentIsUnsupported(t *testing.T) {
 	m, _ := parseMail(mailWithAttachment("application/pdf", "surat.pdf", []byte("%PDF-1.4")), 1<<20)
 	if m.Photo != nil || m.Unsup != mediaDocument {
