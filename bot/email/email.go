@@ -36,8 +36,11 @@ func New(cfg Config, opt Options) (*Transport, *Receiver, error) {
 	log := opt.Log.With("net", NetEmail)
 	th := newThreads()
 	t := &Transport{cfg: cfg, clock: opt.Clock, log: log, threads: th, from: from}
-	t.state = health{Net: NetEmail, State: stateConnecting, Since: opt.Clock.Now(), CanSend: true}
-	r := &Receiver{cfg: cfg, clock: opt.Clock, log: log, threads: th, maxInflight: 20, retryWait: cfg.PollInterval, maxAttempts: DefaultMaxAttempts}
+	// SMTP has no standing connection: it counts as connected until a send fails.
+	t.state = health{Net: NetEmail, State: stateConnected, Since: opt.Clock.Now(), CanSend: true}
+	st := &status{clock: opt.Clock, h: health{Net: NetEmail, State: stateConnecting, Since: opt.Clock.Now()}}
+	t.imap = st
+	r := &Receiver{cfg: cfg, clock: opt.Clock, log: log, threads: th, status: st, maxInflight: 20, retryWait: cfg.PollInterval, maxAttempts: DefaultMaxAttempts}
 	return t, r, nil
 }
 

@@ -38,6 +38,8 @@ type Receiver struct {
 
 	// rootCAs, when set, replaces the system's roots (the tests' throwaway certificate).
 	rootCAs *x509.CertPool
+	// status is the receiver's state, which the transport's Health reports.
+	status *status
 	// noIdle makes the receiver poll even where the server has IDLE (the tests of polling).
 	noIdle bool
 
@@ -90,12 +92,14 @@ func (r *Receiver) Receive(ctx context.Context, submit submitFn) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		if errors.Is(err, ErrLogin) || errors.Is(err, errStopping) {
-			if errors.Is(err, errStopping) {
-				return nil
-			}
+		if errors.Is(err, errStopping) {
+			return nil
+		}
+		if errors.Is(err, ErrLogin) {
+			r.setStatus(stateDisconnected, "the IMAP server refused the login: check email.imap.user and password")
 			return err
 		}
+		r.setStatus(stateConnecting, "")
 		if r.clock.Now().Sub(started) > 5*time.Minute {
 			backoff = time.Second
 		}
@@ -197,6 +201,7 @@ func (r *Receiver) session(ctx context.Context, submit submitFn) error {
 	if _, err := c.Select(r.cfg.IMAP.Mailbox, false); err != nil {
 		return fmt.Errorf("selecting %s: %w", r.cfg.IMAP.Mailbox, err)
 	}
+	r.setStatus(stateConnected, "")
 	idle, _ := c.Support("IDLE")
 	idle = idle && !r.noIdle
 	r.log.Info("email: reading the mailbox", "user", r.cfg.IMAP.User, "mailbox", r.cfg.IMAP.Mailbox, "idle", idle)
@@ -492,6 +497,12 @@ func headerOnly(raw []byte) []byte {
 		s = s[:16<<10]
 	}
 	return []byte(s)
+}
+
+func (r *Receiver) setStatus(state, detail string) {
+	if r.status != nil {
+		r.status.set(state, detail)
+	}
 }
 
 // imapLog sends go-imap's own complaints (a read on a connection we closed) to the adapter's log

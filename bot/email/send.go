@@ -32,6 +32,9 @@ type Transport struct {
 	// rootCAs, when set, replaces the system's roots (the tests' throwaway certificate).
 	rootCAs *x509.CertPool
 
+	// imap is the receiver's state, which Health reports with the transport's own.
+	imap *status
+
 	mu        sync.Mutex
 	state     health
 	strangers map[string]int // "address day" -> replies sent that day to an address not in the roster
@@ -48,11 +51,61 @@ func (t *Transport) Limits() limits {
 // ChatLimits declares no per-person window: the hourly cap is the server's only rule.
 func (t *Transport) ChatLimits(chatRef) []window { return nil }
 
-// Health says whether the last send reached the server.
+// Health says how both halves of the network are: connected when the last send reached the SMTP
+// server and the receiver is reading the mailbox; otherwise the worse of the two, with what the
+// operator must fix (a refused login names the setting). CanSend stays true: a refused SMTP login
+// holds the network through the sender's wait instead, so that a fixed password needs no restart.
 func (t *Transport) Health() health {
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.state
+	h := t.state
+	t.mu.Unlock()
+	if t.imap == nil {
+		return h
+	}
+	in := t.imap.get()
+	if rank(in.State) > rank(h.State) {
+		h.State, h.Since = in.State, in.Since
+	}
+	switch {
+	case in.Detail != "" && h.Detail != "":
+		h.Detail = h.Detail + "; " + in.Detail
+	case in.Detail != "":
+		h.Detail = in.Detail
+	}
+	return h
+}
+
+// rank orders states from good to bad, for Health.
+func rank(state string) int {
+	switch state {
+	case stateConnected:
+		return 0
+	case stateConnecting:
+		return 1
+	}
+	return 2
+}
+
+// status is one half's state, shared between the goroutine that sets it and Health.
+type status struct {
+	mu    sync.Mutex
+	clock clock
+	h     health
+}
+
+func (s *status) set(state, detail string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.h.State != state {
+		s.h.Since = s.clock.Now()
+	}
+	s.h.State, s.h.Detail = state, detail
+}
+
+func (s *status) get() health {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.h
 }
 
 func (t *Transport) setState(state string, detail string) {

@@ -49,10 +49,14 @@ func TestServerWrongPasswordHoldsTheNetwork(t *testing.T) {
 	// The IMAP side says which setting to fix, and stops.
 	cfg = s.config("INBOX")
 	cfg.IMAP.Password = "wrong-password"
-	_, rc := newPair(t, cfg)
+	tr2, rc := newPair(t, cfg)
 	err = rc.Receive(context.Background(), newRecorder().submit)
 	if !errors.Is(err, ErrLogin) || strings.Contains(err.Error(), "wrong-password") {
 		t.Fatalf("Receive with a wrong password: %v", err)
+	}
+	// The transport's Health tells of its receiver's refusal too.
+	if h := tr2.Health(); h.State != bot.StateDisconnected || !strings.Contains(h.Detail, "email.imap.user") {
+		t.Errorf("health after the IMAP refusal %+v", h)
 	}
 }
 

@@ -256,7 +256,10 @@ func newPair(t *testing.T, cfg Config) (*Transport, *Receiver) {
 func TestServerMailInFromARosterAddress(t *testing.T) {
 	s := needServers(t)
 	folder := s.folder(t, "lapkin", "in")
-	_, rc := newPair(t, s.config(folder))
+	tr, rc := newPair(t, s.config(folder))
+	if st := tr.Health().State; st != bot.StateConnecting {
+		t.Errorf("health before the receiver ran: %s", st)
+	}
 	h := newRecorder()
 	start(t, rc, h)
 
@@ -282,6 +285,9 @@ func TestServerMailInFromARosterAddress(t *testing.T) {
 		t.Errorf("message %+v", got)
 	}
 	waitFor(t, func() bool { return len(s.unseen(t, "lapkin", folder)) == 0 }, "the handled mail marked \\Seen")
+	if h := tr.Health(); h.State != bot.StateConnected || h.Net != NetEmail || !h.CanSend {
+		t.Errorf("health while reading: %+v", h)
+	}
 }
 
 func TestServerImageAttachmentIsThePhoto(t *testing.T) {
