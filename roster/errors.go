@@ -125,6 +125,9 @@ var reasons = map[string]string{
 	keyPhoneNotMobile:    "phone number is not an Indonesian mobile number (62 8…)",
 	keyPhoneDuplicate:    "phone number already appears in an earlier row",
 	keyPhoneTaken:        "phone number already belongs to another employee in the database",
+	keyEmailInvalid:      "e-mail address is not valid",
+	keyEmailDuplicate:    "e-mail address already appears in an earlier row",
+	keyEmailTaken:        "e-mail address already belongs to another employee in the database",
 	keyRoleEmpty:         "role is empty",
 	keyRoleInvalid:       "role must be asn, kepala or admin",
 	keyEselonInvalid:     "eselon must be I to IV with an optional a/b, or empty / non / -",
@@ -176,6 +179,9 @@ const (
 	keyPhoneNotMobile = "roster.phone_not_mobile"
 	keyPhoneDuplicate = "roster.phone_duplicate"
 	keyPhoneTaken     = "roster.phone_taken"
+	keyEmailInvalid   = "roster.email_invalid"
+	keyEmailDuplicate = "roster.email_duplicate"
+	keyEmailTaken     = "roster.email_taken"
 
 	keyRoleEmpty     = "roster.role_empty"
 	keyRoleInvalid   = "roster.role_invalid"

@@ -63,6 +63,19 @@ func Import(ctx context.Context, st *store.Store, rows []Row, now time.Time) (Su
 				return err
 			}
 		}
+		// The same for an address (the unique index holds it even for someone no longer active).
+		for _, r := range valid {
+			if r.Email == "" || r.Email == "-" {
+				continue
+			}
+			other, err := tx.EmployeeWithEmail(ctx, r.Email)
+			if err == nil && other.NIP != r.NIP && !inFile[other.NIP] {
+				errs = append(errs, &FieldError{Line: r.Line, Column: colEmail, Key: keyEmailTaken,
+					Args: map[string]any{"Value": r.Email, "Other": other.NIP}})
+			} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+		}
 		if len(errs) > 0 {
 			return errs
 		}
@@ -97,7 +110,7 @@ func Import(ctx context.Context, st *store.Store, rows []Row, now time.Time) (Su
 		var changed []store.Employee
 		for _, r := range valid {
 			e := store.Employee{NIP: r.NIP, Name: r.Name, Position: r.Position, Eselon: r.Eselon, OPDCode: r.OPDCode,
-				Phone: r.Phone, Role: r.Role, SupervisorNIP: r.SupervisorNIP, StartDate: r.StartDate, CallName: r.CallName}
+				Phone: r.Phone, Role: r.Role, SupervisorNIP: r.SupervisorNIP, StartDate: r.StartDate, CallName: r.CallName, Email: r.Email}
 			old, err := tx.Employee(ctx, r.NIP)
 			switch {
 			case errors.Is(err, store.ErrNotFound):
@@ -113,9 +126,15 @@ func Import(ctx context.Context, st *store.Store, rows []Row, now time.Time) (Su
 			changed = append(changed, e)
 		}
 		// Phones move between people in one file (a swap) only if the old holders let go first.
+		// So do addresses, for the rows that name one (a row without keeps its address).
 		for _, e := range changed {
 			if err := tx.ClearPhone(ctx, e.NIP); err != nil {
 				return err
+			}
+			if e.Email != "" {
+				if err := tx.ClearEmail(ctx, e.NIP); err != nil {
+					return err
+				}
 			}
 		}
 		for _, e := range changed {
@@ -148,10 +167,16 @@ func sameEmployee(old, e store.Employee) bool {
 	case "-":
 		e.CallName = ""
 	}
+	switch e.Email {
+	case "":
+		e.Email = old.Email
+	case "-":
+		e.Email = ""
+	}
 	if e.Role == "" {
 		e.Role = store.RoleASN
 	}
-	return old.Active && old.Name == e.Name && old.Position == e.Position && old.Eselon == e.Eselon && old.OPDCode == e.OPDCode &&
+	return old.Email == e.Email && old.Active && old.Name == e.Name && old.Position == e.Position && old.Eselon == e.Eselon && old.OPDCode == e.OPDCode &&
 		old.Phone == e.Phone && old.Role == e.Role && old.SupervisorNIP == e.SupervisorNIP && old.StartDate == e.StartDate &&
 		old.CallName == e.CallName
 }

@@ -34,11 +34,12 @@ const (
 	colWorkDays   = "hari_kerja"
 	colStart      = "mulai"
 	colCallName   = "sapaan"
+	colEmail      = "email"
 )
 
 // columns lists every accepted column, the required ones first, in the order SPEC.md gives; the
 // order also sorts the problems of one row as the operator reads the spreadsheet.
-var columns = []string{colNIP, colName, colPosition, colEselon, colOPDCode, colOPDName, colPhone, colRole, colSupervisor, colWorkDays, colStart, colCallName}
+var columns = []string{colNIP, colName, colPosition, colEselon, colOPDCode, colOPDName, colPhone, colRole, colSupervisor, colWorkDays, colStart, colCallName, colEmail}
 
 // required is how many leading entries of columns must be present in a header.
 const required = 9
@@ -82,6 +83,10 @@ type Row struct {
 	// the name (a Balinese "Ni Luh Putu …" is "Ibu Ni Luh").
 	CallName string
 
+	// Email is the address the person writes from (email, issue 23): the e-mail network names a
+	// sender by it. Validate lower-cases it; empty keeps what an earlier import set, "-" clears it.
+	Email string
+
 	// workDays is the hari_kerja cell as written, so that an invalid value is quoted as typed.
 	workDays string
 }
@@ -96,8 +101,8 @@ type record struct {
 //
 // The header row may list the columns in any order, in any case, with surrounding spaces (and
 // with a space or hyphen for the underscore, as people retype "opd kode"). The required columns
-// are nip, nama, jabatan, eselon, opd_kode, opd_nama, telepon, peran and atasan_nip; hari_kerja and
-// mulai are optional. An unknown column is an error rather than ignored, because it is usually a misspelt
+// are nip, nama, jabatan, eselon, opd_kode, opd_nama, telepon, peran and atasan_nip; hari_kerja,
+// mulai, sapaan and email are optional. An unknown column is an error rather than ignored, because it is usually a misspelt
 // required one whose data would otherwise be lost silently.
 //
 // CSV may start with a byte-order mark (Excel's "CSV UTF-8") and may be UTF-16 (Excel's "Unicode
@@ -446,6 +451,8 @@ func (r *Row) set(column, cell string) {
 		r.StartDate = cell
 	case colCallName:
 		r.CallName = cell
+	case colEmail:
+		r.Email = cell
 	}
 }
 

@@ -65,6 +65,7 @@ func Validate(rows []Row, known func(nip string) bool) ([]Row, Errors) {
 	opds := map[string]*opd{}
 	nipLine := map[string]int{}   // valid NIP -> first line
 	phoneLine := map[string]int{} // normalised phone -> first line
+	emailLine := map[string]int{} // normalised address -> first line
 	supervised := make([]bool, len(rows))
 	out := make([]Row, len(rows))
 
@@ -160,6 +161,25 @@ func Validate(rows []Row, known func(nip string) bool) ([]Row, Errors) {
 		} else {
 			add(line, colStart, keyStartDate, strings.TrimSpace(r.StartDate))
 			r.StartDate = strings.TrimSpace(r.StartDate)
+		}
+
+		switch e := strings.TrimSpace(r.Email); {
+		case e == "":
+			r.Email = ""
+		case strings.Trim(e, "-–—") == "":
+			r.Email = "-" // clear it
+		default:
+			if addr, err := NormalizeEmail(e); err != nil {
+				addErr(line, colEmail, err)
+				r.Email = e
+			} else {
+				if first, dup := emailLine[addr]; dup {
+					add(line, colEmail, keyEmailDuplicate, e, "FirstLine", first)
+				} else {
+					emailLine[addr] = line
+				}
+				r.Email = addr
+			}
 		}
 
 		if dashOrEmpty(r.Phone) {

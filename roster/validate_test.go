@@ -215,8 +215,15 @@ func TestMessagesRender(t *testing.T) {
 	callRows, _ := Read(strings.NewReader("nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip,sapaan\n198806202014031004,Budi,Staf,,DINKES,Dinas Kesehatan,,asn,,"+strings.Repeat("Budi ", 10)+"\n"), "csv")
 	_, errs = Validate(callRows, nil)
 	all = append(all, errs...)
+	emailRows, _ := Read(strings.NewReader("nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip,email\n"+
+		"198806202014031004,Budi,Staf,,DINKES,Dinas Kesehatan,,asn,,budi@bekasikota\n"+
+		"199001012015032001,Ani,Staf,,DINKES,Dinas Kesehatan,,asn,,ani@bekasikota.go.id\n"+
+		"199201012018011001,Joko,Staf,,DINKES,Dinas Kesehatan,,asn,,ANI@bekasikota.go.id\n"), "csv")
+	_, errs = Validate(emailRows, nil)
+	all = append(all, errs...)
 	// Raised by Import against the database (import_test.go checks when).
 	all = append(all, &FieldError{Line: 2, Column: "telepon", Key: keyPhoneTaken, Args: map[string]any{"Value": "6281200000002", "Other": "198806202014031004"}})
+	all = append(all, &FieldError{Line: 2, Column: "email", Key: keyEmailTaken, Args: map[string]any{"Value": "budi@bekasikota.go.id", "Other": "198806202014031004"}})
 
 	seen := map[string]bool{}
 	for _, e := range all {

@@ -50,13 +50,17 @@ type Employee struct {
 	// "" when the roster does not say, and the greeting is made from the name (flows). Given to
 	// UpsertEmployee, "" keeps the stored one and "-" clears it.
 	CallName string
+	// Email is the address the person writes from, lower-cased, from the roster's optional column
+	// email (issue 23): the e-mail network names a sender by it (EmployeeByEmail). "" when the
+	// roster does not say. Given to UpsertEmployee, "" keeps the stored one and "-" clears it.
+	Email string
 }
 
-const employeeCols = `nip, name, position, eselon, opd_code, COALESCE(phone, ''), role, COALESCE(supervisor_nip, ''), language, active, created_at, start_date, call_name`
+const employeeCols = `nip, name, position, eselon, opd_code, COALESCE(phone, ''), role, COALESCE(supervisor_nip, ''), language, active, created_at, start_date, call_name, email`
 
 func scanEmployee(sc interface{ Scan(...any) error }) (Employee, error) {
 	var e Employee
-	err := sc.Scan(&e.NIP, &e.Name, &e.Position, &e.Eselon, &e.OPDCode, &e.Phone, &e.Role, &e.SupervisorNIP, &e.Language, &e.Active, &e.Since, &e.StartDate, &e.CallName)
+	err := sc.Scan(&e.NIP, &e.Name, &e.Position, &e.Eselon, &e.OPDCode, &e.Phone, &e.Role, &e.SupervisorNIP, &e.Language, &e.Active, &e.Since, &e.StartDate, &e.CallName, &e.Email)
 	return e, err
 }
 
@@ -124,15 +128,20 @@ func (t *Tx) UpsertEmployee(ctx context.Context, e Employee, now time.Time) erro
 	if e.Role == "" {
 		e.Role = RoleASN
 	}
-	_, err := t.q.ExecContext(ctx, `INSERT INTO employees(nip, name, position, eselon, opd_code, phone, role, supervisor_nip, language, active, created_at, updated_at, start_date, call_name)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+	email := e.Email
+	if email == "-" {
+		email = ""
+	}
+	_, err := t.q.ExecContext(ctx, `INSERT INTO employees(nip, name, position, eselon, opd_code, phone, role, supervisor_nip, language, active, created_at, updated_at, start_date, call_name, email)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
 		ON CONFLICT(nip) DO UPDATE SET name = excluded.name, position = excluded.position, eselon = excluded.eselon,
 			opd_code = excluded.opd_code, phone = excluded.phone, role = excluded.role,
 			supervisor_nip = excluded.supervisor_nip, active = 1, updated_at = excluded.updated_at,
 			start_date = CASE WHEN excluded.start_date <> '' THEN excluded.start_date ELSE employees.start_date END,
-			call_name = CASE excluded.call_name WHEN '' THEN employees.call_name WHEN '-' THEN '' ELSE excluded.call_name END`,
+			call_name = CASE excluded.call_name WHEN '' THEN employees.call_name WHEN '-' THEN '' ELSE excluded.call_name END,
+			email = CASE WHEN ? = '' THEN employees.email ELSE excluded.email END`,
 		e.NIP, e.Name, e.Position, e.Eselon, e.OPDCode, nullIfEmpty(e.Phone), e.Role, nullIfEmpty(e.SupervisorNIP), e.Language,
-		now.UTC(), now.UTC(), e.StartDate, e.CallName)
+		now.UTC(), now.UTC(), e.StartDate, e.CallName, email, e.Email)
 	if err != nil {
 		return fmt.Errorf("save employee %s: %w", e.NIP, err)
 	}
@@ -174,6 +183,23 @@ func (t *Tx) EmployeeByPhone(ctx context.Context, phone string) (Employee, error
 	}
 	if err != nil {
 		return e, fmt.Errorf("find employee by phone: %w", err)
+	}
+	return e, nil
+}
+
+// EmployeeByEmail returns the active employee whose roster address is addr (compared lower-cased):
+// the e-mail network's sender is matched against it.
+func (t *Tx) EmployeeByEmail(ctx context.Context, addr string) (Employee, error) {
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	if addr == "" {
+		return Employee{}, ErrNotFound
+	}
+	e, err := scanEmployee(t.q.QueryRowContext(ctx, `SELECT `+employeeCols+` FROM employees WHERE email = ? AND active = 1`, addr))
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, ErrNotFound
+	}
+	if err != nil {
+		return e, fmt.Errorf("find employee by e-mail: %w", err)
 	}
 	return e, nil
 }
@@ -480,6 +506,25 @@ func (t *Tx) RegistrationFailures(ctx context.Context, net, externalID string, s
 // ClearPhone removes an employee's phone number, so that a roster import can hand it to another.
 func (t *Tx) ClearPhone(ctx context.Context, nip string) error {
 	_, err := t.q.ExecContext(ctx, `UPDATE employees SET phone = NULL WHERE nip = ?`, nip)
+	return err
+}
+
+// EmployeeWithEmail returns the employee, active or not, who holds addr: a roster import asks
+// before giving the address to someone else, since the unique index holds it for them.
+func (t *Tx) EmployeeWithEmail(ctx context.Context, addr string) (Employee, error) {
+	e, err := scanEmployee(t.q.QueryRowContext(ctx, `SELECT `+employeeCols+` FROM employees WHERE email = ?`, strings.ToLower(addr)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, ErrNotFound
+	}
+	if err != nil {
+		return e, fmt.Errorf("find employee by e-mail: %w", err)
+	}
+	return e, nil
+}
+
+// ClearEmail removes an employee's address, so that a roster import can hand it to another.
+func (t *Tx) ClearEmail(ctx context.Context, nip string) error {
+	_, err := t.q.ExecContext(ctx, `UPDATE employees SET email = '' WHERE nip = ?`, nip)
 	return err
 }
 
