@@ -44,14 +44,20 @@ type Photo struct {
 // ErrTooBig is what a Photo's Fetch returns for a file over the size limit.
 var ErrTooBig = errors.New("file too big")
 
-// Contact is a phone number shared by the sender. Own is true when the transport has verified that
-// the number is the sender's own (Telegram: Contact.UserID == From.ID; WhatsApp: the sender's JID).
+// Contact is a phone number shared by the sender, or the address a network names every sender by.
+// Own is true when the transport has verified that the number is the sender's own (Telegram:
+// Contact.UserID == From.ID; WhatsApp: the sender's JID).
 type Contact struct {
 	Phone string
-	Own   bool
+	// Address is the sender's address on a network that names people by one (IdentityAddress:
+	// an e-mail address, lower-cased), matched against the roster's column of that name. Set
+	// with Implicit, never with Phone.
+	Address string
+	Own     bool
 	// Implicit is true when the person did not share the number but the network names every
-	// sender by it (WhatsApp): the transport puts it on each message, so a flow may link a number
-	// from the roster on its first message, and must stay quiet about a number it does not know.
+	// sender by it (WhatsApp, and e-mail by its address): the transport puts it on each message,
+	// so a flow may link a number or an address from the roster on its first message, and must
+	// stay quiet about one it does not know.
 	Implicit bool
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/lapkin-id/lapkin/bot"
-	"github.com/lapkin-id/lapkin/roster"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -52,7 +51,8 @@ func (e *Engine) fetchMedia(ctx context.Context, m bot.Message) (bot.Message, er
 }
 
 // knownSender reports whether m's sender is someone Lapkin serves: their account is linked, or
-// they write from a number of the roster (WhatsApp), which their message is about to link.
+// they write from a number (WhatsApp) or an address (e-mail) of the roster, which their message is
+// about to link.
 func (e *Engine) knownSender(ctx context.Context, m bot.Message) (bool, error) {
 	known := false
 	err := e.store.View(ctx, func(tx *store.Tx) error {
@@ -64,15 +64,11 @@ func (e *Engine) knownSender(ctx context.Context, m bot.Message) (bool, error) {
 		if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		if m.Contact == nil || !m.Contact.Implicit || m.Contact.Phone == "" {
+		if m.Contact == nil || !m.Contact.Implicit {
 			return nil
 		}
-		phone, perr := roster.NormalizePhone(m.Contact.Phone)
-		if perr != nil {
-			return nil
-		}
-		_, err = tx.EmployeeByPhone(ctx, phone)
-		if errors.Is(err, store.ErrNotFound) {
+		_, _, _, vouched, err := vouchedEmployee(ctx, tx, m.Contact)
+		if !vouched || errors.Is(err, store.ErrNotFound) {
 			return nil
 		}
 		known = err == nil

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"strings"
@@ -183,17 +184,38 @@ func (r *request) registerByPhone(c *bot.Contact) error {
 // registerHelpJob is the ledger's name for the daily registration help to an unknown number.
 const registerHelpJob = "register_help"
 
-// registerImplicit handles a message from a number the network vouches for on every message
-// (WhatsApp) whose sender is not linked yet. A number in the roster is linked and greeted by name
-// on this first message; when the message was a command, it is carried out as well (done is
-// false). A number not in the roster gets the registration help at most once a day and nothing
-// else, except a "/daftar <NIP> <KODE>" with a code from an admin, which goes on (done is false).
+// vouchedEmployee finds the roster's person of a number or an address the network names every
+// sender by (Contact.Implicit), with how a link to them is made and by what. ok is false when the
+// contact holds neither a valid number nor an address; err is store.ErrNotFound when the roster
+// has nobody with it.
+func vouchedEmployee(ctx context.Context, tx *store.Tx, c *bot.Contact) (emp store.Employee, via, key string, ok bool, err error) {
+	if c.Address != "" {
+		emp, err = tx.EmployeeByEmail(ctx, c.Address)
+		return emp, store.LinkedByAddress, strings.ToLower(strings.TrimSpace(c.Address)), true, err
+	}
+	phone, perr := roster.NormalizePhone(c.Phone)
+	if perr != nil {
+		return store.Employee{}, "", "", false, nil
+	}
+	emp, err = tx.EmployeeByPhone(ctx, phone)
+	return emp, store.LinkedByPhone, phone, true, err
+}
+
+// registerImplicit handles a message from a number (WhatsApp) or an address (e-mail) the network
+// vouches for on every message, whose sender is not linked yet. One in the roster is linked and
+// greeted by name on this first message; when the message was a command, it is carried out as
+// well (done is false). One not in the roster gets the registration help at most once a day and
+// nothing else, except a "/daftar <NIP> <KODE>" with a code from an admin, which goes on (done is
+// false).
 func (r *request) registerImplicit(c *bot.Contact) (done bool, err error) {
 	text := strings.TrimSpace(r.msg.Text)
 	cmd, args, isCmd := parseCommand(text, r.e.opt.Networks.Capabilities(r.msg.Chat.Net).SlashOnly)
-	phone, perr := roster.NormalizePhone(c.Phone)
-	if perr == nil {
-		emp, err := r.tx.EmployeeByPhone(r.ctx, phone)
+	unknownKey, takenKey := "register.number_unknown", "links.implicit_taken"
+	if c.Address != "" {
+		unknownKey, takenKey = "register.address_unknown", "links.address_taken"
+	}
+	emp, via, key, vouched, err := vouchedEmployee(r.ctx, r.tx, c)
+	if vouched {
 		switch {
 		case err == nil:
 			// A message is no act of registering: it never takes the person's account on this
@@ -205,11 +227,11 @@ func (r *request) registerImplicit(c *bot.Contact) (done bool, err error) {
 				}
 				ok, err := r.tx.ClaimNotice(r.ctx, registerHelpJob, dateKey(r.today), r.msg.Sender.Net+":"+r.msg.Sender.ID, r.now)
 				if err == nil && ok {
-					r.say("links.implicit_taken", nil)
+					r.say(takenKey, nil)
 				}
 				return true, err
 			}
-			if err := r.link(emp, store.LinkedByPhone, phone); err != nil {
+			if err := r.link(emp, via, key); err != nil {
 				return true, err
 			}
 			if isCmd && !cmd.welcome {
@@ -235,7 +257,7 @@ func (r *request) registerImplicit(c *bot.Contact) (done bool, err error) {
 		return true, err
 	}
 	if ok {
-		r.say("register.number_unknown", nil)
+		r.say(unknownKey, nil)
 	}
 	return true, nil
 }

@@ -157,6 +157,14 @@ func (t *Tx) UpsertEmployee(ctx context.Context, e Employee, now time.Time) erro
 		e.NIP, LinkedByPhone, e.Phone); err != nil {
 		return fmt.Errorf("drop links of %s by an old number: %w", e.NIP, err)
 	}
+	// The same for an address: a link made by one holds while the roster gives it to the person
+	// ("" keeps the stored address, so only a changed or cleared one drops the link).
+	if e.Email != "" {
+		if _, err := t.q.ExecContext(ctx, `DELETE FROM identities WHERE employee_nip = ? AND linked_via = ?
+			AND linked_phone <> (SELECT email FROM employees WHERE nip = ?)`, e.NIP, LinkedByAddress, e.NIP); err != nil {
+			return fmt.Errorf("drop links of %s by an old address: %w", e.NIP, err)
+		}
+	}
 	return nil
 }
 
@@ -246,6 +254,9 @@ const (
 	// LinkedByPhone: by a phone number the network vouches for (Telegram's contact button,
 	// WhatsApp's own number) that the roster gives the person.
 	LinkedByPhone = "phone"
+	// LinkedByAddress: by an address the network names every sender by (e-mail), that the
+	// roster gives the person (column email); Link.Phone holds that address.
+	LinkedByAddress = "address"
 	// LinkedByCode: by a one-time code an admin issued (/daftar <NIP> <KODE>).
 	LinkedByCode = "code"
 )
@@ -260,9 +271,11 @@ type Identity struct {
 	LinkedAt time.Time
 	// LastSeen is when a message last came from this account; nil if none has since the link.
 	LastSeen *time.Time
-	// Via says how it was linked (LinkedByPhone, LinkedByCode), "" when seeded or not known.
+	// Via says how it was linked (LinkedByPhone, LinkedByAddress, LinkedByCode), "" when seeded
+	// or not known.
 	Via string
-	// Phone is the roster number a LinkedByPhone link was made by.
+	// Phone is the roster number a LinkedByPhone link was made by, or the roster address of a
+	// LinkedByAddress one (the column linked_phone holds either).
 	Phone string
 }
 
@@ -295,8 +308,9 @@ func (t *Tx) LookupIdentity(ctx context.Context, net, externalID string) (Identi
 // Link is a chat account to link to an employee.
 type Link struct {
 	Net, ExternalID, NIP string
-	// Via is how the link is made (LinkedByPhone, LinkedByCode; "" for seeding), and Phone the
-	// roster number of a LinkedByPhone link.
+	// Via is how the link is made (LinkedByPhone, LinkedByAddress, LinkedByCode; "" for
+	// seeding), and Phone the roster number of a LinkedByPhone link (the address of a
+	// LinkedByAddress one).
 	Via, Phone string
 	At         time.Time
 }
@@ -327,7 +341,7 @@ func (t *Tx) LinkAccount(ctx context.Context, l Link) (replaced []Identity, err 
 		return nil, fmt.Errorf("replace account of %s on %s: %w", l.NIP, l.Net, err)
 	}
 	phone := ""
-	if l.Via == LinkedByPhone {
+	if l.Via == LinkedByPhone || l.Via == LinkedByAddress {
 		phone = l.Phone
 	}
 	_, err = t.q.ExecContext(ctx, `INSERT INTO identities(net, external_id, employee_nip, linked_at, linked_via, linked_phone) VALUES (?, ?, ?, ?, ?, ?)
