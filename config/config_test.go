@@ -25,6 +25,7 @@ var examplePath = filepath.Join("..", "config.example.toml")
 func withoutCache(c *Config) Config {
 	cc := *c
 	cc.loc = nil
+	cc.file, cc.sections = "", nil // the networks' sections, which their adapters check
 	return cc
 }
 
@@ -48,6 +49,19 @@ func TestLoad(t *testing.T) {
 	example, err := os.ReadFile(examplePath)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The example documents every network's section too; those this package leaves to the
+	// networks' own adapters are handed to Load as cmd/lapkin's table does.
+	var c Config
+	md, err := toml.Decode(string(example), &c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var networks []string
+	for _, k := range md.Undecoded() {
+		if len(k) == 1 {
+			networks = append(networks, k[0])
+		}
 	}
 	const noFile = "\x00no file"
 	tests := []struct {
@@ -183,7 +197,11 @@ listen = "127.0.0.1:9090"
 			if tc.file != noFile {
 				path = writeFile(t, tc.file)
 			}
-			got, err := Load(path)
+			var nets []string
+			if tc.file == string(example) {
+				nets = networks
+			}
+			got, err := Load(path, nets...)
 			if len(tc.wantErr) > 0 {
 				if err == nil {
 					t.Fatalf("Load succeeded, want error containing %q", tc.wantErr)

@@ -1,10 +1,10 @@
 package email
 
-// Every reference to package bot is in this file, so that the adapter can be re-pointed at the
-// edge package (issue 23's network contract) by editing these lines alone.
+// Every reference to the edge package chat is in this file: the adapter imports nothing else of
+// Lapkin's (docs/networks.md).
 
 import (
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 )
 
 // NetEmail is the network e-mail chats belong to: a ChatRef{Net: NetEmail, ID: "budi@bekasikota.go.id"}
@@ -12,51 +12,52 @@ import (
 const NetEmail = "email"
 
 type (
-	inbound   = bot.Message
-	reply     = bot.Reply
-	chatRef   = bot.ChatRef
-	photo     = bot.Photo
-	failure   = bot.Failure
-	submitFn  = bot.Submit
-	clock     = bot.Clock
-	limits    = bot.Limits
-	window    = bot.Window
-	health    = bot.Health
-	sendError = bot.Error
+	inbound   = chat.Message
+	reply     = chat.Reply
+	chatRef   = chat.ChatRef
+	photo     = chat.Photo
+	failure   = chat.Failure
+	submitFn  = chat.Submit
+	clock     = chat.Clock
+	limits    = chat.Limits
+	window    = chat.Window
+	health    = chat.Health
+	sendError = chat.Error
+	contact   = chat.Contact
 )
 
 // The delivery codes, failure kinds, priorities and states this adapter reports.
 const (
-	codeUnreachable = bot.Unreachable
-	codeRetryLater  = bot.RetryLater
-	codeRejected    = bot.Rejected
-	scopeNetwork    = bot.ScopeNetwork
+	codeUnreachable = chat.Unreachable
+	codeRetryLater  = chat.RetryLater
+	codeRejected    = chat.Rejected
+	scopeNetwork    = chat.ScopeNetwork
 
-	failDecode  = bot.FailDecode
-	failHandler = bot.FailHandler
+	failDecode  = chat.FailDecode
+	failHandler = chat.FailHandler
 
-	mediaDocument = bot.MediaDocument
-	mediaVideo    = bot.MediaVideo
-	mediaAudio    = bot.MediaAudio
+	mediaDocument = chat.MediaDocument
+	mediaVideo    = chat.MediaVideo
+	mediaAudio    = chat.MediaAudio
 
-	priorityReply    = bot.PriorityReply
-	priorityStranger = bot.PriorityStranger
+	priorityReply    = chat.PriorityReply
+	priorityStranger = chat.PriorityStranger
 
-	stateConnected    = bot.StateConnected
-	stateConnecting   = bot.StateConnecting
-	stateDisconnected = bot.StateDisconnected
+	stateConnected    = chat.StateConnected
+	stateConnecting   = chat.StateConnecting
+	stateDisconnected = chat.StateDisconnected
 )
 
 // errTooBig is what a photo's Fetch would return; the adapter never sets Fetch (a mail's bytes
-// come whole), but an image over the limit is passed with nil Data and its Size, as bot.Photo says.
-var errTooBig = bot.ErrTooBig
+// come whole), but an image over the limit is passed with nil Data and its Size, as chat.Photo says.
+var errTooBig = chat.ErrTooBig
 
-func systemClock() clock { return bot.SystemClock{} }
+func systemClock() clock { return chat.SystemClock{} }
 
 // The capabilities the two halves implement, checked at compile time.
 var (
-	_ bot.Transport      = (*Transport)(nil)
-	_ bot.Limiter        = (*Transport)(nil)
-	_ bot.HealthReporter = (*Transport)(nil)
-	_ bot.Receiver       = (*Receiver)(nil)
+	_ chat.Transport      = (*Transport)(nil)
+	_ chat.Limiter        = (*Transport)(nil)
+	_ chat.HealthReporter = (*Transport)(nil)
+	_ chat.Receiver       = (*Receiver)(nil)
 )

@@ -419,7 +419,10 @@ func (r *Receiver) read(c *client.Client, uid uint32) (m inbound, size int64, ha
 		return m, size, true, nil
 	}
 	ref := chatRef{Net: NetEmail, ID: in.From}
-	m = inbound{ID: in.ID, Chat: ref, Sender: ref, Text: in.Text, Photo: in.Photo, Unsupported: in.Unsup, Time: at}
+	// The network names the sender by their address (IdentityAddress): the flows match it against
+	// the roster's column email, as WhatsApp's number against telepon.
+	m = inbound{ID: in.ID, Chat: ref, Sender: ref, Text: in.Text, Photo: in.Photo, Unsupported: in.Unsup, Time: at,
+		Contact: &contact{Address: in.From, Implicit: true}}
 	if in.Problem != "" {
 		m.Text = ""
 		m.Failed = &failure{Kind: failDecode, Reason: in.Problem, Raw: headerOnly(raw)}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/lapkin-id/lapkin/bot/console"
+	"github.com/lapkin-id/lapkin/bot/email"
 	"github.com/lapkin-id/lapkin/bot/telegram"
 	"github.com/lapkin-id/lapkin/bot/whatsapp"
 	"github.com/lapkin-id/lapkin/catalog"
@@ -21,7 +22,7 @@ import (
 // demo, `lapkin login`, the config check, /healthz and the flows' knowledge of each network
 // (its capabilities, its names for /putus) all come from this table: adding a network is a
 // package that implements chat.Network, one row here and one catalog file (docs/networks.md).
-var networks = chat.Networks{telegram.Network{}, whatsapp.Network{}, console.Network{}}
+var networks = chat.Networks{telegram.Network{}, whatsapp.Network{}, email.Network{}, console.Network{}}
 
 // networkSections are the config sections of the networks, for config.Load.
 func networkSections() []string {
