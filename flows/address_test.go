@@ -3,11 +3,13 @@ package flows_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/flows"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -65,4 +67,63 @@ func TestAddressLinksByRosterEmail(t *testing.T) {
 	got = h.mail("rina@diskominfo.example.go.id", "/progres")
 	reject(t, got, "Ibu Rina")
 	expect(t, h.mail("rina.w@diskominfo.example.go.id", "/progres"), "Ibu Rina")
+}
+
+// on is a message from id on the network net, with the contact that network puts on it.
+func (h *harness) on(net, id, text string, c *bot.Contact) {
+	h.t.Helper()
+	ref := bot.ChatRef{Net: net, ID: id}
+	h.send(bot.Message{ID: fmt.Sprintf("%s-%s-%d", net, id, h.clock.Now().UnixNano()), Chat: ref, Sender: ref, Text: text,
+		Contact: c, Time: h.clock.Now()})
+	h.clock.Advance(time.Minute)
+}
+
+// remindersTo runs the reminder at a Jakarta time and returns the networks its reminders to the
+// chats of ids wait to be sent on (no transport serves them in this harness, so they stay queued).
+func (h *harness) remindersTo(at time.Time, ids ...string) []string {
+	h.t.Helper()
+	if err := h.eng.RunJob(context.Background(), flows.JobReminder, at); err != nil {
+		h.t.Fatal(err)
+	}
+	var nets []string
+	err := h.st.View(context.Background(), func(tx *store.Tx) error {
+		due, err := tx.DueOutbox(context.Background(), []string{"tg", "wa", "email"}, at.Add(time.Hour), 1000)
+		for _, m := range due {
+			if slices.Contains(ids, m.ChatID) && strings.Contains(m.Payload, "⏰") && m.CreatedAt.Equal(at.UTC()) {
+				nets = append(nets, m.Net)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return nets
+}
+
+// Issue 23: a person with an account on Telegram, WhatsApp and e-mail gets each notice once, on
+// the account they wrote from last.
+func TestNoticeGoesOnceToTheAccountUsedLast(t *testing.T) {
+	h := newHarness(t)
+	const addr, number, tgID = "rina@diskominfo.example.go.id", "6281300000003", "tg-rina"
+	h.setEmail(rina, "Rina Wulandari", "", addr)
+	h.on("wa", number, "/progres", &bot.Contact{Phone: "+" + number, Own: true, Implicit: true})
+	code, _ := h.code(rina)
+	h.on("tg", tgID, "/daftar "+rina+" "+code, nil)
+	h.on("email", addr, "/progres", &bot.Contact{Address: addr, Implicit: true})
+	accounts := h.say(admin, "/pegawai "+rina)
+	expect(t, accounts, "WhatsApp", "Telegram", "E-mail")
+
+	ids := []string{addr, number, tgID}
+	tuesday := time.Date(2026, 11, 24, 16, 0, 0, 0, jakarta)
+	h.clock.Set(tuesday)
+	if got := h.remindersTo(tuesday, ids...); !slices.Equal(got, []string{"email"}) {
+		t.Fatalf("Tuesday's reminder went to %v, want once, by e-mail (used last)", got)
+	}
+	h.on("wa", number, "/progres", &bot.Contact{Phone: "+" + number, Own: true, Implicit: true})
+	wednesday := time.Date(2026, 11, 25, 16, 0, 0, 0, jakarta)
+	h.clock.Set(wednesday)
+	if got := h.remindersTo(wednesday, ids...); !slices.Equal(got, []string{"wa"}) {
+		t.Fatalf("Wednesday's reminder went to %v, want once, by WhatsApp (used last)", got)
+	}
 }
