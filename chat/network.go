@@ -92,6 +92,13 @@ type LoginEnv struct {
 // LoginEnv.Say): the caller exits with a failure without saying more.
 var ErrReported = errors.New("reported")
 
+// HeadsDigest is implemented by a Setup whose network also carries each OPD's weekly digest to
+// the heads of the OPD in private, in addition to the OPD's group (e-mail's digest_to_heads: a
+// head who lives in the office mailbox).
+type HeadsDigest interface {
+	DigestToHeads() bool
+}
+
 // Renderer is implemented by networks that can show as plain text how a reply looks on them: the
 // demo's `--net wa` shows numbered choices and WhatsApp's formatting. A network without it is
 // shown as the console shows any reply.

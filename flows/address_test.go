@@ -127,3 +127,64 @@ func TestNoticeGoesOnceToTheAccountUsedLast(t *testing.T) {
 		t.Fatalf("Wednesday's reminder went to %v, want once, by WhatsApp (used last)", got)
 	}
 }
+
+// queuedOn returns the texts queued for chat id on net (no transport serves net in this harness).
+func (h *harness) queuedOn(net, id string) []string {
+	h.t.Helper()
+	var out []string
+	err := h.st.View(context.Background(), func(tx *store.Tx) error {
+		due, err := tx.DueOutbox(context.Background(), []string{net}, h.clock.Now().Add(time.Hour), 1000)
+		for _, m := range due {
+			if m.ChatID == id {
+				out = append(out, m.Payload)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return out
+}
+
+// Issue 23: with [email] digest_to_heads, the head of an OPD gets its weekly digest by e-mail too,
+// text and chart, besides the group; without it, the group alone.
+func TestDigestToHeadsByEmailBesidesTheGroup(t *testing.T) {
+	for _, on := range []bool{true, false} {
+		h := newHarnessWith(t, func(o *flows.Options) {
+			if on {
+				o.DigestToHeads = []string{"email"}
+			}
+		})
+		ctx := context.Background()
+		const addr = "kepala@diskominfo.example.go.id"
+		h.setEmail(kepala, "Drs. Ahmad Fauzi, M.Si.", "", addr)
+		h.on("email", addr, "/progres", &bot.Contact{Address: addr, Implicit: true})
+		h.say(kepala, "/progres") // the console account is the one used last
+		if err := h.st.Update(ctx, func(tx *store.Tx) error {
+			return tx.BindGroup(ctx, bot.NetConsole, "grup:DISKOMINFO", "DISKOMINFO", admin, monday)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		before := len(h.queuedOn("email", addr))
+		at := time.Date(2026, 11, 27, 16, 0, 0, 0, jakarta)
+		h.clock.Set(at)
+		if err := h.eng.RunJob(ctx, flows.JobDigest, at); err != nil {
+			t.Fatal(err)
+		}
+		h.sender.Flush(ctx)
+		if got := h.con.Received("grup:DISKOMINFO"); len(got) != 2 {
+			t.Fatalf("digest_to_heads %v: the group got %d messages, want the digest and its chart", on, len(got))
+		}
+		mails := h.queuedOn("email", addr)[before:]
+		switch {
+		case on && (len(mails) != 2 || !strings.Contains(mails[0], "Rekap mingguan") || !strings.Contains(mails[1], "rekap-diskominfo")):
+			t.Fatalf("the head's mail: %q, want the digest and its chart", mails)
+		case !on && len(mails) != 0:
+			t.Fatalf("without digest_to_heads the head was mailed %q", mails)
+		}
+		if got := strings.Join(h.con.Received(kepala), "\n"); strings.Contains(got, "Rekap mingguan") {
+			t.Fatal("the head got the digest on the console too: the group has it")
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -460,7 +461,7 @@ func (e *Engine) readDigest(ctx context.Context, tx *store.Tx, at time.Time, sat
 		}
 		r.out = append(r.out, reps...)
 	}
-	if len(groups) > 0 {
+	if len(groups) > 0 && len(e.opt.DigestToHeads) == 0 {
 		return nil
 	}
 	emps, err := tx.Employees(ctx, o.Code)
@@ -471,15 +472,17 @@ func (e *Engine) readDigest(ctx context.Context, tx *store.Tx, at time.Time, sat
 		if emp.Role != store.RoleKepala {
 			continue
 		}
-		if err := r.sendDigestTo(&emp, d); err != nil {
+		if err := r.sendDigestTo(&emp, d, len(groups) == 0); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// sendDigestTo sends the digest privately to emp, on the account they used last, in their language.
-func (r *request) sendDigestTo(emp *store.Employee, d *weekDigest) error {
+// sendDigestTo sends the digest privately to emp, in their language: on the account they used
+// last when the OPD has no group (private is then the only way), and on their account of each
+// network that carries digests to heads (Options.DigestToHeads), once per account.
+func (r *request) sendDigestTo(emp *store.Employee, d *weekDigest, noGroup bool) error {
 	ids, err := r.tx.IdentitiesOf(r.ctx, emp.NIP)
 	if err != nil {
 		return err
@@ -488,15 +491,23 @@ func (r *request) sendDigestTo(emp *store.Employee, d *weekDigest) error {
 	if emp.Language != "" {
 		lang = catalog.Lang(emp.Language)
 	}
-	to, ok := noticeAccount(ids)
-	if !ok {
-		return nil
+	var to []bot.ChatRef
+	if last, ok := noticeAccount(ids); ok && noGroup {
+		to = append(to, last)
 	}
-	reps, err := r.digestReplies(to, lang, d, r.e.opt.ShowMissing)
-	if err != nil {
-		return err
+	for _, id := range ids {
+		ref := bot.ChatRef{Net: id.Net, ID: id.ExternalID}
+		if !id.Unreachable && slices.Contains(r.e.opt.DigestToHeads, id.Net) && !slices.Contains(to, ref) {
+			to = append(to, ref)
+		}
 	}
-	r.out = append(r.out, reps...)
+	for _, ref := range to {
+		reps, err := r.digestReplies(ref, lang, d, r.e.opt.ShowMissing)
+		if err != nil {
+			return err
+		}
+		r.out = append(r.out, reps...)
+	}
 	return nil
 }
 

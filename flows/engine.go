@@ -37,6 +37,9 @@ type Options struct {
 	FlowTimeout     time.Duration   // idle time after which a flow expires
 	// ShowMissing names, in the digest, the people who did not report at all ([digest] show_missing).
 	ShowMissing bool
+	// DigestToHeads are the networks on which the heads of an OPD also get its weekly digest in
+	// private, in addition to the group (chat.HeadsDigest), on their account there.
+	DigestToHeads []string
 	// Scoring holds the weights, bands and pass mark of [evaluation]; zero means SPEC's defaults.
 	Scoring scoring.Params
 	// FloodMax is how many messages one sender may send within FloodWindow and still get every

@@ -16,9 +16,10 @@ import (
 type Network struct{}
 
 var (
-	_ chat.Network  = Network{}
-	_ chat.Setup    = (*Setup)(nil)
-	_ chat.Renderer = Network{}
+	_ chat.Network     = Network{}
+	_ chat.Setup       = (*Setup)(nil)
+	_ chat.Renderer    = Network{}
+	_ chat.HeadsDigest = (*Setup)(nil)
 )
 
 // ID is "email": a person's chat is ChatRef{Net: "email", ID: their lower-cased address}.
@@ -47,9 +48,12 @@ type Settings struct {
 	// StrangerRepliesPerDay is how many answers an address not in the roster gets a day.
 	StrangerRepliesPerDay int `toml:"stranger_replies_per_day"`
 	// MaxMessageMB is the largest mail read whole, in megabytes.
-	MaxMessageMB int64        `toml:"max_message_mb"`
-	IMAP         IMAPSettings `toml:"imap"`
-	SMTP         SMTPSettings `toml:"smtp"`
+	MaxMessageMB int64 `toml:"max_message_mb"`
+	// DigestToHeads sends each OPD's weekly digest (text and chart) to the heads of the OPD by
+	// e-mail too, in addition to the OPD's group, when they have an address in the roster.
+	DigestToHeads bool         `toml:"digest_to_heads"`
+	IMAP          IMAPSettings `toml:"imap"`
+	SMTP          SMTPSettings `toml:"smtp"`
 }
 
 // IMAPSettings are [email.imap]'s keys: the mailbox Lapkin reads.
@@ -132,6 +136,9 @@ type Setup struct {
 
 // Enabled is [email] enabled.
 func (s *Setup) Enabled() bool { return s.Settings.Enabled }
+
+// DigestToHeads is [email] digest_to_heads.
+func (s *Setup) DigestToHeads() bool { return s.Settings.DigestToHeads }
 
 // Open builds the transport and the receiver. Nothing is dialled here: the receiver logs in to
 // IMAP when it starts, and /healthz says how that goes.

@@ -320,6 +320,7 @@ func flowOptions(cfg *config.Config) flows.Options {
 		EvidenceDir:            evidenceDir(cfg),
 		FlowTimeout:            30 * time.Minute,
 		ShowMissing:            cfg.Digest.ShowMissing,
+		DigestToHeads:          digestToHeads(cfg),
 		FloodMax:               cfg.Intake.MaxMessages,
 		StrangerRepliesPerHour: cfg.Intake.StrangerRepliesPerHour,
 		FloodWindow:            cfg.Intake.Window.Duration,

@@ -35,6 +35,20 @@ func networkSections() []string {
 	return out
 }
 
+// digestToHeads are the enabled networks whose section asks that the heads of an OPD also get its
+// weekly digest there in private (chat.HeadsDigest: [email] digest_to_heads).
+func digestToHeads(cfg *config.Config) []string {
+	var nets []string
+	for _, n := range networks {
+		if s, err := configure(cfg, n); err == nil && s.Enabled() {
+			if h, ok := s.(chat.HeadsDigest); ok && h.DigestToHeads() {
+				nets = append(nets, n.ID())
+			}
+		}
+	}
+	return nets
+}
+
 // configure reads n's section of cfg and checks it.
 func configure(cfg *config.Config, n chat.Network) (chat.Setup, error) {
 	return n.Configure(cfg.Section(n.Section()))
