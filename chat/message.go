@@ -44,6 +44,15 @@ type Photo struct {
 // ErrTooBig is what a Photo's Fetch returns for a file over the size limit.
 var ErrTooBig = errors.New("file too big")
 
+// Returned names a message given back by the network after it was sent: MsgID is the id the
+// outbox chose for it (MessageIDs) and To the chat it was sent to. Only a message the outbox did
+// send there under that id counts, so that a forged notice cannot silence anyone.
+type Returned struct {
+	To     ChatRef
+	MsgID  string
+	Reason string
+}
+
 // Contact is a phone number shared by the sender, or the address a network names every sender by.
 // Own is true when the transport has verified that the number is the sender's own (Telegram:
 // Contact.UserID == From.ID; WhatsApp: the sender's JID).
@@ -98,6 +107,10 @@ type Message struct {
 	// Failure): the runtime keeps it as a dead letter and answers politely where it can, and the
 	// receiver then acknowledges it like any other, so that one bad update never stops intake.
 	Failed *Failure
+	// Returned, when set, is the network's news that a message the outbox delivered earlier
+	// never reached its recipient for good (an e-mail bounce, which arrives as a mail of its own):
+	// the runtime then treats the recipient as a transport's Unreachable would. Nobody answers it.
+	Returned *Returned
 }
 
 // Button is one choice offered with a reply. Data comes back as Message.Callback when pressed.

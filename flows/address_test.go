@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/flows"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -186,5 +187,65 @@ func TestDigestToHeadsByEmailBesidesTheGroup(t *testing.T) {
 		if got := strings.Join(h.con.Received(kepala), "\n"); strings.Contains(got, "Rekap mingguan") {
 			t.Fatal("the head got the digest on the console too: the group has it")
 		}
+	}
+}
+
+// Issue 23: a bounce (chat.Returned) of a mail the outbox sent marks that account unreachable, so
+// the next notice goes to the person's other account; a bounce that names no mail sent there
+// (forged, or not ours) changes nothing.
+func TestReturnedMailMakesTheAccountUnreachable(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	const addr, number = "rina@diskominfo.example.go.id", "6281300000003"
+	h.setEmail(rina, "Rina Wulandari", "", addr)
+	h.on("wa", number, "/progres", &bot.Contact{Phone: "+" + number, Own: true, Implicit: true})
+	h.on("email", addr, "/progres", &bot.Contact{Address: addr, Implicit: true})
+	ids := []string{addr, number}
+	tuesday := time.Date(2026, 11, 24, 16, 0, 0, 0, jakarta)
+	h.clock.Set(tuesday)
+	if got := h.remindersTo(tuesday, ids...); !slices.Equal(got, []string{"email"}) {
+		t.Fatalf("reminder went to %v, want e-mail", got)
+	}
+	// The outbox sends it by e-mail under an id of its choosing.
+	const msgID = "lapkin.1.abc@kota.example.go.id"
+	err := h.st.Update(ctx, func(tx *store.Tx) error {
+		due, err := tx.DueOutbox(ctx, []string{"email"}, tuesday.Add(time.Hour), 100)
+		if err != nil {
+			return err
+		}
+		for _, m := range due {
+			if m.ChatID == addr {
+				if _, err := tx.SetOutboxMsgID(ctx, m.ID, msgID); err != nil {
+					return err
+				}
+				if err := tx.MarkSent(ctx, m.ID, tuesday); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bounce := func(id string) {
+		ref := bot.ChatRef{Net: "email", ID: "mailer-daemon@kota.example.go.id"}
+		h.send(bot.Message{ID: "dsn-" + id, Chat: ref, Sender: ref, Time: h.clock.Now(),
+			Returned: &chat.Returned{To: bot.ChatRef{Net: "email", ID: addr}, MsgID: id, Reason: "550 5.1.1 User unknown"}})
+	}
+	bounce("lapkin.forged@elsewhere.example") // names nothing sent: nothing changes
+	wednesday := time.Date(2026, 11, 25, 16, 0, 0, 0, jakarta)
+	h.clock.Set(wednesday)
+	if got := h.remindersTo(wednesday, ids...); !slices.Equal(got, []string{"email"}) {
+		t.Fatalf("after a forged bounce the reminder went to %v, want e-mail still", got)
+	}
+	bounce(msgID)
+	thursday := time.Date(2026, 11, 26, 16, 0, 0, 0, jakarta)
+	h.clock.Set(thursday)
+	if got := h.remindersTo(thursday, ids...); !slices.Equal(got, []string{"wa"}) {
+		t.Fatalf("after the bounce the reminder went to %v, want WhatsApp", got)
+	}
+	if got := h.con.Received("mailer-daemon@kota.example.go.id"); len(got) != 0 {
+		t.Fatalf("the bounce was answered: %q", got)
 	}
 }

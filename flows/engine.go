@@ -217,6 +217,9 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 			return err
 		}
 		lang = r.lang
+		if m.Returned != nil {
+			return r.returned(m.Returned)
+		}
 		if m.Failed != nil {
 			if err := r.deadLetter(m.Failed); err != nil {
 				return err

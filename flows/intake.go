@@ -5,8 +5,26 @@ import (
 	"time"
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/store"
 )
+
+// returned records the network's news that a message sent earlier came back undelivered (an
+// e-mail bounce): the account is unreachable from now on, so notices go to the person's other
+// accounts, as when a transport refuses a recipient at once. A notice that names no message the
+// outbox sent there is only logged. Nobody is answered.
+func (r *request) returned(ret *chat.Returned) error {
+	ok, err := r.tx.Returned(r.ctx, ret.To.Net, ret.To.ID, ret.MsgID, ret.Reason)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		r.e.log.Warn("a returned message names nothing sent", "to", ret.To.String(), "msg_id", ret.MsgID)
+		return nil
+	}
+	r.e.log.Warn("message returned undelivered; the account is unreachable", "to", ret.To.String(), "reason", ret.Reason)
+	return nil
+}
 
 // deadLetter keeps a message its receiver gave up on and tells the sender, in a private chat the
 // receiver could name, that it was not recorded and what to do.

@@ -155,6 +155,25 @@ func (t *Tx) Fail(ctx context.Context, id int64, reason string) error {
 	return nil
 }
 
+// Returned records that a message sent to chatID on net under the platform id msgID came back
+// undelivered for good (an e-mail bounce): it is marked failed with reason, and the account
+// unreachable, as when the transport refuses a recipient at once. Nothing changes, and false is
+// returned, when no message was sent there under that id.
+func (t *Tx) Returned(ctx context.Context, net, chatID, msgID, reason string) (bool, error) {
+	if msgID == "" {
+		return false, nil
+	}
+	res, err := t.q.ExecContext(ctx, `UPDATE outbox SET status = 'failed', last_error = ?
+		WHERE chat_net = ? AND chat_id = ? AND msg_id = ? AND status = 'sent'`, "returned: "+reason, net, chatID, msgID)
+	if err != nil {
+		return false, fmt.Errorf("record message %s returned: %w", msgID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	return true, t.MarkUnreachable(ctx, net, chatID)
+}
+
 // Park sets a message aside after its attempts ran out (an outage longer than the retries): it
 // is not dropped, and `lapkin outbox retry` (RetryParked) puts it back in the queue. It reports
 // whether this started a parking episode, that is whether no other message was parked: the

@@ -24,6 +24,8 @@ type (
 	health    = chat.Health
 	sendError = chat.Error
 	contact   = chat.Contact
+	// returnedMsg is a bounce's news of a mail of Lapkin's that never arrived.
+	returnedMsg = chat.Returned
 )
 
 // The delivery codes, failure kinds, priorities and states this adapter reports.
@@ -59,5 +61,6 @@ var (
 	_ chat.Transport      = (*Transport)(nil)
 	_ chat.Limiter        = (*Transport)(nil)
 	_ chat.HealthReporter = (*Transport)(nil)
+	_ chat.MessageIDs     = (*Transport)(nil)
 	_ chat.Receiver       = (*Receiver)(nil)
 )

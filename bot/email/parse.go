@@ -9,6 +9,7 @@ import (
 	"html"
 	"io"
 	"mime"
+	netmail "net/mail"
 	"regexp"
 	"strings"
 	"time"
@@ -38,6 +39,9 @@ type inMail struct {
 	Charset   bool   // a part's charset was unknown: its bytes were read as UTF-8 where valid
 	OnlyHTML  bool   // the text came from an HTML part
 	Truncated bool   // the text was cut at maxTextRunes
+	// Returned is what a delivery report (RFC 3464) says failed for good: the recipient, and the
+	// Message-ID of Lapkin's mail it returns; nil for any other mail, or a delay notice.
+	Returned *returnedMsg
 }
 
 // parseMail reads one whole mail. maxImage bounds the image kept as the photo. It fails only when
@@ -83,6 +87,22 @@ func parseMail(raw []byte, maxImage int64) (inMail, error) {
 		disp, _, _ := mime.ParseMediaType(h.Get("Content-Disposition"))
 		name := partName(p)
 		switch {
+		case ct == "message/delivery-status":
+			b, _ := io.ReadAll(io.LimitReader(p.Body, 64<<10))
+			if to, reason, ok := failedRecipient(b); ok {
+				if m.Returned == nil {
+					m.Returned = &returnedMsg{}
+				}
+				m.Returned.To, m.Returned.Reason = chatRef{Net: NetEmail, ID: to}, reason
+			}
+		case ct == "message/rfc822" || ct == "text/rfc822-headers":
+			b, _ := io.ReadAll(io.LimitReader(p.Body, 256<<10))
+			if id := returnedID(b); id != "" {
+				if m.Returned == nil {
+					m.Returned = &returnedMsg{}
+				}
+				m.Returned.MsgID = id
+			}
 		case strings.HasPrefix(ct, "image/"):
 			data, size := readLimited(p.Body, maxImage)
 			if best == nil || size > best.size {
@@ -125,10 +145,65 @@ func parseMail(raw []byte, maxImage int64) (inMail, error) {
 		m.Photo = &photo{Name: best.name, MIME: best.mime, Data: best.data, Size: best.size}
 		m.Unsup = ""
 	}
+	if m.Returned != nil && (m.Returned.To.ID == "" || m.Returned.MsgID == "") {
+		m.Returned = nil // a delay notice, or a report that names no mail of Lapkin's
+	}
 	if m.Text == "" && m.Photo == nil && m.Unsup == "" && m.Problem == "" {
 		m.Problem = "the mail has no text, no subject and no image"
 	}
 	return m, nil
+}
+
+// failedRecipient reads a delivery-status part (RFC 3464): the first recipient whose Action is
+// "failed", by its Final-Recipient (or Original-Recipient) address, with its Diagnostic-Code or
+// Status as the reason. A "delayed" or "delivered" report gives nothing.
+func failedRecipient(b []byte) (to, reason string, ok bool) {
+	// Per-message fields, then one block per recipient, separated by blank lines.
+	for _, block := range strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n\n") {
+		fields := map[string]string{}
+		var last string
+		for _, line := range strings.Split(block, "\n") {
+			if (strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t")) && last != "" {
+				fields[last] += " " + strings.TrimSpace(line) // a folded line
+				continue
+			}
+			k, v, found := strings.Cut(line, ":")
+			if !found {
+				continue
+			}
+			last = strings.ToLower(strings.TrimSpace(k))
+			fields[last] = strings.TrimSpace(v)
+		}
+		if !strings.EqualFold(fields["action"], "failed") {
+			continue
+		}
+		addr := fields["final-recipient"]
+		if addr == "" {
+			addr = fields["original-recipient"]
+		}
+		if _, a, found := strings.Cut(addr, ";"); found {
+			addr = a
+		}
+		addr = strings.ToLower(strings.Trim(strings.TrimSpace(addr), "<>"))
+		if addr == "" {
+			continue
+		}
+		reason = fields["diagnostic-code"]
+		if reason == "" {
+			reason = "status " + fields["status"]
+		}
+		return addr, reason, true
+	}
+	return "", "", false
+}
+
+// returnedID is the Message-ID, without its brackets, of the header a delivery report returns.
+func returnedID(b []byte) string {
+	msg, err := netmail.ReadMessage(bytes.NewReader(append(bytes.TrimLeft(b, "\r\n"), '\n', '\n')))
+	if err != nil {
+		return ""
+	}
+	return strings.Trim(strings.TrimSpace(msg.Header.Get("Message-Id")), "<>")
 }
 
 // readHeader fills the header's fields of m.

@@ -225,3 +225,59 @@ func FuzzParseMail(f *testing.F) {
 		}
 	})
 }
+
+// A delivery report (RFC 3464, as Postfix and Exchange send them) names the recipient that
+// failed and returns the header of Lapkin's mail: both are read, and the mail stays automatic
+// (never answered). A delay notice names nothing.
+func TestParseBounce(t *testing.T) {
+	dsn := func(action string) []byte {
+		return crlf(`From: MAILER-DAEMON@mail.bekasikota.go.id (Mail Delivery System)
+To: lapkin@bekasikota.go.id
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <20261208.ABC@mail.bekasikota.go.id>
+Auto-Submitted: auto-replied
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain; charset=us-ascii
+
+I'm sorry to have to inform you that your message could not be delivered.
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mail.bekasikota.go.id
+
+Final-Recipient: rfc822; Budi.Lama@bekasikota.go.id
+Original-Recipient: rfc822;budi.lama@bekasikota.go.id
+Action: ` + action + `
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 <budi.lama@bekasikota.go.id>:
+    Recipient address rejected: User unknown
+
+--B
+Content-Type: text/rfc822-headers
+
+From: Lapkin <lapkin@bekasikota.go.id>
+To: budi.lama@bekasikota.go.id
+Subject: Lapkin: Pengingat
+Message-ID: <lapkin.1796.abcdef@bekasikota.go.id>
+
+--B--
+`)
+	}
+	m, err := parseMail(dsn("failed"), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Returned == nil || m.Returned.To.ID != "budi.lama@bekasikota.go.id" || m.Returned.MsgID != "lapkin.1796.abcdef@bekasikota.go.id" ||
+		!strings.Contains(m.Returned.Reason, "User unknown") {
+		t.Fatalf("returned = %+v", m.Returned)
+	}
+	if m.Auto == "" {
+		t.Error("a bounce is not marked automatic")
+	}
+	if m, _ := parseMail(dsn("delayed"), 1<<20); m.Returned != nil {
+		t.Errorf("a delay notice returned %+v", m.Returned)
+	}
+}

@@ -414,6 +414,17 @@ func (r *Receiver) read(c *client.Client, uid uint32) (m inbound, size int64, ha
 			in.Text = cleanSubject(in.Subject)
 		}
 	}
+	if in.Returned != nil {
+		// A bounce of a mail of Lapkin's: the runtime marks the recipient unreachable, as a
+		// refusal at RCPT would have; nobody is answered.
+		from := in.From
+		if from == "" {
+			from = "mailer-daemon"
+		}
+		ref := chatRef{Net: NetEmail, ID: from}
+		r.log.Info("email: a mail of Lapkin's came back undelivered", "to", in.Returned.To.ID, "reason", in.Returned.Reason)
+		return inbound{ID: in.ID, Chat: ref, Sender: ref, Time: at, Returned: in.Returned}, size, false, nil
+	}
 	if in.Auto != "" {
 		r.log.Info("email: automatic mail left unanswered", "id", in.ID, "why", in.Auto)
 		return m, size, true, nil

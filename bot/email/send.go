@@ -252,7 +252,13 @@ func (t *Transport) build(addr string, r reply) (*gomail.Msg, error) {
 	if err := m.To(addr); err != nil {
 		return nil, err
 	}
-	m.SetMessageIDWithValue(t.newMessageID())
+	// The outbox chose the id before the first attempt (MessageIDs): every attempt of a reply
+	// carries the same one, and a bounce names it.
+	id := r.ID
+	if id == "" {
+		id = t.newMessageID()
+	}
+	m.SetMessageIDWithValue(id)
 	m.SetDateWithValue(t.clock.Now())
 	m.SetGenHeader(gomail.HeaderXMailer, "Lapkin")
 	// RFC 3834: an automatic answer; a well-behaved autoresponder does not answer it back.
@@ -308,6 +314,10 @@ func (t *Transport) build(addr string, r reply) (*gomail.Msg, error) {
 	}
 	return m, nil
 }
+
+// NewMessageID is the Message-ID (without brackets) of the next mail the outbox sends: kept with
+// the outbox row, so that a bounce that names it marks the recipient unreachable (chat.Returned).
+func (t *Transport) NewMessageID() string { return t.newMessageID() }
 
 func (t *Transport) newMessageID() string {
 	_, domain, _ := strings.Cut(t.from.Address, "@")
