@@ -140,6 +140,10 @@ type Reply struct {
 	DocumentName string `json:"document_name,omitempty"`
 	// Priority says who goes first when many wait (the zero value is a notice).
 	Priority Priority `json:"-"`
+	// Answers is the ID of the message this reply answers (a reply to the sender's own message),
+	// kept with the outbox row: a network that threads (e-mail's In-Reply-To) answers that very
+	// message, even when others came in between or the bot restarted. Empty for a notice.
+	Answers string `json:"answers,omitempty"`
 }
 
 // Priority orders the outbox: replies to a registered person's own message go before notices, and

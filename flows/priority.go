@@ -21,10 +21,10 @@ func (r *request) prioritize() error {
 		case r.msg.Chat.ID == "" || r.out[i].To != r.msg.Chat:
 			r.out[i].Priority = bot.PriorityNotice
 		case r.who == nil:
-			r.out[i].Priority = bot.PriorityStranger
+			r.out[i].Priority, r.out[i].Answers = bot.PriorityStranger, r.msg.ID
 			stranger++
 		default:
-			r.out[i].Priority = bot.PriorityReply
+			r.out[i].Priority, r.out[i].Answers = bot.PriorityReply, r.msg.ID
 		}
 	}
 	limit := r.e.opt.StrangerRepliesPerHour

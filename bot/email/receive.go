@@ -544,9 +544,12 @@ func after(c clock, d time.Duration) <-chan time.Time {
 // threads remembers, for each address, the last mail it sent in: a reply to that person goes out
 // in the same thread (In-Reply-To, References, "Re: subject"). It lives in memory: after a restart
 // the first answer starts a new thread, which every mail client shows well enough.
+// threads remembers, of the mails read, what a reply needs to join their thread: by the sender's
+// address (the last mail from them) and by the mail's own Message-ID (what Reply.Answers names).
 type threads struct {
 	mu   sync.Mutex
 	last map[string]thread
+	byID map[string]thread
 }
 
 type thread struct {
@@ -554,7 +557,7 @@ type thread struct {
 	refs    []string // the last is the mail being answered
 }
 
-func newThreads() *threads { return &threads{last: map[string]thread{}} }
+func newThreads() *threads { return &threads{last: map[string]thread{}, byID: map[string]thread{}} }
 
 func (t *threads) note(addr, subject string, refs []string) {
 	if addr == "" || len(refs) == 0 {
@@ -562,10 +565,24 @@ func (t *threads) note(addr, subject string, refs []string) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if len(t.last) > 50000 { // a bound, not a cache policy: the office is not that big
+	if len(t.byID) > 50000 { // a bound, not a cache policy: the office is not that big
 		clear(t.last)
+		clear(t.byID)
 	}
-	t.last[addr] = thread{subject: subject, refs: slices.Clone(refs)}
+	th := thread{subject: subject, refs: slices.Clone(refs)}
+	t.last[addr] = th
+	t.byID[refs[len(refs)-1]] = th
+}
+
+// of is the thread of the mail whose Message-ID is id; after a restart, when the mail is no longer
+// in memory, a thread of that mail alone (the reply's subject is then its own).
+func (t *threads) of(id string) thread {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if th, ok := t.byID[id]; ok {
+		return th
+	}
+	return thread{refs: []string{id}}
 }
 
 func (t *threads) get(addr string) (thread, bool) {

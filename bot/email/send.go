@@ -264,7 +264,11 @@ func (t *Transport) build(addr string, r reply) (*gomail.Msg, error) {
 	// RFC 3834: an automatic answer; a well-behaved autoresponder does not answer it back.
 	m.SetGenHeader("Auto-Submitted", "auto-replied")
 	subject := subjectOf(r.Text)
-	if th, ok := t.threads.get(addr); ok && (r.Priority == priorityReply || r.Priority == priorityStranger) {
+	th, ok := t.threads.get(addr)
+	if r.Answers != "" {
+		th, ok = t.threads.of(r.Answers), true
+	}
+	if ok && (r.Priority == priorityReply || r.Priority == priorityStranger) {
 		if s := cleanSubject(th.subject); s != "" {
 			subject = "Re: " + s
 		}

@@ -246,7 +246,7 @@ func (e *mailEnv) replies(id string, n int) string {
 			return strings.Join(all, "\n")
 		}
 		if time.Now().After(deadline) {
-			e.t.Fatalf("no reply to %s in 30 s; log:\n%s", id, e.log.String())
+			e.t.Fatalf("%d replies to %s in 30 s, want %d; log:\n%s", len(seq), id, n, e.log.String())
 		}
 	}
 }
@@ -336,4 +336,47 @@ func TestEmailEndToEnd(t *testing.T) {
 	if strings.Contains(e.log.String(), e.password) {
 		t.Fatal("the mail password appears in the log")
 	}
+}
+
+// Issue 23: `lapkin run` stopped in the middle of a burst of mails and started again handles each
+// mail once: every report saved once, every mail answered once, none lost.
+func TestEmailBurstWithARestart(t *testing.T) {
+	e := newMailEnv(t)
+	const n = 30
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = e.send(fmt.Sprintf("laporan %d", i+1), fmt.Sprintf("/lapor 1 Pemeliharaan jaringan ke-%d #1", i+1), nil)
+	}
+	reports := func() int {
+		return e.count(`SELECT COUNT(*) FROM reports WHERE nip = ? AND status <> 'deleted'`, mailBudi)
+	}
+	stop := e.start()
+	for deadline := time.Now().Add(30 * time.Second); reports() < 5; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no reports after 30 s; log:\n%s", e.log.String())
+		}
+	}
+	stop()
+	first := reports()
+	stop = e.start()
+	for deadline := time.Now().Add(60 * time.Second); reports() < n; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d reports after the restart", reports(), n)
+		}
+	}
+	// Every mail is answered once (the first also with the welcome), after the restart too.
+	for i, id := range ids {
+		want := 1
+		if i == 0 {
+			want = 2
+		}
+		if got := e.replies(id, want); !strings.Contains(got, fmt.Sprintf("ke-%d ", i+1)) {
+			t.Fatalf("the reply to mail %d does not name its report:\n%s", i+1, got)
+		}
+	}
+	stop()
+	if got := reports(); got != n {
+		t.Fatalf("%d reports, want %d (each mail once)", got, n)
+	}
+	t.Logf("burst of %d mails: %d reports saved before the stop, the rest after the restart", n, first)
 }
