@@ -155,29 +155,7 @@ func (e *mailEnv) login(user string) *client.Client {
 // start runs `lapkin run` until the returned stop is called.
 func (e *mailEnv) start() (stop func()) {
 	e.t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	ready, done := make(chan struct{}), make(chan error, 1)
-	log := slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	clock := &shiftedClock{base: testNow, start: time.Now()}
-	go func() { done <- Run(ctx, e.cfg, clock, log, func(*Main) { close(ready) }) }()
-	select {
-	case <-ready:
-	case err := <-done:
-		e.t.Fatalf("run: %v", err)
-	case <-time.After(10 * time.Second):
-		e.t.Fatal("run did not start")
-	}
-	return func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				e.t.Errorf("run returned %v", err)
-			}
-		case <-time.After(15 * time.Second):
-			e.t.Fatal("run did not stop")
-		}
-	}
+	return startRun(e.t, e.cfg, e.log, slog.LevelDebug)
 }
 
 // send mails text from Budi to Lapkin, with an image when png is not nil, and returns its Message-ID.
@@ -282,16 +260,7 @@ func readable(t *testing.T, raw []byte) string {
 
 func (e *mailEnv) count(query string, args ...any) int {
 	e.t.Helper()
-	st, err := store.Open(context.Background(), e.cfg.DatabasePath())
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer st.Close()
-	var n int
-	if err := st.DB().QueryRow(query, args...).Scan(&n); err != nil {
-		e.t.Fatal(err)
-	}
-	return n
+	return countRows(e.t, e.cfg, query, args...)
 }
 
 // Issue 23, through `lapkin run` and real servers: Budi, whose roster row gives his address, is

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -123,28 +124,35 @@ func newTGEnv(t testing.TB) *tgEnv {
 // start runs `lapkin run` until the returned stop is called; stop waits for Run to return.
 func (e *tgEnv) start() (stop func()) {
 	e.t.Helper()
+	return startRun(e.t, e.cfg, e.log, e.logLevel)
+}
+
+// startRun runs `lapkin run` with cfg, on the tests' clock (testNow, moving), logging to logs,
+// until the returned stop is called; stop waits for Run to return.
+func startRun(t testing.TB, cfg *config.Config, logs io.Writer, level slog.Level) (stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan struct{})
 	done := make(chan error, 1)
-	log := slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: e.logLevel}))
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: level}))
 	clock := &shiftedClock{base: testNow, start: time.Now()}
-	go func() { done <- Run(ctx, e.cfg, clock, log, func(*Main) { close(ready) }) }()
+	go func() { done <- Run(ctx, cfg, clock, log, func(*Main) { close(ready) }) }()
 	select {
 	case <-ready:
 	case err := <-done:
-		e.t.Fatalf("run: %v", err)
+		t.Fatalf("run: %v", err)
 	case <-time.After(10 * time.Second):
-		e.t.Fatal("run did not start")
+		t.Fatal("run did not start")
 	}
 	return func() {
 		cancel()
 		select {
 		case err := <-done:
 			if err != nil {
-				e.t.Errorf("run returned %v", err)
+				t.Errorf("run returned %v", err)
 			}
 		case <-time.After(15 * time.Second):
-			e.t.Fatal("run did not stop")
+			t.Fatal("run did not stop")
 		}
 	}
 }
@@ -171,14 +179,21 @@ func (e *tgEnv) expectSent(chat int64, want string) tgbotapi.Message {
 
 func (e *tgEnv) count(query string, args ...any) int {
 	e.t.Helper()
-	st, err := store.Open(context.Background(), e.cfg.DatabasePath())
+	return countRows(e.t, e.cfg, query, args...)
+}
+
+// countRows opens cfg's database (while `lapkin run` is stopped, or beside it) and returns the
+// number query selects.
+func countRows(t testing.TB, cfg *config.Config, query string, args ...any) int {
+	t.Helper()
+	st, err := store.Open(context.Background(), cfg.DatabasePath())
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	defer st.Close()
 	var n int
 	if err := st.DB().QueryRow(query, args...).Scan(&n); err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return n
 }
