@@ -362,7 +362,7 @@ func TestTelegramWebhook(t *testing.T) {
 	e.cfg.Telegram.Mode = "webhook"
 	e.cfg.Telegram.Listen = addr
 	e.cfg.Telegram.WebhookURL = "https://lapkin.example.go.id/telegram"
-	e.cfg.Telegram.WebhookSecret = "rahasia-webhook"
+	e.cfg.Telegram.WebhookSecret = "rahasia-webhook-kota"
 	stop := e.start()
 	defer stop()
 	// The receiver registers the webhook once it listens.
@@ -371,7 +371,7 @@ func TestTelegramWebhook(t *testing.T) {
 			break
 		}
 	}
-	if url, secret := e.srv.Webhook(); url != e.cfg.Telegram.WebhookURL || secret != "rahasia-webhook" {
+	if url, secret := e.srv.Webhook(); url != e.cfg.Telegram.WebhookURL || secret != "rahasia-webhook-kota" {
 		t.Fatalf("webhook set to %q with secret %q", url, secret)
 	}
 	post := func(secret string, u tgbotapi.Update) int {
@@ -396,14 +396,14 @@ func TestTelegramWebhook(t *testing.T) {
 	if code := post("", contact); code != http.StatusForbidden {
 		t.Fatalf("no secret answered %d", code)
 	}
-	if code := post("rahasia-webhook", contact); code != http.StatusOK {
+	if code := post("rahasia-webhook-kota", contact); code != http.StatusOK {
 		t.Fatalf("good post answered %d", code)
 	}
 	report := telegramtest.PrivateText(tgBudi, "/lapor Rapat dari webhook")
 	report.UpdateID = 502
 	report.Message.MessageID = 2
 	for i := 0; i < 2; i++ { // Telegram may post the same update twice
-		if code := post("rahasia-webhook", report); code != http.StatusOK {
+		if code := post("rahasia-webhook-kota", report); code != http.StatusOK {
 			t.Fatalf("report post answered %d", code)
 		}
 	}
