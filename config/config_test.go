@@ -25,7 +25,7 @@ var examplePath = filepath.Join("..", "config.example.toml")
 func withoutCache(c *Config) Config {
 	cc := *c
 	cc.loc = nil
-	cc.file, cc.sections = "", nil // the networks' sections, which their adapters check
+	cc.file, cc.sections, cc.overlay = "", nil, nil // the networks' sections, which their adapters check
 	return cc
 }
 
