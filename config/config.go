@@ -23,17 +23,10 @@ import (
 	_ "time/tzdata"
 )
 
-// EnvTelegramToken is the environment variable whose value, when set and
-// non-empty, replaces telegram.token, so that the bot token can be kept out
-// of files that are copied, backed up or committed.
-const EnvTelegramToken = "LAPKIN_TELEGRAM_TOKEN"
-
 // Config is the whole configuration of one Lapkin instance. Each field is one
 // TOML section; the zero value is not useful, start from [Default] or [Load].
 type Config struct {
 	App        App        `toml:"app"`
-	Telegram   Telegram   `toml:"telegram"`
-	WhatsApp   WhatsApp   `toml:"whatsapp"`
 	Schedule   Schedule   `toml:"schedule"`
 	Evaluation Evaluation `toml:"evaluation"`
 	Holidays   Holidays   `toml:"holidays"`
@@ -52,9 +45,11 @@ type Config struct {
 	// call.
 	loc *time.Location
 	// file is the configuration file's text, and sections the networks'
-	// sections in it that this package leaves to the networks (sections.go).
+	// sections in it, which this package leaves to the networks; overlay
+	// holds the networks' keys given by Set (sections.go).
 	file     string
 	sections []string
+	overlay  map[string]any
 }
 
 // App is the [app] section: settings that concern the whole program rather
@@ -72,64 +67,6 @@ type App struct {
 	// Database is the SQLite file; empty means <data_dir>/lapkin.db. Use
 	// [Config.DatabasePath] rather than reading it directly.
 	Database string `toml:"database"`
-}
-
-// Telegram is the [telegram] section: the Bot API transport.
-type Telegram struct {
-	// Enabled turns the Telegram transport on for `lapkin run`.
-	Enabled bool `toml:"enabled"`
-	// Token is the bot token from @BotFather. It is a secret: prefer the
-	// LAPKIN_TELEGRAM_TOKEN environment variable, which overrides it.
-	Token string `toml:"token"`
-	// APIEndpoint is the Bot API URL format, with one %s for the token and
-	// one for the method, so that a self-hosted Bot API server can be used.
-	APIEndpoint string `toml:"api_endpoint"`
-	// Mode is "polling" (long polling, works behind NAT) or "webhook"
-	// (Telegram calls WebhookURL, which needs a public HTTPS address).
-	Mode string `toml:"mode"`
-	// WebhookURL is the public HTTPS URL registered with Telegram in webhook
-	// mode.
-	WebhookURL string `toml:"webhook_url"`
-	// WebhookSecret is sent to Telegram as secret_token and checked on every
-	// incoming request, so that only Telegram can post updates. Webhook mode
-	// always uses one: empty means Lapkin generates it on the first start and
-	// keeps it in the database. It is a secret.
-	WebhookSecret string `toml:"webhook_secret"`
-	// Listen is the local address the webhook server listens on, usually
-	// behind a reverse proxy that terminates TLS.
-	Listen string `toml:"listen"`
-
-	// SendRate is the most messages a second the bot sends in all,
-	// counted over any one second (Telegram allows 30); 0 is no limit.
-	SendRate int `toml:"send_rate"`
-	// SendPrivateInterval is the least time between two messages to one
-	// person (Telegram allows one a second); 0 is no limit.
-	SendPrivateInterval Duration `toml:"send_private_interval"`
-	// SendGroupPerMinute is the most messages a minute to one group
-	// (Telegram allows 20); 0 is no limit.
-	SendGroupPerMinute int `toml:"send_group_per_minute"`
-	// SendConcurrency is how many messages may be on their way at once
-	// (to different chats: one chat's go one at a time, in order).
-	SendConcurrency int `toml:"send_concurrency"`
-	// SendTimeout bounds one send, so that a request the network
-	// swallows holds its chat only that long and is retried.
-	SendTimeout Duration `toml:"send_timeout"`
-}
-
-// WhatsApp is the [whatsapp] section: the whatsmeow transport.
-type WhatsApp struct {
-	// Enabled turns the WhatsApp transport on for `lapkin run`.
-	Enabled bool `toml:"enabled"`
-	// SessionDB is the whatsmeow session database, kept apart from Lapkin's
-	// own; empty means <data_dir>/whatsapp.db. Use [Config.SessionDBPath].
-	SessionDB string `toml:"session_db"`
-	// SendInterval is the pause between two outgoing WhatsApp messages;
-	// WhatsApp bans numbers that send many messages quickly.
-	SendInterval Duration `toml:"send_interval"`
-	// DailyCap is the most messages sent to one WhatsApp chat (a person or a
-	// group) in one day of [app] timezone; 0 means no cap. Replies beyond it
-	// wait for the next day: a number that floods people gets blocked and banned.
-	DailyCap int `toml:"daily_cap"`
 }
 
 // Schedule is the [schedule] section: one five-field cron spec per scheduled
@@ -319,21 +256,6 @@ func Default() *Config {
 			Language: "id",
 			DataDir:  "./data",
 		},
-		Telegram: Telegram{
-			APIEndpoint: "https://api.telegram.org/bot%s/%s",
-			Mode:        "polling",
-			Listen:      "127.0.0.1:8443",
-			// Telegram's flood limits, which it enforces with 429s.
-			SendRate:            30,
-			SendPrivateInterval: Duration{time.Second},
-			SendGroupPerMinute:  20,
-			SendConcurrency:     8,
-			SendTimeout:         Duration{10 * time.Second},
-		},
-		WhatsApp: WhatsApp{
-			SendInterval: Duration{3 * time.Second},
-			DailyCap:     40,
-		},
 		Schedule: Schedule{
 			Reminder:      []string{"0 14 * * 1-5", "0 16 * * 1-5"},
 			Deadline:      "0 8 * * 1-5",
@@ -396,18 +318,20 @@ func Default() *Config {
 	return c
 }
 
-// Load reads the TOML file at path over the defaults, applies the
-// LAPKIN_TELEGRAM_TOKEN environment variable and validates the result.
+// Load reads the TOML file at path over the defaults and validates the
+// result.
 //
-// An empty path means no file: the defaults (plus the environment) are used.
-// A path that is given but cannot be read is an error, because an operator
-// who names a file expects it to be used. Keys that Lapkin does not know are
-// an error naming each of them, so that a typo such as "tokne" is not
-// silently ignored.
+// An empty path means no file: the defaults are used. A path that is given
+// but cannot be read is an error, because an operator who names a file
+// expects it to be used. Keys that Lapkin does not know are an error naming
+// each of them, so that a typo such as "languge" is not silently ignored.
 //
-// networks names the sections of networks whose adapters read them
-// themselves (chat.Network.Section): they are kept as the file wrote them,
-// for [Config.Section], and their keys are the network's to check.
+// networks names the sections of the networks ([telegram], [whatsapp],
+// [email]…), which their adapters read themselves (chat.Network.Section and
+// Configure: their defaults, their environment variables such as
+// LAPKIN_TELEGRAM_TOKEN, their checks): they are kept as the file wrote them,
+// for [Config.Section], and their keys are the network's to check. Without
+// them such a section is an unknown key.
 func Load(path string, networks ...string) (*Config, error) {
 	c := Default()
 	if path != "" {
@@ -428,9 +352,6 @@ func Load(path string, networks ...string) (*Config, error) {
 		if err := unknownKeys(path, undecoded); err != nil {
 			return nil, err
 		}
-	}
-	if tok := os.Getenv(EnvTelegramToken); tok != "" {
-		c.Telegram.Token = tok
 	}
 	if err := c.Validate(); err != nil {
 		if path == "" {
@@ -523,30 +444,13 @@ func (c *Config) BackupDir() string {
 	return filepath.Join(c.App.DataDir, "backups")
 }
 
-// SessionDBPath returns the whatsmeow session database: [whatsapp]
-// session_db when set, otherwise whatsapp.db inside the data directory.
-func (c *Config) SessionDBPath() string {
-	if c.WhatsApp.SessionDB != "" {
-		return c.WhatsApp.SessionDB
-	}
-	return filepath.Join(c.App.DataDir, "whatsapp.db")
-}
-
-// redactedMark replaces a secret that is set, so that an operator can still
-// see whether it is set.
-const redactedMark = "[REDACTED]"
-
-// Redacted returns the configuration as TOML with the Telegram token and
-// webhook secret masked, so that the effective configuration can be printed
-// or logged without leaking credentials. An unset secret stays empty.
+// Redacted returns Lapkin's own sections of the configuration as TOML,
+// without the networks' sections, so that the effective configuration can be
+// printed or logged without leaking credentials: the secrets (the Telegram
+// token, the e-mail passwords) are in the networks' sections, which are their
+// adapters' to read (sections.go) and are never printed.
 func (c *Config) Redacted() string {
 	r := *c
-	if r.Telegram.Token != "" {
-		r.Telegram.Token = redactedMark
-	}
-	if r.Telegram.WebhookSecret != "" {
-		r.Telegram.WebhookSecret = redactedMark
-	}
 	var b bytes.Buffer
 	enc := toml.NewEncoder(&b)
 	enc.Indent = "" // the layout of config.example.toml
@@ -559,7 +463,7 @@ func (c *Config) Redacted() string {
 }
 
 // String returns [Config.Redacted], so that printing a *Config with fmt
-// never shows a secret.
+// never shows a secret of the networks' sections.
 func (c *Config) String() string { return c.Redacted() }
 
 // GoString returns [Config.Redacted], so that %#v does not bypass the
@@ -567,17 +471,13 @@ func (c *Config) String() string { return c.Redacted() }
 func (c *Config) GoString() string { return c.Redacted() }
 
 // LogValue summarises the configuration for log/slog without secrets; it
-// keeps a JSON log handler from marshalling the raw struct, token included.
+// keeps a JSON log handler from marshalling the raw struct, the networks'
+// sections (and their secrets) included.
 func (c *Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("timezone", c.App.Timezone),
 		slog.String("language", c.App.Language),
 		slog.String("database", c.DatabasePath()),
-		slog.Bool("telegram", c.Telegram.Enabled),
-		slog.String("telegram_mode", c.Telegram.Mode),
-		slog.Bool("telegram_token_set", c.Telegram.Token != ""),
-		slog.Bool("whatsapp", c.WhatsApp.Enabled),
-		slog.String("whatsapp_session_db", c.SessionDBPath()),
 		slog.String("http_listen", c.HTTP.Listen),
 		slog.Bool("require_approval", c.Reports.RequireApproval),
 	)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"net"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -13,12 +12,6 @@ import (
 // weightTolerance is how far w_c + w_k may be from 1, to allow for decimal
 // fractions that binary floating point cannot hold exactly.
 const weightTolerance = 1e-9
-
-// Bounds of the Telegram sender's settings.
-const (
-	maxSendConcurrency = 64
-	maxSendTimeout     = time.Minute
-)
 
 // problems collects every validation failure, so that an operator fixes a
 // config file in one round rather than one error per restart.
@@ -36,13 +29,6 @@ func (p *problems) addf(key, format string, args ...any) {
 func (c *Config) Validate() error {
 	var p problems
 	c.validateApp(&p)
-	c.validateTelegram(&p)
-	if c.WhatsApp.SendInterval.Duration < 0 {
-		p.addf("whatsapp.send_interval", "must not be negative, got %s", c.WhatsApp.SendInterval)
-	}
-	if c.WhatsApp.DailyCap < 0 {
-		p.addf("whatsapp.daily_cap", "must not be negative (0 = no cap), got %d", c.WhatsApp.DailyCap)
-	}
 	c.validateSchedule(&p)
 	c.validateEvaluation(&p)
 	c.validateKinerja(&p)
@@ -117,60 +103,6 @@ func (c *Config) validateApp(p *problems) {
 	}
 	if c.App.DataDir == "" {
 		p.addf("app.data_dir", "must not be empty; the default is \"./data\"")
-	}
-}
-
-func (c *Config) validateTelegram(p *problems) {
-	t := c.Telegram
-	if t.Mode != "polling" && t.Mode != "webhook" {
-		p.addf("telegram.mode", "must be \"polling\" or \"webhook\", got %q", t.Mode)
-	}
-	// "%s/" is not a valid URL escape, so parse the URL with the verbs
-	// filled in, as the Bot API client will.
-	filled := strings.ReplaceAll(t.APIEndpoint, "%s", "x")
-	if u, err := url.Parse(filled); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
-		strings.Count(t.APIEndpoint, "%s") != 2 || strings.Count(t.APIEndpoint, "%") != 2 {
-		p.addf("telegram.api_endpoint", "must be an http(s) URL with two %%s (token, method), such as \"http://host:8081/bot%%s/%%s\"")
-	}
-	// Empty is fine: webhook mode then generates a secret on the first start and keeps it in the
-	// database (telegram.WebhookSecret). One that is set must be hard to guess.
-	if t.WebhookSecret != "" && !isWebhookSecret(t.WebhookSecret) {
-		p.addf("telegram.webhook_secret", "must be 1 to 256 characters from A-Z, a-z, 0-9, _ and -")
-	} else if t.WebhookSecret != "" && len(t.WebhookSecret) < minWebhookSecret {
-		p.addf("telegram.webhook_secret", "must be at least %d characters, or empty to let Lapkin generate one", minWebhookSecret)
-	}
-	if t.SendRate < 0 {
-		p.addf("telegram.send_rate", "must be 0 (no limit) or more, got %d; Telegram allows 30", t.SendRate)
-	}
-	if t.SendPrivateInterval.Duration < 0 {
-		p.addf("telegram.send_private_interval", "must not be negative, got %s; Telegram allows one message a second to a person (\"1s\")", t.SendPrivateInterval)
-	}
-	if t.SendGroupPerMinute < 0 {
-		p.addf("telegram.send_group_per_minute", "must be 0 (no limit) or more, got %d; Telegram allows 20", t.SendGroupPerMinute)
-	}
-	if t.SendConcurrency < 1 || t.SendConcurrency > maxSendConcurrency {
-		p.addf("telegram.send_concurrency", "must be between 1 and %d, got %d", maxSendConcurrency, t.SendConcurrency)
-	}
-	// A long poll holds the HTTP client for up to 50 s and its timeout is 65 s: a send's own
-	// deadline must come well before, or a swallowed send holds its chat that long.
-	if d := t.SendTimeout.Duration; d <= 0 || d > maxSendTimeout {
-		p.addf("telegram.send_timeout", "must be more than 0 and at most %s, got %s", maxSendTimeout, t.SendTimeout)
-	}
-	if !t.Enabled {
-		return
-	}
-	if t.Token == "" {
-		p.addf("telegram.token", "required when telegram.enabled is true; set telegram.token or %s", EnvTelegramToken)
-	}
-	if t.Mode == "webhook" {
-		if t.WebhookURL == "" {
-			p.addf("telegram.webhook_url", "required when telegram.mode is \"webhook\"")
-		} else if u, err := url.Parse(t.WebhookURL); err != nil || u.Scheme != "https" || u.Host == "" {
-			p.addf("telegram.webhook_url", "%q is not an https URL; Telegram only calls HTTPS webhooks", t.WebhookURL)
-		}
-		if _, _, err := net.SplitHostPort(t.Listen); err != nil {
-			p.addf("telegram.listen", "%q is not a host:port address such as \"127.0.0.1:8443\"", t.Listen)
-		}
 	}
 }
 
@@ -284,24 +216,6 @@ func isNIPShape(s string) bool {
 	}
 	for _, r := range s {
 		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// minWebhookSecret is the shortest webhook secret accepted: 16 characters of a 64-letter alphabet
-// are 96 bits when chosen at random.
-const minWebhookSecret = 16
-
-// isWebhookSecret reports whether s is a secret_token Telegram accepts.
-func isWebhookSecret(s string) bool {
-	if len(s) < 1 || len(s) > 256 {
-		return false
-	}
-	for _, r := range s {
-		ok := r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-'
-		if !ok {
 			return false
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"math"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/lapkin-id/lapkin/calendar"
 )
@@ -45,55 +44,6 @@ func TestValidate(t *testing.T) {
 			want: []string{"evaluation.bands.kurang: must be between 0 and 100"}},
 		{name: "pass score above 100", change: func(c *Config) { c.Evaluation.PassScore = 100.5 },
 			want: []string{"evaluation.pass_score:"}},
-		{name: "bad mode", change: func(c *Config) { c.Telegram.Mode = "push" }, want: []string{`telegram.mode: must be "polling" or "webhook"`}},
-		{name: "enabled telegram without token", change: func(c *Config) { c.Telegram.Enabled = true },
-			want: []string{"telegram.token:", "set telegram.token or LAPKIN_TELEGRAM_TOKEN"}},
-		{name: "disabled webhook without url is fine", change: func(c *Config) { c.Telegram.Mode = "webhook" }},
-		{name: "webhook without url", change: func(c *Config) {
-			c.Telegram.Enabled, c.Telegram.Token, c.Telegram.Mode = true, "1:x", "webhook"
-		}, want: []string{"telegram.webhook_url: required"}},
-		{name: "webhook over plain http", change: func(c *Config) {
-			c.Telegram.Enabled, c.Telegram.Token, c.Telegram.Mode = true, "1:x", "webhook"
-			c.Telegram.WebhookURL = "http://bot.example.go.id/tg"
-		}, want: []string{"telegram.webhook_url:", "not an https URL"}},
-		{name: "good webhook", change: func(c *Config) {
-			c.Telegram.Enabled, c.Telegram.Token, c.Telegram.Mode = true, "1:x", "webhook"
-			c.Telegram.WebhookURL = "https://bot.example.go.id/tg"
-			c.Telegram.WebhookSecret = "s3cret_-X-kota-harapan"
-		}},
-		{name: "webhook bad listen", change: func(c *Config) {
-			c.Telegram.Enabled, c.Telegram.Token, c.Telegram.Mode = true, "1:x", "webhook"
-			c.Telegram.WebhookURL = "https://bot.example.go.id/tg"
-			c.Telegram.Listen = "8443"
-		}, want: []string{"telegram.listen:"}},
-		{name: "bad webhook secret", change: func(c *Config) { c.Telegram.WebhookSecret = "has space" },
-			want: []string{"telegram.webhook_secret:"}},
-		// Issue 12, item 1: a secret that can be guessed is no secret.
-		{name: "short webhook secret", change: func(c *Config) { c.Telegram.WebhookSecret = "rahasia" },
-			want: []string{"telegram.webhook_secret:", "at least 16"}},
-		{name: "webhook without a secret is fine: one is generated", change: func(c *Config) {
-			c.Telegram.Enabled, c.Telegram.Token, c.Telegram.Mode = true, "1:x", "webhook"
-			c.Telegram.WebhookURL = "https://bot.example.go.id/tg"
-		}},
-		{name: "self-hosted endpoint", change: func(c *Config) { c.Telegram.APIEndpoint = "http://127.0.0.1:8081/bot%s/%s" }},
-		{name: "endpoint without verbs", change: func(c *Config) { c.Telegram.APIEndpoint = "https://api.telegram.org/bot" },
-			want: []string{"telegram.api_endpoint:"}},
-		{name: "negative send interval", change: func(c *Config) { c.WhatsApp.SendInterval = Duration{-time.Second} },
-			want: []string{"whatsapp.send_interval: must not be negative"}},
-		{name: "zero send interval", change: func(c *Config) { c.WhatsApp.SendInterval = Duration{} }},
-		{name: "telegram limits off", change: func(c *Config) {
-			c.Telegram.SendRate, c.Telegram.SendPrivateInterval, c.Telegram.SendGroupPerMinute = 0, Duration{}, 0
-		}},
-		{name: "negative telegram limits", change: func(c *Config) {
-			c.Telegram.SendRate, c.Telegram.SendPrivateInterval, c.Telegram.SendGroupPerMinute = -1, Duration{-time.Second}, -20
-		}, want: []string{"telegram.send_rate: must be 0 (no limit) or more", "telegram.send_private_interval: must not be negative",
-			"telegram.send_group_per_minute: must be 0 (no limit) or more"}},
-		{name: "no send concurrency", change: func(c *Config) { c.Telegram.SendConcurrency = 0 },
-			want: []string{"telegram.send_concurrency: must be between 1 and 64, got 0"}},
-		{name: "send timeout beyond the HTTP timeout", change: func(c *Config) { c.Telegram.SendTimeout = Duration{2 * time.Minute} },
-			want: []string{"telegram.send_timeout: must be more than 0 and at most 1m0s"}},
-		{name: "no send timeout", change: func(c *Config) { c.Telegram.SendTimeout = Duration{} },
-			want: []string{"telegram.send_timeout:"}},
 		{name: "no reminder", change: func(c *Config) { c.Schedule.Reminder = nil }, want: []string{"schedule.reminder: needs at least one"}},
 		{name: "empty reminder entry", change: func(c *Config) { c.Schedule.Reminder = []string{"0 14 * * 1-5", " "} },
 			want: []string{"schedule.reminder[1]: must not be empty"}},
@@ -114,9 +64,8 @@ func TestValidate(t *testing.T) {
 			c.App.Timezone = "Mars/Olympus"
 			c.Evaluation.WeightAchievement = 0.5
 			c.Evaluation.Bands.Kurang = 70
-			c.Telegram.Enabled = true
 			c.Reports.MaxText = -1
-		}, want: []string{"app.timezone:", "evaluation.w_c:", "evaluation.bands.kurang:", "telegram.token:", "reports.max_text:"}},
+		}, want: []string{"app.timezone:", "evaluation.w_c:", "evaluation.bands.kurang:", "reports.max_text:"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -53,23 +53,74 @@ func (Network) Capabilities() chat.Capabilities {
 	}
 }
 
-// Settings are [whatsapp]'s keys.
+// Settings are [whatsapp]'s keys: the whatsmeow transport.
 type Settings struct {
+	// Enabled turns the WhatsApp transport on for `lapkin run`.
 	Enabled bool `toml:"enabled"`
-	// SessionDB is the whatsmeow session file; empty is whatsapp.db in the data directory.
-	SessionDB    string        `toml:"session_db"`
-	SendInterval time.Duration `toml:"send_interval"`
-	DailyCap     int           `toml:"daily_cap"`
+	// SessionDB is the whatsmeow session database, kept apart from Lapkin's own; empty is
+	// whatsapp.db in the data directory ([app] data_dir, which Open and the login get as
+	// chat.Env.DataDir).
+	SessionDB string `toml:"session_db"`
+	// SendInterval is the pause between two outgoing WhatsApp messages; WhatsApp bans numbers
+	// that send many messages quickly.
+	SendInterval Duration `toml:"send_interval"`
+	// DailyCap is the most messages sent to one WhatsApp chat (a person or a group) in one day
+	// of [app] timezone; 0 means no cap. Replies beyond it wait for the next day: a number that
+	// floods people gets blocked and banned.
+	DailyCap int `toml:"daily_cap"`
 }
 
-// Configure reads [whatsapp]. The config package still sets its defaults and checks it
-// (config.WhatsApp), so this only decodes.
+// DefaultSettings are [whatsapp]'s defaults: what a file without the section gives.
+func DefaultSettings() Settings {
+	return Settings{SendInterval: Duration{3 * time.Second}, DailyCap: 40}
+}
+
+// Configure decodes [whatsapp] over DefaultSettings and checks the result (Settings.Validate).
+// An empty session_db stays empty here: it is resolved against the data directory when the
+// network is opened (Setup.SessionPath), the one place that knows it.
 func (Network) Configure(sec chat.Section) (chat.Setup, error) {
-	s := &Setup{}
+	s := &Setup{Settings: DefaultSettings()}
 	if err := sec.Decode(&s.Settings); err != nil {
 		return nil, err
 	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// Validate checks the settings and returns every problem found, joined with errors.Join, each
+// starting with the key it concerns ("whatsapp.daily_cap: …").
+func (w Settings) Validate() error {
+	var errs []error
+	if w.SendInterval.Duration < 0 {
+		errs = append(errs, fmt.Errorf("whatsapp.send_interval: must not be negative, got %s", w.SendInterval))
+	}
+	if w.DailyCap < 0 {
+		errs = append(errs, fmt.Errorf("whatsapp.daily_cap: must not be negative (0 = no cap), got %d", w.DailyCap))
+	}
+	return errors.Join(errs...)
+}
+
+// Duration is a time.Duration written in the config as a Go duration string ("3s", "500ms"),
+// because TOML has no duration type and a bare number would leave the unit to guesswork.
+type Duration struct {
+	time.Duration
+}
+
+// UnmarshalText parses a duration string such as "3s" or "500ms".
+func (d *Duration) UnmarshalText(text []byte) error {
+	v, err := time.ParseDuration(string(text))
+	if err != nil {
+		return fmt.Errorf("invalid duration %q: write a number with a unit, such as \"3s\" or \"500ms\"", text)
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalText writes the duration in the form UnmarshalText reads.
+func (d Duration) MarshalText() ([]byte, error) {
+	return []byte(d.Duration.String()), nil
 }
 
 // Setup is [whatsapp] read and checked.
@@ -80,12 +131,14 @@ type Setup struct {
 // Enabled is [whatsapp] enabled.
 func (s *Setup) Enabled() bool { return s.Settings.Enabled }
 
-// sessionPath is the session file, made absolute against the data directory when not set.
-func (s *Setup) sessionPath(env chat.Env) string {
+// SessionPath is the whatsmeow session file: session_db as written (a relative path is relative
+// to the working directory, as every path of the config), or whatsapp.db in dataDir when it is
+// empty. Open and the login pass env.DataDir.
+func (s *Setup) SessionPath(dataDir string) string {
 	if s.SessionDB != "" {
 		return s.SessionDB
 	}
-	return filepath.Join(env.DataDir, "whatsapp.db")
+	return filepath.Join(dataDir, "whatsapp.db")
 }
 
 // Open builds the transport, which is also its own receiver (the event stream). A number that
@@ -106,13 +159,13 @@ func (s *Setup) Open(ctx context.Context, env chat.Env) (chat.Transport, chat.Re
 
 // open builds the transport from [whatsapp] and what the runtime lends.
 func (s *Setup) open(ctx context.Context, env chat.Env) (*WhatsApp, error) {
-	path := s.sessionPath(env)
+	path := s.SessionPath(env.DataDir)
 	if err := ensureDir(path); err != nil {
 		return nil, err
 	}
 	return New(ctx, Config{
 		SessionDB:     path,
-		SendInterval:  s.SendInterval,
+		SendInterval:  s.SendInterval.Duration,
 		DailyCap:      s.DailyCap,
 		MaxPhotoBytes: env.MaxPhotoBytes,
 		Location:      env.Location,
@@ -151,7 +204,7 @@ func (Network) LoginFlags(fs *flag.FlagSet) func(ctx context.Context, setup chat
 			level = slog.LevelDebug
 		}
 		log := slog.New(slog.NewTextHandler(env.Err, &slog.HandlerOptions{Level: level}))
-		path := setup.(*Setup).sessionPath(env.Env)
+		path := setup.(*Setup).SessionPath(env.DataDir)
 		if err := ensureDir(path); err != nil {
 			return err
 		}

@@ -249,10 +249,10 @@ func engineRate(ctx context.Context, m *Main, senders []chat.ChatRef, n int, pre
 // measure them).
 func fakeBotConfig(cfg *config.Config, srv *telegramtest.Server) config.Config {
 	c := *cfg
-	c.Telegram.Enabled = true
-	c.Telegram.Token = "bench:token"
-	c.Telegram.APIEndpoint = srv.Endpoint()
-	c.Telegram.Mode = "polling"
+	c.Set("telegram.enabled", true)
+	c.Set("telegram.token", "bench:token")
+	c.Set("telegram.api_endpoint", srv.Endpoint())
+	c.Set("telegram.mode", "polling")
 	never := "0 3 1 1 *"
 	c.Schedule.Reminder = []string{never}
 	c.Schedule.Deadline, c.Schedule.Contract, c.Schedule.Digest, c.Schedule.EvaluationDue = never, never, never, never

@@ -82,7 +82,7 @@ send_concurrency = %d
 
 [intake]
 max_messages = 0
-`, cfg.App.DataDir, cfg.App.Database, testToken, cfg.Telegram.APIEndpoint, crashConcurrency)
+`, cfg.App.DataDir, cfg.App.Database, testToken, tgSettings(t, cfg).APIEndpoint, crashConcurrency)
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}

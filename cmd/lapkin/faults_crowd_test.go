@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/lapkin-id/lapkin/bot/telegram/telegramtest"
-	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -44,7 +43,8 @@ func strangerReplies(srv *telegramtest.Server, base int64, n int) int {
 
 func TestFaultStrangersWaitForRegisteredPeople(t *testing.T) {
 	e := newTGEnv(t)
-	e.cfg.Telegram.SendRate, e.cfg.Telegram.SendPrivateInterval = 30, config.Duration{Duration: time.Second}
+	e.cfg.Set("telegram.send_rate", 30)
+	e.cfg.Set("telegram.send_private_interval", "1s")
 	stop := e.start()
 	defer stop()
 	e.srv.AddUpdate(telegramtest.ContactShare(tgBudi, tgBudi.ID, "081300000001"))

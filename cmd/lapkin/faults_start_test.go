@@ -29,7 +29,7 @@ func TestFaultTelegramUnreachableAtStart(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	e.srv.Close()
-	e.cfg.Telegram.APIEndpoint = "http://" + addr + "/bot%s/%s"
+	e.cfg.Set("telegram.api_endpoint", "http://"+addr+"/bot%s/%s")
 	e.cfg.HTTP.Listen = "127.0.0.1:0"
 	started := time.Now()
 	m, stop := e.startMain()
@@ -103,7 +103,7 @@ func TestFaultImpatientAndForeignServers(t *testing.T) {
 		}
 	}))
 	defer front.Close()
-	e.cfg.Telegram.APIEndpoint = front.URL + "/bot%s/%s"
+	e.cfg.Set("telegram.api_endpoint", front.URL+"/bot%s/%s")
 	stop := e.start()
 	time.Sleep(time.Second)
 	n := calls.Load()

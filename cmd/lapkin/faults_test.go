@@ -38,10 +38,10 @@ func seededConfig(t testing.TB, dir, endpoint string, people int) *config.Config
 	cfg := config.Default()
 	cfg.App.DataDir = dir
 	cfg.App.Database = filepath.Join(dir, "lapkin.db")
-	cfg.Telegram.Enabled = true
-	cfg.Telegram.Token = testToken
-	cfg.Telegram.APIEndpoint = endpoint
-	cfg.Telegram.SendRate, cfg.Telegram.SendPrivateInterval, cfg.Telegram.SendGroupPerMinute = 0, config.Duration{}, 0
+	cfg.Set("telegram.enabled", true)
+	cfg.Set("telegram.token", testToken)
+	cfg.Set("telegram.api_endpoint", endpoint)
+	tgLimitsOff(cfg)
 	cfg.Intake.MaxMessages = 0
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
@@ -142,7 +142,7 @@ func TestFaultBotAPIErrors(t *testing.T) {
 	proxy := telegramtest.NewProxy(srv)
 	t.Cleanup(proxy.Close)
 	cfg := seededConfig(t, t.TempDir(), proxy.Endpoint(), people)
-	cfg.Telegram.SendTimeout = config.Duration{Duration: time.Second} // a hung send is given up after 1 s
+	cfg.Set("telegram.send_timeout", "1s") // a hung send is given up after 1 s
 	e := &tgEnv{t: t, srv: srv, cfg: cfg, log: &syncBuffer{}, logLevel: slog.LevelWarn}
 	stop := e.start()
 	defer func() {
@@ -290,10 +290,10 @@ func TestFaultForgedWebhook(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	const secret = "rahasia-webhook-0123456789"
-	e.cfg.Telegram.Mode = "webhook"
-	e.cfg.Telegram.Listen = addr
-	e.cfg.Telegram.WebhookURL = "https://lapkin.example.go.id/telegram"
-	e.cfg.Telegram.WebhookSecret = secret
+	e.cfg.Set("telegram.mode", "webhook")
+	e.cfg.Set("telegram.listen", addr)
+	e.cfg.Set("telegram.webhook_url", "https://lapkin.example.go.id/telegram")
+	e.cfg.Set("telegram.webhook_secret", secret)
 	stop := e.start()
 	waitFor(10*time.Second, func() bool { url, _ := e.srv.Webhook(); return url != "" })
 

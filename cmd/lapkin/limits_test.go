@@ -10,7 +10,6 @@ import (
 
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/bot/telegram/telegramtest"
-	"github.com/lapkin-id/lapkin/config"
 )
 
 // `lapkin run` hands the [telegram] limits to the transport: with the defaults, replies queued
@@ -19,8 +18,7 @@ import (
 // other.)
 func TestRunKeepsTelegramLimits(t *testing.T) {
 	e := newTGEnv(t)
-	def := config.Default().Telegram
-	e.cfg.Telegram.SendRate, e.cfg.Telegram.SendPrivateInterval, e.cfg.Telegram.SendGroupPerMinute = def.SendRate, def.SendPrivateInterval, def.SendGroupPerMinute
+	tgLimitsDefault(e.cfg)
 	e.srv.SetLimits(telegramtest.TelegramLimits)
 	var replies []bot.Reply
 	for i := range 3 {

@@ -26,17 +26,15 @@ import (
 
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/bot/telegram/telegramtest"
-	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/store"
 )
 
 // loadEnv is a tgEnv for a load scenario: a quiet log, Telegram's limits enforced by the fake and
-// declared by the config's defaults.
+// declared by [telegram]'s defaults (the adapter's).
 func loadEnv(b *testing.B) *tgEnv {
 	e := newTGEnv(b)
 	e.logLevel = slog.LevelWarn
-	def := config.Default().Telegram
-	e.cfg.Telegram.SendRate, e.cfg.Telegram.SendPrivateInterval, e.cfg.Telegram.SendGroupPerMinute = def.SendRate, def.SendPrivateInterval, def.SendGroupPerMinute
+	tgLimitsDefault(e.cfg)
 	e.srv.SetLimits(telegramtest.TelegramLimits)
 	return e
 }

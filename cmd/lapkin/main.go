@@ -159,7 +159,7 @@ func (c *commonFlags) loadConfig() (*config.Config, error) {
 		return nil, err
 	}
 	if err := checkNetworks(cfg); err != nil {
-		return nil, err
+		return nil, inFile(path, err)
 	}
 	if c.db != "" {
 		cfg.App.Database = c.db

@@ -66,6 +66,20 @@ func checkNetworks(cfg *config.Config) error {
 	return errors.Join(errs...)
 }
 
+// inFile puts the config file's path in front of each problem of err (one a line), as config.Load
+// does for Lapkin's own sections, so that a mistake in a network's section names the file too
+// ("config.toml: telegram.token: …"). Without a file err is as it was.
+func inFile(path string, err error) error {
+	if path == "" {
+		return err
+	}
+	var out []error
+	for _, line := range strings.Split(err.Error(), "\n") {
+		out = append(out, fmt.Errorf("%s: %s", path, line))
+	}
+	return errors.Join(out...)
+}
+
 // netEnv is what the runtime lends a network it opens.
 func netEnv(cfg *config.Config, log *slog.Logger, clock chat.Clock, cursor chat.Cursor, alert func(chat.Health)) chat.Env {
 	if log == nil {

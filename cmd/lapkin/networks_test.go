@@ -2,10 +2,13 @@ package main
 
 import (
 	"go/build"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/lapkin-id/lapkin/bot/telegram"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/config"
@@ -76,5 +79,64 @@ func TestAdaptersImportOnlyTheEdge(t *testing.T) {
 			}
 		}
 		walk(pkg)
+	}
+}
+
+// tgSettings are cfg's [telegram] as the adapter reads it.
+func tgSettings(t testing.TB, cfg *config.Config) telegram.Settings {
+	t.Helper()
+	setup, err := configure(cfg, telegram.Network{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return setup.(*telegram.Setup).Settings
+}
+
+// tgLimitsOff turns Telegram's send limits off in cfg: send_rate = 0, send_private_interval =
+// "0s", send_group_per_minute = 0.
+func tgLimitsOff(cfg *config.Config) {
+	cfg.Set("telegram.send_rate", 0)
+	cfg.Set("telegram.send_private_interval", "0s")
+	cfg.Set("telegram.send_group_per_minute", 0)
+}
+
+// tgLimitsDefault gives Telegram's send limits in cfg back their defaults, Telegram's own.
+func tgLimitsDefault(cfg *config.Config) {
+	cfg.Set("telegram.send_rate", nil)
+	cfg.Set("telegram.send_private_interval", nil)
+	cfg.Set("telegram.send_group_per_minute", nil)
+}
+
+// [telegram] and [whatsapp] are their adapters' to check, and a mistake in them still stops every
+// command at start, naming the file and each key, as one in Lapkin's own sections does; the
+// environment's token is read for every command too.
+func TestNetworkSectionMistakesStopAtStart(t *testing.T) {
+	t.Setenv(telegram.EnvToken, "")
+	path := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(path, []byte("[telegram]\nenabled = true\nsend_concurrency = 0\n[whatsapp]\ndaily_cap = -1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, err := runCLI(t, "", "inbox", "--config", path)
+	if err == nil {
+		t.Fatal("a bad [telegram] and [whatsapp] were accepted")
+	}
+	msg := err.Error() + stderr
+	for _, want := range []string{path + ": telegram.token: required when telegram.enabled is true; set telegram.token or LAPKIN_TELEGRAM_TOKEN",
+		path + ": telegram.send_concurrency: must be between 1 and 64, got 0",
+		path + ": whatsapp.daily_cap: must not be negative (0 = no cap), got -1"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the error does not say %q:\n%s", want, msg)
+		}
+	}
+	t.Setenv(telegram.EnvToken, "111:env")
+	if err := os.WriteFile(path, []byte("[telegram]\nenabled = true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := (&commonFlags{config: path}).loadConfig()
+	if err != nil {
+		t.Fatalf("the token from the environment was not taken: %v", err)
+	}
+	if s := tgSettings(t, cfg); !s.Enabled || s.Token != "111:env" {
+		t.Errorf("[telegram] read as %+v", s)
 	}
 }

@@ -83,12 +83,12 @@ func newTGEnv(t testing.TB) *tgEnv {
 	cfg := config.Default()
 	cfg.App.DataDir = dir
 	cfg.App.Database = filepath.Join(dir, "lapkin.db")
-	cfg.Telegram.Enabled = true
-	cfg.Telegram.Token = testToken
-	cfg.Telegram.APIEndpoint = srv.Endpoint()
+	cfg.Set("telegram.enabled", true)
+	cfg.Set("telegram.token", testToken)
+	cfg.Set("telegram.api_endpoint", srv.Endpoint())
 	// Telegram's rate limits are not what these tests are about: off, so that a conversation
 	// runs at full speed (the load benchmarks turn them back on).
-	cfg.Telegram.SendRate, cfg.Telegram.SendPrivateInterval, cfg.Telegram.SendGroupPerMinute = 0, config.Duration{}, 0
+	tgLimitsOff(cfg)
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -374,10 +374,10 @@ func TestTelegramWebhook(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	e.cfg.Telegram.Mode = "webhook"
-	e.cfg.Telegram.Listen = addr
-	e.cfg.Telegram.WebhookURL = "https://lapkin.example.go.id/telegram"
-	e.cfg.Telegram.WebhookSecret = "rahasia-webhook"
+	e.cfg.Set("telegram.mode", "webhook")
+	e.cfg.Set("telegram.listen", addr)
+	e.cfg.Set("telegram.webhook_url", "https://lapkin.example.go.id/telegram")
+	e.cfg.Set("telegram.webhook_secret", "rahasia-webhook-kota")
 	stop := e.start()
 	defer stop()
 	// The receiver registers the webhook once it listens.
@@ -386,7 +386,7 @@ func TestTelegramWebhook(t *testing.T) {
 			break
 		}
 	}
-	if url, secret := e.srv.Webhook(); url != e.cfg.Telegram.WebhookURL || secret != "rahasia-webhook" {
+	if url, secret := e.srv.Webhook(); url != tgSettings(t, e.cfg).WebhookURL || secret != "rahasia-webhook-kota" {
 		t.Fatalf("webhook set to %q with secret %q", url, secret)
 	}
 	post := func(secret string, u tgbotapi.Update) int {
@@ -411,14 +411,14 @@ func TestTelegramWebhook(t *testing.T) {
 	if code := post("", contact); code != http.StatusForbidden {
 		t.Fatalf("no secret answered %d", code)
 	}
-	if code := post("rahasia-webhook", contact); code != http.StatusOK {
+	if code := post("rahasia-webhook-kota", contact); code != http.StatusOK {
 		t.Fatalf("good post answered %d", code)
 	}
 	report := telegramtest.PrivateText(tgBudi, "/lapor Rapat dari webhook")
 	report.UpdateID = 502
 	report.Message.MessageID = 2
 	for i := 0; i < 2; i++ { // Telegram may post the same update twice
-		if code := post("rahasia-webhook", report); code != http.StatusOK {
+		if code := post("rahasia-webhook-kota", report); code != http.StatusOK {
 			t.Fatalf("report post answered %d", code)
 		}
 	}
@@ -499,7 +499,7 @@ func TestTelegramUndownloadablePhotoDoesNotStopIntake(t *testing.T) {
 	e.srv.AddFile("hilang", png)
 	conf := filepath.Join(t.TempDir(), "config.toml")
 	os.WriteFile(conf, []byte(fmt.Sprintf("[app]\ndata_dir = %q\ndatabase = %q\n[telegram]\nenabled = true\napi_endpoint = %q\n",
-		e.cfg.App.DataDir, e.cfg.DatabasePath(), e.cfg.Telegram.APIEndpoint)), 0o600)
+		e.cfg.App.DataDir, e.cfg.DatabasePath(), e.srv.Endpoint())), 0o600)
 	t.Setenv("LAPKIN_TELEGRAM_TOKEN", testToken)
 	var id int
 	st, _ := store.Open(context.Background(), e.cfg.DatabasePath())
@@ -578,7 +578,7 @@ func TestTelegramStopDuringBurst(t *testing.T) {
 // Telegram.
 func TestRunWhatsAppNotLinkedKeepsTelegram(t *testing.T) {
 	e := newTGEnv(t)
-	e.cfg.WhatsApp.Enabled = true
+	e.cfg.Set("whatsapp.enabled", true)
 	stop := e.start()
 	defer stop()
 	e.srv.AddUpdate(telegramtest.PrivateText(tgBudi, "/bantuan"))
@@ -586,7 +586,7 @@ func TestRunWhatsAppNotLinkedKeepsTelegram(t *testing.T) {
 	if log := e.log.String(); !strings.Contains(log, "lapkin whatsapp-login") || !strings.Contains(log, "not_linked") {
 		t.Fatalf("the log does not say WhatsApp is not linked:\n%s", log)
 	}
-	if _, err := os.Stat(e.cfg.SessionDBPath()); err != nil {
+	if _, err := os.Stat(filepath.Join(e.cfg.App.DataDir, "whatsapp.db")); err != nil {
 		t.Fatalf("no session file: %v", err)
 	}
 }

@@ -25,7 +25,7 @@ func TestSIGTERMExitsZeroAfterDrain(t *testing.T) {
 	e := newTGEnv(t)
 	conf := filepath.Join(t.TempDir(), "config.toml")
 	os.WriteFile(conf, []byte(fmt.Sprintf("[app]\ndata_dir = %q\ndatabase = %q\n[telegram]\nenabled = true\napi_endpoint = %q\nsend_rate = 0\nsend_private_interval = \"0s\"\nsend_group_per_minute = 0\n[intake]\nmax_messages = 0\n",
-		e.cfg.App.DataDir, e.cfg.DatabasePath(), e.cfg.Telegram.APIEndpoint)), 0o600)
+		e.cfg.App.DataDir, e.cfg.DatabasePath(), e.srv.Endpoint())), 0o600)
 
 	start := func() (*exec.Cmd, *syncBuffer) {
 		cmd := exec.Command(os.Args[0], "run", "--config", conf)

@@ -26,10 +26,10 @@ func webhookEnv(t *testing.T) (e *tgEnv, post func(secret string, u tgbotapi.Upd
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	e.cfg.Telegram.Mode = "webhook"
-	e.cfg.Telegram.Listen = addr
-	e.cfg.Telegram.WebhookURL = "https://lapkin.example.go.id/telegram"
-	e.cfg.Telegram.WebhookSecret = ""
+	e.cfg.Set("telegram.mode", "webhook")
+	e.cfg.Set("telegram.listen", addr)
+	e.cfg.Set("telegram.webhook_url", "https://lapkin.example.go.id/telegram")
+	e.cfg.Set("telegram.webhook_secret", "")
 	post = func(secret string, u tgbotapi.Update) int {
 		t.Helper()
 		b, _ := json.Marshal(u)
@@ -130,7 +130,7 @@ func TestWebhookWithoutConfiguredSecret(t *testing.T) {
 // A configured secret is used as given, and a short one is refused by the config check.
 func TestWebhookConfiguredSecret(t *testing.T) {
 	e, post := webhookEnv(t)
-	e.cfg.Telegram.WebhookSecret = "rahasia-webhook-kota-harapan"
+	e.cfg.Set("telegram.webhook_secret", "rahasia-webhook-kota-harapan")
 	stop := e.start()
 	defer stop()
 	if got := e.waitWebhook(); got != "rahasia-webhook-kota-harapan" {
