@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/chart"
 	"github.com/lapkin-id/lapkin/store"
@@ -56,7 +57,7 @@ type digestDay struct {
 // buildDigest computes the digest of an OPD for the week of day `at`, counting up to that day.
 func (r *request) buildDigest(opdCode string, at time.Time) (*weekDigest, error) {
 	day := civil(at)
-	monday := day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
+	monday := calendar.Of(day).Monday().Time()
 	return r.buildDigestRange(&weekDigest{}, opdCode, monday, day)
 }
 
@@ -259,7 +260,10 @@ func (r *request) targetStanding(c *store.Contract, at time.Time) ([2]int, error
 		return out, err
 	}
 	for _, t := range c.Targets {
-		due, _ := time.Parse("2006-01-02", t.DueDate)
+		due, err := storedDate(t.DueDate)
+		if err != nil {
+			return out, fmt.Errorf("target %d: %w", t.ID, err)
+		}
 		if done[t.ID]+1e-9 >= t.Quantity*expectedFraction(signed, due, at) {
 			out[0]++
 		} else {
@@ -543,7 +547,7 @@ func (r *request) digest(monthly bool) error {
 		d.monthly = true
 		d, err = r.buildDigestRange(d, r.who.OPDCode, time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC), today)
 	} else {
-		monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
+		monday := calendar.Of(today).Monday().Time()
 		d, err = r.buildDigestRange(d, r.who.OPDCode, monday, today)
 	}
 	if err != nil {

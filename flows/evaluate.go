@@ -265,7 +265,7 @@ func isOfficial(eselon string) bool { return roster.IsOfficial(eselon) }
 // demo clock moved back) does not erase the days the person was already working and reporting.
 func (r *request) complianceStart(emp *store.Employee) (time.Time, string, error) {
 	if emp.StartDate != "" {
-		if d, err := time.Parse("2006-01-02", emp.StartDate); err == nil {
+		if d, err := storedDate(emp.StartDate); err == nil {
 			return d, kFromMulai, nil
 		}
 	}
@@ -274,7 +274,7 @@ func (r *request) complianceStart(emp *store.Employee) (time.Time, string, error
 	if err != nil {
 		return start, kFromLapkin, err
 	}
-	if d, err := time.Parse("2006-01-02", first); err == nil && d.Before(start) {
+	if d, err := storedDate(first); err == nil && d.Before(start) {
 		start = d
 	}
 	if signed != nil {
@@ -348,7 +348,10 @@ func (r *request) evaluate(emp *store.Employee, per *period.Period) (*evaluation
 		return nil, err
 	}
 	for _, t := range c.Targets {
-		due, _ := time.Parse("2006-01-02", t.DueDate)
+		due, err := storedDate(t.DueDate)
+		if err != nil {
+			return nil, fmt.Errorf("target %d: %w", t.ID, err)
+		}
 		ev.in.Targets = append(ev.in.Targets, scoring.Target{N: t.N, Description: t.Description, Unit: t.Unit,
 			Quantity: t.Quantity, Weight: t.Weight, Fraction: expectedFraction(signed, due, ev.asOf), Done: done[t.ID]})
 	}

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -262,7 +263,7 @@ func (r *request) decideLeave(words []string, status string) error {
 	if !r.canManage(&emp) {
 		return notFound("leave.not_found_any", catalog.Args{"ID": id})
 	}
-	if start, err := time.Parse("2006-01-02", l.StartDate); err == nil {
+	if start, err := storedDate(l.StartDate); err == nil {
 		if err := r.checkMonthOpen(l.NIP, start); err != nil {
 			return err
 		}
@@ -345,8 +346,14 @@ func (r *request) listLeave() error {
 			lines = append(lines, r.t("leave.list_more", catalog.Args{"More": len(ls) - leaveListMax}))
 			break
 		}
-		start, _ := time.Parse("2006-01-02", l.StartDate)
-		end, _ := time.Parse("2006-01-02", l.EndDate)
+		start, err := storedDate(l.StartDate)
+		if err != nil {
+			return fmt.Errorf("leave %d: %w", l.ID, err)
+		}
+		end, err := storedDate(l.EndDate)
+		if err != nil {
+			return fmt.Errorf("leave %d: %w", l.ID, err)
+		}
 		s, err := r.leaveDays(r.who, start, end)
 		if err != nil {
 			return err
@@ -440,8 +447,8 @@ func (r *request) tellSupervisorButtons(key string, args func(lang string) catal
 // leaveRange writes from..to (YYYY-MM-DD) as "24 Nov 2026 – 26 Nov 2026", or one date for a
 // one-day leave.
 func (r *request) leaveRange(lang, from, to string) string {
-	a, errA := time.Parse("2006-01-02", from)
-	b, errB := time.Parse("2006-01-02", to)
+	a, errA := storedDate(from)
+	b, errB := storedDate(to)
 	if errA != nil || errB != nil {
 		return from + " – " + to
 	}
