@@ -230,12 +230,8 @@ func (r *request) buildDigestRange(d *weekDigest, opdCode string, from, to time.
 	return d, nil
 }
 
-// sameISOWeek reports whether a and b fall in the same Monday-to-Sunday week.
-func sameISOWeek(a, b time.Time) bool {
-	ya, wa := a.ISOWeek()
-	yb, wb := b.ISOWeek()
-	return ya == yb && wa == wb
-}
+// sameISOWeek reports whether a and b fall in the same Monday-to-Sunday week: the same Monday.
+func sameISOWeek(a, b time.Time) bool { return calendar.Of(a).Monday() == calendar.Of(b).Monday() }
 
 // weekIndex is the index of the week of weeks that holds day, -1 when none does.
 func weekIndex(weeks []digestDay, day time.Time) int {
