@@ -12,9 +12,6 @@ import (
 	"github.com/lapkin-id/lapkin/scoring"
 )
 
-// tl renders a message in a given language (for someone other than the sender).
-func (r *request) tl(lang, key string, args catalog.Args) string { return r.e.cat.T(lang, key, args) }
-
 // kNoneReason says why compliance could not be measured: the person started after the period,
 // the period's days are not over yet, or it truly has no working day.
 func (r *request) kNoneReason(lang string, ev *evaluation) string {
