@@ -243,3 +243,23 @@ func TestMondayCompareSQL(t *testing.T) {
 		}
 	}
 }
+
+func TestWeekEnd(t *testing.T) {
+	// The week of Monday 23 November 2026: Friday 27th for five days, Saturday 28th for six.
+	for d := New(2026, 11, 23); d <= New(2026, 11, 29); d++ {
+		if got := WeekEnd(d, 5); got != New(2026, 11, 27) {
+			t.Fatalf("WeekEnd(%s, 5) = %s", d, got)
+		}
+		if got := WeekEnd(d, 6); got != New(2026, 11, 28) {
+			t.Fatalf("WeekEnd(%s, 6) = %s", d, got)
+		}
+	}
+	// The digest's formula from a Monday: Monday + workDays - 1.
+	for m := New(2025, 12, 29); m < New(2027, 1, 4); m += 7 {
+		for _, wd := range []int{5, 6} {
+			if got := WeekEnd(m, wd); got != m.AddDays(wd-1) {
+				t.Fatalf("WeekEnd(%s, %d) = %s", m, wd, got)
+			}
+		}
+	}
+}

@@ -73,7 +73,7 @@ func (r *request) buildDigestRange(d *weekDigest, opdCode string, from, to time.
 	if !d.monthly {
 		// A week ends with the OPD's last working weekday: a Friday digest of a five-day OPD
 		// counts Monday to Friday.
-		if last := from.AddDate(0, 0, opd.WorkDays-1); last.Before(d.to) {
+		if last := calendar.WeekEnd(calendar.Of(from), opd.WorkDays).Time(); last.Before(d.to) {
 			d.to = last
 		}
 	}
