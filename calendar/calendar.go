@@ -71,6 +71,16 @@ func InWorkWeek(d Date, workDays int) bool {
 	return true
 }
 
+// WeekEnd returns the last day of an OPD's working week that holds d: its Friday, or its
+// Saturday when the OPD works six days. Holidays do not move it: a week's digest ends there.
+func WeekEnd(d Date, workDays int) Date {
+	last := d.Monday() + 6
+	for !InWorkWeek(last, workDays) {
+		last--
+	}
+	return last
+}
+
 // Kind is what a date is for one person or OPD.
 type Kind uint8
 

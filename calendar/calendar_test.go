@@ -191,3 +191,75 @@ func TestClosing(t *testing.T) {
 		t.Fatal("close day 0 closes something")
 	}
 }
+
+func TestMondayCompareSQL(t *testing.T) {
+	// 23 November 2026 is a Monday; its week runs to Sunday 29 November.
+	for d := New(2026, 11, 23); d <= New(2026, 11, 29); d++ {
+		if got := d.Monday(); got != New(2026, 11, 23) {
+			t.Fatalf("Monday of %s = %s", d, got)
+		}
+	}
+	if got := New(2026, 11, 30).Monday(); got != New(2026, 11, 30) {
+		t.Fatalf("Monday of a Monday = %s", got)
+	}
+	// The formula the digest and the notices used: day - ((weekday + 6) % 7) days.
+	for d := New(2025, 12, 20); d < New(2027, 1, 10); d++ {
+		tm := d.Time()
+		if want := Of(tm.AddDate(0, 0, -((int(tm.Weekday()) + 6) % 7))); d.Monday() != want {
+			t.Fatalf("Monday of %s = %s, the formula says %s", d, d.Monday(), want)
+		}
+	}
+	a, b := New(2026, 1, 1), New(2026, 1, 2)
+	if a.Compare(b) != -1 || b.Compare(a) != 1 || a.Compare(a) != 0 {
+		t.Fatal("Compare")
+	}
+	jakarta, err := time.LoadLocation("Asia/Jakarta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := OfIn(time.Date(2026, 11, 22, 17, 30, 0, 0, time.UTC), jakarta); got != New(2026, 11, 23) {
+		t.Fatalf("OfIn = %s", got)
+	}
+	v, err := b.Value()
+	if err != nil || v != "2026-01-02" {
+		t.Fatalf("Value = %#v, %v", v, err)
+	}
+	if v, _ := Date(0).Value(); v != nil {
+		t.Fatalf("zero Value = %#v", v)
+	}
+	var d Date
+	for _, src := range []any{"2026-01-02", []byte("2026-01-02"), time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)} {
+		d = 0
+		if err := d.Scan(src); err != nil || d != b {
+			t.Fatalf("Scan(%#v) = %s, %v", src, d, err)
+		}
+	}
+	if err := d.Scan(nil); err != nil || !d.IsZero() {
+		t.Fatalf("Scan(nil) = %s, %v", d, err)
+	}
+	for _, src := range []any{"2026-02-30", "", 42} {
+		if err := d.Scan(src); err == nil {
+			t.Fatalf("Scan(%#v) took it", src)
+		}
+	}
+}
+
+func TestWeekEnd(t *testing.T) {
+	// The week of Monday 23 November 2026: Friday 27th for five days, Saturday 28th for six.
+	for d := New(2026, 11, 23); d <= New(2026, 11, 29); d++ {
+		if got := WeekEnd(d, 5); got != New(2026, 11, 27) {
+			t.Fatalf("WeekEnd(%s, 5) = %s", d, got)
+		}
+		if got := WeekEnd(d, 6); got != New(2026, 11, 28) {
+			t.Fatalf("WeekEnd(%s, 6) = %s", d, got)
+		}
+	}
+	// The digest's formula from a Monday: Monday + workDays - 1.
+	for m := New(2025, 12, 29); m < New(2027, 1, 4); m += 7 {
+		for _, wd := range []int{5, 6} {
+			if got := WeekEnd(m, wd); got != m.AddDays(wd-1) {
+				t.Fatalf("WeekEnd(%s, %d) = %s", m, wd, got)
+			}
+		}
+	}
+}

@@ -7,6 +7,7 @@
 package calendar
 
 import (
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"time"
@@ -34,6 +35,10 @@ func Of(t time.Time) Date {
 	y, m, d := t.Date()
 	return New(y, m, d)
 }
+
+// OfIn returns the civil date of the instant t in loc: the day it is in the city (Asia/Jakarta,
+// the config's zone) whatever zone t was made in.
+func OfIn(t time.Time, loc *time.Location) Date { return Of(t.In(loc)) }
 
 func fromUnix(sec int64) Date {
 	days := sec / 86400
@@ -83,6 +88,10 @@ func (d Date) AddMonths(n int) Date {
 	return New(y, m+time.Month(n), dd)
 }
 
+// Monday returns the Monday of d's week, weeks running Monday to Sunday as the digest's do: d
+// itself on a Monday, the Monday before on a Sunday.
+func (d Date) Monday() Date { return d - Date((int(d.Weekday())+6)%7) }
+
 // Sub returns the number of days from e to d (d - e).
 func (d Date) Sub(e Date) int { return int(d - e) }
 
@@ -91,6 +100,18 @@ func (d Date) Before(e Date) bool { return d < e }
 
 // After reports whether d is after e.
 func (d Date) After(e Date) bool { return d > e }
+
+// Compare returns -1 when d is before e, +1 when it is after, and 0 when they are the same day:
+// the form slices.SortFunc wants.
+func (d Date) Compare(e Date) int {
+	switch {
+	case d < e:
+		return -1
+	case d > e:
+		return 1
+	}
+	return 0
+}
 
 // String returns d as YYYY-MM-DD, the form dates are stored and typed in, or "" for the zero Date.
 func (d Date) String() string {
@@ -160,6 +181,43 @@ func (d *Date) UnmarshalText(b []byte) error {
 	v, err := Parse(string(b))
 	if err != nil {
 		return err
+	}
+	*d = v
+	return nil
+}
+
+// Value writes d to the database as the TEXT the schema keeps dates in (YYYY-MM-DD, byte for
+// byte what the store wrote before Date existed); the zero Date is NULL.
+func (d Date) Value() (driver.Value, error) {
+	if d == 0 {
+		return nil, nil
+	}
+	return d.String(), nil
+}
+
+// Scan reads a date column: TEXT (or a blob) in the form YYYY-MM-DD, or NULL for the zero Date. A
+// column that does not read is an error, never a silent year 1.
+func (d *Date) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*d = 0
+		return nil
+	case string:
+		return d.scanText(v)
+	case []byte:
+		return d.scanText(string(v))
+	case time.Time:
+		// A driver that reads a DATE column as a time gives midnight UTC of the stored day.
+		*d = Of(v.UTC())
+		return nil
+	}
+	return fmt.Errorf("scan date from %T: %w", src, ErrSyntax)
+}
+
+func (d *Date) scanText(s string) error {
+	v, err := Parse(s)
+	if err != nil {
+		return fmt.Errorf("scan date: %w", err)
 	}
 	*d = v
 	return nil

@@ -24,6 +24,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/roster"
 	"github.com/lapkin-id/lapkin/sanitize"
 	"github.com/lapkin-id/lapkin/scoring"
@@ -221,8 +222,11 @@ func scope(ctx context.Context, tx *store.Tx, opt Options) ([]store.OPDHeadcount
 
 // civilDate reads a stored YYYY-MM-DD as the midnight Excel shows as that date.
 func civilDate(s string) (time.Time, bool) {
-	d, err := time.Parse(time.DateOnly, s)
-	return d, err == nil
+	d, err := calendar.Parse(s)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return d.Time(), true
 }
 
 // wallClock is t in loc as a zone-less time: an Excel cell holds no timezone, so it must hold the

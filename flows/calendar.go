@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/lapkin-id/lapkin/calendar"
@@ -80,6 +81,28 @@ func leaveSpans(ls []store.Leave) []calendar.Span {
 		}
 	}
 	return out
+}
+
+// storedDate reads a date the store keeps as TEXT (YYYY-MM-DD), written by dateKey, as the flows'
+// civil date (midnight UTC). One that does not read is a damaged row: an error to report, not the
+// year 1 to show or count with.
+func storedDate(s string) (time.Time, error) {
+	d, err := calendar.Parse(s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("read stored date: %w", err)
+	}
+	return d.Time(), nil
+}
+
+// formatStored writes a stored date (YYYY-MM-DD) as FormatDate does, for the listings that
+// cannot fail. One that does not read is shown as stored, as leaveRange shows a leave's, rather
+// than as the year 1.
+func formatStored(lang, s string) string {
+	d, err := calendar.Parse(s)
+	if err != nil {
+		return s
+	}
+	return FormatDate(lang, d.Time())
 }
 
 // kind tells what date d is for this employee.

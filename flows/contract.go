@@ -119,9 +119,8 @@ func cmdContract(r *request, _ string) error {
 func (r *request) targetLines(c *store.Contract) []string {
 	var out []string
 	for _, t := range c.Targets {
-		due, _ := time.Parse("2006-01-02", t.DueDate)
 		line := fmt.Sprintf("%d. %s: %s %s, %s", t.N, t.Description, FormatNumber(t.Quantity), t.Unit,
-			r.t("contract.due", catalog.Args{"Date": FormatDate(r.lang, due)}))
+			r.t("contract.due", catalog.Args{"Date": formatStored(r.lang, t.DueDate)}))
 		if t.Weight != 1 {
 			line += ", " + r.t("contract.weight", catalog.Args{"Weight": FormatNumber(t.Weight)})
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/chart"
 	"github.com/lapkin-id/lapkin/store"
@@ -57,7 +58,7 @@ type digestDay struct {
 // buildDigest computes the digest of an OPD for the week of day `at`, counting up to that day.
 func (r *request) buildDigest(opdCode string, at time.Time) (*weekDigest, error) {
 	day := civil(at)
-	monday := day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
+	monday := calendar.Of(day).Monday().Time()
 	return r.buildDigestRange(&weekDigest{}, opdCode, monday, day)
 }
 
@@ -73,7 +74,7 @@ func (r *request) buildDigestRange(d *weekDigest, opdCode string, from, to time.
 	if !d.monthly {
 		// A week ends with the OPD's last working weekday: a Friday digest of a five-day OPD
 		// counts Monday to Friday.
-		if last := from.AddDate(0, 0, opd.WorkDays-1); last.Before(d.to) {
+		if last := calendar.WeekEnd(calendar.Of(from), opd.WorkDays).Time(); last.Before(d.to) {
 			d.to = last
 		}
 	}
@@ -230,12 +231,8 @@ func (r *request) buildDigestRange(d *weekDigest, opdCode string, from, to time.
 	return d, nil
 }
 
-// sameISOWeek reports whether a and b fall in the same Monday-to-Sunday week.
-func sameISOWeek(a, b time.Time) bool {
-	ya, wa := a.ISOWeek()
-	yb, wb := b.ISOWeek()
-	return ya == yb && wa == wb
-}
+// sameISOWeek reports whether a and b fall in the same Monday-to-Sunday week: the same Monday.
+func sameISOWeek(a, b time.Time) bool { return calendar.Of(a).Monday() == calendar.Of(b).Monday() }
 
 // weekIndex is the index of the week of weeks that holds day, -1 when none does.
 func weekIndex(weeks []digestDay, day time.Time) int {
@@ -260,7 +257,10 @@ func (r *request) targetStanding(c *store.Contract, at time.Time) ([2]int, error
 		return out, err
 	}
 	for _, t := range c.Targets {
-		due, _ := time.Parse("2006-01-02", t.DueDate)
+		due, err := storedDate(t.DueDate)
+		if err != nil {
+			return out, fmt.Errorf("target %d: %w", t.ID, err)
+		}
 		if done[t.ID]+1e-9 >= t.Quantity*expectedFraction(signed, due, at) {
 			out[0]++
 		} else {
@@ -554,7 +554,7 @@ func (r *request) digest(monthly bool) error {
 		d.monthly = true
 		d, err = r.buildDigestRange(d, r.who.OPDCode, time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC), today)
 	} else {
-		monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
+		monday := calendar.Of(today).Monday().Time()
 		d, err = r.buildDigestRange(d, r.who.OPDCode, monday, today)
 	}
 	if err != nil {

@@ -172,6 +172,9 @@ type request struct {
 // t renders a message in the request's language.
 func (r *request) t(key string, args catalog.Args) string { return r.e.cat.T(r.lang, key, args) }
 
+// tl renders a message in a given language (for someone other than the sender).
+func (r *request) tl(lang, key string, args catalog.Args) string { return r.e.cat.T(lang, key, args) }
+
 // say queues a reply to the chat the message came from.
 func (r *request) say(key string, args catalog.Args) { r.sayText(r.t(key, args)) }
 

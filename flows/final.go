@@ -105,10 +105,8 @@ func (r *request) finalRecorded(evs []store.Evaluation) string {
 func (r *request) finalResults(lang string, evs []store.Evaluation) string {
 	parts := make([]string, 0, len(evs))
 	for _, ev := range evs {
-		from, _ := time.Parse("2006-01-02", ev.PeriodStart)
-		to, _ := time.Parse("2006-01-02", ev.PeriodEnd)
-		parts = append(parts, r.tl(lang, "final.result", catalog.Args{"Period": ev.PeriodKey, "From": FormatDate(lang, from),
-			"To": FormatDate(lang, to), "N": FormatNumber(ev.Score), "Predicate": ev.Predicate}))
+		parts = append(parts, r.tl(lang, "final.result", catalog.Args{"Period": ev.PeriodKey, "From": formatStored(lang, ev.PeriodStart),
+			"To": formatStored(lang, ev.PeriodEnd), "N": FormatNumber(ev.Score), "Predicate": ev.Predicate}))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -138,8 +136,14 @@ func (r *request) whatChanged(lang string, ev *evaluation) (string, error) {
 		if emp, err := r.tx.Employee(r.ctx, c.ActorNIP); err == nil {
 			actor = emp.Name
 		}
-		from, _ := time.Parse("2006-01-02", c.FirstDay)
-		to, _ := time.Parse("2006-01-02", c.LastDay)
+		from, err := storedDate(c.FirstDay)
+		if err != nil {
+			return "", fmt.Errorf("final change %d: %w", c.RefID, err)
+		}
+		to, err := storedDate(c.LastDay)
+		if err != nil {
+			return "", fmt.Errorf("final change %d: %w", c.RefID, err)
+		}
 		days := FormatDate(lang, from)
 		if c.LastDay != c.FirstDay {
 			days += " – " + FormatDate(lang, to)

@@ -357,26 +357,32 @@ func (r *request) ackSaved(saved []savedReport, c *store.Contract) error {
 	}
 	var lines []string
 	// describe is a saved report's line, and its target's realisation line ("" without a target).
-	describe := func(s savedReport) (string, string) {
+	describe := func(s savedReport) (string, string, error) {
 		it := s.item
 		line := r.describe(it.draft(), c)
 		if it.Target == 0 && c != nil && len(c.Targets) > 0 {
 			line += " · " + r.t("free.no_target", nil)
 		}
 		if it.Day != dateKey(r.today) {
-			d, _ := time.Parse(time.DateOnly, it.Day)
+			d, err := storedDate(it.Day)
+			if err != nil {
+				return "", "", fmt.Errorf("saved report %d: %w", s.id, err)
+			}
 			line += " · " + FormatShortDay(r.lang, d)
 			if it.Late {
 				line += " " + r.t("free.late", nil)
 			}
 		}
 		if t := findTarget(c, it.Target); t != nil {
-			return line, r.realisationLine(t, done[t.ID])
+			return line, r.realisationLine(t, done[t.ID]), nil
 		}
-		return line, ""
+		return line, "", nil
 	}
 	if len(saved) == 1 {
-		line, real := describe(saved[0])
+		line, real, err := describe(saved[0])
+		if err != nil {
+			return err
+		}
 		lines = append(lines, r.t("report.saved", catalog.Args{"What": line}))
 		if real != "" {
 			lines = append(lines, real)
@@ -384,7 +390,10 @@ func (r *request) ackSaved(saved []savedReport, c *store.Contract) error {
 	} else {
 		lines = append(lines, r.t("free.saved_many", catalog.Args{"Count": len(saved)}))
 		for i, s := range saved {
-			line, real := describe(s)
+			line, real, err := describe(s)
+			if err != nil {
+				return err
+			}
 			lines = append(lines, fmt.Sprintf("%d. %s (ID %d)", i+1, line, s.id))
 			if real != "" {
 				lines = append(lines, "   "+real)
@@ -448,7 +457,10 @@ func (r *request) freeAsk(d freeDraft, c *store.Contract) error {
 		if err != nil {
 			return err
 		}
-		d, _ := time.Parse(time.DateOnly, it.Day)
+		d, err := storedDate(it.Day)
+		if err != nil {
+			return fmt.Errorf("free-text draft: %w", err)
+		}
 		r.say("free.final_ask", catalog.Args{"Text": what, "Day": FormatLongDate(r.lang, d), "Results": r.finalResults(r.lang, evs)})
 	case freeConfirm:
 		var head string
@@ -456,7 +468,10 @@ func (r *request) freeAsk(d freeDraft, c *store.Contract) error {
 			head = r.t("report.over_target", catalog.Args{"Qty": FormatNumber(it.Quantity), "Unit": t.Unit, "N": t.N,
 				"Target": FormatNumber(t.Quantity)})
 		} else {
-			d, _ := time.Parse(time.DateOnly, it.Day)
+			d, err := storedDate(it.Day)
+			if err != nil {
+				return fmt.Errorf("free-text draft: %w", err)
+			}
 			head = r.t("free.duplicate", catalog.Args{"ID": it.Dup, "Day": FormatLongDate(r.lang, d)})
 		}
 		desc := r.describe(it.draft(), c)

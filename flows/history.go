@@ -2,9 +2,9 @@ package flows
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/store"
@@ -44,7 +44,10 @@ func cmdHistory(r *request, args string) error {
 	for i := len(reps) - 1; i >= 0; i-- { // newest day first
 		rep := reps[i]
 		if rep.LocalDate != last {
-			d, _ := time.Parse("2006-01-02", rep.LocalDate)
+			d, err := storedDate(rep.LocalDate)
+			if err != nil {
+				return fmt.Errorf("report %d: %w", rep.ID, err)
+			}
 			b.WriteString("\n" + FormatShortDay(r.lang, d) + "\n")
 			last = rep.LocalDate
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -60,9 +61,7 @@ func StillCurrent(job string, at, now time.Time) bool {
 	case JobReminder, JobDeadline, JobReview, JobMonthlyRecap:
 		return civil(at) == civil(now) && now.Hour() < officeEnd
 	}
-	y1, w1 := at.ISOWeek()
-	y2, w2 := now.ISOWeek()
-	return y1 == y2 && w1 == w2
+	return calendar.Of(at).Monday() == calendar.Of(now).Monday()
 }
 
 // jobRequest is the request a scheduled job works in: no sender, the default language.

@@ -61,7 +61,10 @@ func (e *Engine) deadline(ctx context.Context, at time.Time) error {
 			return err
 		}
 		for _, t := range c.Targets {
-			due, _ := time.Parse("2006-01-02", t.DueDate)
+			due, err := storedDate(t.DueDate)
+			if err != nil {
+				return fmt.Errorf("target %d: %w", t.ID, err)
+			}
 			days := int(due.Sub(r.today).Hours() / 24)
 			if !containsInt(deadlineWarnings, days) || done[t.ID] >= t.Quantity {
 				continue
@@ -71,7 +74,7 @@ func (e *Engine) deadline(ctx context.Context, at time.Time) error {
 			}
 			args := catalog.Args{"N": t.N, "Desc": t.Description, "Days": days, "Done": FormatNumber(done[t.ID]),
 				"Target": FormatNumber(t.Quantity), "Unit": t.Unit}
-			err := r.notifyFunc(emp.NIP, func(lang, name string) string {
+			err = r.notifyFunc(emp.NIP, func(lang, name string) string {
 				args["Name"], args["Due"] = name, FormatDate(lang, due)
 				return r.tl(lang, "deadline.text", args)
 			})
@@ -201,7 +204,7 @@ type dueCheckpoint struct {
 // checkpointsThisWeek lists the signed contracts of this year whose checkpoint ends this week.
 func (r *request) checkpointsThisWeek() ([]dueCheckpoint, error) {
 	list := []dueCheckpoint{}
-	weekStart := r.today.AddDate(0, 0, -((int(r.today.Weekday()) + 6) % 7))
+	weekStart := calendar.Of(r.today).Monday().Time()
 	weekEnd := weekStart.AddDate(0, 0, 6)
 	all, err := r.tx.Employees(r.ctx, "")
 	if err != nil {

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -71,7 +72,10 @@ func (r *request) employeeTargetLines(c *store.Contract) ([]string, error) {
 	}
 	var lines []string
 	for _, t := range c.Targets {
-		due, _ := time.Parse("2006-01-02", t.DueDate)
+		due, err := storedDate(t.DueDate)
+		if err != nil {
+			return nil, fmt.Errorf("target %d: %w", t.ID, err)
+		}
 		expected := t.Quantity * expectedFraction(signed, due, r.today)
 		key := "progress.target"
 		if done[t.ID]+1e-9 < expected {

@@ -88,9 +88,7 @@ func (r *request) recapText(lang string, m calendar.Month, title string, rows []
 			args["Pct"] = FormatPercent(p)
 		}
 		if r.partOfMonth(m, row) {
-			from, _ := time.Parse("2006-01-02", row.From)
-			to, _ := time.Parse("2006-01-02", row.To)
-			args["From"], args["To"] = FormatDate(lang, from), FormatDate(lang, to)
+			args["From"], args["To"] = formatStored(lang, row.From), formatStored(lang, row.To)
 		}
 		lines = append(lines, r.tl(lang, "recap.line", args))
 	}

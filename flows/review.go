@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -173,7 +174,10 @@ func (r *request) reject(scope store.ReviewScope, rest string) error {
 		return err
 	}
 	lang := r.teamLang(&author)
-	d, _ := time.Parse("2006-01-02", rep.LocalDate)
+	d, err := storedDate(rep.LocalDate)
+	if err != nil {
+		return fmt.Errorf("report %d: %w", rep.ID, err)
+	}
 	if err := r.notify(rep.NIP, "review.rejected_notice", catalog.Args{"ID": rep.ID, "Date": FormatDate(lang, d),
 		"Text": shorten(rep.Text, 60), "From": r.teamSender(lang), "Reason": reason}); err != nil {
 		return err
@@ -390,8 +394,7 @@ func (r *request) reviewJobList(lang string, items []reviewItem, withValidator b
 			lines = append(lines, r.tl(lang, "team.more", catalog.Args{"Count": len(items) - i}))
 			break
 		}
-		d, _ := time.Parse("2006-01-02", it.LocalDate)
-		args := catalog.Args{"ID": it.ID, "Name": it.author, "Date": FormatDate(lang, d), "Text": shorten(it.Text, 40)}
+		args := catalog.Args{"ID": it.ID, "Name": it.author, "Date": formatStored(lang, it.LocalDate), "Text": shorten(it.Text, 40)}
 		if withValidator && it.validator != "" {
 			if emp, err := r.tx.Employee(r.ctx, it.validator); err == nil {
 				args["Validator"] = emp.Name

@@ -2,9 +2,9 @@ package flows
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/calendar"
@@ -569,7 +569,10 @@ func cmdReviewReturn(r *request, rest string) error {
 	if len(hits) > 0 {
 		command := r.t("final.command_review_return", catalog.Args{"ID": rep.ID})
 		if !anyway {
-			d, _ := time.Parse("2006-01-02", rep.LocalDate)
+			d, err := storedDate(rep.LocalDate)
+			if err != nil {
+				return fmt.Errorf("report %d: %w", rep.ID, err)
+			}
 			return r.finalAsk(r.t("final.what_report_returned", catalog.Args{"ID": rep.ID, "Employee": author.Name,
 				"Date": FormatDate(r.lang, d)}), command, hits)
 		}
@@ -581,7 +584,10 @@ func cmdReviewReturn(r *request, rest string) error {
 		return err
 	}
 	lang := r.teamLang(&author)
-	d, _ := time.Parse("2006-01-02", rep.LocalDate)
+	d, err := storedDate(rep.LocalDate)
+	if err != nil {
+		return fmt.Errorf("report %d: %w", rep.ID, err)
+	}
 	if err := r.notify(rep.NIP, "review.returned_notice", catalog.Args{"ID": rep.ID, "Date": FormatDate(lang, d),
 		"Text": shorten(rep.Text, 60), "From": r.teamSender(lang), "Reason": reason}); err != nil {
 		return err
@@ -623,7 +629,7 @@ func (r *request) reviewReport(arg string) (store.Report, error) {
 	if rep.Status != store.ReportSubmitted {
 		return rep, conflict("review.already", catalog.Args{"ID": id, "Status": r.t("review.status."+rep.Status, nil)})
 	}
-	if day, err := time.Parse("2006-01-02", rep.LocalDate); err == nil {
+	if day, err := storedDate(rep.LocalDate); err == nil {
 		if err := r.checkMonthOpen(rep.NIP, day); err != nil {
 			return rep, err
 		}
@@ -644,7 +650,10 @@ func (r *request) reviewList(scope store.ReviewScope) error {
 	lines := []string{r.t("review.title", catalog.Args{"Total": total, "Shown": len(reps), "More": len(reps) < total})}
 	offices := map[string]calendar.Days{}
 	for _, p := range reps {
-		d, _ := time.Parse("2006-01-02", p.LocalDate)
+		d, err := storedDate(p.LocalDate)
+		if err != nil {
+			return fmt.Errorf("report %d: %w", p.ID, err)
+		}
 		what := shorten(p.Text, 50)
 		if p.Quantity != nil {
 			what += " — " + FormatNumber(*p.Quantity)

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -55,8 +56,14 @@ func (r *request) postsBetween(emp *store.Employee, from, to time.Time) ([]recap
 	var out []recapSegment
 	start := from
 	for _, p := range ps {
-		last, _ := time.Parse("2006-01-02", p.LastDay)
-		next, _ := time.Parse("2006-01-02", p.TransferDate)
+		last, err := storedDate(p.LastDay)
+		if err != nil {
+			return nil, fmt.Errorf("post of %s: %w", emp.NIP, err)
+		}
+		next, err := storedDate(p.TransferDate)
+		if err != nil {
+			return nil, fmt.Errorf("post of %s: %w", emp.NIP, err)
+		}
 		end := last
 		if to.Before(end) {
 			end = to
@@ -116,7 +123,10 @@ func (r *request) transferredContract(emp *store.Employee, c store.Contract, p p
 	if err != nil || !ended {
 		return c, p, nil, err
 	}
-	last, _ := time.Parse("2006-01-02", post.LastDay)
+	last, err := storedDate(post.LastDay)
+	if err != nil {
+		return c, p, nil, fmt.Errorf("post of %s: %w", emp.NIP, err)
+	}
 	if p.Start.After(last) {
 		return c, p, nil, conflict("transfer.contract_ended", catalog.Args{"Employee": emp.Name, "Version": c.Version,
 			"Date": FormatDate(r.lang, last), "From": FormatDate(r.lang, p.Start)})
@@ -159,8 +169,14 @@ func (r *request) transferNotices() error {
 		}
 		oldOPD, _ := r.tx.OPD(r.ctx, p.OPDCode)
 		newOPD, _ := r.tx.OPD(r.ctx, emp.OPDCode)
-		date, _ := time.Parse("2006-01-02", p.TransferDate)
-		last, _ := time.Parse("2006-01-02", p.LastDay)
+		date, err := storedDate(p.TransferDate)
+		if err != nil {
+			return fmt.Errorf("post of %s: %w", p.NIP, err)
+		}
+		last, err := storedDate(p.LastDay)
+		if err != nil {
+			return fmt.Errorf("post of %s: %w", p.NIP, err)
+		}
 		version := 0
 		if p.ContractID != 0 {
 			if c, err := r.tx.ContractByID(r.ctx, p.ContractID); err == nil {
@@ -215,7 +231,10 @@ func (r *request) postLines(emp *store.Employee) ([]string, error) {
 				sup = s.Name
 			}
 		}
-		last, _ := time.Parse("2006-01-02", p.LastDay)
+		last, err := storedDate(p.LastDay)
+		if err != nil {
+			return nil, fmt.Errorf("post of %s: %w", emp.NIP, err)
+		}
 		args := catalog.Args{"Last": FormatDate(r.lang, last), "Position": p.Position, "OPD": opd.Name, "Code": p.OPDCode,
 			"Supervisor": sup, "Ended": p.ContractID != 0, "Version": 0}
 		if p.ContractID != 0 {
@@ -234,6 +253,9 @@ func (r *request) contractEnded(nip string, c *store.Contract) (time.Time, bool,
 	if err != nil || !ended {
 		return time.Time{}, false, err
 	}
-	last, _ := time.Parse("2006-01-02", post.LastDay)
+	last, err := storedDate(post.LastDay)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("post of %s: %w", nip, err)
+	}
 	return last, true, nil
 }

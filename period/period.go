@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lapkin-id/lapkin/calendar"
 )
 
 // Period is an inclusive range of days.
@@ -64,11 +66,12 @@ func Parse(s string) (Period, error) {
 		return Period{Key: s, Start: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC)}, nil
 	}
 	if a, b, ok := strings.Cut(s, ".."); ok {
-		start, err1 := time.Parse("2006-01-02", strings.TrimSpace(a))
-		end, err2 := time.Parse("2006-01-02", strings.TrimSpace(b))
-		if err1 != nil || err2 != nil || end.Before(start) || !plausible(start.Year()) || !plausible(end.Year()) {
+		from, err1 := calendar.Parse(strings.TrimSpace(a))
+		to, err2 := calendar.Parse(strings.TrimSpace(b))
+		if err1 != nil || err2 != nil || to.Before(from) || !plausible(from.Year()) || !plausible(to.Year()) {
 			return Period{}, ErrFormat
 		}
+		start, end := from.Time(), to.Time()
 		return Period{Key: start.Format("2006-01-02") + ".." + end.Format("2006-01-02"), Start: start, End: end}, nil
 	}
 	return Period{}, ErrFormat

@@ -310,9 +310,9 @@ func spread(x uint64) float64 {
 }
 
 func mustDate(s string) time.Time {
-	d, err := time.Parse("2006-01-02", s)
+	d, err := calendar.Parse(s)
 	if err != nil {
 		panic("seed: bad date " + s) // only dates this package formatted
 	}
-	return d
+	return d.Time()
 }

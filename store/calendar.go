@@ -124,7 +124,7 @@ func (t *Tx) AddHoliday(ctx context.Context, h Holiday, by string, now time.Time
 		return fmt.Errorf("save holiday %q: no date", h.Name)
 	}
 	_, err := t.q.ExecContext(ctx, `INSERT INTO holidays(date, name, created_by, created_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT(date) DO UPDATE SET name = excluded.name`, h.Date.String(), h.Name, by, now.UTC())
+		ON CONFLICT(date) DO UPDATE SET name = excluded.name`, h.Date, h.Name, by, now.UTC())
 	if err != nil {
 		return fmt.Errorf("save holiday %s: %w", h.Date, err)
 	}
@@ -151,12 +151,8 @@ func (t *Tx) HolidaysBetween(ctx context.Context, from, to string) ([]Holiday, e
 	defer rows.Close()
 	var out []Holiday
 	for rows.Next() {
-		var date string
 		h := Holiday{Source: calendar.SourceStored}
-		if err := rows.Scan(&date, &h.Name); err != nil {
-			return nil, err
-		}
-		if h.Date, err = calendar.Parse(date); err != nil {
+		if err := rows.Scan(&h.Date, &h.Name); err != nil {
 			return nil, fmt.Errorf("list holidays: %w", err)
 		}
 		out = append(out, h)

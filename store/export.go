@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/lapkin-id/lapkin/calendar"
 )
 
 // ExportFilter selects the rows of an operator's export. From and To are inclusive civil dates
@@ -87,8 +89,8 @@ func (t *Tx) ReportsForExport(ctx context.Context, f ExportFilter, fn func(Expor
 	if f.To != "" && f.To < last {
 		last = f.To
 	}
-	start, err1 := time.Parse("2006-01-02", first)
-	end, err2 := time.Parse("2006-01-02", last)
+	start, err1 := calendar.Parse(first)
+	end, err2 := calendar.Parse(last)
 	if err1 != nil || err2 != nil {
 		return nil // no reports, or none in the filter's days
 	}
@@ -99,8 +101,8 @@ func (t *Tx) ReportsForExport(ctx context.Context, f ExportFilter, fn func(Expor
 		LEFT JOIN targets tg ON tg.id = r.target_id
 		WHERE r.opd_code = ? AND r.local_date = ? AND r.status <> 'deleted'
 		ORDER BY r.nip, r.id`
-	for d := start; !d.After(end); d = d.AddDate(0, 0, 1) {
-		day := d.Format("2006-01-02")
+	for d := start; !d.After(end); d = d.AddDays(1) {
+		day := d.String()
 		for _, code := range codes {
 			if err := t.reportsForExport(ctx, query, fn, code, day); err != nil {
 				return err

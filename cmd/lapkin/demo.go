@@ -331,7 +331,8 @@ func sampleContracts(cfg *config.Config) ([]store.Contract, error) {
 			return nil, fmt.Errorf("sample targets line %d: want 7 fields", i+2)
 		}
 		nip, signedOn, desc, qty, unit, due, weight := rec[0], rec[1], rec[2], rec[3], rec[4], rec[5], rec[6]
-		d, err1 := time.ParseInLocation("2006-01-02", signedOn, cfg.Location())
+		day, err1 := calendar.Parse(signedOn)
+		d := day.In(cfg.Location())
 		q, err2 := strconv.ParseFloat(qty, 64)
 		w, err3 := strconv.ParseFloat(weight, 64)
 		if err := errors.Join(err1, err2, err3); err != nil {

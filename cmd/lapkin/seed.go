@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/holidays"
 	"github.com/lapkin-id/lapkin/seed"
@@ -33,9 +34,11 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	today := nowIn(cfg)
 	endDay := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	if *end != "" {
-		if endDay, err = time.Parse("2006-01-02", *end); err != nil {
+		d, err := calendar.Parse(*end)
+		if err != nil {
 			return fmt.Errorf("seed: --end %q: want YYYY-MM-DD", *end)
 		}
+		endDay = d.Time()
 	}
 	path := cfg.DatabasePath()
 	if _, err := os.Stat(path); err == nil {
