@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -13,7 +13,7 @@ import (
 // states: logged out, banned, outdated, replaced, not linked): one message to each admin, in
 // their language, on a network other than the failing one. An admin reachable only there is not
 // told here; the log and /healthz say it too.
-func (e *Engine) TransportAlert(ctx context.Context, h bot.Health) error {
+func (e *Engine) TransportAlert(ctx context.Context, h chat.Health) error {
 	return e.alertAdmins(ctx, h.Net, false, func(r *request, lang string) string {
 		return r.tl(lang, "transport.alert."+h.State, catalog.Args{"Net": r.tl(lang, "transport.net."+h.Net, nil), "Detail": h.Detail})
 	})
@@ -56,21 +56,21 @@ func (e *Engine) alertAdmins(ctx context.Context, avoid string, fallback bool, t
 			if emp.Language == "" {
 				lang = e.opt.Language
 			}
-			var to *bot.ChatRef
+			var to *chat.ChatRef
 			for _, id := range ids {
 				if id.Unreachable {
 					continue
 				}
 				if id.Net != avoid {
-					to = &bot.ChatRef{Net: id.Net, ID: id.ExternalID}
+					to = &chat.ChatRef{Net: id.Net, ID: id.ExternalID}
 					break
 				}
 				if fallback && to == nil {
-					to = &bot.ChatRef{Net: id.Net, ID: id.ExternalID}
+					to = &chat.ChatRef{Net: id.Net, ID: id.ExternalID}
 				}
 			}
 			if to != nil {
-				r.out = append(r.out, bot.Reply{To: *to, Text: text(r, lang)})
+				r.out = append(r.out, chat.Reply{To: *to, Text: text(r, lang)})
 			}
 		}
 		return r.flush()

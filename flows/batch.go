@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/outbox"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -70,7 +70,7 @@ type noticeBatch struct {
 
 type pendingNotice struct {
 	key string // "" for replies that are not claimed in the ledger
-	out []bot.Reply
+	out []chat.Reply
 }
 
 // claim stands in for ClaimNotice while reading: false when the ledger already holds the key;
@@ -245,7 +245,7 @@ func (e *Engine) runLater(ctx context.Context, r *request) {
 		e.log.Error("handle message after commit", "chat", r.msg.Chat.String(), "msg", r.msg.ID, "err", err)
 	}
 	err = e.store.Update(ctx, func(tx *store.Tx) error {
-		return outbox.Enqueue(ctx, tx, bot.Reply{To: r.msg.Chat, Text: text}, r.now, e.opt.Networks.Capabilities(r.msg.Chat.Net))
+		return outbox.Enqueue(ctx, tx, chat.Reply{To: r.msg.Chat, Text: text}, r.now, e.opt.Networks.Capabilities(r.msg.Chat.Net))
 	})
 	if err != nil {
 		e.log.Error("answer failed message", "chat", r.msg.Chat.String(), "msg", r.msg.ID, "err", err)

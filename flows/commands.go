@@ -3,7 +3,7 @@ package flows
 import (
 	"strings"
 
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/parse"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -348,8 +348,8 @@ func builtins() []*command {
 
 // MenuCommands lists the commands a person uses every day, for a platform's command menu (Telegram
 // setMyCommands): Indonesian names with Indonesian descriptions, English aliases with English ones.
-func (e *Engine) MenuCommands(lang string) []bot.Command {
-	var out []bot.Command
+func (e *Engine) MenuCommands(lang string) []chat.Command {
+	var out []chat.Command
 	for _, c := range commands() {
 		if c.run == nil || c.menu == "" {
 			continue
@@ -358,7 +358,7 @@ func (e *Engine) MenuCommands(lang string) []bot.Command {
 		if lang == "en" && len(c.aliases) > 0 {
 			name = c.aliases[0]
 		}
-		out = append(out, bot.Command{Name: name, Description: e.cat.T(lang, c.menu, nil)})
+		out = append(out, chat.Command{Name: name, Description: e.cat.T(lang, c.menu, nil)})
 	}
 	return out
 }

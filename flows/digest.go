@@ -9,10 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/chart"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -374,7 +374,7 @@ func (r *request) digestChart(lang string, d *weekDigest) ([]byte, error) {
 }
 
 // digestReplies is the digest for one chat: the text, then the chart as a photo with its title.
-func (r *request) digestReplies(to bot.ChatRef, lang string, d *weekDigest, showMissing bool) ([]bot.Reply, error) {
+func (r *request) digestReplies(to chat.ChatRef, lang string, d *weekDigest, showMissing bool) ([]chat.Reply, error) {
 	png, err := r.digestChart(lang, d)
 	if err != nil {
 		return nil, err
@@ -383,7 +383,7 @@ func (r *request) digestReplies(to bot.ChatRef, lang string, d *weekDigest, show
 	if d.monthly {
 		captionKey, name = "digest.chart_caption_month", "rekap-bulan-"+strings.ToLower(d.opd.Code)+"-"+d.from.Format("2006-01")+".png"
 	}
-	return []bot.Reply{
+	return []chat.Reply{
 		{To: to, Text: r.digestText(lang, d, showMissing)},
 		{To: to, Text: r.tl(lang, captionKey, catalog.Args{"Code": d.opd.Code}), Photo: png, PhotoName: name},
 	}, nil
@@ -455,7 +455,7 @@ func (e *Engine) readDigest(ctx context.Context, tx *store.Tx, at time.Time, sat
 		return err
 	}
 	for _, g := range groups {
-		reps, err := r.digestReplies(bot.ChatRef{Net: g.Net, ID: g.ChatID}, e.opt.Language, d, e.opt.ShowMissing)
+		reps, err := r.digestReplies(chat.ChatRef{Net: g.Net, ID: g.ChatID}, e.opt.Language, d, e.opt.ShowMissing)
 		if err != nil {
 			return err
 		}
@@ -491,12 +491,12 @@ func (r *request) sendDigestTo(emp *store.Employee, d *weekDigest, noGroup bool)
 	if emp.Language != "" {
 		lang = catalog.Lang(emp.Language)
 	}
-	var to []bot.ChatRef
+	var to []chat.ChatRef
 	if last, ok := noticeAccount(ids); ok && noGroup {
 		to = append(to, last)
 	}
 	for _, id := range ids {
-		ref := bot.ChatRef{Net: id.Net, ID: id.ExternalID}
+		ref := chat.ChatRef{Net: id.Net, ID: id.ExternalID}
 		if !id.Unreachable && slices.Contains(r.e.opt.DigestToHeads, id.Net) && !slices.Contains(to, ref) {
 			to = append(to, ref)
 		}

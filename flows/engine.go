@@ -1,6 +1,6 @@
 // Package flows decides what Lapkin's messages mean: the chat commands, the multi-step
 // conversations, and what each stores and answers. It never imports a transport: it reads
-// bot.Message values and queues bot.Reply values in the outbox, inside the same transaction as the
+// chat.Message values and queues chat.Reply values in the outbox, inside the same transaction as the
 // effects that caused them.
 package flows
 
@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
 	"github.com/lapkin-id/lapkin/chat"
@@ -81,7 +80,7 @@ type Options struct {
 // Engine handles inbound messages.
 type Engine struct {
 	store *store.Store
-	clock bot.Clock
+	clock chat.Clock
 	cat   *catalog.Catalog
 	opt   Options
 	log   *slog.Logger
@@ -97,7 +96,7 @@ type Engine struct {
 }
 
 // New returns an engine. Zero options take their defaults.
-func New(st *store.Store, clock bot.Clock, cat *catalog.Catalog, opt Options, log *slog.Logger) *Engine {
+func New(st *store.Store, clock chat.Clock, cat *catalog.Catalog, opt Options, log *slog.Logger) *Engine {
 	if opt.Location == nil {
 		opt.Location = time.UTC
 	}
@@ -146,12 +145,12 @@ type request struct {
 	ctx   context.Context
 	e     *Engine
 	tx    *store.Tx
-	msg   bot.Message
+	msg   chat.Message
 	now   time.Time // in the city's timezone
 	today time.Time // civil date, midnight UTC
 	who   *store.Employee
 	lang  string
-	out   []bot.Reply
+	out   []chat.Reply
 
 	subordinates *[]store.Employee // the sender's direct reports, loaded once when needed
 	flowChanged  bool              // the chat's conversation was saved or ended while handling this message
@@ -179,12 +178,12 @@ func (r *request) tl(lang, key string, args catalog.Args) string { return r.e.ca
 func (r *request) say(key string, args catalog.Args) { r.sayText(r.t(key, args)) }
 
 func (r *request) sayText(text string) {
-	r.out = append(r.out, bot.Reply{To: r.msg.Chat, Text: text})
+	r.out = append(r.out, chat.Reply{To: r.msg.Chat, Text: text})
 }
 
 // ask queues a question with buttons.
-func (r *request) ask(text string, buttons [][]bot.Button) {
-	r.out = append(r.out, bot.Reply{To: r.msg.Chat, Text: text, Buttons: buttons})
+func (r *request) ask(text string, buttons [][]chat.Button) {
+	r.out = append(r.out, chat.Reply{To: r.msg.Chat, Text: text, Buttons: buttons})
 }
 
 // Handle handles one inbound message: it stores the effects and queues the replies in one
@@ -198,7 +197,7 @@ func (r *request) ask(text string, buttons [][]bot.Button) {
 // processor, and refusing would lose the report of someone who did nothing wrong. Cleaning here,
 // at the one entry every transport goes through, means no flow can store, broadcast (/umumkan)
 // or export them.
-func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
+func (e *Engine) Handle(ctx context.Context, m chat.Message) error {
 	m = cleanInbound(m)
 	if foreignSender(m) {
 		return e.refuseForeign(ctx, m)
@@ -266,7 +265,7 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 		if !coded {
 			f := m.Failed
 			if f == nil {
-				f = &bot.Failure{Kind: bot.FailHandler, Reason: err.Error()}
+				f = &chat.Failure{Kind: chat.FailHandler, Reason: err.Error()}
 			}
 			if err := r.keepDeadLetter(f); err != nil {
 				return err
@@ -505,8 +504,8 @@ func (e *Engine) dispatch(r *request) error {
 				if !r.flowChanged {
 					return e.resume(r, st)
 				}
-				dropped := bot.Reply{To: m.Chat, Text: r.t("flow.dropped", catalog.Args{"Flow": r.flowTitle(st.Flow)})}
-				r.out = append(r.out[:n], append([]bot.Reply{dropped}, r.out[n:]...)...)
+				dropped := chat.Reply{To: m.Chat, Text: r.t("flow.dropped", catalog.Args{"Flow": r.flowTitle(st.Flow)})}
+				r.out = append(r.out[:n], append([]chat.Reply{dropped}, r.out[n:]...)...)
 				return nil
 			default:
 				// A new /lapor replaces the conversation, whatever it was.
@@ -629,7 +628,7 @@ func dateKey(d time.Time) string {
 }
 
 // cleanInbound returns m with what its sender wrote cleaned by sanitize.Text (see Handle).
-func cleanInbound(m bot.Message) bot.Message {
+func cleanInbound(m chat.Message) chat.Message {
 	m.Text, _ = sanitize.Text(m.Text)
 	m.Callback, _ = sanitize.Text(m.Callback)
 	if m.Contact != nil {

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/period"
 	"github.com/lapkin-id/lapkin/roster"
 	"github.com/lapkin-id/lapkin/scoring"
@@ -239,8 +239,8 @@ func evaluateStep(r *request, st store.FlowState) error {
 	return nil
 }
 
-func (r *request) evaluateButtons() [][]bot.Button {
-	return [][]bot.Button{{{Label: r.t("evaluate.button_record", nil), Data: buttonEvaluateYes},
+func (r *request) evaluateButtons() [][]chat.Button {
+	return [][]chat.Button{{{Label: r.t("evaluate.button_record", nil), Data: buttonEvaluateYes},
 		{Label: r.t("button.cancel", nil), Data: buttonEvaluateNo}}}
 }
 

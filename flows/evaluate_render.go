@@ -6,8 +6,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/export"
 	"github.com/lapkin-id/lapkin/scoring"
 )
@@ -156,7 +156,7 @@ func (r *request) evaluateSummary(d evaluateDraft, title string, done []*evaluat
 		buttons := r.evaluateButtons()
 		if held := heldNew + heldReplaced; held > 0 {
 			lines = append(lines, r.t("evaluate.unregistered_footer", catalog.Args{"Count": held}))
-			buttons[0] = append(buttons[0], bot.Button{Label: r.t("evaluate.button_record_all", nil), Data: buttonEvaluateAll})
+			buttons[0] = append(buttons[0], chat.Button{Label: r.t("evaluate.button_record_all", nil), Data: buttonEvaluateAll})
 		}
 		data, err := json.Marshal(d)
 		if err != nil {
@@ -201,7 +201,7 @@ func (r *request) evaluateSummary(d evaluateDraft, title string, done []*evaluat
 	if err != nil {
 		return "", err
 	}
-	r.out = append(r.out, bot.Reply{To: r.msg.Chat, Text: r.t("evaluate.attachment", catalog.Args{"Title": title}),
+	r.out = append(r.out, chat.Reply{To: r.msg.Chat, Text: r.t("evaluate.attachment", catalog.Args{"Title": title}),
 		Document: book, DocumentName: "evaluasi-" + dateKey(r.today) + ".xlsx"})
 	return "", nil
 }

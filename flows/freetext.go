@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/freetext"
 	"github.com/lapkin-id/lapkin/parse"
 	"github.com/lapkin-id/lapkin/store"
@@ -437,7 +437,7 @@ func (r *request) freeAsk(d freeDraft, c *store.Contract) error {
 				return err
 			}
 			r.ask(r.t("free.photo_for_recent", catalog.Args{"Text": shorten(rep.Text, 60), "ID": rep.ID}),
-				[][]bot.Button{{{Label: r.t("button.yes", nil), Data: "1"}, {Label: r.t("button.other", nil), Data: "2"}}})
+				[][]chat.Button{{{Label: r.t("button.yes", nil), Data: "1"}, {Label: r.t("button.other", nil), Data: "2"}}})
 			return nil
 		}
 		r.say("free.photo_what", catalog.Args{"Example": r.reportExample()})

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -83,7 +83,7 @@ func cmdBind(r *request, args string) error {
 			r.say("bind.kept", a)
 			return nil
 		}
-		r.ask(r.t("bind.confirm", a), [][]bot.Button{{
+		r.ask(r.t("bind.confirm", a), [][]chat.Button{{
 			{Label: r.t("bind.button_move", nil), Data: "/hubungkan " + opd.Code + " ya"},
 			{Label: r.t("button.cancel", nil), Data: "/hubungkan " + opd.Code + " batal"},
 		}})

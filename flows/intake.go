@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -28,7 +27,7 @@ func (r *request) returned(ret *chat.Returned) error {
 
 // deadLetter keeps a message its receiver gave up on and tells the sender, in a private chat the
 // receiver could name, that it was not recorded and what to do.
-func (r *request) deadLetter(f *bot.Failure) error {
+func (r *request) deadLetter(f *chat.Failure) error {
 	if err := r.keepDeadLetter(f); err != nil {
 		return err
 	}
@@ -36,9 +35,9 @@ func (r *request) deadLetter(f *bot.Failure) error {
 		return nil
 	}
 	switch f.Kind {
-	case bot.FailFile:
+	case chat.FailFile:
 		r.say("intake.file_unavailable", nil)
-	case bot.FailDecode:
+	case chat.FailDecode:
 		r.say("intake.unreadable", nil)
 	default:
 		r.say("common.internal_error", nil)
@@ -49,7 +48,7 @@ func (r *request) deadLetter(f *bot.Failure) error {
 // keepDeadLetter stores the message with the reason, for `lapkin inbox --failed`. The raw content
 // is the platform's update (from the receiver, or the message's own Raw), so that `lapkin inbox
 // --retry` can hand it back to its transport; else the message as Lapkin read it.
-func (r *request) keepDeadLetter(f *bot.Failure) error {
+func (r *request) keepDeadLetter(f *chat.Failure) error {
 	raw := f.Raw
 	if len(raw) == 0 && r.msg.Raw != nil {
 		raw, _ = json.Marshal(r.msg.Raw)
@@ -65,7 +64,7 @@ func (r *request) keepDeadLetter(f *bot.Failure) error {
 
 // messageRecord is a message as JSON, without a photo's bytes (the evidence store has those when
 // it was saved), for a message whose platform object does not encode.
-func messageRecord(m bot.Message) []byte {
+func messageRecord(m chat.Message) []byte {
 	type photo struct {
 		Name string `json:"name"`
 		Size int64  `json:"size"`

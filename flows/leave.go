@@ -10,8 +10,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/parse"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -213,14 +213,14 @@ func cmdLeave(r *request, args string) error {
 
 // leaveButtons are the choices of a supervisor's leave notice, as commands: the same as typing
 // them, with the same checks. Leave that already counts only needs a way to reject it.
-func leaveButtons(id int64, pending bool) func(lang string, t func(lang, key string) string) [][]bot.Button {
-	return func(lang string, t func(lang, key string) string) [][]bot.Button {
+func leaveButtons(id int64, pending bool) func(lang string, t func(lang, key string) string) [][]chat.Button {
+	return func(lang string, t func(lang, key string) string) [][]chat.Button {
 		ids := strconv.FormatInt(id, 10)
-		row := []bot.Button{{Label: t(lang, "leave.button_reject"), Data: "/cuti tolak " + ids}}
+		row := []chat.Button{{Label: t(lang, "leave.button_reject"), Data: "/cuti tolak " + ids}}
 		if pending {
-			row = append([]bot.Button{{Label: t(lang, "leave.button_approve"), Data: "/cuti setujui " + ids}}, row...)
+			row = append([]chat.Button{{Label: t(lang, "leave.button_approve"), Data: "/cuti setujui " + ids}}, row...)
 		}
-		return [][]bot.Button{row}
+		return [][]chat.Button{row}
 	}
 }
 
@@ -411,7 +411,7 @@ func (r *request) tellSupervisor(key string, args func(lang string) catalog.Args
 // tellSupervisorButtons is tellSupervisor with buttons under the message (labels in the
 // supervisor's language); the text must also say how to answer without them.
 func (r *request) tellSupervisorButtons(key string, args func(lang string) catalog.Args,
-	buttons func(lang string, t func(lang, key string) string) [][]bot.Button) (bool, error) {
+	buttons func(lang string, t func(lang, key string) string) [][]chat.Button) (bool, error) {
 	sup, err := r.supervisorOf(r.who)
 	if err != nil || sup == "" || sup == r.who.NIP {
 		return false, err

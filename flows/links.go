@@ -4,8 +4,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -59,7 +59,7 @@ func (r *request) tellUnlinked(emp *store.Employee, ids []store.Identity, key st
 		if id.Unreachable {
 			continue
 		}
-		r.out = append(r.out, bot.Reply{To: bot.ChatRef{Net: id.Net, ID: id.ExternalID}, Text: r.e.cat.T(lang, key, catalog.Args{
+		r.out = append(r.out, chat.Reply{To: chat.ChatRef{Net: id.Net, ID: id.ExternalID}, Text: r.e.cat.T(lang, key, catalog.Args{
 			"NIP": emp.NIP, "Network": r.networkName(lang, id.Net),
 			"When": FormatDate(lang, r.now) + " " + FormatTime(lang, r.now)})})
 	}

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -17,7 +17,7 @@ import (
 // A file over the limit comes back with its size (the flow says so); one the transport gave up on
 // makes the message a dead letter; any other failure is returned, so that the message is not
 // acknowledged and comes again.
-func (e *Engine) fetchMedia(ctx context.Context, m bot.Message) (bot.Message, error) {
+func (e *Engine) fetchMedia(ctx context.Context, m chat.Message) (chat.Message, error) {
 	p := m.Photo
 	if p == nil || p.Data != nil || p.Fetch == nil || m.Failed != nil {
 		return m, nil
@@ -34,9 +34,9 @@ func (e *Engine) fetchMedia(ctx context.Context, m bot.Message) (bot.Message, er
 		return m, err
 	}
 	data, err := fetch(ctx)
-	var f *bot.Failure
+	var f *chat.Failure
 	switch {
-	case errors.Is(err, bot.ErrTooBig):
+	case errors.Is(err, chat.ErrTooBig):
 		photo.Size = max(photo.Size, e.opt.MaxPhotoBytes+1)
 	case errors.As(err, &f):
 		m.Failed = f
@@ -53,7 +53,7 @@ func (e *Engine) fetchMedia(ctx context.Context, m bot.Message) (bot.Message, er
 // knownSender reports whether m's sender is someone Lapkin serves: their account is linked, or
 // they write from a number (WhatsApp) or an address (e-mail) of the roster, which their message is
 // about to link.
-func (e *Engine) knownSender(ctx context.Context, m bot.Message) (bool, error) {
+func (e *Engine) knownSender(ctx context.Context, m chat.Message) (bool, error) {
 	known := false
 	err := e.store.View(ctx, func(tx *store.Tx) error {
 		_, err := tx.LookupIdentity(ctx, m.Sender.Net, m.Sender.ID)

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/roster"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -46,19 +46,19 @@ func (r *request) notifyFunc(nip string, text func(lang, name string) string) er
 	if !ok {
 		return nil
 	}
-	r.out = append(r.out, bot.Reply{To: to, Text: text(lang, r.salutationIn(lang, &emp))})
+	r.out = append(r.out, chat.Reply{To: to, Text: text(lang, r.salutationIn(lang, &emp))})
 	return nil
 }
 
 // noticeAccount picks the account a notice to a person goes to: the reachable one they used last
 // (IdentitiesOf lists the last used first). Replies to a message still go to the chat it came from.
-func noticeAccount(ids []store.Identity) (bot.ChatRef, bool) {
+func noticeAccount(ids []store.Identity) (chat.ChatRef, bool) {
 	for _, id := range ids {
 		if !id.Unreachable {
-			return bot.ChatRef{Net: id.Net, ID: id.ExternalID}, true
+			return chat.ChatRef{Net: id.Net, ID: id.ExternalID}, true
 		}
 	}
-	return bot.ChatRef{}, false
+	return chat.ChatRef{}, false
 }
 
 // salutationIn is salutation in a given language (for messages to someone other than the sender).

@@ -3,7 +3,7 @@ package flows
 import (
 	"time"
 
-	"github.com/lapkin-id/lapkin/bot"
+	"github.com/lapkin-id/lapkin/chat"
 )
 
 // prioritize marks the gathered replies for the outbox (issue 26, item 3): the answer to a
@@ -19,12 +19,12 @@ func (r *request) prioritize() error {
 	for i := range r.out {
 		switch {
 		case r.msg.Chat.ID == "" || r.out[i].To != r.msg.Chat:
-			r.out[i].Priority = bot.PriorityNotice
+			r.out[i].Priority = chat.PriorityNotice
 		case r.who == nil:
-			r.out[i].Priority, r.out[i].Answers = bot.PriorityStranger, r.msg.ID
+			r.out[i].Priority, r.out[i].Answers = chat.PriorityStranger, r.msg.ID
 			stranger++
 		default:
-			r.out[i].Priority, r.out[i].Answers = bot.PriorityReply, r.msg.ID
+			r.out[i].Priority, r.out[i].Answers = chat.PriorityReply, r.msg.ID
 		}
 	}
 	limit := r.e.opt.StrangerRepliesPerHour
@@ -37,7 +37,7 @@ func (r *request) prioritize() error {
 	}
 	kept := r.out[:0]
 	for _, rep := range r.out {
-		if rep.Priority != bot.PriorityStranger {
+		if rep.Priority != chat.PriorityStranger {
 			kept = append(kept, rep)
 		}
 	}

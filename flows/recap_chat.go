@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/export"
 	"github.com/lapkin-id/lapkin/store"
 )
@@ -107,16 +107,16 @@ func (r *request) partOfMonth(m calendar.Month, row export.RecapRow) bool {
 }
 
 // recapReplies are the recap's text and its workbook, to chat.
-func (r *request) recapReplies(to bot.ChatRef, lang string, m calendar.Month, title, code string, rows []export.RecapRow) ([]bot.Reply, error) {
+func (r *request) recapReplies(to chat.ChatRef, lang string, m calendar.Month, title, code string, rows []export.RecapRow) ([]chat.Reply, error) {
 	text := r.recapText(lang, m, title, rows)
 	if len(rows) == 0 {
-		return []bot.Reply{{To: to, Text: r.tl(lang, "recap.empty", catalog.Args{"Title": title, "Month": r.monthLabel(lang, m)})}}, nil
+		return []chat.Reply{{To: to, Text: r.tl(lang, "recap.empty", catalog.Args{"Title": title, "Month": r.monthLabel(lang, m)})}}, nil
 	}
 	book, err := export.RecapWorkbook(rows)
 	if err != nil {
 		return nil, err
 	}
-	return []bot.Reply{{To: to, Text: text},
+	return []chat.Reply{{To: to, Text: text},
 		{To: to, Text: r.tl(lang, "recap.attachment", catalog.Args{"Month": r.monthLabel(lang, m), "Title": title}),
 			Document: book, DocumentName: "rekap-bulanan-" + strings.ToLower(code) + "-" + m.String() + ".xlsx"}}, nil
 }
@@ -235,7 +235,7 @@ func (r *request) sendRecap(o store.OPD, m calendar.Month, rows []export.RecapRo
 		return err
 	}
 	for _, g := range groups {
-		reps, err := r.recapReplies(bot.ChatRef{Net: g.Net, ID: g.ChatID}, r.e.opt.Language, m, title, o.Code, rows)
+		reps, err := r.recapReplies(chat.ChatRef{Net: g.Net, ID: g.ChatID}, r.e.opt.Language, m, title, o.Code, rows)
 		if err != nil {
 			return err
 		}

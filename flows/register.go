@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/freetext"
 	"github.com/lapkin-id/lapkin/roster"
 	"github.com/lapkin-id/lapkin/store"
@@ -160,7 +160,7 @@ func cmdRegister(r *request, args string) error {
 
 // registerByPhone links the sender by a phone number their transport vouches for: the Telegram
 // contact button, or the WhatsApp sender's own number. This is the entry point transports use.
-func (r *request) registerByPhone(c *bot.Contact) error {
+func (r *request) registerByPhone(c *chat.Contact) error {
 	if !c.Own {
 		r.say("register.contact_not_own", nil)
 		return nil
@@ -188,7 +188,7 @@ const registerHelpJob = "register_help"
 // sender by (Contact.Implicit), with how a link to them is made and by what. ok is false when the
 // contact holds neither a valid number nor an address; err is store.ErrNotFound when the roster
 // has nobody with it.
-func vouchedEmployee(ctx context.Context, tx *store.Tx, c *bot.Contact) (emp store.Employee, via, key string, ok bool, err error) {
+func vouchedEmployee(ctx context.Context, tx *store.Tx, c *chat.Contact) (emp store.Employee, via, key string, ok bool, err error) {
 	if c.Address != "" {
 		emp, err = tx.EmployeeByEmail(ctx, c.Address)
 		return emp, store.LinkedByAddress, strings.ToLower(strings.TrimSpace(c.Address)), true, err
@@ -207,7 +207,7 @@ func vouchedEmployee(ctx context.Context, tx *store.Tx, c *bot.Contact) (emp sto
 // well (done is false). One not in the roster gets the registration help at most once a day and
 // nothing else, except a "/daftar <NIP> <KODE>" with a code from an admin, which goes on (done is
 // false).
-func (r *request) registerImplicit(c *bot.Contact) (done bool, err error) {
+func (r *request) registerImplicit(c *chat.Contact) (done bool, err error) {
 	text := strings.TrimSpace(r.msg.Text)
 	cmd, args, isCmd := parseCommand(text, r.e.opt.Networks.Capabilities(r.msg.Chat.Net).SlashOnly)
 	unknownKey, takenKey := "register.number_unknown", "links.implicit_taken"
@@ -294,8 +294,8 @@ func (r *request) identifyByPhone(raw string) error {
 }
 
 // replyAskContact is a reply that offers the "share my phone number" button where the transport has one.
-func replyAskContact(r *request, text string) bot.Reply {
-	return bot.Reply{To: r.msg.Chat, Text: text, ContactButton: r.t("button.share_phone", nil)}
+func replyAskContact(r *request, text string) chat.Reply {
+	return chat.Reply{To: r.msg.Chat, Text: text, ContactButton: r.t("button.share_phone", nil)}
 }
 
 func cmdCode(r *request, args string) error {

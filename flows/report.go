@@ -12,8 +12,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/freetext"
 	"github.com/lapkin-id/lapkin/parse"
 	"github.com/lapkin-id/lapkin/store"
@@ -173,7 +173,7 @@ func (r *request) reportAsk(step string, d reportDraft) error {
 		t := findTarget(c, d.Target)
 		r.say("report.ask_quantity", catalog.Args{"Unit": t.Unit, "N": t.N})
 	case stepPhoto:
-		r.ask(r.t("report.ask_photo", nil), [][]bot.Button{{{Label: r.t("button.skip", nil), Data: buttonSkip}}})
+		r.ask(r.t("report.ask_photo", nil), [][]chat.Button{{{Label: r.t("button.skip", nil), Data: buttonSkip}}})
 	case stepConfirm:
 		c, err := r.reportContract()
 		if err != nil {
@@ -194,13 +194,13 @@ func (r *request) reportAsk(step string, d reportDraft) error {
 // answer is the target's number, 0 for none) with a button for each on networks that have them.
 func (r *request) askTarget(question string, c *store.Contract) {
 	lines := []string{question}
-	var buttons [][]bot.Button
+	var buttons [][]chat.Button
 	for _, t := range c.Targets {
 		lines = append(lines, fmt.Sprintf("%d. %s (%s)", t.N, t.Description, t.Unit))
-		buttons = append(buttons, []bot.Button{{Label: fmt.Sprintf("#%d %s", t.N, shorten(t.Description, 28)), Data: targetButtonP + strconv.Itoa(t.N)}})
+		buttons = append(buttons, []chat.Button{{Label: fmt.Sprintf("#%d %s", t.N, shorten(t.Description, 28)), Data: targetButtonP + strconv.Itoa(t.N)}})
 	}
 	lines = append(lines, "0. "+r.t("report.no_target", nil))
-	buttons = append(buttons, []bot.Button{{Label: r.t("report.no_target", nil), Data: targetButtonP + "0"}})
+	buttons = append(buttons, []chat.Button{{Label: r.t("report.no_target", nil), Data: targetButtonP + "0"}})
 	lines = append(lines, r.t("flow.reply_number", catalog.Args{"Max": len(c.Targets)}))
 	r.ask(strings.Join(lines, "\n"), buttons)
 }
@@ -213,8 +213,8 @@ func targetAnswer(ans string, c *store.Contract) (int, bool) {
 }
 
 // saveCancelButtons are the buttons under a report shown back before it is saved.
-func (r *request) saveCancelButtons() [][]bot.Button {
-	return [][]bot.Button{{{Label: r.t("button.save", nil), Data: buttonSave}, {Label: r.t("button.cancel", nil), Data: buttonCancel}}}
+func (r *request) saveCancelButtons() [][]chat.Button {
+	return [][]chat.Button{{{Label: r.t("button.save", nil), Data: buttonSave}, {Label: r.t("button.cancel", nil), Data: buttonCancel}}}
 }
 
 // answer is the text of a reply or the data of a pressed button.
@@ -409,7 +409,7 @@ func (r *request) insertReport(d reportDraft, c *store.Contract) (int64, error) 
 // storeEvidence keeps a photo under the evidence directory, addressed by its SHA-256 so that the
 // same picture sent twice is stored once, and records it. Only images within the size limit are
 // taken.
-func (r *request) storeEvidence(p *bot.Photo) (int64, error) {
+func (r *request) storeEvidence(p *chat.Photo) (int64, error) {
 	if int64(len(p.Data)) > r.e.opt.MaxPhotoBytes || p.Size > r.e.opt.MaxPhotoBytes {
 		return 0, invalid("report.photo_too_big", catalog.Args{"MaxMB": FormatNumber(float64(r.e.opt.MaxPhotoBytes) / (1 << 20))})
 	}

@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/lapkin-id/lapkin/bot"
 	"github.com/lapkin-id/lapkin/calendar"
 	"github.com/lapkin-id/lapkin/catalog"
+	"github.com/lapkin-id/lapkin/chat"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -726,7 +726,7 @@ func cmdAnnounce(r *request, args string) error {
 		}
 		if len(gs) > 0 {
 			for _, g := range gs {
-				r.out = append(r.out, bot.Reply{To: bot.ChatRef{Net: g.Net, ID: g.ChatID}, Text: groupText})
+				r.out = append(r.out, chat.Reply{To: chat.ChatRef{Net: g.Net, ID: g.ChatID}, Text: groupText})
 			}
 			groups += len(gs)
 			continue
