@@ -59,6 +59,8 @@ type Config struct {
 	// SendTimeout bounds one send (0: chat.DefaultSendTimeout), well under the HTTP client's
 	// timeout, which must outlast a long poll.
 	SendTimeout time.Duration
+	// Backoff is the first wait after a failed poll, doubling to 10 minutes (0: chat.DefaultBackoff).
+	Backoff time.Duration
 }
 
 // Telegram delivers replies to Telegram and turns its updates into chat.Messages.

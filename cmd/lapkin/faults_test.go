@@ -129,7 +129,7 @@ func (r faultResult) String() string {
 // is stored once and its acknowledgement delivered exactly once; the time each took is printed.
 func TestFaultBotAPIErrors(t *testing.T) {
 	if testing.Short() {
-		t.Skip("fault test: about 20 s")
+		t.Skip("fault test: about 6 s")
 	}
 	if raceEnabled {
 		// Its time is the Bot API's waits (retry_after, timeouts), the same with or without -race;
@@ -142,7 +142,9 @@ func TestFaultBotAPIErrors(t *testing.T) {
 	proxy := telegramtest.NewProxy(srv)
 	t.Cleanup(proxy.Close)
 	cfg := seededConfig(t, t.TempDir(), proxy.Endpoint(), people)
-	cfg.Telegram.SendTimeout = config.Duration{Duration: time.Second} // a hung send is given up after 1 s
+	cfg.Telegram.SendTimeout = config.Duration{Duration: 500 * time.Millisecond} // a hung send is given up after 0.5 s
+	// Retries wait a tenth of the default (2 s): the rounds measure the same waits in seconds less.
+	cfg.Retry.Backoff = config.Duration{Duration: 200 * time.Millisecond}
 	e := &tgEnv{t: t, srv: srv, cfg: cfg, log: &syncBuffer{}, logLevel: slog.LevelWarn}
 	stop := e.start()
 	defer func() {
@@ -160,10 +162,10 @@ func TestFaultBotAPIErrors(t *testing.T) {
 			e.srv.Fail("sendMessage", 3, 500, "Internal Server Error", 0)
 		}},
 		{name: "sendMessage HTML 502 x3", inject: func(_ *tgEnv, p *telegramtest.Proxy) { p.BadGateway("sendMessage", 3) }},
-		{name: "sendMessage hangs 2.5s", slowChat: seedUser(0).ID,
+		{name: "sendMessage hangs 1.2s", slowChat: seedUser(0).ID,
 			inject: func(e *tgEnv, _ *telegramtest.Proxy) { e.srv.Hang(seedUser(0).ID, true) },
 			after: func(e *tgEnv, _ *telegramtest.Proxy) {
-				time.Sleep(2500 * time.Millisecond)
+				time.Sleep(1200 * time.Millisecond)
 				e.srv.Hang(seedUser(0).ID, false)
 			}},
 		{name: "getUpdates 500", inject: func(e *tgEnv, _ *telegramtest.Proxy) {
