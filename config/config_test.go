@@ -215,6 +215,7 @@ listen = "127.0.0.1:9090"
 }
 
 func TestLoadMissingFile(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "nope.toml")
 	_, err := Load(path)
 	if err == nil || !strings.Contains(err.Error(), path) {
@@ -244,6 +245,7 @@ func leafKeys(t reflect.Type, prefix string) []string {
 }
 
 func TestExampleHasEveryKey(t *testing.T) {
+	t.Parallel()
 	var c Config
 	md, err := toml.DecodeFile(examplePath, &c)
 	if err != nil {
@@ -265,6 +267,7 @@ func TestExampleHasEveryKey(t *testing.T) {
 }
 
 func TestTOMLTagsAreSnakeCase(t *testing.T) {
+	t.Parallel()
 	for _, k := range leafKeys(reflect.TypeOf(Config{}), "") {
 		for _, part := range strings.Split(k, ".") {
 			if part == "" || part != strings.ToLower(part) || strings.ContainsAny(part, " -") {
@@ -275,6 +278,7 @@ func TestTOMLTagsAreSnakeCase(t *testing.T) {
 }
 
 func TestDefaultIsValidAndFresh(t *testing.T) {
+	t.Parallel()
 	a, b := Default(), Default()
 	if err := a.Validate(); err != nil {
 		t.Fatalf("Default().Validate() = %v", err)
@@ -286,6 +290,7 @@ func TestDefaultIsValidAndFresh(t *testing.T) {
 }
 
 func TestPaths(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name              string
 		dataDir, db, sess string
@@ -310,6 +315,7 @@ func TestPaths(t *testing.T) {
 }
 
 func TestLocation(t *testing.T) {
+	t.Parallel()
 	c := Default()
 	if got := c.Location().String(); got != "Asia/Jakarta" {
 		t.Errorf("Default().Location() = %s", got)
@@ -331,6 +337,7 @@ func TestLocation(t *testing.T) {
 }
 
 func TestRedacted(t *testing.T) {
+	t.Parallel()
 	const token = "123456789:AAHsecretTOKENvalue"
 	const secret = "webhookSECRETvalue"
 	c := Default()
@@ -384,6 +391,7 @@ func TestRedactedLoadsBack(t *testing.T) {
 // A section of a network the config package does not know is kept for the network, which
 // decodes it over its own defaults and hears of a key it does not have.
 func TestNetworkSection(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "config.toml")
 	if err := os.WriteFile(path, []byte("[email]\nenabled = true\nhost = \"imap.example.go.id\"\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -24,6 +24,7 @@ import (
 const fixedCode = "2@Jk3o0yK1pO9ZlP0yT1c1Zc0Hq9n4c3w5Q0hQ7kYb0o3N5r1vB8mX2y==,CdYf8gK0mQ7ZlP0yT1c1Zc0Hq9n4c3w5Q0hQ7kYb0o8=,Vb3n9XyK1pO9ZlP0yT1c1Zc0Hq9n4c3w5Q0hQ7kYb0o=,q9ZlP0yT1c1Zc0Hq9n4c3w5Q0hQ7kYb0o3N5r1vB8mX="
 
 func TestRenderQRDrawsTheCode(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	RenderQR(&buf, fixedCode)
 	want, err := qr.Encode(fixedCode, qr.L)
@@ -69,6 +70,7 @@ func TestRenderQRDrawsTheCode(t *testing.T) {
 }
 
 func TestWriteQRPNG(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "whatsapp-qr.png")
 	if err := WriteQRPNG(path, fixedCode); err != nil {
 		t.Fatal(err)
@@ -138,6 +140,7 @@ func TestLoginFailsClearlyWhenWhatsAppIsUnreachable(t *testing.T) {
 }
 
 func TestLoginRefusesALinkedSession(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "whatsapp.db")
 	sess, err := OpenSession(ctx, path, quiet)
@@ -160,6 +163,7 @@ func TestLoginRefusesALinkedSession(t *testing.T) {
 }
 
 func TestNewWithoutALinkIsAStateNotAnError(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w, err := New(ctx, Config{SessionDB: filepath.Join(t.TempDir(), "whatsapp.db"), Location: jakarta}, quiet)
 	if err != nil {
