@@ -43,6 +43,7 @@ func strangerReplies(srv *telegramtest.Server, base int64, n int) int {
 }
 
 func TestFaultStrangersWaitForRegisteredPeople(t *testing.T) {
+	t.Parallel()
 	e := newTGEnv(t)
 	e.cfg.Telegram.SendRate, e.cfg.Telegram.SendPrivateInterval = 30, config.Duration{Duration: time.Second}
 	stop := e.start()

@@ -128,6 +128,7 @@ func (r faultResult) String() string {
 // proxy, or hangs; it answers getUpdates with 500 and the proxy's 502. In every round each report
 // is stored once and its acknowledgement delivered exactly once; the time each took is printed.
 func TestFaultBotAPIErrors(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("fault test: about 6 s")
 	}

@@ -18,6 +18,7 @@ import (
 // each chat's in order. (Before the lanes, three replies to one person met a 429 and overtook each
 // other.)
 func TestRunKeepsTelegramLimits(t *testing.T) {
+	t.Parallel()
 	e := newTGEnv(t)
 	def := config.Default().Telegram
 	e.cfg.Telegram.SendRate, e.cfg.Telegram.SendPrivateInterval, e.cfg.Telegram.SendGroupPerMinute = def.SendRate, def.SendPrivateInterval, def.SendGroupPerMinute
