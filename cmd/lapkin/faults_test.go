@@ -130,7 +130,7 @@ func (r faultResult) String() string {
 func TestFaultBotAPIErrors(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
-		t.Skip("fault test: about 6 s")
+		t.Skip("fault test: about 11 s")
 	}
 	if raceEnabled {
 		// Its time is the Bot API's waits (retry_after, timeouts), the same with or without -race;
