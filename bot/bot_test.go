@@ -9,6 +9,7 @@ import (
 )
 
 func TestRouterKeepsChatOrder(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	got := map[string][]string{}
 	h := HandlerFunc(func(ctx context.Context, m Message) error {
@@ -46,6 +47,7 @@ func TestRouterKeepsChatOrder(t *testing.T) {
 }
 
 func TestRouterRecoversPanic(t *testing.T) {
+	t.Parallel()
 	r := NewRouter(HandlerFunc(func(ctx context.Context, m Message) error { panic("boom") }), nil)
 	defer r.Close()
 	if err := r.Handle(context.Background(), Message{Chat: ChatRef{Net: "console", ID: "x"}}); err == nil {

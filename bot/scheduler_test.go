@@ -10,6 +10,7 @@ import (
 var wib = time.FixedZone("WIB", 7*3600)
 
 func TestSchedulerRefusesBadSpecByKey(t *testing.T) {
+	t.Parallel()
 	for _, spec := range []string{"0 14 * * 1-5 *", "TZ=0", "61 14 * * *", "nanti"} {
 		_, err := NewScheduler(wib, NewManualClock(time.Now()), []JobSpec{{Name: "reminder", Key: "schedule.reminder[1]", Spec: spec}}, nil, nil, nil)
 		if err == nil || !strings.Contains(err.Error(), "schedule.reminder[1]") {
@@ -19,6 +20,7 @@ func TestSchedulerRefusesBadSpecByKey(t *testing.T) {
 }
 
 func TestSchedulerDueAndCatchUp(t *testing.T) {
+	t.Parallel()
 	var ran []string
 	run := func(ctx context.Context, job string, at time.Time) error {
 		ran = append(ran, job+" "+at.Format("Mon 15:04"))

@@ -6,6 +6,7 @@ import (
 )
 
 func TestDateRoundTrip(t *testing.T) {
+	t.Parallel()
 	jakarta, err := time.LoadLocation("Asia/Jakarta")
 	if err != nil {
 		t.Fatal(err)
@@ -37,6 +38,7 @@ func TestDateRoundTrip(t *testing.T) {
 }
 
 func TestParseRefuses(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"", "2026-2-01", "2026-02-30", "2026-13-01", "0000-01-01", "23-11-2026", "2026/11/23", "2026-11-2x", " 2026-11-23"} {
 		if _, err := Parse(s); err == nil {
 			t.Errorf("Parse(%q) accepted", s)
@@ -45,6 +47,7 @@ func TestParseRefuses(t *testing.T) {
 }
 
 func TestMonth(t *testing.T) {
+	t.Parallel()
 	m, err := ParseMonth("2026-02")
 	if err != nil {
 		t.Fatal(err)
@@ -66,6 +69,7 @@ func TestMonth(t *testing.T) {
 }
 
 func TestHolidayForms(t *testing.T) {
+	t.Parallel()
 	h, err := ParseHoliday("  2026-12-25   Hari Raya Natal ")
 	if err != nil || h.Date != New(2026, 12, 25) || h.Name != "Hari Raya Natal" || h.String() != "2026-12-25 Hari Raya Natal" {
 		t.Fatalf("got %+v, %v", h, err)
@@ -85,6 +89,7 @@ func TestHolidayForms(t *testing.T) {
 // November 2026 in a city with one holiday (Tuesday 17 November, a test day) and the config's
 // name winning over the database's for 25 December.
 func TestCount(t *testing.T) {
+	t.Parallel()
 	cal := NewCalendar(
 		[]Holiday{{Date: New(2026, 12, 25), Name: "Hari Raya Natal", Source: SourceConfig}},
 		[]Holiday{{Date: New(2026, 11, 17), Name: "Libur uji", Source: SourceStored}, {Date: New(2026, 12, 25), Name: "Natal", Source: SourceStored}},
@@ -132,6 +137,7 @@ func TestCount(t *testing.T) {
 }
 
 func TestAddWorkingDays(t *testing.T) {
+	t.Parallel()
 	cal := NewCalendar([]Holiday{{Date: New(2026, 11, 26), Name: "Libur uji"}})
 	five := cal.Days(5)
 	// A report of Monday 23 November, 3 working days to check it: 24, 25, (26 holiday), 27.
@@ -151,6 +157,7 @@ func TestAddWorkingDays(t *testing.T) {
 }
 
 func TestStreak(t *testing.T) {
+	t.Parallel()
 	cal := NewCalendar([]Holiday{{Date: New(2026, 11, 19), Name: "Libur uji"}})
 	days := cal.Days(5, Span{New(2026, 11, 12), New(2026, 11, 12)})
 	rep := map[Date]bool{}
@@ -170,6 +177,7 @@ func TestStreak(t *testing.T) {
 }
 
 func TestClosing(t *testing.T) {
+	t.Parallel()
 	c := Closing(5)
 	nov := Month{2026, 11}
 	if c.LastOpen(nov) != New(2026, 12, 5) {

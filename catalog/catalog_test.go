@@ -8,6 +8,7 @@ import (
 // Every message must exist in every language: a missing English text would otherwise show up as a
 // bracketed key in a reply, or an Indonesian one fall back silently.
 func TestCatalogComplete(t *testing.T) {
+	t.Parallel()
 	c := Must()
 	id, en := c.Keys("id"), c.Keys("en")
 	if len(id) == 0 {
@@ -27,6 +28,7 @@ func TestCatalogComplete(t *testing.T) {
 
 // Every template must render with empty data without a template error, in both languages.
 func TestCatalogTemplatesParse(t *testing.T) {
+	t.Parallel()
 	c := Must()
 	for _, lang := range Languages {
 		for _, k := range c.Keys(lang) {
@@ -38,12 +40,14 @@ func TestCatalogTemplatesParse(t *testing.T) {
 }
 
 func TestMissingKeyVisible(t *testing.T) {
+	t.Parallel()
 	if got := Must().T("id", "no.such.key", nil); got != "[no.such.key]" {
 		t.Fatalf("missing key rendered as %q", got)
 	}
 }
 
 func TestNoDoubleStopAfterDegree(t *testing.T) {
+	t.Parallel()
 	c := Must()
 	got := c.T("id", "submit.done", Args{"Supervisor": "Hj. Nurhayati Lubis, S.Sos., M.Si."})
 	if strings.Contains(got, "M.Si..") || !strings.Contains(got, "M.Si.") {
@@ -57,6 +61,7 @@ func TestNoDoubleStopAfterDegree(t *testing.T) {
 
 // English messages with a Count take its plural form; Indonesian has one form for every number.
 func TestPluralForms(t *testing.T) {
+	t.Parallel()
 	c := Must()
 	for _, tc := range []struct {
 		lang  string

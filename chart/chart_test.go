@@ -104,10 +104,12 @@ func inkIn(img image.Image, r image.Rectangle) int {
 }
 
 func TestPNGDecodesAtFixedSize(t *testing.T) {
+	t.Parallel()
 	renderImg(t, sampleDigest())
 }
 
 func TestDeterministic(t *testing.T) {
+	t.Parallel()
 	a, err := PNG(sampleDigest())
 	if err != nil {
 		t.Fatal(err)
@@ -132,6 +134,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestConcurrentRendersAgree(t *testing.T) {
+	t.Parallel()
 	want, err := PNG(sampleDigest())
 	if err != nil {
 		t.Fatal(err)
@@ -158,6 +161,7 @@ func TestConcurrentRendersAgree(t *testing.T) {
 }
 
 func TestNotBlank(t *testing.T) {
+	t.Parallel()
 	img := renderImg(t, sampleDigest())
 	// Below the header band (which is solid colour) there must be bars and text.
 	body := image.Rect(0, 200, Width, Height)
@@ -172,6 +176,7 @@ func TestNotBlank(t *testing.T) {
 }
 
 func TestEmptyDigestRenders(t *testing.T) {
+	t.Parallel()
 	img := renderImg(t, Digest{Title: "Rekap Mingguan DISKOMINFO, 16–20 Nov 2026", Labels: labelsID})
 	// The title band is there, and the "no data" boxes carry text.
 	if n := inkIn(img, image.Rect(0, 0, Width, 100)); n < Width*50 {
@@ -185,6 +190,7 @@ func TestEmptyDigestRenders(t *testing.T) {
 }
 
 func TestThirtyPeople(t *testing.T) {
+	t.Parallel()
 	d := sampleDigest()
 	d.People = manyPeople(30)
 	img := renderImg(t, d)
@@ -194,6 +200,7 @@ func TestThirtyPeople(t *testing.T) {
 }
 
 func TestPeopleRowsOverflow(t *testing.T) {
+	t.Parallel()
 	ps := manyPeople(30) // descending by Pct
 	rows := peopleRows(ps, "lainnya")
 	if len(rows) != 2*Half+1 {
@@ -281,6 +288,7 @@ func oddDigest() Digest {
 }
 
 func TestLongAndOddTextDoesNotPanic(t *testing.T) {
+	t.Parallel()
 	d := oddDigest()
 	renderImg(t, d)
 	renderImg(t, fewDigest())
@@ -299,6 +307,7 @@ func monthDigest() Digest {
 }
 
 func TestTruncate(t *testing.T) {
+	t.Parallel()
 	got := truncate("Dr. Ir. Bambang Sutrisno Wiryohadikusumo, M.Sc.", MaxNameRunes)
 	if n := len([]rune(got)); n > MaxNameRunes || !strings.HasSuffix(got, "…") {
 		t.Fatalf("truncate = %q (%d runes)", got, n)
@@ -309,6 +318,7 @@ func TestTruncate(t *testing.T) {
 }
 
 func TestFormat(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		v    float64
 		want string
@@ -331,6 +341,7 @@ func TestFormat(t *testing.T) {
 // TestExample keeps testdata/example.png (referenced from the package doc) in step with the code:
 // run `go test ./chart/ -run TestExample -update` after changing the drawing.
 func TestExample(t *testing.T) {
+	t.Parallel()
 	b, err := PNG(sampleDigest())
 	if err != nil {
 		t.Fatal(err)
@@ -378,6 +389,7 @@ func TestExample(t *testing.T) {
 // A holiday keeps its place in the week: drawn as a tinted column with its label, not as a bar,
 // and its numbers neither draw a bar nor change the scale of the others.
 func TestOffDayKeepsItsPlace(t *testing.T) {
+	t.Parallel()
 	week := func(tue Day) Digest {
 		d := sampleDigest()
 		d.Days = []Day{{Label: "Sen 16/11", Reports: 5, Reporters: 4, Headcount: 5}, tue, {Label: "Rab 18/11", Reports: 3, Reporters: 3, Headcount: 5}}
@@ -405,6 +417,7 @@ func TestOffDayKeepsItsPlace(t *testing.T) {
 // Issue 26, item 8: a week whose working days have no report says so in the picture; the same
 // week with one report does not (the label is drawn only over a flat row of bars).
 func TestAllZeroWeekSaysSo(t *testing.T) {
+	t.Parallel()
 	week := func(reports int, label string) Digest {
 		d := sampleDigest()
 		d.Labels.NoReports = label
@@ -429,6 +442,7 @@ func TestAllZeroWeekSaysSo(t *testing.T) {
 // Issue 26, item 8: the longest names fit the name column by losing their degrees and titles,
 // then their middle names to initials, before anything is cut.
 func TestNamesFitWithoutCutting(t *testing.T) {
+	t.Parallel()
 	faces, err := loadFaces()
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 // Issue 26, item 6: past the cap, idle connections make room for a real request; a request in
 // progress keeps its connection.
 func TestCapConnectionsEvictsIdle(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	mux := http.NewServeMux()
 	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) { <-release; io.WriteString(w, "slow") })

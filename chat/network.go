@@ -65,6 +65,9 @@ type Env struct {
 	MaxPhotoBytes int64
 	// Location is the city's time zone ([app] timezone): a daily cap counts the city's days.
 	Location *time.Location
+	// Backoff is the first wait before a failed call to the network is tried again, doubling to
+	// 10 minutes ([retry] backoff; DefaultBackoff when zero).
+	Backoff time.Duration
 }
 
 // Login is implemented by networks whose bot account is linked interactively, once, before

@@ -22,6 +22,7 @@ func lines(n, width int) string {
 // is too long"): /riwayat of long reports (4,748 characters) reached nobody. It is cut at line ends
 // into messages that fit, none lost, none broken.
 func TestSplitAtLineEnds(t *testing.T) {
+	t.Parallel()
 	tg := ChatRef{Net: "tg", ID: "42"}
 	text := lines(120, 56) // 120 lines of 56: 6,839 characters, as a 201-person digest
 	buttons := [][]Button{{{Label: "Ya", Data: "y"}}}
@@ -57,6 +58,7 @@ func TestSplitAtLineEnds(t *testing.T) {
 // Telegram counts UTF-16 code units: an emoji outside the basic plane is two. A line longer than a
 // message is cut at a space, and a word longer than one where it must, between two characters.
 func TestSplitLongLinesAndEmoji(t *testing.T) {
+	t.Parallel()
 	tg := ChatRef{Net: "tg", ID: "42"}
 	emoji := strings.Repeat("📊", 3000) // 6,000 code units, no space
 	parts := Split(Reply{To: tg, Text: emoji}, telegramLike)
@@ -78,6 +80,7 @@ func TestSplitLongLinesAndEmoji(t *testing.T) {
 // A photo's caption is limited to 1,024: a longer one goes as the photo with the text's first line,
 // then the whole text.
 func TestSplitLongCaption(t *testing.T) {
+	t.Parallel()
 	tg := ChatRef{Net: "tg", ID: "-100"}
 	text := "📊 Rekap mingguan\n" + lines(30, 60)
 	parts := Split(Reply{To: tg, Text: text, Photo: []byte("png"), PhotoName: "rekap.png"}, telegramLike)

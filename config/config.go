@@ -39,6 +39,7 @@ type Config struct {
 	Backup     Backup     `toml:"backup"`
 	Kinerja    Kinerja    `toml:"kinerja"`
 	Roster     Roster     `toml:"roster"`
+	Retry      Retry      `toml:"retry"`
 
 	// loc caches the time zone loaded from App.Timezone by Default or
 	// Validate, so that Location does not reread the zone database on every
@@ -209,6 +210,15 @@ type Retention struct {
 	OutboxDays int `toml:"outbox_days"`
 }
 
+// Retry is the [retry] section: how long a failed call to a chat network waits before it is
+// tried again.
+type Retry struct {
+	// Backoff is the first wait before a failed send (the outbox) or a failed poll of Telegram is
+	// tried again; each further failure doubles it, up to 10 minutes. A 429 waits the time the
+	// platform names instead.
+	Backoff Duration `toml:"backoff"`
+}
+
 // Roster is the [roster] section: what `lapkin import` accepts.
 type Roster struct {
 	// MaxRows is the most data rows a roster file may have; a larger one is refused before it is
@@ -303,6 +313,7 @@ func Default() *Config {
 			OutboxDays:     90,
 		},
 		Roster: Roster{MaxRows: 100_000},
+		Retry:  Retry{Backoff: Duration{2 * time.Second}},
 		Backup: Backup{
 			Schedule: "0 1 * * *",
 			Keep:     7,

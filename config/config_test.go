@@ -205,6 +205,7 @@ listen = "127.0.0.1:9090"
 }
 
 func TestLoadMissingFile(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "nope.toml")
 	_, err := Load(path)
 	if err == nil || !strings.Contains(err.Error(), path) {
@@ -234,6 +235,7 @@ func leafKeys(t reflect.Type, prefix string) []string {
 }
 
 func TestExampleHasEveryKey(t *testing.T) {
+	t.Parallel()
 	var c Config
 	md, err := toml.DecodeFile(examplePath, &c)
 	if err != nil {
@@ -255,6 +257,7 @@ func TestExampleHasEveryKey(t *testing.T) {
 }
 
 func TestTOMLTagsAreSnakeCase(t *testing.T) {
+	t.Parallel()
 	for _, k := range leafKeys(reflect.TypeOf(Config{}), "") {
 		for _, part := range strings.Split(k, ".") {
 			if part == "" || part != strings.ToLower(part) || strings.ContainsAny(part, " -") {
@@ -265,6 +268,7 @@ func TestTOMLTagsAreSnakeCase(t *testing.T) {
 }
 
 func TestDefaultIsValidAndFresh(t *testing.T) {
+	t.Parallel()
 	a, b := Default(), Default()
 	if err := a.Validate(); err != nil {
 		t.Fatalf("Default().Validate() = %v", err)
@@ -276,6 +280,7 @@ func TestDefaultIsValidAndFresh(t *testing.T) {
 }
 
 func TestPaths(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		dataDir, db string
@@ -298,6 +303,7 @@ func TestPaths(t *testing.T) {
 }
 
 func TestLocation(t *testing.T) {
+	t.Parallel()
 	c := Default()
 	if got := c.Location().String(); got != "Asia/Jakarta" {
 		t.Errorf("Default().Location() = %s", got)
@@ -319,6 +325,7 @@ func TestLocation(t *testing.T) {
 }
 
 func TestRedacted(t *testing.T) {
+	t.Parallel()
 	const token = "123456789:AAHsecretTOKENvalue"
 	const secret = "webhookSECRETvalue"
 	// The secrets are in a network's section, from the file and from Set: the Config holds them
@@ -380,6 +387,7 @@ func TestRedactedLoadsBack(t *testing.T) {
 // A section of a network the config package does not know is kept for the network, which
 // decodes it over its own defaults and hears of a key it does not have.
 func TestNetworkSection(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "config.toml")
 	if err := os.WriteFile(path, []byte("[email]\nenabled = true\nhost = \"imap.example.go.id\"\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 )
 
 func TestCheckpointRule(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"3b, 6b": "3b6b", "3b,6b": "3b6b", " 3B ,  6b ": "3b6b", "bulanan": "bulanan",
 		"Monthly": "bulanan", "triwulan": "triwulan", "QUARTERLY": "triwulan", "": "", "6b, 3b": "", "tahunan": "", "3b": ""} {
 		got, ok := CheckpointRule(in)

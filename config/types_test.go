@@ -8,6 +8,7 @@ import (
 )
 
 func TestDuration(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in      string
 		want    time.Duration
@@ -49,6 +50,7 @@ func TestDuration(t *testing.T) {
 }
 
 func TestParseHoliday(t *testing.T) {
+	t.Parallel()
 	day := calendar.New
 	tests := []struct {
 		in      string
@@ -90,6 +92,7 @@ func TestParseHoliday(t *testing.T) {
 }
 
 func TestHolidayUnmarshalTOML(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		in      any

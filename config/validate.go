@@ -71,6 +71,9 @@ func (c *Config) Validate() error {
 	if c.Roster.MaxRows < 1 {
 		p.addf("roster.max_rows", "must be at least 1, got %d", c.Roster.MaxRows)
 	}
+	if d := c.Retry.Backoff.Duration; d < 10*time.Millisecond || d > 10*time.Minute {
+		p.addf("retry.backoff", "must be at least 10ms and at most 10m, got %s", c.Retry.Backoff)
+	}
 	if c.Retention.OutboxDays < 1 {
 		p.addf("retention.outbox_days", "must be at least 1, got %d", c.Retention.OutboxDays)
 	}

@@ -13,6 +13,7 @@ import (
 // When WhatsApp stops the bot's number, the admins hear of it on their other network, in their
 // language, and nobody else does.
 func TestTransportAlertTellsAdminsElsewhere(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	// Hendra (admin) also linked WhatsApp, later than the console: the alert must not go there.
@@ -46,6 +47,7 @@ func TestTransportAlertTellsAdminsElsewhere(t *testing.T) {
 
 // A person registered on two networks gets a notice once, on the one linked last.
 func TestNoticeGoesToOneNetwork(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	if err := h.st.Update(ctx, func(tx *store.Tx) error {

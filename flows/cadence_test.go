@@ -12,6 +12,7 @@ import (
 // /evaluate without a period takes the latest one over. Budi's contract was signed on 5 January
 // 2026.
 func TestEvaluationCadence(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	due := func(h *harness, day int) map[string]string { // the evaluation_due job of Monday `day` of November or December 2026
 		at := at(2026, 11, day, 8)

@@ -20,6 +20,7 @@ func at(y int, m time.Month, d, hour int) time.Time {
 // 2026: Thursday 24 is a cuti bersama (national calendar only), Friday 25 Christmas (national and
 // config: the config's name wins), Wednesday 30 a city holiday added with /libur.
 func TestOneCalendarEverywhere(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	if _, err := holidays.Seed(ctx, h.st, rosterDay); err != nil {

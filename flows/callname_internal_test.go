@@ -4,6 +4,7 @@ import "testing"
 
 // Issue 26, item 8: the call name follows the name; a Balinese name's marker says the sex.
 func TestCallName(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		full string
 		sex  int

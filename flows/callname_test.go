@@ -11,6 +11,7 @@ import (
 // Issue 26, item 8: a Balinese "Ni Luh Putu …" is greeted "Ibu Ni Luh", never "Bapak Ni", even
 // with a NIP whose sex digit says otherwise; the roster's sapaan, when given, is used as written.
 func TestGreetingFollowsTheName(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	const luh = "199001012015031005" // a male sex digit, as a mistyped NIP would have

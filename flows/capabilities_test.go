@@ -20,6 +20,7 @@ func (n narrowConsole) Configure(chat.Section) (chat.Setup, error) { return nil,
 
 // A reply longer than the network's MaxText arrives whole, in several messages, each within it.
 func TestRepliesCutToTheNetworksMaxText(t *testing.T) {
+	t.Parallel()
 	h := newHarnessWith(t, func(o *flows.Options) {
 		o.Networks = chat.Networks{narrowConsole{chat.Capabilities{MaxText: 300}}}
 	})
@@ -44,6 +45,7 @@ func TestRepliesCutToTheNetworksMaxText(t *testing.T) {
 
 // On a network whose people must write the slash, a bare command word is not a command.
 func TestSlashOnlyNetwork(t *testing.T) {
+	t.Parallel()
 	h := newHarnessWith(t, func(o *flows.Options) {
 		o.Networks = chat.Networks{narrowConsole{chat.Capabilities{SlashOnly: true}}}
 	})

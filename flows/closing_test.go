@@ -11,6 +11,7 @@ import (
 // then its reports can be validated and its leave recorded; from 6 December nothing about it
 // changes, and an admin can reopen it for one person, with a reason that is kept.
 func TestMonthCloses(t *testing.T) {
+	t.Parallel()
 	h := newHarnessWith(t, func(o *flows.Options) { o.RequireApproval, o.CloseDay = true, 5 })
 	h.clock.Set(at(2026, 11, 27, 10))
 	early := reportID(t, h.say(budi, "/lapor 1 Verifikasi SPJ #2"))
@@ -76,6 +77,7 @@ func TestMonthCloses(t *testing.T) {
 
 // With close_day 0 months never close: a late validation is always possible.
 func TestMonthNeverCloses(t *testing.T) {
+	t.Parallel()
 	h := newHarnessWith(t, func(o *flows.Options) { o.RequireApproval = true })
 	h.clock.Set(at(2026, 10, 30, 10))
 	id := reportID(t, h.say(budi, "/lapor 1 Verifikasi SPJ #2"))

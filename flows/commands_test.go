@@ -65,6 +65,7 @@ var builtKey = regexp.MustCompile(`"(help|menu|flow\.name)\.[a-z_.]*"\s*\+|\+\s*
 // No command key is built by concatenation any more: such a key is invisible to TestDeclaredKeys
 // and shows as "[key]" only at run time.
 func TestNoBuiltCommandKeys(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
@@ -88,6 +89,7 @@ func TestNoBuiltCommandKeys(t *testing.T) {
 // Names and aliases are unique, so a word always means one command, and each sub-verb word one
 // verb of its command.
 func TestDeclarationsUnique(t *testing.T) {
+	t.Parallel()
 	seen := map[string]string{}
 	for _, c := range commands() {
 		for _, n := range append([]string{c.name}, c.aliases...) {
@@ -117,6 +119,7 @@ func TestDeclarationsUnique(t *testing.T) {
 // One verb per meaning across commands (issue 22): whatever a verb's English name says it does,
 // its Indonesian name is the one word for that; older words stay only as aliases after them.
 func TestOneVerbPerMeaning(t *testing.T) {
+	t.Parallel()
 	word := map[string]string{"approve": "setujui", "reject": "tolak", "delete": "hapus", "cancel": "batal", "list": "daftar"}
 	for _, c := range commands() {
 		for _, v := range c.verbs {
@@ -147,6 +150,7 @@ func TestStepFlowsDeclared(t *testing.T) {
 // The declarations give the menus and short help lists the table, dailyCommands and the name
 // tests gave before them (issue 22 changes where they are said, not what they are).
 func TestMenusAndDailyUnchanged(t *testing.T) {
+	t.Parallel()
 	e := &Engine{cat: catalog.Must()}
 	var menu []string
 	for _, c := range e.MenuCommands("id") {

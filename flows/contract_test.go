@@ -50,6 +50,7 @@ func (h *harness) contracts(nip string) []store.Contract {
 }
 
 func TestContractLifecycle(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	expect(t, h.say(siti, "/kontrak"), "belum memiliki kontrak kinerja tahun 2026", "/target")
 
@@ -143,6 +144,7 @@ func TestContractLifecycle(t *testing.T) {
 }
 
 func TestContractRefusals(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	// A head of another OPD, and the head deciding for himself, are refused; an admin may decide.
 	expect(t, h.say(kepala, "/setujui "+admin), "tidak ditemukan")
@@ -158,6 +160,7 @@ func TestContractRefusals(t *testing.T) {
 }
 
 func TestCanonicalContractGolden(t *testing.T) {
+	t.Parallel()
 	decided := time.Date(2026, 1, 6, 8, 15, 0, 0, time.UTC)
 	c := &store.Contract{Year: 2026, Version: 2, Decision: store.ContractDecision{DecidedBy: "197001011995031001", DecidedAt: &decided},
 		Targets: []store.Target{
@@ -189,6 +192,7 @@ func TestCanonicalContractGolden(t *testing.T) {
 // A supervisor named as atasan_nip who is not the head of an OPD (a sekretaris, a kabid) decides
 // the contracts of their own direct reports, and sees only them.
 func TestAtasanWhoIsNotHead(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	// Budi reports to Siti (staff role in the roster) instead of the head.
 	if _, err := h.st.DB().Exec(`UPDATE employees SET supervisor_nip = ? WHERE nip = ?`, siti, budi); err != nil {

@@ -18,6 +18,7 @@ import (
 )
 
 func TestRegisterWithCode(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	phone := "hp-rina" // Rina's own console account, not linked yet
 
@@ -51,6 +52,7 @@ func TestRegisterWithCode(t *testing.T) {
 }
 
 func TestRegisterCodeGuessingIsSlowed(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for i := 0; i < 5; i++ {
 		expect(t, h.say("penebak", fmt.Sprintf("/daftar %s AAAAA%d", rina, i+2)), "tidak cocok")
@@ -63,6 +65,7 @@ func TestRegisterCodeGuessingIsSlowed(t *testing.T) {
 }
 
 func TestRegisterByOwnPhone(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ref := bot.ChatRef{Net: bot.NetConsole, ID: "tg-777"}
 	foreign := bot.Message{ID: "c1", Chat: ref, Sender: ref, Contact: &bot.Contact{Phone: "+62 813-0000-0003", Own: false}}
@@ -75,6 +78,7 @@ func TestRegisterByOwnPhone(t *testing.T) {
 }
 
 func TestQuickReport(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	got := h.say(budi, "/lapor 3 Verifikasi SPJ belanja #2 90m")
 	expect(t, got,
@@ -103,6 +107,7 @@ func TestQuickReport(t *testing.T) {
 }
 
 func TestStepReport(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	expect(t, h.say(budi, "/lapor"), "Kegiatan apa", "/batal")
 	expect(t, h.say(budi, "Rapat koordinasi pemeliharaan"), "target yang mana", "1. Pemeliharaan server (laporan)", "0. Tanpa target")
@@ -124,6 +129,7 @@ func TestStepReport(t *testing.T) {
 }
 
 func TestStepReportByButtons(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ref := bot.ChatRef{Net: bot.NetConsole, ID: budi}
 	press := func(id, data string) string {
@@ -139,6 +145,7 @@ func TestStepReportByButtons(t *testing.T) {
 }
 
 func TestPhotoReport(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
 	img.Set(1, 1, color.RGBA{255, 0, 0, 255})
@@ -170,6 +177,7 @@ func TestPhotoReport(t *testing.T) {
 }
 
 func TestDeleteOnlyOwnToday(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	idOf := func(reply string) string {
 		m := regexp.MustCompile(`/hapus (\d+)`).FindStringSubmatch(reply)
@@ -205,6 +213,7 @@ func TestDeleteOnlyOwnToday(t *testing.T) {
 }
 
 func TestCancelMidFlow(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.say(budi, "/lapor")
 	h.say(budi, "Sesuatu yang batal")
@@ -217,6 +226,7 @@ func TestCancelMidFlow(t *testing.T) {
 }
 
 func TestRestartMidFlowResumes(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.say(budi, "/lapor")
 	expect(t, h.say(budi, "Instalasi jaringan di kelurahan"), "target yang mana")
@@ -231,6 +241,7 @@ func TestRestartMidFlowResumes(t *testing.T) {
 }
 
 func TestExpiredFlow(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.say(budi, "/lapor")
 	h.clock.Advance(31 * time.Minute)
@@ -248,6 +259,7 @@ func TestExpiredFlow(t *testing.T) {
 }
 
 func TestUnknownPersonSeesNoData(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.say(budi, "/lapor Rahasia kantor")
 	// (/bahasa is for everyone: TestLanguageForStrangers.)
@@ -263,6 +275,7 @@ func TestUnknownPersonSeesNoData(t *testing.T) {
 }
 
 func TestRolesCheckedEveryCall(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	expect(t, h.say(budi, "/kode "+rina), "tidak tersedia untuk peran Anda")
 	expect(t, h.say(kepala, "/kode "+rina), "tidak tersedia untuk peran Anda")
@@ -273,6 +286,7 @@ func TestRolesCheckedEveryCall(t *testing.T) {
 }
 
 func TestRedeliveryIgnored(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ref := bot.ChatRef{Net: bot.NetConsole, ID: budi}
 	m := bot.Message{ID: "upd-1", Chat: ref, Sender: ref, Text: "/lapor Sekali saja"}
@@ -286,6 +300,7 @@ func TestRedeliveryIgnored(t *testing.T) {
 }
 
 func TestHistoryAndLanguage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	expect(t, h.say(budi, "/riwayat"), "Belum ada laporan dalam 7 hari")
 	h.say(budi, "/lapor 2 Verifikasi SPJ #2")
@@ -305,6 +320,7 @@ func TestHistoryAndLanguage(t *testing.T) {
 }
 
 func TestProgress(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	// Reports on Mon 2, Tue 3 and Wed 4 Nov; leave on Thu 5 - Fri 6; nothing the week after until
 	// the 23rd. (Leave is added directly: /cuti comes with the contracts issue.)
@@ -335,6 +351,7 @@ func TestProgress(t *testing.T) {
 }
 
 func TestGroupBinding(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	group := bot.ChatRef{Net: bot.NetConsole, ID: "grup:rapat-dinas"}
 	n := 0

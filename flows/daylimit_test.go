@@ -5,6 +5,7 @@ import "testing"
 // Issue 26, item 5: two reports that add up to more than 24 hours in a day are refused, the reply
 // saying what the day holds; up to 24 hours in all is fine, and a deleted report frees its time.
 func TestReportsOfADayHoldAtMost24Hours(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	expect(t, h.say(budi, "/lapor Piket server malam 20j"), "Laporan tercatat")
 	got := h.say(budi, "/lapor Rapat koordinasi 6j")

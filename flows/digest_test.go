@@ -28,6 +28,7 @@ import (
 // (4 days, 6 reports), Ahmad (4, 4), Siti (2, 3). Budi's two targets had nothing reported:
 // behind 2. Unsigned: Ahmad, Rina, Siti.
 func TestWeeklyDigest(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.opt.ShowMissing = true
 	h.restart()
@@ -110,6 +111,7 @@ func errorsJoin(errs ...error) error {
 
 // Without a bound group the head receives the digest privately.
 func TestDigestToHeadWithoutGroup(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	at := time.Date(2026, 11, 20, 16, 0, 0, 0, jakarta)
 	h.clock.Set(at)

@@ -61,6 +61,7 @@ func (h *harness) seedReports(nip string, status string, targets map[int]float64
 }
 
 func TestEvaluateTable(t *testing.T) {
+	t.Parallel()
 	const period = "2026-11-02..2026-11-13"
 	cases := []struct {
 		name  string
@@ -169,6 +170,7 @@ func TestEvaluateTable(t *testing.T) {
 // With require_approval on, only validated reports count for achievement; compliance counts every
 // report at once (see TestValidationDoesNotEraseCompliance).
 func TestEvaluateRequireApproval(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.opt.RequireApproval = true
 	h.restart()
@@ -184,6 +186,7 @@ func TestEvaluateRequireApproval(t *testing.T) {
 // employee and the supervisor are told with the next step, the admins that the official falls
 // under the resignation procedure; the stored row keeps inputs, outputs and parameters.
 func TestEvaluateCheckpointMiss(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.st.DB().Exec(`UPDATE employees SET eselon = 'IV.a' WHERE nip = ?`, budi)
 	// No report between 5 Jan and 4 Jul: K = 0, C = 0 → N = 0. Default period: 6b (reached 4 Jul).
@@ -212,6 +215,7 @@ func TestEvaluateCheckpointMiss(t *testing.T) {
 }
 
 func TestEvaluateOPDAndScope(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
 	got := h.say(kepala, "/evaluate DISKOMINFO 2026-11-02..2026-11-13")
@@ -229,6 +233,7 @@ func TestEvaluateOPDAndScope(t *testing.T) {
 
 // An admin's /evaluate of an OPD comes with the ranking as an XLSX, which opens with its sheet.
 func TestEvaluateAttachmentForAdmins(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
 	reject(t, h.say(admin, "/evaluate DISKOMINFO 2026-10"), "[berkas:") // a preview has no file

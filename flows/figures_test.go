@@ -27,6 +27,7 @@ const asep = "198604092011011005"
 // alone meets the standard of 76: 1 of 3, 33,3%. BKPPD: N 100, K 100%, 1 of 1. The city: N
 // (40 + 100 + 49 + 100) ÷ 4 = 72,3; K (100 + 100 + 47,62 + 100) ÷ 4 = 86,9%; 2 of 4, 50%.
 func TestOfficeFigures(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	signed := time.Date(2026, 1, 5, 10, 0, 0, 0, jakarta)

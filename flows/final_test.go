@@ -12,6 +12,7 @@ import (
 // Issue 26, item 1: nobody decides their own leave, whatever their role; another admin (here the
 // head, made an admin by the config) does.
 func TestNobodyDecidesTheirOwnLeave(t *testing.T) {
+	t.Parallel()
 	h := newHarnessWith(t, func(o *flows.Options) { o.AdminNIPs = []string{kepala} })
 	// Hendra (admin) records sick leave for last Thursday: back-dated, it waits for a decision.
 	expect(t, h.say(admin, "/cuti sakit 2026-11-19 Demam"), "menunggu persetujuan")
@@ -38,6 +39,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // Issue 26, item 1: leave approved after November was evaluated for good asks first, goes through
 // only with "tetap" and a reason, is recorded with who and why, and the re-evaluation names it.
 func TestLeaveAfterAFinalResultAsksAndIsNamed(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
 	h.clock.Set(time.Date(2026, 12, 1, 9, 0, 0, 0, jakarta))
@@ -87,6 +89,7 @@ func TestLeaveAfterAFinalResultAsksAndIsNamed(t *testing.T) {
 // Issue 26, item 1: with require_approval, validating or returning reports a final result counts
 // asks first; "setujui semua" approves the others and names those held.
 func TestValidationAfterAFinalResultAsks(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.opt.RequireApproval = true
 	h.restart()
@@ -122,6 +125,7 @@ func TestValidationAfterAFinalResultAsks(t *testing.T) {
 // Issue 26, item 1: a free date range is a preview; a range that is exactly a month or a
 // checkpoint is that period and is recorded; /pegawai never shows a range as the last evaluation.
 func TestEvaluateFreeRangeIsAPreview(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
 	got := h.say(admin, "/evaluate "+budi+" 2026-11-02..2026-11-13")

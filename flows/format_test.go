@@ -9,6 +9,7 @@ import (
 )
 
 func TestFormatNumber(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in   float64
 		want string
@@ -44,6 +45,7 @@ func TestFormatNumber(t *testing.T) {
 }
 
 func TestFormatPercent(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in   float64
 		want string
@@ -62,6 +64,7 @@ func TestFormatPercent(t *testing.T) {
 }
 
 func TestFormatDates(t *testing.T) {
+	t.Parallel()
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 	for _, tc := range []struct {
 		lang       string
@@ -96,6 +99,7 @@ func TestFormatDates(t *testing.T) {
 }
 
 func TestFormatTime(t *testing.T) {
+	t.Parallel()
 	tm := time.Date(2026, 11, 23, 14, 5, 0, 0, time.UTC)
 	if got := FormatTime("id", tm); got != "14.05" {
 		t.Errorf("FormatTime(id) = %q, want 14.05", got)
@@ -106,6 +110,7 @@ func TestFormatTime(t *testing.T) {
 }
 
 func TestFormatMinutes(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in     int
 		id, en string
@@ -129,6 +134,7 @@ func TestFormatMinutes(t *testing.T) {
 // The hand-written paths write what the library did: dateKey what time.Format writes, and
 // FormatNumber what the Indonesian printer writes, for every kind of value.
 func TestFastFormatsMatchTheLibrary(t *testing.T) {
+	t.Parallel()
 	for d := time.Date(1999, 12, 1, 0, 0, 0, 0, time.UTC); d.Year() < 2031; d = d.AddDate(0, 0, 1) {
 		if got, want := dateKey(d), d.Format("2006-01-02"); got != want {
 			t.Fatalf("dateKey(%v) = %q, want %q", d, got, want)
@@ -173,6 +179,7 @@ func TestFastFormatsMatchTheLibrary(t *testing.T) {
 
 // An example a person may copy is cut at a word, never with "…" (issue 20: the reminder's line).
 func TestFirstWords(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in   string
 		n    int

@@ -19,6 +19,7 @@ import (
 // The clock is Monday 23 November 2026, 09:00.
 
 func TestFreeTextReportSavedAtOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	got := h.say(budi, "sudah verifikasi lima berkas spj 45 menit")
 	expect(t, got, "✅ Laporan tercatat", "5 dokumen untuk target #2", "45 mnt", "Realisasi target #2: 5 dari 120", "balas batal", "/hapus")
@@ -68,6 +69,7 @@ func TestFreeTextReportSavedAtOnce(t *testing.T) {
 }
 
 func TestFreeTextChatIsNotAReport(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	got := h.say(budi, "selamat pagi pak")
 	expect(t, got, "Selamat pagi, Bapak Budi", "cukup diketik")
@@ -87,6 +89,7 @@ func TestFreeTextChatIsNotAReport(t *testing.T) {
 }
 
 func TestFreeTextQuestionIsAnswered(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	expect(t, h.say(budi, "berapa progres saya?"), "Progres Bapak Budi")
 	expect(t, h.say(budi, "target saya apa"), "Verifikasi SPJ")
@@ -99,6 +102,7 @@ func TestFreeTextQuestionIsAnswered(t *testing.T) {
 // A message that could count towards two targets asks one numbered question (with buttons where
 // the network has them) and saves nothing before the answer.
 func TestFreeTextAsksWhenTwoTargetsFit(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	got := h.say(budi, "periksa server")
 	if len(h.reports(budi)) != 0 {
@@ -119,6 +123,7 @@ func TestFreeTextAsksWhenTwoTargetsFit(t *testing.T) {
 }
 
 func TestFreeTextSeveralActivitiesOneReply(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	got := h.send(console.Message(budi, "1. rapat koordinasi 2 jam\n2. verifikasi 5 spj\n3. backup server", nil, h.clock.Now()))
 	if len(got) != 1 {
@@ -138,6 +143,7 @@ func TestFreeTextSeveralActivitiesOneReply(t *testing.T) {
 // A report for an earlier day is dated that day and marked late, up to [reports] backdate_days
 // working days back; older ones are refused with the reason.
 func TestFreeTextEarlierDays(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	// Monday: "jumat" is last Friday, one working day back.
 	expect(t, h.say(budi, "jumat lupa lapor, verifikasi 4 spj"), "Laporan tercatat", "Jum, 20 Nov", "(susulan)")
@@ -157,6 +163,7 @@ func TestFreeTextEarlierDays(t *testing.T) {
 // The day of a report is the day its author sent it, not the day Lapkin handled it: a message of
 // Friday evening handled on Monday morning (an outage, a queue) is Friday's, and not late.
 func TestFreeTextDatedBySendTime(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	friday := time.Date(2026, 11, 20, 21, 30, 0, 0, jakarta)
 	h.send(console.Message(budi, "verifikasi 6 spj", nil, friday))
@@ -169,6 +176,7 @@ func TestFreeTextDatedBySendTime(t *testing.T) {
 }
 
 func TestFreeTextDuplicateAsks(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	expect(t, h.say(budi, "lapor 4 spj #2"), "Laporan tercatat")
 	got := h.say(budi, "lapor 4 spj #2")
@@ -185,6 +193,7 @@ func TestFreeTextDuplicateAsks(t *testing.T) {
 }
 
 func TestFreeTextPhotos(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
 	img.Set(1, 1, color.RGBA{0, 0, 255, 255})
@@ -216,6 +225,7 @@ func TestFreeTextPhotos(t *testing.T) {
 // A command word without its slash, followed by what that command does not take, is a person
 // writing: staff reporting "validasi data" get their report saved, not "/validasi is not for you".
 func TestFreeTextCommandWordsAreWork(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	got := h.say(budi, "validasi data 50 berkas spj")
 	reject(t, got, "tidak tersedia untuk peran")
@@ -230,6 +240,7 @@ func TestFreeTextCommandWordsAreWork(t *testing.T) {
 
 // Voice notes and documents are answered with what to do instead; nothing is stored.
 func TestFreeTextVoiceNote(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ref := bot.ChatRef{Net: bot.NetConsole, ID: budi}
 	got := strings.Join(h.send(bot.Message{ID: "vn-1", Chat: ref, Sender: ref, Unsupported: bot.MediaAudio, Time: h.clock.Now()}), "\n")
@@ -241,12 +252,14 @@ func TestFreeTextVoiceNote(t *testing.T) {
 
 // The city's own abbreviations extend the reader ([reports] abbreviations).
 func TestFreeTextCityAbbreviations(t *testing.T) {
+	t.Parallel()
 	h := newHarnessWith(t, func(o *flows.Options) { o.Abbreviations = map[string]string{"vsp": "verifikasi spj"} })
 	expect(t, h.say(budi, "vsp 3 dok"), "3 dokumen untuk target #2")
 }
 
 // A new report instead of the answer drops the question (and says so) and is read afresh.
 func TestFreeTextQuestionIgnored(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	expect(t, h.say(budi, "periksa server"), "Untuk target yang mana")
 	got := h.say(budi, "verifikasi 7 spj")
@@ -260,6 +273,7 @@ func TestFreeTextQuestionIgnored(t *testing.T) {
 // asks first, is saved only with "tetap" and a reason, is recorded against the result with who and
 // why, and the re-evaluation names it.
 func TestFreeTextLateReportIntoAFinalResult(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
 	h.clock.Set(time.Date(2026, 12, 1, 9, 0, 0, 0, jakarta)) // Tuesday

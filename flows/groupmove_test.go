@@ -30,6 +30,7 @@ func (h *harness) addBKPPDHead() {
 // question: the move waits for the leaving OPD's head (told in private), who confirms it; an admin
 // may still move a group alone.
 func TestMovingAGroupNeedsTheLeavingHead(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.addBKPPDHead()
 	g := &groupChat{h: h, ref: bot.ChatRef{Net: bot.NetConsole, ID: "grup:kominfo"}}

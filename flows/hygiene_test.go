@@ -30,6 +30,7 @@ func hasDirty(s string) string {
 // A report with control characters and a bidirectional override is stored, and acknowledged,
 // without them: the words are kept, what hides or reorders them is dropped.
 func TestReportTextCleaned(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	got := h.say(budi, "/lapor 2 Verifikasi\x00 SPJ\x07 \x1b[31mmerah\x1b[0m \u202eexe.fdp\u202c \ufeffselesai #2")
 	expect(t, got, "Laporan tercatat")
@@ -51,12 +52,14 @@ func TestReportTextCleaned(t *testing.T) {
 // A command word behind a bidirectional mark or a NUL is still the command: cleaning happens before
 // the command is read, so the sender is understood rather than told the command is unknown.
 func TestCommandBehindControlsUnderstood(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	expect(t, h.say(budi, "\u200f/riwayat\x00"), "Belum ada laporan")
 }
 
 // Button data comes from the client and can be forged: it is cleaned like text.
 func TestCallbackDataCleaned(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ref := bot.ChatRef{Net: bot.NetConsole, ID: budi}
 	got := strings.Join(h.send(bot.Message{ID: "cb-dirty", Chat: ref, Sender: ref, Callback: "\u202e/riwayat\x1b"}), "\n")
@@ -65,6 +68,7 @@ func TestCallbackDataCleaned(t *testing.T) {
 
 // An announcement reaches everyone without the characters that would reorder or hide its words.
 func TestAnnouncementCleaned(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	got := h.say(admin, "/umumkan DISKOMINFO Rapat\x07 pukul \u202e00.90\u202c di aula\x1b[2J")
 	expect(t, got, "Pengumuman dikirim")
@@ -77,6 +81,7 @@ func TestAnnouncementCleaned(t *testing.T) {
 
 // A photo's caption is the report's text: cleaned like any text, and the evidence still kept.
 func TestPhotoCaptionCleaned(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	img := image.NewRGBA(image.Rect(0, 0, 2, 2))
 	var buf bytes.Buffer

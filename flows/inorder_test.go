@@ -12,6 +12,7 @@ import (
 // inOrder hands the parts over in their order whatever order they finish in, and never reads
 // more than ahead parts past the one being consumed.
 func TestInOrderKeepsOrderAndBound(t *testing.T) {
+	t.Parallel()
 	const n, ahead = 40, 3
 	var consumed, started, maxPast atomic.Int64
 	err := inOrder(context.Background(), n, 2, ahead, func(ctx context.Context, i int) (int, error) {
@@ -45,6 +46,7 @@ func TestInOrderKeepsOrderAndBound(t *testing.T) {
 
 // The first failing part in order stops the rest: what comes after it is never consumed.
 func TestInOrderStopsAtTheFirstError(t *testing.T) {
+	t.Parallel()
 	boom := errors.New("boom")
 	var last atomic.Int64
 	last.Store(-1)

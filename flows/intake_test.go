@@ -16,6 +16,7 @@ import (
 // to one notice, then silence until the burst ends, notices to others included; a stranger over
 // the limit gets nothing at all.
 func TestFloodLimit(t *testing.T) {
+	t.Parallel()
 	h := newHarnessWith(t, func(o *flows.Options) { o.FloodMax, o.FloodWindow = 3, time.Minute })
 	for i := 1; i <= 3; i++ {
 		expect(t, h.say(budi, fmt.Sprintf("/lapor Kegiatan %d", i)), "Laporan tercatat: Kegiatan")
@@ -71,6 +72,7 @@ func TestFloodLimit(t *testing.T) {
 // Someone linked on two networks gets each notice once, on the account they wrote from last;
 // replies still go to the chat the message came from.
 func TestNoticeGoesToAccountLastUsed(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	tg := bot.ChatRef{Net: bot.NetTelegram, ID: "5551"}
@@ -119,6 +121,7 @@ func TestNoticeGoesToAccountLastUsed(t *testing.T) {
 // A message its receiver gave up on is kept with its raw content and answered politely; its
 // redelivery is ignored.
 func TestDeadLetters(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	me := bot.ChatRef{Net: bot.NetConsole, ID: budi}
@@ -147,6 +150,7 @@ func TestDeadLetters(t *testing.T) {
 // A flow that panics does not take the bot down nor leave the message to be handled again and
 // again: the person gets the apology, the operator a dead letter, and nothing of it is committed.
 func TestPanicInFlowIsKept(t *testing.T) {
+	t.Parallel()
 	h := newHarnessWith(t, func(o *flows.Options) { o.NewCode = func() string { panic("code generator broken") } })
 	expect(t, h.say(admin, "/kode "+rina), "Maaf, terjadi kesalahan pada sistem")
 	ctx := context.Background()

@@ -59,6 +59,7 @@ func (h *harness) evaluations(nip string) int {
 // K = 13/18 = 72,222%. N = 0,6 × 77,778 + 0,4 × 72,222 = 46,667 + 28,889 = 75,556 → 75,6,
 // Butuh Perbaikan: below the standard. With K "not measurable" it came out N = C = 77,8, Baik.
 func TestComplianceStartIsNotTheRosterRow(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 8, 2: 88})
 	h.st.DB().Exec(`DELETE FROM reports WHERE local_date >= '2026-11-01'`)
@@ -73,6 +74,7 @@ func TestComplianceStartIsNotTheRosterRow(t *testing.T) {
 // Item 3: the roster's mulai (TMT) moves the start of compliance; without a working day left,
 // K is not measurable and the result says why.
 func TestComplianceStartFromMulai(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
 	// Budi took up his position on Monday 9 Nov: of the period's weekdays, 9–13 Nov count (5), and
@@ -98,6 +100,7 @@ func TestComplianceStartFromMulai(t *testing.T) {
 // Item 4: on the period's last day the result is interim, shown to the evaluator alone and not
 // recorded; the next morning it is final, counts every day and is sent.
 func TestEvaluateFinalOnlyWhenOver(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.clock.Set(time.Date(2026, 11, 30, 9, 5, 0, 0, jakarta))
 	got := h.say(admin, "/evaluate "+budi+" 2026-11")
@@ -128,6 +131,7 @@ func TestEvaluateFinalOnlyWhenOver(t *testing.T) {
 // Item 5: one result per person and period. A re-run that changes nothing records and sends
 // nothing; a changed one supersedes the earlier row (kept) and says so.
 func TestEvaluateRerunAndSupersede(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
 	h.clock.Set(time.Date(2026, 12, 1, 9, 0, 0, 0, jakarta))
@@ -167,6 +171,7 @@ func TestEvaluateRerunAndSupersede(t *testing.T) {
 // Item 6: /evaluate for an OPD previews the ranking and records nothing until confirmed; a single
 // NIP is recorded at once and says who is told.
 func TestEvaluatePreviewBeforeRecording(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
 	const per = "2026-10"
@@ -196,6 +201,7 @@ func TestEvaluatePreviewBeforeRecording(t *testing.T) {
 // Item 7: the resignation procedure is for officials with an eselon; staff get a warning to
 // improve, and the admins are told only of officials. The notice names who evaluated.
 func TestEvaluateResignationOnlyForOfficials(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	// Budi has no eselon. No report between 5 Jan and 4 Jul: N = 0 at 6b.
 	h.say(kepala, "/evaluate "+budi+" 6b")
@@ -215,6 +221,7 @@ func TestEvaluateResignationOnlyForOfficials(t *testing.T) {
 
 // Item 8: a head of OPD without an atasan submits to the admins, who approve or reject.
 func TestHeadOfOPDSubmitsToAdmins(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.say(kepala, "/target Penyusunan renstra dinas | 1 dokumen | 31-12-2026")
 	got := h.say(kepala, "/ajukan")
@@ -235,6 +242,7 @@ func TestHeadOfOPDSubmitsToAdmins(t *testing.T) {
 // Item 9: with require_approval, reports not yet validated count for compliance at once; only
 // achievement waits for validation.
 func TestValidationDoesNotEraseCompliance(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.opt.RequireApproval = true
 	h.restart()
@@ -248,6 +256,7 @@ func TestValidationDoesNotEraseCompliance(t *testing.T) {
 
 // Item 14: /evaluate refusals give the true reason.
 func TestEvaluateRefusalsTrueReason(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	// A period of next year has not started: that, not a missing 2027 contract, is why.
 	expect(t, h.say(admin, "/evaluate "+budi+" 2027"), "belum dimulai")
@@ -260,6 +269,7 @@ func TestEvaluateRefusalsTrueReason(t *testing.T) {
 // Idul Fitri week take 5 weekdays) and November 21; in the last quarter, admins are told once a
 // week while next year has no holiday.
 func TestNationalHolidays(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	if _, err := holidays.Seed(context.Background(), h.st, rosterDay); err != nil {
 		t.Fatal(err)

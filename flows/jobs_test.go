@@ -46,6 +46,7 @@ func names(nips ...string) string {
 }
 
 func TestReminderRecipients(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	// Siti is on leave Tuesday 24 Nov; Wednesday 25 Nov is a holiday; BKPPD works six days.
@@ -117,6 +118,7 @@ func TestReminderRecipients(t *testing.T) {
 }
 
 func TestReminderWordingsVary(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	seen := map[string]bool{}
 	for _, d := range []int{2, 3, 4, 5, 6, 9, 10} {
@@ -137,6 +139,7 @@ func TestReminderWordingsVary(t *testing.T) {
 }
 
 func TestStillCurrent(t *testing.T) {
+	t.Parallel()
 	fri16 := time.Date(2026, 11, 27, 16, 0, 0, 0, jakarta)
 	for _, c := range []struct {
 		job  string
@@ -159,6 +162,7 @@ func TestStillCurrent(t *testing.T) {
 // Two processes on one database (a restart overlapping the old one, or an operator's mistake)
 // run the same reminder slot: the ledger lets only the first queue anything.
 func TestReminderSecondProcessSendsNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	at := time.Date(2026, 11, 23, 14, 0, 0, 0, jakarta)
 	other, err := store.Open(context.Background(), h.path)
@@ -210,6 +214,7 @@ func (h *harness) runJob(job string, at time.Time) map[string][]string {
 }
 
 func TestDeadlineNotices(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.say(budi, "/lapor 12 Pemeliharaan server #1") // #1 complete, #2 behind
 	// Budi's targets are due 31 Dec: warned 7 days before and the day before, only when behind.
@@ -229,6 +234,7 @@ func TestDeadlineNotices(t *testing.T) {
 }
 
 func TestContractNotices(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.say(siti, "/target Rekonsiliasi kas | 12 laporan | 31-12-2026")
 	h.say(siti, "/ajukan")
@@ -246,6 +252,7 @@ func TestContractNotices(t *testing.T) {
 }
 
 func TestEvaluationDueNotices(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	// Budi signed on 5 Jan: his 6-month checkpoint ends Saturday 4 Jul, in the week of Monday 29 Jun.
 	got := h.runJob(flows.JobEvaluationDue, time.Date(2026, 6, 29, 8, 0, 0, 0, jakarta))

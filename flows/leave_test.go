@@ -71,6 +71,7 @@ func (h *harness) moveToSixDayOPD(nip string) {
 var cancelHint = regexp.MustCompile(`/(?:cuti batal|leave cancel) (\d+)`)
 
 func TestLeaveRecordedAndSupervisorTold(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	boss := h.inbox(kepala)
 
@@ -115,6 +116,7 @@ func TestLeaveRecordedAndSupervisorTold(t *testing.T) {
 }
 
 func TestLeaveOverlapRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	got := h.say(budi, "/cuti 2026-11-24 2026-11-26 Urusan keluarga")
 	id := cancelHint.FindStringSubmatch(got)[1]
@@ -143,6 +145,7 @@ func TestLeaveOverlapRefused(t *testing.T) {
 }
 
 func TestLeaveAcrossHolidays(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	expect(t, h.say(admin, "/libur 2026-12-24 Cuti bersama Natal"), "Hari libur ditambahkan: Kamis, 24 Desember 2026 – Cuti bersama Natal")
 	boss := h.inbox(kepala)
@@ -166,6 +169,7 @@ func TestLeaveAcrossHolidays(t *testing.T) {
 }
 
 func TestLeaveSixDayOPDCountsSaturdays(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.moveToSixDayOPD(siti)
 	// Fri 27 to Mon 30 Nov: Friday, Saturday and Monday for a six-day OPD (3); Friday and Monday
@@ -176,6 +180,7 @@ func TestLeaveSixDayOPDCountsSaturdays(t *testing.T) {
 }
 
 func TestLeaveNotCountedInCompliance(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	// Budi reports on every weekday of 2-13 Nov and on 19-20 Nov, but not on 16-18 Nov.
 	days := []int{2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 19, 20}
@@ -198,6 +203,7 @@ func TestLeaveNotCountedInCompliance(t *testing.T) {
 }
 
 func TestLeaveBadInput(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	// Examples are a week ahead of today (Mon 23 Nov), so they can be sent as they are.
 	expect(t, h.say(budi, "/cuti"), "Tidak ada cuti", "Contoh: /cuti 2026-11-30 2026-12-02 Urusan keluarga")
@@ -228,6 +234,7 @@ func TestLeaveBadInput(t *testing.T) {
 }
 
 func TestLeaveCancel(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	got := h.say(budi, "/cuti 2026-11-30 Acara keluarga")
 	id := cancelHint.FindStringSubmatch(got)[1]
@@ -256,6 +263,7 @@ func TestLeaveCancel(t *testing.T) {
 }
 
 func TestHolidayAdminOnly(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, who := range []string{budi, kepala} {
 		expect(t, h.say(who, "/libur 2026-12-24 Cuti bersama Natal"), "tidak tersedia untuk peran Anda")
@@ -268,6 +276,7 @@ func TestHolidayAdminOnly(t *testing.T) {
 }
 
 func TestHolidayAddListDelete(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	got := h.say(admin, "/libur")
 	expect(t, got, "Hari libur 23 Nov 2026 – 22 Nov 2027:", "Jum, 25 Des 2026 – Hari Raya Natal (konfigurasi)",
@@ -309,6 +318,7 @@ func TestHolidayAddListDelete(t *testing.T) {
 }
 
 func TestLeaveAndHolidayInEnglish(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	boss := h.inbox(kepala)
 	expect(t, h.say(budi, "/bahasa en"), "English")

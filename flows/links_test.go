@@ -39,6 +39,7 @@ func (h *harness) code(nip string) (string, string) {
 // Issue 12, item 2: a second account sharing the same phone replaces the first, which is told and
 // loses access; the new one is told it replaced an older account.
 func TestSecondAccountBySamePhoneReplacesFirst(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	expect(t, h.contact("hp-lama", "+62 813-0000-0003"), "Terima kasih, Ibu Rina")
 	expect(t, h.say("hp-lama", "/progres"), "Ibu Rina")
@@ -54,6 +55,7 @@ func TestSecondAccountBySamePhoneReplacesFirst(t *testing.T) {
 
 // A code used by a second account replaces the first one too, and /kode says so beforehand.
 func TestCodeReplacesAccountAndWarnsSo(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	code, warn := h.code(budi)
 	expect(t, warn, "sudah terdaftar", "menggantikan", "tidak dapat dipakai lagi")
@@ -69,6 +71,7 @@ func TestCodeReplacesAccountAndWarnsSo(t *testing.T) {
 
 // /pegawai lists the person's accounts: network, when linked and how, when last used.
 func TestEmployeeShowsAccounts(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	expect(t, h.say(admin, "/pegawai "+rina), "Akun Lapkin: belum mendaftar")
 	h.contact("hp-rina", "081300000003") // Monday 23 Nov 09:00
@@ -82,6 +85,7 @@ func TestEmployeeShowsAccounts(t *testing.T) {
 // Issue 12, item 2: an admin removes someone's accounts with /putus; the removed account is told
 // and loses access; nobody else may.
 func TestUnlinkByAdmin(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	expect(t, h.say(kepala, "/putus "+budi), "tidak tersedia untuk peran Anda")
 	expect(t, h.say(budi, "/unlink "+budi), "tidak tersedia untuk peran Anda")
@@ -100,6 +104,7 @@ func TestUnlinkByAdmin(t *testing.T) {
 // A link made by the number the roster gives someone holds only while the roster does: a new
 // telepon (a recycled number's case) drops it; a link made by a code stays.
 func TestRosterPhoneChangeDropsLinkByOldNumber(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	expect(t, h.contact("hp-rina", "081300000003"), "Terima kasih, Ibu Rina")
 	err := h.st.Update(context.Background(), func(tx *store.Tx) error {
@@ -135,6 +140,7 @@ func (h *harness) wa(number, text string) string {
 // never takes the person's account on that network from another account (one linked by a code, a
 // second phone). The number is told once a day to ask the admin; a code still works.
 func TestImplicitLinkDoesNotTakeOver(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	// Rina's roster number is linked on its first message, and the command runs.
 	expect(t, h.wa("6281300000003", "lapor Menata arsip"), "Terima kasih, Ibu Rina", "Laporan tercatat")

@@ -58,6 +58,7 @@ func (g *groupChat) bound() string {
 // Issue 12, item 8: binding a group that is bound to another OPD asks first (buttons, or the
 // command to send where there are none) and tells the other OPD's head once it is done.
 func TestRebindingAGroupAsksAndTellsTheOtherHead(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.showButtons()
 	g := &groupChat{h: h, ref: bot.ChatRef{Net: bot.NetConsole, ID: "grup:rapat"}}
@@ -88,6 +89,7 @@ func TestRebindingAGroupAsksAndTellsTheOtherHead(t *testing.T) {
 
 // A stranger's command in a group gets no reply there (nor anywhere) and changes nothing.
 func TestStrangerInGroupGetsNoReply(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	g := &groupChat{h: h, ref: bot.ChatRef{Net: bot.NetConsole, ID: "grup:umum"}}
 	for _, text := range []string{"/hubungkan DISKOMINFO", "/lapor Rapat", "/bantuan", "/start", "/bahasa en"} {
@@ -106,6 +108,7 @@ func TestStrangerInGroupGetsNoReply(t *testing.T) {
 // /bahasa works for everyone (SPEC): a stranger's choice is kept for their account and becomes
 // theirs when they register.
 func TestLanguageForStrangers(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	expect(t, h.say("hp-rina", "/bahasa en"), "replies will be in English")
 	got := h.say("hp-rina", "/start")
@@ -121,6 +124,7 @@ func TestLanguageForStrangers(t *testing.T) {
 // Issue 12, item 8: a stranger's first private message offers the share-phone-number button at
 // once, whatever it was; a registered person who taps the button is told they are registered.
 func TestStrangerIsOfferedTheContactButton(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.showButtons()
 	for i, text := range []string{"halo", "/lapor Rapat", "/start", "/bantuan", "/daftar"} {

@@ -13,6 +13,7 @@ import (
 // fetched; a linked person's is, once; a WhatsApp number of the roster writing for the first time
 // is about to be linked by that very message, so its photo is fetched too.
 func TestPhotoFetchedOnlyForKnownSenders(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	png, err := os.ReadFile("../cmd/lapkin/testdata/bukti.png")
 	if err != nil {

@@ -22,6 +22,7 @@ func reportID(t *testing.T, reply string) string {
 // minutes_day = 390 (7.5 hours). November 2026 has 21 working days for DISKOMINFO (no holiday),
 // so Budi's month threshold is 390 × 21 = 8.190 minutes.
 func TestEffectiveMinutes(t *testing.T) {
+	t.Parallel()
 	h := newHarnessWith(t, func(o *flows.Options) { o.MinutesDay = 390 })
 	h.clock.Set(at(2026, 11, 20, 15)) // Friday
 	h.say(budi, "/lapor Rapat koordinasi anggaran 4j")
@@ -54,6 +55,7 @@ func TestEffectiveMinutes(t *testing.T) {
 // Without a threshold nothing about minutes is shown to the head; the person still sees what
 // they recorded.
 func TestEffectiveMinutesWithoutThreshold(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.say(budi, "/lapor Menyusun notulen 45m")
 	expect(t, h.say(budi, "/progres"), "⏱ Menit efektif hari ini: 45 menit.", "Menit efektif bulan ini: 45 menit.")
@@ -65,6 +67,7 @@ func TestEffectiveMinutesWithoutThreshold(t *testing.T) {
 // With validation on and minutes_count "approved" (or "auto"), only validated reports' minutes
 // count; a returned report's never do.
 func TestEffectiveMinutesApprovedOnly(t *testing.T) {
+	t.Parallel()
 	h := newHarnessWith(t, func(o *flows.Options) {
 		o.MinutesMonth, o.MinutesApprovedOnly, o.RequireApproval = 6000, true, true
 	})

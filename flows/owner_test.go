@@ -9,6 +9,7 @@ import (
 // Issue 26, item 6: a message in Budi's private chat whose sender is someone else is refused: no
 // report, no answer to anyone, kept as a dead letter.
 func TestMessageFromSomeoneElseInAPrivateChatIsRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	budiChat := bot.ChatRef{Net: bot.NetConsole, ID: budi}
 	forged := bot.Message{ID: "forged-1", Chat: budiChat, Sender: bot.ChatRef{Net: bot.NetConsole, ID: siti}, Text: "/lapor 3 Palsu #2",

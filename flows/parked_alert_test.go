@@ -12,6 +12,7 @@ import (
 // network they are told on that network (unlike a transport alert, which avoids it), and staff
 // hear nothing.
 func TestParkedAlertTellsAdmins(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	if err := h.eng.ParkedAlert(ctx, bot.NetConsole, "retry_later: 502 Bad Gateway"); err != nil {

@@ -5,6 +5,7 @@ import "testing"
 // ParseQuickReport gives the quick form's refusals (parse.QuickReport, tested in parse) as
 // invalid-input flow errors whose arguments name the refused word, which the reply shows.
 func TestParseQuickReportRefusalIsAFlowError(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]struct{ key, token string }{
 		"Rapat #abc":  {"report.bad_target", "#abc"},
 		"Rapat 30j":   {"report.bad_duration", "30j"},

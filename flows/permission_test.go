@@ -36,6 +36,7 @@ func outcome(reply string) string {
 // DISKOMINFO (Ahmad), an admin (Hendra, BKPPD), and someone not registered. "own" targets Siti
 // (DISKOMINFO); "other" targets Hendra (BKPPD).
 func TestPermissionMatrix(t *testing.T) {
+	t.Parallel()
 	type row struct {
 		cmd                        string // %s is the target's NIP
 		staff, head, admin, nobody string // outcomes on the own-OPD target

@@ -88,6 +88,7 @@ func newSampleCity(t *testing.T, tweak func(*flows.Options)) *harness {
 //   - Desi reports 3 hours (180) on the 23rd and 24th; the head validates on the 25th.
 //   - The head (Ahmad) and Nurhayati send no report; neither does Yudi, on leave 16–20.
 func TestPlayedMonth(t *testing.T) {
+	t.Parallel()
 	h := newSampleCity(t, func(o *flows.Options) {
 		o.RequireApproval, o.ReviewDays, o.CloseDay, o.MinutesDay, o.MinutesApprovedOnly = true, 3, 5, 390, true
 	})

@@ -14,6 +14,7 @@ import (
 // are answered whatever strangers did; an hour later strangers are answered again. Each reply is
 // queued with its priority.
 func TestStrangerRepliesCappedPerHour(t *testing.T) {
+	t.Parallel()
 	h := newHarnessWith(t, func(o *flows.Options) { o.StrangerRepliesPerHour = 2 })
 	for i, who := range []string{"asing-1", "asing-2", "asing-3", "asing-1"} {
 		got := h.say(who, "halo")

@@ -81,6 +81,7 @@ func expectRow(t *testing.T, row map[string]string, want map[string]string) {
 // Siti reports the first week (5 days, no minutes), approved: K 5 ÷ 21 = 23,8%, 0 of 8.190
 // minutes. The head (Ahmad) and Rina reported nothing: K 0 of 21.
 func TestMonthlyRecap(t *testing.T) {
+	t.Parallel()
 	h := newHarnessWith(t, func(o *flows.Options) {
 		o.RequireApproval, o.CloseDay, o.MinutesDay, o.MinutesApprovedOnly = true, 5, 390, true
 	})

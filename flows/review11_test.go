@@ -15,6 +15,7 @@ import (
 // before she started are not days she missed. Everyone else reported nothing: 3 of 4 × 5 + 3 = 18
 // person-days, 16,7%.
 func TestDigestCountsFromComplianceStart(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	if _, err := h.st.DB().Exec(`UPDATE employees SET start_date = '2026-11-25' WHERE nip = ?`, rina); err != nil {
 		t.Fatal(err)
@@ -28,6 +29,7 @@ func TestDigestCountsFromComplianceStart(t *testing.T) {
 
 // Issue 11, item 14: English evaluations count in the singular when there is one of a thing.
 func TestEnglishEvaluationPlurals(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
 	h.say(admin, "/libur 2026-11-17 Cuti bersama")
@@ -46,6 +48,7 @@ func TestEnglishEvaluationPlurals(t *testing.T) {
 // command that changes something but starts no conversation (/hapus of an earlier report, leave
 // with dates) is answered and the report goes on; a new quick /lapor replaces it and says so.
 func TestStepFlowKeptByACommandThatStartsNone(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	first := h.say(budi, "/lapor 2 Verifikasi SPJ #2")
 	expect(t, first, "Laporan tercatat")

@@ -67,6 +67,7 @@ func (h *harness) jobRun(job string, t time.Time) map[string]string {
 // head (or, when the head let it lapse, to the admins). A Plh named for Joko's days away
 // validates and is told in his place, without anyone forwarding anything.
 func TestValidationOnTime(t *testing.T) {
+	t.Parallel()
 	h := newHarnessWith(t, func(o *flows.Options) { o.RequireApproval, o.ReviewDays, o.CloseDay = true, 3, 5 })
 	h.withSupervisor()
 

@@ -133,6 +133,7 @@ func (c *city) run() {
 // and evaluation for evaluation, what asking person by person gives, on a city with a year of
 // reports, leave, holidays and six-day OPDs.
 func TestBatchedJobsMatchPersonByPerson(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("seeds two cities")
 	}
@@ -161,6 +162,7 @@ func TestBatchedJobsMatchPersonByPerson(t *testing.T) {
 // results, and every employee their own; re-evaluating each person alone (no batching) finds
 // every result unchanged.
 func TestEvaluateTellsEachSupervisorOnce(t *testing.T) {
+	t.Parallel()
 	c := newCity(t, true)
 	var opd string
 	c.st.DB().QueryRow(`SELECT code FROM opds ORDER BY code LIMIT 1`).Scan(&opd)

@@ -74,6 +74,7 @@ func teamStatus(h *harness, id string) string {
 }
 
 func TestTeamStatus(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	teamAddDewi(h, store.LeaveSakit)
 	expect(t, h.say(budi, "/lapor 3 Verifikasi SPJ #2"), "Laporan tercatat")
@@ -110,6 +111,7 @@ func TestTeamStatus(t *testing.T) {
 }
 
 func TestTeamCommandsNeedKepala(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, cmd := range []string{"/tim", "/ingatkan", "/validasi", "/pegawai " + siti, "/umumkan semua Halo"} {
 		expect(t, h.say(budi, cmd), "tidak tersedia untuk peran Anda")
@@ -118,6 +120,7 @@ func TestTeamCommandsNeedKepala(t *testing.T) {
 }
 
 func TestNudge(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	teamAddDewi(h, store.LeaveCuti)
 	expect(t, h.say(budi, "/lapor 3 Verifikasi SPJ #2"), "Laporan tercatat")
@@ -161,6 +164,7 @@ func TestNudge(t *testing.T) {
 }
 
 func TestEmployeeScope(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	expect(t, h.say(kepala, "/pegawai "+admin), "tidak ditemukan")
 	expect(t, h.say(kepala, "/pegawai"), "Kirim /pegawai <NIP>")
@@ -170,6 +174,7 @@ func TestEmployeeScope(t *testing.T) {
 }
 
 func TestEmployeeProfile(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	expect(t, h.say(budi, "/lapor 3 Verifikasi SPJ #2"), "Laporan tercatat")
 
@@ -204,11 +209,13 @@ func TestEmployeeProfile(t *testing.T) {
 }
 
 func TestReviewOff(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	expect(t, h.say(kepala, "/validasi"), "Validasi laporan tidak diaktifkan", "langsung dihitung")
 }
 
 func TestReview(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.opt.RequireApproval = true
 	h.restart()
@@ -281,6 +288,7 @@ func TestReview(t *testing.T) {
 }
 
 func TestAnnounce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	expect(t, h.say(budi, "/bahasa en"), "English")
 	group := console.GroupID("DISKOMINFO")

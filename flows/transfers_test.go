@@ -34,6 +34,7 @@ func (h *harness) transfer(nip, name, position, opd, opdName, supervisor, mulai 
 // evaluable up to that day; he writes a new one; both supervisors are told; /pegawai shows the
 // post he left; November's recap gives each post its row.
 func TestTransfer(t *testing.T) {
+	t.Parallel()
 	h := newHarnessWith(t, func(o *flows.Options) { o.CloseDay = 5 })
 	h.con.SaveFiles(filepath.Join(h.dir, "berkas"))
 	// At the old post: every working day of 2–12 November (not Friday 13).

@@ -15,6 +15,7 @@ import (
 // Issue 11, item 1: a quantity is never guessed. Anything that looks like a number or a duration
 // but is not a valid one is refused with the right form, and nothing is stored.
 func TestQuantityNeverGuessed(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, in := range []string{
 		"/lapor -3 Verifikasi SPJ #2",
@@ -41,6 +42,7 @@ func TestQuantityNeverGuessed(t *testing.T) {
 
 // A quantity larger than the whole target is shown back as written and counts only once confirmed.
 func TestQuantityAboveTargetAsksFirst(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	got := h.say(budi, "/lapor 1.250 Verifikasi SPJ #2")
 	expect(t, got, "1.250 dokumen", "120 dokumen", "Balas 1 untuk menyimpan")
@@ -79,6 +81,7 @@ func TestQuantityAboveTargetAsksFirst(t *testing.T) {
 // report goes on where it was; only /batal, a new /lapor or another command that changes something
 // replaces it, and then the person is told the draft was dropped.
 func TestStepFlowSurvivesAQuestion(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.say(budi, "/lapor")
 	expect(t, h.say(budi, "Rapat koordinasi pemeliharaan"), "target yang mana")
@@ -119,6 +122,7 @@ func TestStepFlowSurvivesAQuestion(t *testing.T) {
 // nothing until the supervisor approves it; leave from today on counts at once and may still be
 // rejected; leave on days without work is refused.
 func TestLeaveCannotLaunderAMissedDay(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	boss := h.inbox(kepala)
 
@@ -176,6 +180,7 @@ func TestLeaveCannotLaunderAMissedDay(t *testing.T) {
 // Issue 11, item 12: a six-day OPD's weekly digest includes its Saturday; the Friday run leaves
 // it for the Saturday run of the same digest.
 func TestSixDayOPDDigestWeek(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	h.moveToSixDayOPD(siti)
@@ -219,6 +224,7 @@ func TestSixDayOPDDigestWeek(t *testing.T) {
 // Issue 11, item 12: a holiday in the week is shown as such, not silently dropped; /rekap bulan is
 // a monthly recap, by week.
 func TestDigestMarksHolidaysAndMonthIsByWeek(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.say(admin, "/libur 2026-11-17 Cuti bersama")
 	h.clock.Set(time.Date(2026, 11, 20, 15, 0, 0, 0, jakarta))
@@ -233,6 +239,7 @@ func TestDigestMarksHolidaysAndMonthIsByWeek(t *testing.T) {
 // Issue 11, item 14: a supervisor who is not the OPD head gets /rekap for their own team; /tim and
 // the digest count the same people.
 func TestRekapScopeAndTeamAgree(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	// Rina reports to Siti (staff in the roster) instead of the head.
 	if _, err := h.st.DB().Exec(`UPDATE employees SET supervisor_nip = ? WHERE nip = ?`, siti, rina); err != nil {
@@ -252,6 +259,7 @@ func TestRekapScopeAndTeamAgree(t *testing.T) {
 
 // Issue 11, item 14: names that contain commas are separated unambiguously.
 func TestNameListsAreUnambiguous(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.clock.Set(time.Date(2026, 11, 27, 15, 0, 0, 0, jakarta))
 	got := h.say(kepala, "/tim")
@@ -263,6 +271,7 @@ func TestNameListsAreUnambiguous(t *testing.T) {
 // Issue 11, item 14: /kode for someone already registered warns what it does; since issue 12 a
 // new link replaces the account on its network, and the warning says so.
 func TestCodeForRegisteredWarns(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	got := h.say(admin, "/kode "+budi)
 	expect(t, got, "sudah terdaftar", "menggantikan akun lama")
@@ -273,6 +282,7 @@ func TestCodeForRegisteredWarns(t *testing.T) {
 // Issue 11, item 14: /bantuan shows what the person's role uses daily, with a way to see all; a
 // registered person is not told to /daftar.
 func TestHelpIsShortAndByRole(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	got := h.say(budi, "/bantuan")
 	expect(t, got, "/lapor", "/progres", "/bantuan semua")
@@ -292,6 +302,7 @@ func TestHelpIsShortAndByRole(t *testing.T) {
 
 // Issue 11, item 14: English mode has correct plurals.
 func TestEnglishPlurals(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.say(budi, "/bahasa en")
 	h.say(budi, "/lapor Server check")
@@ -308,6 +319,7 @@ func TestEnglishPlurals(t *testing.T) {
 // Item 2 holds for every step flow: the /evaluate preview of an OPD survives a question too, and
 // its confirmation still records.
 func TestEvaluatePreviewSurvivesAQuestion(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
 	expect(t, h.say(admin, "/evaluate DISKOMINFO 2026-10"), "Pratinjau evaluasi")

@@ -27,6 +27,7 @@ func (h *harness) signContract(nip string) {
 // Issue 26, item 8: someone who never registered is marked in the preview and not recorded on
 // "ya"; "ya semua" records them too.
 func TestEvaluatePreviewHoldsTheNeverRegistered(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.seedReports(budi, store.ReportSubmitted, map[int]float64{1: 9, 2: 52})
 	h.signContract(rina) // in the roster, never registered
@@ -49,6 +50,7 @@ func TestEvaluatePreviewHoldsTheNeverRegistered(t *testing.T) {
 
 // Issue 26, item 8: /evaluate semua ends with the officials under the resignation procedure.
 func TestEvaluateAllEndsWithTheResignationList(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.st.DB().Exec(`UPDATE employees SET eselon = 'IV.a' WHERE nip = ?`, budi)
 	got := h.say(admin, "/evaluate semua 6b")

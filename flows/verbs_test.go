@@ -6,6 +6,7 @@ import (
 
 // Issue 22: one verb per meaning. The new forms work, and every older form still does what it did.
 func TestVerbsOneWordPerMeaning(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 
 	// /kontrak setujui|tolak decide a contract as /setujui and /tolak do, for a supervisor only.
@@ -39,6 +40,7 @@ func TestVerbsOneWordPerMeaning(t *testing.T) {
 
 // "/bantuan <perintah>" shows a command with the lines of the sub-verbs the sender may use.
 func TestHelpForOneCommand(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	got := h.say(budi, "/bantuan cuti")
 	expect(t, got, "Perintah /cuti:", "/cuti [sakit|dl]", "/cuti batal <id>", "/cuti setujui <id>")

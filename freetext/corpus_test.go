@@ -294,6 +294,7 @@ func (f figures) log(t *testing.T, name string) {
 // TestCorpus plays every message of the corpus and prints the figures of issue 20 (BENCHMARKS.md
 // quotes them). It fails when one falls below its goal.
 func TestCorpus(t *testing.T) {
+	t.Parallel()
 	f := playCorpus(t, "testdata/corpus.txt", "testdata/people.txt")
 	f.log(t, "corpus")
 	if f.messages < 300 {
@@ -315,6 +316,7 @@ func TestCorpus(t *testing.T) {
 // say how far the first corpus's carry over. It prints them and fails only far below the goals,
 // as a guard against a change that helps one corpus by hurting real use.
 func TestHeldOut(t *testing.T) {
+	t.Parallel()
 	f := playCorpus(t, "testdata/heldout.txt", "testdata/heldout_people.txt")
 	f.log(t, "held-out corpus")
 	if pct(f.silentGood, f.silent) < 90 || pct(f.reportsRight, f.reports) < 75 || pct(f.chatsQuiet, f.chats) < 80 {

@@ -10,6 +10,7 @@ import (
 var wednesday = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
 
 func TestNumberWords(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in   string
 		want float64
@@ -49,6 +50,7 @@ func one(t *testing.T, text string) Activity {
 }
 
 func TestQuantity(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in   string
 		want float64
@@ -75,6 +77,7 @@ func TestQuantity(t *testing.T) {
 }
 
 func TestMinutes(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in   string
 		want int
@@ -107,6 +110,7 @@ func TestMinutes(t *testing.T) {
 }
 
 func TestDay(t *testing.T) {
+	t.Parallel()
 	d := func(m time.Month, day int) time.Time { return time.Date(2026, m, day, 0, 0, 0, 0, time.UTC) }
 	for _, c := range []struct {
 		in     string
@@ -136,6 +140,7 @@ func TestDay(t *testing.T) {
 }
 
 func TestSeveralActivities(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in   string
 		want []string
@@ -170,6 +175,7 @@ func TestSeveralActivities(t *testing.T) {
 }
 
 func TestKinds(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in   string
 		kind Kind
@@ -199,6 +205,7 @@ func TestKinds(t *testing.T) {
 }
 
 func TestStems(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ word, root string }{
 		{"memverifikasi", "verifikasi"}, {"terverifikasi", "verifikasi"}, {"diverifikasi", "verifikasi"},
 		{"pemeliharaan", "pelihara"}, {"memelihara", "pelihara"}, {"menyusun", "susun"}, {"penyusunan", "susun"},

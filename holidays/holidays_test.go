@@ -22,6 +22,7 @@ func workingDays(t *testing.T, days []Day, year int, month time.Month) (work, of
 // Nyepi (18–19) and the Idul Fitri week (cuti bersama 20, 23, 24; Idul Fitri on the weekend of
 // 21–22) take 5 of its 22 weekdays: 17 working days.
 func TestCalendar2026(t *testing.T) {
+	t.Parallel()
 	days, err := Embedded()
 	if err != nil {
 		t.Fatal(err)
@@ -40,6 +41,7 @@ func TestCalendar2026(t *testing.T) {
 // Seed copies 2026 once: an operator's name for a date is kept, and a day removed afterwards is
 // not put back by the next start.
 func TestSeedOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "lapkin.db"))
 	if err != nil {

@@ -72,6 +72,7 @@ func get(t *testing.T, url string) (int, string) {
 }
 
 func TestHealthzOKAndDown(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	clock := bot.NewManualClock(t0)
 	state := bot.Health{Net: bot.NetTelegram, State: bot.StateConnected, CanSend: true, Since: t0}
@@ -112,6 +113,7 @@ func TestHealthzOKAndDown(t *testing.T) {
 }
 
 func TestHealthzOutboxAgeAndParked(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	clock := bot.NewManualClock(t0)
 	h := &Health{Store: st, Clock: clock}
@@ -131,6 +133,7 @@ func TestHealthzOutboxAgeAndParked(t *testing.T) {
 }
 
 func TestHealthzDatabaseGone(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	h := &Health{Store: st, Clock: bot.NewManualClock(t0)}
 	st.Close()
@@ -141,6 +144,7 @@ func TestHealthzDatabaseGone(t *testing.T) {
 }
 
 func TestMetricsExposedAndLinted(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	clock := bot.NewManualClock(t0)
 	m := NewMetrics(st, nil)
@@ -217,6 +221,7 @@ func TestMetricsExposedAndLinted(t *testing.T) {
 // A parked message (attempts ran out) shows in /healthz as parked, apart from one failed for good,
 // and as a warning naming the command that sends it again; it does not make the answer 503.
 func TestHealthzShowsParked(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	clock := bot.NewManualClock(t0)
 	enqueue(t, st, bot.NetTelegram, t0)

@@ -49,6 +49,7 @@ func queue(t *testing.T, st *store.Store, now time.Time, replies ...chat.Reply) 
 }
 
 func TestOutboxSurvivesRestartAndRetries(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "lapkin.db")
 	st, err := store.Open(ctx, path)
@@ -100,6 +101,7 @@ func TestOutboxSurvivesRestartAndRetries(t *testing.T) {
 }
 
 func TestOutboxUnreachableAndGiveUp(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "lapkin.db"))
 	if err != nil {

@@ -32,6 +32,7 @@ func (c *countingObserver) Failed(_, outcome string) {
 // A message whose attempts run out is parked, not dropped; the first parking of an episode is
 // flagged once; a blocked recipient stays apart (failed, unreachable); a retry sends the parked.
 func TestOutboxParksAndRetries(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "lapkin.db"))
 	if err != nil {
@@ -88,6 +89,7 @@ func TestOutboxParksAndRetries(t *testing.T) {
 
 // The default attempts must outlast a night's outage: 17:00 to 08:00 is 15 hours.
 func TestRetrySpanCoversANight(t *testing.T) {
+	t.Parallel()
 	span := RetrySpan(DefaultMaxAttempts)
 	t.Logf("%d attempts are retried over %s", DefaultMaxAttempts, span)
 	if span < 15*time.Hour {

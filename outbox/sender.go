@@ -30,6 +30,9 @@ type Sender struct {
 
 	// MaxAttempts is how many times a message is tried before it is parked (DefaultMaxAttempts).
 	MaxAttempts int
+	// Backoff is the first wait before a failed send is tried again, doubling to 10 minutes
+	// ([retry] backoff; chat.DefaultBackoff when zero).
+	Backoff time.Duration
 	// Observer, when set, is told each delivery's outcome (the metrics); it must not block.
 	Observer DeliveryObserver
 	// Parked, when set, is called after a message was parked with the error of its last attempt,
@@ -588,7 +591,7 @@ func (l *lane) deliver(ctx context.Context, m store.OutMessage) (bool, error) {
 		default:
 			outcome = OutcomeRetry
 			if wait <= 0 {
-				wait = chat.Backoff(m.Attempts)
+				wait = chat.BackoffFrom(l.s.Backoff, m.Attempts)
 			}
 			log.Warn("send failed, will retry", "wait", wait, "err", sendErr)
 			return tx.Retry(ctx, m.ID, now.Add(wait), sendErr.Error())

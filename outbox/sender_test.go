@@ -161,6 +161,7 @@ func eq(a, b []string) bool { return strings.Join(a, "|") == strings.Join(b, "|"
 // A chat whose window is full is skipped, not waited on: the next chat goes, and the skipped one
 // comes back when its window frees, still in its own order.
 func TestLaneSkipsChatThatIsNotReady(t *testing.T) {
+	t.Parallel()
 	ft := &laneTransport{net: "fake", chat: []chat.Window{{N: 1, Per: time.Second}}}
 	e := newLaneEnv(t, ft)
 	e.queue("fake", "a:1", "a:2", "b:1", "b:2")
@@ -187,6 +188,7 @@ func TestLaneSkipsChatThatIsNotReady(t *testing.T) {
 // Several sends run at once, never more than Concurrency and never two to one chat; each chat's
 // messages arrive in the order they were queued, even when a send fails and is retried.
 func TestLaneConcurrencyAndChatOrder(t *testing.T) {
+	t.Parallel()
 	ft := &laneTransport{net: "fake", limits: chat.Limits{Concurrency: 3}, hold: make(chan struct{}), started: make(chan string, 100),
 		fail: func(r chat.Reply, attempt int) error {
 			if r.To.ID == "c1" && r.Text == "0" && attempt == 1 {
@@ -262,6 +264,7 @@ func TestLaneConcurrencyAndChatOrder(t *testing.T) {
 
 // A send that hangs ends at the lane's deadline and is retried later; the other chat is not held.
 func TestLaneSendDeadline(t *testing.T) {
+	t.Parallel()
 	ft := &laneTransport{net: "fake", limits: chat.Limits{Concurrency: 2, SendTimeout: 50 * time.Millisecond}, hang: "hung"}
 	e := newLaneEnv(t, ft)
 	e.queue("fake", "hung:1", "ok:1")
@@ -281,6 +284,7 @@ func TestLaneSendDeadline(t *testing.T) {
 // A 429 for one chat pauses that chat only; 429s for two chats within a second pause the network
 // until the retry_after has passed; a transport can pause the network outright with ScopeNetwork.
 func TestLaneFloodWaitScope(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	flood := map[string]*chat.Error{}
 	ft := &laneTransport{net: "fake", fail: func(r chat.Reply, attempt int) error {
@@ -340,6 +344,7 @@ func TestLaneFloodWaitScope(t *testing.T) {
 // The network's window is a sliding window counted from when sends complete: with 2 a second, a
 // third send waits until a second after the first completed, however fast they go.
 func TestLaneNetworkWindow(t *testing.T) {
+	t.Parallel()
 	ft := &laneTransport{net: "fake", limits: chat.Limits{Concurrency: 5, Network: []chat.Window{{N: 2, Per: time.Second}}}}
 	e := newLaneEnv(t, ft)
 	e.queue("fake", "a:1", "b:1", "c:1", "d:1")
@@ -382,6 +387,7 @@ func (f *idTransport) Send(ctx context.Context, r chat.Reply) error {
 // A transport that chooses message ids gets one before the first attempt, stored in the outbox,
 // and the same one on every retry, also after a restart.
 func TestLaneMessageIDsStoredBeforeSend(t *testing.T) {
+	t.Parallel()
 	ft := &idTransport{laneTransport: laneTransport{net: "wa", fail: func(r chat.Reply, attempt int) error {
 		if attempt == 1 {
 			return errors.New("connection reset")
@@ -418,6 +424,7 @@ func (f *healthTransport) Health() chat.Health {
 
 // While a transport says it may not send, its messages stay queued, untouched; they go once it may.
 func TestLaneKeepsMessagesWhileTransportCannotSend(t *testing.T) {
+	t.Parallel()
 	ft := &healthTransport{laneTransport: laneTransport{net: "wa"}}
 	e := newLaneEnv(t, ft)
 	e.queue("wa", "628111:satu", "628222:dua")
@@ -439,6 +446,7 @@ func TestLaneKeepsMessagesWhileTransportCannotSend(t *testing.T) {
 
 // Each network has its own lane: a network whose sends hang does not hold another.
 func TestLanesPerNetwork(t *testing.T) {
+	t.Parallel()
 	slow := &laneTransport{net: "slow", limits: chat.Limits{SendTimeout: time.Hour}, hold: make(chan struct{})}
 	fast := &laneTransport{net: "fast"}
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "lapkin.db"))
@@ -483,6 +491,7 @@ func (f *holdTransport) HoldUntil(to chat.ChatRef) time.Time {
 // A transport can say "not before T" for one chat or for the whole network; the lane serves the
 // others meanwhile and comes back at T.
 func TestLaneHolder(t *testing.T) {
+	t.Parallel()
 	ft := &holdTransport{laneTransport: laneTransport{net: "wa"}, until: map[string]time.Time{"x": laneStart.Add(time.Minute)}}
 	e := newLaneEnv(t, ft)
 	e.queue("wa", "x:1", "y:1")
@@ -512,6 +521,7 @@ func TestLaneHolder(t *testing.T) {
 
 // Jitter adds a random wait after each send on the network, never less than the window's own.
 func TestLaneJitter(t *testing.T) {
+	t.Parallel()
 	ft := &laneTransport{net: "wa", limits: chat.Limits{Network: []chat.Window{{N: 1, Per: 3 * time.Second}}, Jitter: 2 * time.Second}}
 	e := newLaneEnv(t, ft)
 	e.queue("wa", "x:1", "y:1")

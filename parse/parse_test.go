@@ -115,6 +115,7 @@ var quickReportErrors = []struct {
 }
 
 func TestParseQuickReport(t *testing.T) {
+	t.Parallel()
 	for _, tc := range quickReportCases {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := QuickReport(tc.in)
@@ -129,6 +130,7 @@ func TestParseQuickReport(t *testing.T) {
 }
 
 func TestParseQuickReportErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range quickReportErrors {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := QuickReport(tc.in)
@@ -148,6 +150,7 @@ func TestParseQuickReportErrors(t *testing.T) {
 
 // The bad token is passed to the reply so the person sees what was wrong.
 func TestParseQuickReportErrorNamesToken(t *testing.T) {
+	t.Parallel()
 	for in, tok := range map[string]string{"Rapat #abc": "#abc", "Rapat 30j": "30j", "0 Rapat": "0"} {
 		_, err := QuickReport(in)
 		var e *Error
@@ -158,6 +161,7 @@ func TestParseQuickReportErrorNamesToken(t *testing.T) {
 }
 
 func TestParseNumber(t *testing.T) {
+	t.Parallel()
 	good := []struct {
 		in   string
 		want float64
@@ -201,6 +205,7 @@ func TestParseNumber(t *testing.T) {
 }
 
 func TestParseDate(t *testing.T) {
+	t.Parallel()
 	good := []struct {
 		in   string
 		want time.Time
@@ -252,6 +257,7 @@ func renderQuick(q Report) string {
 }
 
 func TestParseQuickReportRoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, tc := range quickReportCases {
 		got, err := QuickReport(renderQuick(tc.want))
 		if err != nil || got != tc.want {

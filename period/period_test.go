@@ -8,6 +8,7 @@ import (
 func d(s string) time.Time { t, _ := time.Parse("2006-01-02", s); return t }
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in, key, start, end string
 		check               int
@@ -39,6 +40,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestCheckpoint(t *testing.T) {
+	t.Parallel()
 	// Signed 5 Jan: 3 months are 5 Jan – 4 Apr, 6 months 5 Jan – 4 Jul. Signed 31 Aug: 3 months
 	// end on 30 Nov (Go's AddDate normalises 31 Nov to 1 Dec, minus a day).
 	for _, c := range []struct {

@@ -14,6 +14,7 @@ import (
 // or planted) is imported with them dropped: the names people see in chats, digests and exports
 // are the written words only, and the NIP and phone in such cells still read.
 func TestImportDropsControlCharacters(t *testing.T) {
+	t.Parallel()
 	const csv = "nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip\n" +
 		"\u202e197505102000031002,dr. Siti\x00 Rahmawati\x07,Kepala\x1b[31m Dinas \u202eKesehatan\u202c,II.a,DINKES,Dinas\u2066 Kesehatan\u2069\u200f,0812\x1b-1111-2222,kepala,196801011990031001\n" +
 		"198503122010011003,\ufeffBudi\tSantoso\u0085,Pengelola Keuangan,-,DINKES,Dinas Kesehatan,,staf,197505102000031002\n"
@@ -34,6 +35,7 @@ func TestImportDropsControlCharacters(t *testing.T) {
 
 // The same for an .xlsx roster, whose cells reach Read through excelize.
 func TestImportXLSXDropsControlCharacters(t *testing.T) {
+	t.Parallel()
 	f := excelize.NewFile()
 	defer f.Close()
 	for i, row := range [][]any{
@@ -62,6 +64,7 @@ func TestImportXLSXDropsControlCharacters(t *testing.T) {
 
 // Rows built by a caller rather than read from a file are cleaned by Validate.
 func TestValidateDropsControlCharacters(t *testing.T) {
+	t.Parallel()
 	rows := []Row{{Line: 2, NIP: "197505102000031002", Name: "Siti\u202e\x00 Rahmawati", Position: "Kepala\x07", Eselon: "II.a", OPDCode: "DINKES", OPDName: "Dinas\u2067 Kesehatan", Role: "kepala", SupervisorNIP: "196801011990031001"}}
 	valid, errs := Validate(rows, inDatabase)
 	if len(errs) > 0 {

@@ -46,6 +46,7 @@ func count(t *testing.T, st *store.Store, table string) int {
 }
 
 func TestImportGoodRoster(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	rows, err := ReadFile("testdata/good.csv")
 	if err != nil {
@@ -93,6 +94,7 @@ func TestImportGoodRoster(t *testing.T) {
 }
 
 func TestImportBadRosterWritesNothing(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	rows, err := ReadFile("testdata/bad.csv")
 	if err != nil {
@@ -109,6 +111,7 @@ func TestImportBadRosterWritesNothing(t *testing.T) {
 }
 
 func TestImportOneBadRowRejectsAll(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	good, err := os.ReadFile("testdata/good.csv")
 	if err != nil {
@@ -131,6 +134,7 @@ func TestImportOneBadRowRejectsAll(t *testing.T) {
 }
 
 func TestImportPhoneTakenInDatabase(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	ctx := context.Background()
 	rows, _ := ReadFile("testdata/good.csv")
@@ -154,6 +158,7 @@ func TestImportPhoneTakenInDatabase(t *testing.T) {
 // Issue 26, item 8: the optional column sapaan is stored as the call name; a later import without
 // it keeps it, "-" clears it.
 func TestImportCallName(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	ctx := context.Background()
 	read := func(header, row string) []Row {

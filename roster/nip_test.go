@@ -8,6 +8,7 @@ import (
 )
 
 func TestParseNIP(t *testing.T) {
+	t.Parallel()
 	date := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
 	tests := []struct {
 		name string

@@ -7,6 +7,7 @@ import (
 )
 
 func TestNormalizePhone(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want string // when key is ""

@@ -26,6 +26,7 @@ var goodRowsRead = []Row{
 }
 
 func TestReadCSVFixtures(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"good.csv", "good_semicolon.csv"} {
 		t.Run(name, func(t *testing.T) {
 			rows, err := ReadFile(filepath.Join("testdata", name))
@@ -60,6 +61,7 @@ func keysOf(t *testing.T, err error) []keyOf {
 }
 
 func TestReadCSV(t *testing.T) {
+	t.Parallel()
 	const header = "nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip"
 	tests := []struct {
 		name string
@@ -152,6 +154,7 @@ func TestReadCSV(t *testing.T) {
 
 // A CSV saved by Excel's plain "CSV" on Windows is Windows-1252, where é is the byte 0xE9.
 func TestReadCSVWindows1252(t *testing.T) {
+	t.Parallel()
 	in := "nip;nama;jabatan;eselon;opd_kode;opd_nama;telepon;peran;atasan_nip\n198503122010011003;Andr\xe9;;;X1;Y;;asn;\n"
 	rows, err := Read(strings.NewReader(in), "csv")
 	if err != nil {
@@ -163,6 +166,7 @@ func TestReadCSVWindows1252(t *testing.T) {
 }
 
 func TestReadFormat(t *testing.T) {
+	t.Parallel()
 	if _, err := Read(strings.NewReader(""), "ods"); !reflect.DeepEqual(keysOf(t, err), []keyOf{{0, "", keyFormat}}) {
 		t.Fatalf("Read format ods: %v", err)
 	}
@@ -182,6 +186,7 @@ func TestReadFormat(t *testing.T) {
 // typed as a number (which Excel keeps as a float), phones and working days as numbers, a blank
 // row in the middle.
 func TestReadXLSX(t *testing.T) {
+	t.Parallel()
 	f := excelize.NewFile()
 	defer f.Close()
 	sheet := f.GetSheetName(0)
@@ -257,6 +262,7 @@ func keysOfErrs(errs Errors) []keyOf {
 // Issue 26, item 5: a CSV whose rows mix UTF-8 and Windows-1252 was decoded as Windows-1252 as a
 // whole, garbling every UTF-8 name ("KadÃ©k") without a word. It is refused, naming the odd row.
 func TestReadRefusesMixedEncodings(t *testing.T) {
+	t.Parallel()
 	header := "nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip\n"
 	utf8Row := "198806202014031004,Ni Luh Putu Kadék,Staf,,DISKOMINFO,Dinas Kominfo,081200000002,asn,\n"
 	utf8Row2 := "199002142015032001,Siti Rahmà,Staf,,DISKOMINFO,Dinas Kominfo,,asn,\n"
@@ -284,6 +290,7 @@ func TestReadRefusesMixedEncodings(t *testing.T) {
 // Issue 26, item 4: a roster over the row limit is refused as soon as the limit is passed, in CSV
 // and XLSX, and one at the limit is read; a file far larger than any roster is refused by its size.
 func TestReadRefusesTooManyRows(t *testing.T) {
+	t.Parallel()
 	header := "nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip\n"
 	row := "198806202014031004,Budi,Staf,,DISKOMINFO,Dinas Kominfo,,asn,\n"
 	three := header + row + "\n" + row + row // a blank line does not count

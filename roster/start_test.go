@@ -11,6 +11,7 @@ import (
 // The optional column mulai (TMT) is read in both date forms, refused when it is not a date, and
 // kept by a later import that does not have the column.
 func TestStartDateColumn(t *testing.T) {
+	t.Parallel()
 	const header = "nip,nama,jabatan,eselon,opd_kode,opd_nama,telepon,peran,atasan_nip,mulai\n"
 	in := header +
 		"198806202014031004,Budi Santoso,Pranata Komputer,,DISKOMINFO,Dinas Kominfo,,asn,,2026-11-09\n" +

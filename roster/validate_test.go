@@ -15,6 +15,7 @@ import (
 func inDatabase(nip string) bool { return nip == "196801011990031001" }
 
 func TestValidateGood(t *testing.T) {
+	t.Parallel()
 	rows, err := ReadFile(filepath.Join("testdata", "good.csv"))
 	if err != nil {
 		t.Fatal(err)
@@ -53,6 +54,7 @@ func TestValidateGood(t *testing.T) {
 // TestValidateBad checks testdata/bad.csv, where every line but 2 carries known mistakes, line by
 // line.
 func TestValidateBad(t *testing.T) {
+	t.Parallel()
 	rows, err := ReadFile(filepath.Join("testdata", "bad.csv"))
 	if err != nil {
 		t.Fatal(err)
@@ -130,6 +132,7 @@ func TestValidateBad(t *testing.T) {
 }
 
 func TestValidateEmpty(t *testing.T) {
+	t.Parallel()
 	_, errs := Validate(nil, nil)
 	if got := keysOfErrs(errs); !reflect.DeepEqual(got, []keyOf{{0, "", keyNoRows}}) {
 		t.Fatalf("errors %v", got)
@@ -137,6 +140,7 @@ func TestValidateEmpty(t *testing.T) {
 }
 
 func TestNormalizeEselon(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in, want string
 		ok       bool
@@ -157,6 +161,7 @@ func TestNormalizeEselon(t *testing.T) {
 
 // Every key this package emits has an English fallback and a text in both languages.
 func TestKeysInCatalog(t *testing.T) {
+	t.Parallel()
 	c := catalog.Must()
 	for key := range reasons {
 		for _, lang := range catalog.Languages {
@@ -175,6 +180,7 @@ func TestKeysInCatalog(t *testing.T) {
 // Every message the fixtures produce renders fully in both languages: each template field gets
 // its data, so no "<no value>" reaches the operator.
 func TestMessagesRender(t *testing.T) {
+	t.Parallel()
 	c := catalog.Must()
 	var all Errors
 	rows, _ := ReadFile(filepath.Join("testdata", "bad.csv"))
@@ -243,6 +249,7 @@ func TestMessagesRender(t *testing.T) {
 }
 
 func TestMessage(t *testing.T) {
+	t.Parallel()
 	c := catalog.Must()
 	_, err := ParseNIP("12345")
 	fe := err.(*FieldError).with(4, "nip")
@@ -268,6 +275,7 @@ func TestMessage(t *testing.T) {
 // TestCycles checks loops that are entered from a tail and whose first row in the file is not
 // where the walk enters.
 func TestCycles(t *testing.T) {
+	t.Parallel()
 	const (
 		a = "197505102000031002"
 		b = "198503122010011003"

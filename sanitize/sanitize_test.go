@@ -7,6 +7,7 @@ import (
 )
 
 func TestText(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ in, want string }{
 		{"Verifikasi SPJ", "Verifikasi SPJ"},
 		{"Rapat\x00 koordinasi\x07", "Rapat koordinasi"},
@@ -33,6 +34,7 @@ func TestText(t *testing.T) {
 }
 
 func TestCSVCell(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"=HYPERLINK(\"http://x\")": "'=HYPERLINK(\"http://x\")",
 		"+62812":                   "'+62812",

@@ -6,6 +6,7 @@ import (
 )
 
 func TestComputeScoreEdges(t *testing.T) {
+	t.Parallel()
 	one := func(q, frac, done, w float64) Target {
 		return Target{N: 1, Quantity: q, Fraction: frac, Done: done, Weight: w}
 	}

@@ -52,6 +52,7 @@ func digest(t *testing.T, st *store.Store) string {
 }
 
 func TestCityIsValidAndDeterministic(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	hol := []calendar.Holiday{{Date: calendar.New(2026, 11, 2), Name: "Libur uji"}}
 	opt := Options{ASN: 300, OPDs: 4, Days: 60, End: end, Seed: 7, Holidays: hol}
@@ -145,6 +146,7 @@ func BenchmarkBuild(b *testing.B) {
 // TestUnitIsFNV1a: the draws keep the values they had with hash/fnv, so a city (and the demo's
 // sample history) is the same whatever version of the seed made it.
 func TestUnitIsFNV1a(t *testing.T) {
+	t.Parallel()
 	ref := func(parts ...string) float64 {
 		h := fnv.New64a()
 		for _, p := range parts {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestLeaveOverlapDeleteAndCheck(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	seed(t, s)
 	ctx := context.Background()
@@ -72,6 +73,7 @@ func TestLeaveOverlapDeleteAndCheck(t *testing.T) {
 }
 
 func TestHolidayAddRenameDelete(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	ctx := context.Background()
 	err := s.Update(ctx, func(tx *Tx) error {
@@ -104,6 +106,7 @@ func TestHolidayAddRenameDelete(t *testing.T) {
 
 // A cancelled leave keeps its row, so a new leave never takes its id.
 func TestCancelledLeaveIDNotReused(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	seed(t, s)
 	ctx := context.Background()

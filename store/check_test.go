@@ -60,6 +60,7 @@ func TestFilesArePrivate(t *testing.T) {
 }
 
 func TestCheckFindsDamage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "lapkin.db")
 	st, err := Open(ctx, path)

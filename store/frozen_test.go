@@ -10,6 +10,7 @@ import (
 // signing rolled back, followed by another signing of different targets (the same id, hash and
 // moment, the worst case), reads the new targets; what a caller gets is its own copy.
 func TestSignedTargetsRememberedOnlyWhenCommitted(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	seed(t, s)
 	ctx := context.Background()
@@ -70,6 +71,7 @@ func TestSignedTargetsRememberedOnlyWhenCommitted(t *testing.T) {
 // contracts and from preloaded first targets alike: the newest signed version's lowest number,
 // never a newer draft's, and ErrNotFound for someone without a signed contract.
 func TestFirstTargetIsTheSignedContractsFirst(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	seed(t, s)
 	ctx := context.Background()

@@ -95,6 +95,7 @@ func kvs(t *testing.T, s *Store, keys ...string) map[string]bool {
 // the one that panics leave nothing, the one whose caller gave up is not run, the others are
 // stored, and each fn saw the effects of those before it.
 func TestGroupCommitKeepsEachUpdatesOutcome(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	s.limits.budget = time.Minute // the group is cut by its size alone
 	ctx := context.Background()
@@ -173,6 +174,7 @@ func TestGroupCommitKeepsEachUpdatesOutcome(t *testing.T) {
 // one included) and the member itself are told their writes failed, and nothing of theirs is stored; the members after
 // it start a new transaction and are stored.
 func TestGroupCommitFailsEveryoneWhenTheTransactionEnds(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	s.limits.budget = time.Minute
 	ctx := context.Background()
@@ -214,6 +216,7 @@ func TestGroupCommitFailsEveryoneWhenTheTransactionEnds(t *testing.T) {
 // behind it begin a new transaction and are stored (a savepoint on the ended transaction would
 // have committed the next member on its own, before the group's outcome was known).
 func TestGroupCommitFirstMemberEndingTheTransaction(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	s.limits.budget = time.Minute
 	ctx := context.Background()

@@ -11,6 +11,7 @@ import (
 // Issue 12, item 2: one account per person per network. A new link on a network replaces the
 // person's account there (and says which, so that it can be told); the other network's stays.
 func TestLinkAccountReplacesOnePerNetwork(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	seed(t, s)
 	ctx := context.Background()
@@ -73,6 +74,7 @@ func TestLinkAccountReplacesOnePerNetwork(t *testing.T) {
 // A roster that gives someone another phone number drops the links that were made by the old one
 // (the number may be someone else's now); links made by a code stay.
 func TestPhoneChangeDropsLinksByOldNumber(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	seed(t, s)
 	ctx := context.Background()
@@ -110,6 +112,7 @@ func TestPhoneChangeDropsLinksByOldNumber(t *testing.T) {
 
 // Someone not registered may choose their reply language.
 func TestAccountLanguage(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	ctx := context.Background()
 	var lang string
@@ -133,6 +136,7 @@ func TestAccountLanguage(t *testing.T) {
 // The migration to one account per network keeps, of a person's several accounts on one network,
 // the one used last, and marks a WhatsApp account that is the person's roster number as linked by it.
 func TestMigrationKeepsLastUsedAccount(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "lapkin.db")
 	ms, err := Migrations()

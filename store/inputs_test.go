@@ -8,6 +8,7 @@ import (
 // What counts as a change to the inputs of results spanning 5 January – 4 July 2026 (final, seen
 // on 23 November): anything undated, and a dated change only when its day can count.
 func TestInputsChangedSinceCountsOnlyDaysThatCount(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := openTest(t)
 	seed(t, s)

@@ -10,6 +10,7 @@ import (
 // 13, and 13 may come later. A database that has 15 gets 13 applied when it appears; a database
 // never runs a migration twice.
 func TestMigrationFilledInLater(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "lapkin.db")
 	s, err := Open(ctx, path)

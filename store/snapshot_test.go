@@ -27,6 +27,7 @@ func addReport(t *testing.T, tx *Tx, text string) {
 // for it (one writer connection, readers on their own pool, WAL). A View inside an Update reads the
 // last committed state and does not wait for the Update's own connection.
 func TestViewIsASnapshotThatNeverHoldsUpTheWriter(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	seed(t, s)
 	ctx := context.Background()

@@ -38,6 +38,7 @@ func seed(t *testing.T, s *Store) {
 }
 
 func TestMigrateFreshAndAgain(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "lapkin.db")
 	s, err := Open(ctx, path)
@@ -79,6 +80,7 @@ func TestMigrateFreshAndAgain(t *testing.T) {
 }
 
 func TestForeignKeysEnforced(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	ctx := context.Background()
 	err := s.Update(ctx, func(tx *Tx) error {
@@ -90,6 +92,7 @@ func TestForeignKeysEnforced(t *testing.T) {
 }
 
 func TestMarkInboundOnce(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	ctx := context.Background()
 	for i, want := range []bool{true, false} {
@@ -104,6 +107,7 @@ func TestMarkInboundOnce(t *testing.T) {
 }
 
 func TestRegistrationCodeOnceAndExpiry(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	seed(t, s)
 	ctx := context.Background()
@@ -172,6 +176,7 @@ func TestRegistrationCodeOnceAndExpiry(t *testing.T) {
 // OutboxHeads gives each chat's oldest pending message when it is due, oldest first, one network
 // at a time: a chat whose head waits for a retry gives nothing, and skipped chats are left out.
 func TestOutboxHeads(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	ctx := context.Background()
 	ids := map[string]int64{}
@@ -243,6 +248,7 @@ func TestOutboxHeads(t *testing.T) {
 // strangers), oldest first within one; within a chat, the person's own reply overtakes the notices
 // queued for them, and each priority keeps its order.
 func TestOutboxHeadsByPriority(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	ctx := context.Background()
 	ids := map[string]int64{}
@@ -293,6 +299,7 @@ func TestOutboxHeadsByPriority(t *testing.T) {
 
 // The heads query reads the partial index of pending messages, not the whole outbox.
 func TestOutboxHeadsUsesIndex(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	rows, err := s.DB().Query(`EXPLAIN QUERY PLAN SELECT MIN((priority << 40) | id) AS k FROM outbox WHERE chat_net = ? AND status = 'pending' GROUP BY chat_id`, "tg")
 	if err != nil {
@@ -312,6 +319,7 @@ func TestOutboxHeadsUsesIndex(t *testing.T) {
 }
 
 func TestEvaluationsImmutable(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	seed(t, s)
 	_, err := s.DB().Exec(`INSERT INTO evaluations(nip, period_key, period_start, period_end, inputs, outputs, score, predicate, standard_met, parameters, evaluator_nip, created_at)
@@ -328,6 +336,7 @@ func TestEvaluationsImmutable(t *testing.T) {
 }
 
 func TestBackup(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	seed(t, s)
 	ctx := context.Background()

@@ -16,6 +16,7 @@ import (
 // sum over the reports at several dates, with and without require_approval, for the targets
 // together and each alone.
 func TestTargetTotalsMatchTheSum(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	seed(t, s)
 	ctx := context.Background()

@@ -12,6 +12,7 @@ import (
 // A database made by an earlier version keeps its data through the migrations that rebuild
 // tables: here the outbox, rebuilt by 0008 to allow the parked status.
 func TestUpgradeKeepsOutbox(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
 	ms, err := Migrations()
@@ -79,6 +80,7 @@ func TestUpgradeKeepsOutbox(t *testing.T) {
 // another) and may meet in any order: a database that has the higher one applies the lower one
 // when it arrives, and a version this program does not know is refused by name.
 func TestMigrateAppliesAMigrationNumberedBelowTheApplied(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "branch.db")
 	ms, err := Migrations()

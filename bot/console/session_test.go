@@ -13,6 +13,7 @@ import (
 )
 
 func TestSessionScript(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	con := New(&out, func(ctx context.Context, id string) (string, bool) { return "Budi Santoso", id == "1988" })
 	jkt, _ := time.LoadLocation("Asia/Jakarta")

@@ -5,6 +5,7 @@ import "testing"
 // A command addressed to this bot reaches the flows without the address; one addressed to
 // another bot, or a text that is no command, is left as it is.
 func TestUnaddressed(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ in, want string }{
 		{"/hubungkan@LapkinTestBot diskominfo", "/hubungkan diskominfo"},
 		{"/rekap@lapkintestbot", "/rekap"},

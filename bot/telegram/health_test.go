@@ -19,6 +19,7 @@ func (c *healthCursor) SaveCursor(_ context.Context, _, v string) error    { c.v
 // logged out, saying the token is wrong, and may not send; the receiver keeps running (retrying
 // slowly) rather than ending `lapkin run` (issue 26, item 7).
 func TestHealthTokenRefused(t *testing.T) {
+	t.Parallel()
 	tg, srv := newTG(t)
 	if h := tg.Health(); h.State != bot.StateConnected || !h.CanSend || h.Net != bot.NetTelegram {
 		t.Fatalf("after getMe: %+v", h)
@@ -52,6 +53,7 @@ func (cancelledCursor) SaveCursor(ctx context.Context, _, _ string) error { retu
 // A stop that comes while the poller is starting (SIGTERM right after `lapkin run` began) is a
 // clean stop, not "load offset: context canceled" and exit 1.
 func TestPollerStoppedWhileStarting(t *testing.T) {
+	t.Parallel()
 	tg, _ := newTG(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

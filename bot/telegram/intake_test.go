@@ -142,6 +142,7 @@ func (e *intakeEnv) offset() string {
 // A network failure on getFile is retried, and the photo arrives; one that keeps failing gives up
 // after the configured tries and hands the update on as a dead letter, and intake goes on.
 func TestPollerRetriesDownloadThenGivesUp(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t, nil)
 	png := []byte("\x89PNG\r\n\x1a\nfoto")
 	e.srv.AddFile("f1", png)
@@ -183,6 +184,7 @@ func TestPollerRetriesDownloadThenGivesUp(t *testing.T) {
 
 // A file Telegram no longer has fails at once: no retries.
 func TestPollerFileGoneIsNotRetried(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t, nil)
 	id := e.srv.AddUpdate(telegramtest.Photo(budi, "hilang", "/lapor 1 Rapat #1"))
 	stop := e.poll()
@@ -201,6 +203,7 @@ func TestPollerFileGoneIsNotRetried(t *testing.T) {
 // getUpdates fail: it is handed on as a dead letter with what can be read of it, and the updates
 // after it arrive.
 func TestPollerUndecodableUpdate(t *testing.T) {
+	t.Parallel()
 	var bad int
 	var mu sync.Mutex
 	e := newIntakeEnv(t, func(srv *telegramtest.Server) string {
@@ -261,6 +264,7 @@ func TestPollerUndecodableUpdate(t *testing.T) {
 // A handler that keeps failing is retried a bounded number of times, then the update is handed on
 // as a dead letter and confirmed; a redelivery after that is the runtime's to ignore.
 func TestPollerHandlerFailureIsBounded(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t, nil)
 	tries := 0
 	e.handle = func(m bot.Message) error {
@@ -290,6 +294,7 @@ var errHandlerTest = &bot.Error{Code: bot.RetryLater}
 // The webhook answers 200 for a good update, 500 while a failing handler has tries left, then
 // hands the update on as a dead letter and answers 200; an undecodable post is kept too.
 func TestWebhookHandlerFailures(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t, nil)
 	e.tg.cfg.WebhookSecret = "rahasia-webhook-uji-coba"
 	h := e.tg.Webhook("https://lapkin.example/tg", "127.0.0.1:0").Handler(e.submit)

@@ -141,7 +141,7 @@ func (s *Setup) Open(ctx context.Context, env chat.Env) (chat.Transport, chat.Re
 		MaxPhotoBytes: env.MaxPhotoBytes, WebhookSecret: secret,
 		Rate: s.SendRate, PrivateInterval: s.SendPrivateInterval.Duration,
 		GroupPerMinute: s.SendGroupPerMinute, Concurrency: s.SendConcurrency,
-		SendTimeout: s.SendTimeout.Duration,
+		SendTimeout: s.SendTimeout.Duration, Backoff: env.Backoff,
 	}, env.Log)
 	if err != nil {
 		return nil, nil, err

@@ -21,6 +21,7 @@ import (
 // for good, so only its chart arrived. Queued through the outbox, it arrives whole, in two
 // messages, followed by the chart with its long caption cut to its title.
 func TestLongReplyArrivesWhole(t *testing.T) {
+	t.Parallel()
 	tg, srv := newTG(t)
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "lapkin.db"))
 	if err != nil {

@@ -59,6 +59,8 @@ type Config struct {
 	// SendTimeout bounds one send (0: chat.DefaultSendTimeout), well under the HTTP client's
 	// timeout, which must outlast a long poll.
 	SendTimeout time.Duration
+	// Backoff is the first wait after a failed poll, doubling to 10 minutes (0: chat.DefaultBackoff).
+	Backoff time.Duration
 }
 
 // Telegram delivers replies to Telegram and turns its updates into chat.Messages.
@@ -154,11 +156,13 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Telegram, error) {
 // the library marshals reply_markup on every send, and the race detector (Go 1.26.8) reported
 // encoding/json's lazy construction of a type's encoder (its sync.OnceValue) when the sender's
 // concurrent sends marshalled a contact keyboard for the first time side by side. Built here,
-// one goroutine, they are only read afterwards.
-func warmMarkupEncoders() {
+// one goroutine, they are only read afterwards. Once per process (sync.OnceFunc): transports made
+// side by side (tests run in parallel) would otherwise race building them, and each New waits for
+// the one build.
+var warmMarkupEncoders = sync.OnceFunc(func() {
 	_, _ = json.Marshal(tgbotapi.NewOneTimeReplyKeyboard(tgbotapi.NewKeyboardButtonRow(tgbotapi.NewKeyboardButtonContact("x"))))
 	_, _ = json.Marshal(tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("x", "x"))))
-}
+})
 
 // Username is the bot's @name, as getMe told; "" until connected.
 func (t *Telegram) Username() string {

@@ -26,6 +26,7 @@ func newTG(t *testing.T) (*Telegram, *telegramtest.Server) {
 
 // net/http errors quote the URL, and the URL holds the token: none may leave the package.
 func TestErrorsNeverShowToken(t *testing.T) {
+	t.Parallel()
 	srv := telegramtest.New(token)
 	endpoint := srv.Endpoint()
 	srv.Close()
@@ -46,6 +47,7 @@ func TestErrorsNeverShowToken(t *testing.T) {
 }
 
 func TestFileEndpoint(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		DefaultEndpoint:                  "https://api.telegram.org/file/bot%s/%s",
 		"http://127.0.0.1:8081/bot%s/%s": "http://127.0.0.1:8081/file/bot%s/%s",
@@ -57,6 +59,7 @@ func TestFileEndpoint(t *testing.T) {
 }
 
 func TestSendClassifiesFailures(t *testing.T) {
+	t.Parallel()
 	tg, srv := newTG(t)
 	ctx := context.Background()
 	to := bot.ChatRef{Net: bot.NetTelegram, ID: "42"}
@@ -104,6 +107,7 @@ func TestSendClassifiesFailures(t *testing.T) {
 // The transport declares Telegram's limits as the config gives them and leaves the scheduling to
 // the sender; zero is no limit.
 func TestLimitsDeclared(t *testing.T) {
+	t.Parallel()
 	srv := telegramtest.New(token)
 	defer srv.Close()
 	tg, err := New(context.Background(), Config{Token: token, Endpoint: srv.Endpoint(),
@@ -130,6 +134,7 @@ func TestLimitsDeclared(t *testing.T) {
 // A send runs under its caller's context: a send the network swallows ends at the sender's
 // deadline, not at the HTTP client's timeout, and is worth a retry.
 func TestSendHonoursDeadline(t *testing.T) {
+	t.Parallel()
 	tg, srv := newTG(t)
 	srv.Hang(42, true)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
@@ -147,6 +152,7 @@ func TestSendHonoursDeadline(t *testing.T) {
 }
 
 func TestSendDocument(t *testing.T) {
+	t.Parallel()
 	tg, srv := newTG(t)
 	xlsx := []byte("PK\x03\x04 not really a workbook")
 	err := tg.Send(context.Background(), bot.Reply{To: bot.ChatRef{Net: bot.NetTelegram, ID: "42"}, Text: "Evaluasi DISKOMINFO", Document: xlsx, DocumentName: "evaluasi.xlsx"})

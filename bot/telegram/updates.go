@@ -389,7 +389,7 @@ func (t *Telegram) noteFailure(ctx context.Context, err error, failed int, call 
 	if failed >= DownAfter {
 		t.health.set(chat.StateDisconnected, fmt.Sprintf("%s failed %d times in a row: %v", call, failed, redact(err, t.cfg.Token)), true)
 	}
-	wait := chat.Backoff(failed)
+	wait := chat.BackoffFrom(t.cfg.Backoff, failed)
 	var te *tgbotapi.Error
 	if errors.As(err, &te) && te.RetryAfter > 0 {
 		wait = time.Duration(te.RetryAfter) * time.Second

@@ -15,6 +15,7 @@ import (
 // Issue 12, item 1: a webhook never runs without a secret. Without one, Receive refuses to start
 // and the handler refuses every post, whatever it carries; nothing reaches the flows.
 func TestWebhookRefusesWithoutSecret(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t, nil)
 	w := e.tg.Webhook("https://lapkin.example/tg", "127.0.0.1:0")
 	if err := w.Receive(context.Background(), e.submit); err == nil || !strings.Contains(err.Error(), "secret") {
@@ -44,6 +45,7 @@ func TestWebhookRefusesWithoutSecret(t *testing.T) {
 
 // WebhookSecret keeps a configured secret as it is, and otherwise generates one once and reuses it.
 func TestWebhookSecretGeneratedOnce(t *testing.T) {
+	t.Parallel()
 	e := newIntakeEnv(t, nil)
 	ctx := context.Background()
 	if s, gen, err := WebhookSecret(ctx, e.st, "dari-konfigurasi-1234"); err != nil || s != "dari-konfigurasi-1234" || gen {

@@ -99,6 +99,7 @@ func (l *live) linkedTo(t *testing.T, id string) string {
 }
 
 func TestFirstMessageRegistersAndRedeliveryIsIgnored(t *testing.T) {
+	t.Parallel()
 	l := newLive(t)
 	// Budi writes for the first time, from his LID: the number behind it is in the roster.
 	first := msgEvent("3A0001", budiLID, budiLID, budiPN, text("Selamat pagi"))
@@ -149,6 +150,7 @@ func TestFirstMessageRegistersAndRedeliveryIsIgnored(t *testing.T) {
 }
 
 func TestFirstMessageThatIsACommandIsCarriedOut(t *testing.T) {
+	t.Parallel()
 	l := newLive(t)
 	l.onEvent(msgEvent("3B0001", budiPN, budiPN, types.EmptyJID, text("riwayat")))
 	got := l.outbox(t, "6281200000002")
@@ -158,6 +160,7 @@ func TestFirstMessageThatIsACommandIsCarriedOut(t *testing.T) {
 }
 
 func TestUnknownNumberGetsHelpOncePerDay(t *testing.T) {
+	t.Parallel()
 	l := newLive(t)
 	stranger := types.NewJID("6289999999999", types.DefaultUserServer)
 	for i, s := range []string{"halo", "lapor 3 sesuatu", "P", "bantuan"} {
@@ -187,6 +190,7 @@ func TestUnknownNumberGetsHelpOncePerDay(t *testing.T) {
 }
 
 func TestGroupBindByNumberWithoutPrivateChat(t *testing.T) {
+	t.Parallel()
 	l := newLive(t)
 	kepala := types.NewJID("6281100000001", types.DefaultUserServer)
 	// The head never wrote to the bot in private; in the group WhatsApp names him by his LID.
@@ -223,6 +227,7 @@ func BenchmarkIntake(b *testing.B) {
 }
 
 func TestUnresolvedLIDIsTreatedAsAnUnknownNumber(t *testing.T) {
+	t.Parallel()
 	l := newLive(t)
 	lid := types.NewJID("77778888999900", types.HiddenUserServer)
 	for i := 0; i < 3; i++ {
@@ -237,6 +242,7 @@ func TestUnresolvedLIDIsTreatedAsAnUnknownNumber(t *testing.T) {
 // as a numbered list (WhatsApp has no buttons) answered by a number, chat gets a short greeting,
 // and a voice note is answered with what to do instead.
 func TestFreeTextOnWhatsApp(t *testing.T) {
+	t.Parallel()
 	l := newLive(t)
 	ctx := context.Background()
 	signed := time.Date(2026, 1, 5, 10, 0, 0, 0, jakarta)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestFormat(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"Kirim /lapor untuk melaporkan kegiatan.", "Kirim lapor untuk melaporkan kegiatan."},
 		{"/bantuan – daftar perintah", "bantuan – daftar perintah"},
@@ -26,6 +27,7 @@ func TestFormat(t *testing.T) {
 }
 
 func TestRenderShowsNoButtons(t *testing.T) {
+	t.Parallel()
 	r := bot.Reply{Text: "Periksa laporan Anda:\nBalas 1 untuk menyimpan, 2 untuk membatalkan.",
 		Buttons: [][]bot.Button{{{Label: "Simpan", Data: "save"}, {Label: "Batal", Data: "cancel"}}}}
 	if got := Render(r); got != r.Text || strings.Contains(got, "Simpan") {

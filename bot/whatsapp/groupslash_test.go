@@ -11,6 +11,7 @@ import (
 // the commands it names ("/hubungkan BKPPD ya" to confirm moving the group); a private reply names
 // them without it, as WhatsApp users type them.
 func TestGroupRepliesKeepTheSlash(t *testing.T) {
+	t.Parallel()
 	ta := newTestAdapter(t, Config{})
 	ctx := context.Background()
 	const text = "Tekan tombol di bawah, atau kirim /hubungkan BKPPD ya untuk memindahkan."

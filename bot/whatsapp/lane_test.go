@@ -14,6 +14,7 @@ import (
 // before the pause since the last one is over (HoldUntil), each with the message id the lane
 // stored in the outbox before sending.
 func TestOutboxLaneKeepsPaceAndIDs(t *testing.T) {
+	t.Parallel()
 	ta := newTestAdapter(t, Config{SendInterval: 3 * time.Second})
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "lapkin.db"))

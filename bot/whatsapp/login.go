@@ -10,12 +10,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
-	"github.com/mdp/qrterminal/v3"
-	qrcode "github.com/skip2/go-qrcode"
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/types/events"
+	"rsc.io/qr"
 )
 
 // LoginOptions are what `lapkin whatsapp-login` gives Login.
@@ -178,18 +178,47 @@ func Login(ctx context.Context, opt LoginOptions) error {
 	}
 }
 
+// quietZone is the light margin around a QR code, in modules, that the standard asks for.
+const quietZone = 4
+
 // RenderQR draws a QR code in the terminal with half blocks: two rows of modules per line, so
-// that it fits an 80×24 terminal and scans from the screen.
+// that it fits an 80×24 terminal and scans from the screen. Light modules are drawn ("█") and dark
+// ones left blank, for a terminal's dark background, inside a quiet zone of 4 modules.
 func RenderQR(w io.Writer, code string) {
-	qrterminal.GenerateHalfBlock(code, qrterminal.L, w)
+	c, err := qr.Encode(code, qr.L)
+	if err != nil {
+		fmt.Fprintf(w, "(the QR code cannot be drawn: %v)\n", err)
+		return
+	}
+	n := c.Size + 2*quietZone
+	dark := func(x, y int) bool { return y < n && c.Black(x-quietZone, y-quietZone) } // false outside the code
+	var b strings.Builder
+	for y := 0; y < n; y += 2 {
+		for x := range n {
+			switch top, bottom := dark(x, y), dark(x, y+1); {
+			case top && bottom:
+				b.WriteString(" ")
+			case top:
+				b.WriteString("▄")
+			case bottom:
+				b.WriteString("▀")
+			default:
+				b.WriteString("█")
+			}
+		}
+		b.WriteString("\n")
+	}
+	_, _ = io.WriteString(w, b.String())
 }
 
-// WriteQRPNG writes the QR code as a PNG image, readable only by its owner (a QR code links the
-// number for whoever scans it first).
+// WriteQRPNG writes the QR code as a PNG image of at least 512 pixels a side, quiet zone included,
+// readable only by its owner (a QR code links the number for whoever scans it first).
 func WriteQRPNG(path, code string) error {
-	png, err := qrcode.Encode(code, qrcode.Medium, 512)
+	c, err := qr.Encode(code, qr.M)
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, png, 0o600)
+	n := c.Size + 2*quietZone
+	c.Scale = (512 + n - 1) / n
+	return os.WriteFile(path, c.PNG(), 0o600)
 }

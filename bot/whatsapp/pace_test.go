@@ -9,6 +9,7 @@ import (
 )
 
 func TestPacingIntervalAndJitter(t *testing.T) {
+	t.Parallel()
 	p := NewPacing(4*time.Second, 0, jakarta, 42)
 	budi := bot.ChatRef{Net: bot.NetWhatsApp, ID: "6281200000002"}
 	siti := bot.ChatRef{Net: bot.NetWhatsApp, ID: "6281300000003"}
@@ -36,6 +37,7 @@ func TestPacingIntervalAndJitter(t *testing.T) {
 }
 
 func TestPacingDailyCap(t *testing.T) {
+	t.Parallel()
 	p := NewPacing(time.Second, 3, jakarta, 1)
 	budi := bot.ChatRef{Net: bot.NetWhatsApp, ID: "6281200000002"}
 	group := bot.ChatRef{Net: bot.NetWhatsApp, ID: "120363025246125486@g.us"}
@@ -60,6 +62,7 @@ func TestPacingDailyCap(t *testing.T) {
 }
 
 func TestSendHonoursPaceAndCap(t *testing.T) {
+	t.Parallel()
 	ta := newTestAdapter(t, Config{SendInterval: 3 * time.Second, DailyCap: 2})
 	ctx := context.Background()
 	r := bot.Reply{To: bot.ChatRef{Net: bot.NetWhatsApp, ID: "6281200000002"}, Text: "halo"}

@@ -72,6 +72,7 @@ func runLoop(t *testing.T, ta *testAdapter, conn *fakeConn, stop func(waits []ti
 }
 
 func TestReceiveRetriesTheFirstConnectionWithBackoff(t *testing.T) {
+	t.Parallel()
 	ta := newTestAdapter(t, Config{})
 	ta.setState(bot.StateDisconnected, "", true)
 	conn := &fakeConn{errs: []error{errors.New("dial tcp: no route to host"), errors.New("dial tcp: no route to host")}}
@@ -91,6 +92,7 @@ func TestReceiveRetriesTheFirstConnectionWithBackoff(t *testing.T) {
 }
 
 func TestReceiveReconnectsForARedelivery(t *testing.T) {
+	t.Parallel()
 	ta := newTestAdapter(t, Config{})
 	conn := &fakeConn{up: true}
 	ta.fail = errBoom
@@ -103,6 +105,7 @@ func TestReceiveReconnectsForARedelivery(t *testing.T) {
 }
 
 func TestReceiveWaitsOutABan(t *testing.T) {
+	t.Parallel()
 	ta := newTestAdapter(t, Config{})
 	conn := &fakeConn{}
 	ta.onEvent(&events.TemporaryBan{Code: events.TempBanBlockedByUsers, Expire: 30 * time.Minute})

@@ -127,6 +127,7 @@ func msgEvent(id string, chat, sender, senderAlt types.JID, m *waE2E.Message) *e
 func text(s string) *waE2E.Message { return &waE2E.Message{Conversation: proto.String(s)} }
 
 func TestSessionUpgradedOnModernc(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "sesi", "whatsapp.db")
 	for round := 0; round < 2; round++ { // the second open finds the tables and upgrades nothing
@@ -163,6 +164,7 @@ func TestSessionUpgradedOnModernc(t *testing.T) {
 }
 
 func TestConvert(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ta := newTestAdapter(t, Config{MaxPhotoBytes: 1000})
 	if err := ta.sess.Container.LIDMap.PutLIDMapping(ctx, budiLID, budiPN); err != nil {
@@ -293,6 +295,7 @@ func describe(m bot.Message) string {
 }
 
 func TestAckOnlyAfterCommit(t *testing.T) {
+	t.Parallel()
 	ta := newTestAdapter(t, Config{})
 	if !ta.onEvent(msgEvent("OK1", budiPN, budiPN, types.EmptyJID, text("halo"))) {
 		t.Error("a committed message must be acknowledged")
@@ -335,6 +338,7 @@ func TestAckOnlyAfterCommit(t *testing.T) {
 }
 
 func TestStopStatesStopSending(t *testing.T) {
+	t.Parallel()
 	reply := bot.Reply{To: bot.ChatRef{Net: bot.NetWhatsApp, ID: "6281200000002"}, Text: "⏰ Pengingat"}
 	tests := []struct {
 		name  string
@@ -401,6 +405,7 @@ func TestStopStatesStopSending(t *testing.T) {
 }
 
 func TestSendWithChosenIDAndRetryAfterRestart(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ta := newTestAdapter(t, Config{})
 	id := ta.NewMessageID()
@@ -448,6 +453,7 @@ func TestSendWithChosenIDAndRetryAfterRestart(t *testing.T) {
 }
 
 func TestSendPhotoAndGroup(t *testing.T) {
+	t.Parallel()
 	ta := newTestAdapter(t, Config{})
 	png := []byte("\x89PNG\r\n\x1a\n....")
 	r := bot.Reply{To: bot.ChatRef{Net: bot.NetWhatsApp, ID: "120363025246125486@g.us"}, Text: "📊 Rekap mingguan DISKOMINFO", Photo: png, PhotoName: "rekap.png"}
@@ -468,6 +474,7 @@ func TestSendPhotoAndGroup(t *testing.T) {
 }
 
 func TestClassify(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		err  error
 		want string

@@ -42,7 +42,9 @@ Every run works on a copy of CITY.db (in --tmp), so the city can be reused. What
              people's quick reports --gap apart: how long each waits for its answer
   toggles    a subordinate's --n leave requests, then their supervisor's /bantuan: its wait
   photos     --senders strangers' --mb MB photos, then as many registered people's: peak RSS
-Each prints its figure, the peak RSS (VmHWM) and the load average when it started.
+Each prints its figure, the peak RSS (VmHWM) and the load average when it started. inbound,
+strangers, toggles and photos need the fake Bot API, linked only into a binary built with
+go build -tags benchfake -o lapkin-bench ./cmd/lapkin (BENCHMARKS.md).
 `
 
 // benchEnv is one measured run: the copy of the city, the clock and what the machine was doing.

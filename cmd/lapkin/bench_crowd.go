@@ -1,3 +1,9 @@
+//go:build benchfake
+
+// The benchmarks that drive lapkin run through a fake Bot API (telegramtest): built only with
+// -tags benchfake, so that the shipped binary does not link a test fake (bench_nofake.go says so
+// when they are asked for without it).
+
 package main
 
 import (

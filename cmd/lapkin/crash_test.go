@@ -219,6 +219,7 @@ func skipCrash(t *testing.T) {
 // offset moved past it) is stored at the kill; in the end every report is stored exactly once and
 // acknowledged, and no acknowledgement is delivered twice beyond the sends in flight at the kill.
 func TestKillDuringIntake(t *testing.T) {
+	t.Parallel()
 	skipCrash(t)
 	srv := telegramtest.New(testToken)
 	t.Cleanup(srv.Close)
@@ -311,6 +312,7 @@ func TestKillDuringIntake(t *testing.T) {
 // third are delivered, and started again. Every reply is delivered in the end, and no more are
 // delivered twice than the sends that were in flight at the kill (send_concurrency).
 func TestKillDuringSending(t *testing.T) {
+	t.Parallel()
 	skipCrash(t)
 	srv := telegramtest.New(testToken)
 	t.Cleanup(srv.Close)

@@ -42,6 +42,7 @@ func strangerReplies(srv *telegramtest.Server, base int64, n int) int {
 }
 
 func TestFaultStrangersWaitForRegisteredPeople(t *testing.T) {
+	t.Parallel()
 	e := newTGEnv(t)
 	e.cfg.Set("telegram.send_rate", 30)
 	e.cfg.Set("telegram.send_private_interval", "1s")

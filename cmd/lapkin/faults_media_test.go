@@ -12,6 +12,7 @@ import (
 // downloaded (getFile is not even asked); a photo sent as a file is evidence like a photo; any
 // other document, and a voice note, is answered rather than dropped.
 func TestFaultMediaOfStrangersAndDocuments(t *testing.T) {
+	t.Parallel()
 	e := newTGEnv(t)
 	stop := e.start()
 	defer stop()

@@ -68,6 +68,7 @@ func TestFaultTelegramUnreachableAtStart(t *testing.T) {
 // empty reason. The poll loop pauses after quick empty answers, and the log keeps the HTTP status
 // and the start of the body.
 func TestFaultImpatientAndForeignServers(t *testing.T) {
+	t.Parallel()
 	e := newTGEnv(t)
 	var calls, foreign atomic.Int64
 	// In front of the fake: getUpdates answered at once and empty; the first two sendMessage calls

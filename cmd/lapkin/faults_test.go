@@ -128,8 +128,9 @@ func (r faultResult) String() string {
 // proxy, or hangs; it answers getUpdates with 500 and the proxy's 502. In every round each report
 // is stored once and its acknowledgement delivered exactly once; the time each took is printed.
 func TestFaultBotAPIErrors(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
-		t.Skip("fault test: about 20 s")
+		t.Skip("fault test: about 11 s")
 	}
 	if raceEnabled {
 		// Its time is the Bot API's waits (retry_after, timeouts), the same with or without -race;
@@ -142,7 +143,9 @@ func TestFaultBotAPIErrors(t *testing.T) {
 	proxy := telegramtest.NewProxy(srv)
 	t.Cleanup(proxy.Close)
 	cfg := seededConfig(t, t.TempDir(), proxy.Endpoint(), people)
-	cfg.Set("telegram.send_timeout", "1s") // a hung send is given up after 1 s
+	cfg.Set("telegram.send_timeout", "500ms") // a hung send is given up after 0.5 s
+	// Retries wait a tenth of the default (2 s): the rounds measure the same waits in seconds less.
+	cfg.Retry.Backoff = config.Duration{Duration: 200 * time.Millisecond}
 	e := &tgEnv{t: t, srv: srv, cfg: cfg, log: &syncBuffer{}, logLevel: slog.LevelWarn}
 	stop := e.start()
 	defer func() {
@@ -160,10 +163,10 @@ func TestFaultBotAPIErrors(t *testing.T) {
 			e.srv.Fail("sendMessage", 3, 500, "Internal Server Error", 0)
 		}},
 		{name: "sendMessage HTML 502 x3", inject: func(_ *tgEnv, p *telegramtest.Proxy) { p.BadGateway("sendMessage", 3) }},
-		{name: "sendMessage hangs 2.5s", slowChat: seedUser(0).ID,
+		{name: "sendMessage hangs 1.2s", slowChat: seedUser(0).ID,
 			inject: func(e *tgEnv, _ *telegramtest.Proxy) { e.srv.Hang(seedUser(0).ID, true) },
 			after: func(e *tgEnv, _ *telegramtest.Proxy) {
-				time.Sleep(2500 * time.Millisecond)
+				time.Sleep(1200 * time.Millisecond)
 				e.srv.Hang(seedUser(0).ID, false)
 			}},
 		{name: "getUpdates 500", inject: func(e *tgEnv, _ *telegramtest.Proxy) {

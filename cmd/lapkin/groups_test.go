@@ -31,6 +31,7 @@ func (e *tgEnv) waitCount(want int, query string, args ...any) {
 // from a send (400 with migrate_to_chat_id) or from Telegram's service message; a group that can
 // no longer be written to tells the OPD's head once and shows in /healthz, until bound again.
 func TestTelegramGroupMovedOrLost(t *testing.T) {
+	t.Parallel()
 	e := newTGEnv(t)
 	stop := e.start()
 	defer stop()

@@ -17,6 +17,7 @@ import (
 // each chat's in order. (Before the lanes, three replies to one person met a 429 and overtook each
 // other.)
 func TestRunKeepsTelegramLimits(t *testing.T) {
+	t.Parallel()
 	e := newTGEnv(t)
 	tgLimitsDefault(e.cfg)
 	e.srv.SetLimits(telegramtest.TelegramLimits)

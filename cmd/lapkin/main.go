@@ -238,6 +238,7 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, clock chat.C
 	m.Engine = flows.New(st, clock, cat, opt, log)
 	m.Router = bot.NewRouter(m.Engine, log)
 	m.Sender = outbox.NewSender(st, clock, log, transports...)
+	m.Sender.Backoff = cfg.Retry.Backoff.Duration
 	m.Engine.Queued = m.Sender.Notify
 	// A message parked after its last attempt is kept; the admins hear of it once per episode.
 	m.Sender.Parked = func(ctx context.Context, msg store.OutMessage, err error, first bool) {

@@ -13,6 +13,7 @@ import (
 // registered person is answered "already registered"; a second Telegram account sharing the same
 // number replaces the first, which is told and loses access.
 func TestTelegramRegistrationManners(t *testing.T) {
+	t.Parallel()
 	e := newTGEnv(t)
 	stop := e.start()
 	defer func() { stop() }()

@@ -89,7 +89,7 @@ func netEnv(cfg *config.Config, log *slog.Logger, clock chat.Clock, cursor chat.
 		clock = chat.SystemClock{}
 	}
 	return chat.Env{Log: log, Clock: clock, Cursor: cursor, Alert: alert, DataDir: cfg.App.DataDir,
-		MaxPhotoBytes: int64(cfg.Reports.MaxPhotoMB) << 20, Location: cfg.Location()}
+		MaxPhotoBytes: int64(cfg.Reports.MaxPhotoMB) << 20, Location: cfg.Location(), Backoff: cfg.Retry.Backoff.Duration}
 }
 
 // networkNames are the names the catalog gives network id, in every language ("WhatsApp",

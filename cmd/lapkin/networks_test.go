@@ -17,6 +17,7 @@ import (
 // Every network of the table has its catalog file (its names, as a title and inside a sentence,
 // in every language), a unique id, and a section the config accepts.
 func TestNetworkTable(t *testing.T) {
+	t.Parallel()
 	cat := catalog.Must()
 	seen := map[string]bool{}
 	for _, n := range networks {
@@ -55,6 +56,7 @@ func TestNetworkTable(t *testing.T) {
 // Every adapter of the table links nothing of Lapkin's but the edge (package chat): not the
 // store, not the flows, not another adapter (go list -deps ./bot/<name> | grep lapkin).
 func TestAdaptersImportOnlyTheEdge(t *testing.T) {
+	t.Parallel()
 	const module = "github.com/lapkin-id/lapkin"
 	for _, n := range networks {
 		pkg := reflect.TypeOf(n).PkgPath()

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 
 	"github.com/lapkin-id/lapkin/bot/telegram/telegramtest"
+	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/store"
 )
 
@@ -64,8 +65,11 @@ func opsGet(t *testing.T, url string) (int, string) {
 // metrics of a real conversation pass promtool, and when getUpdates keeps failing /healthz
 // answers 503 naming Telegram and the error; it recovers when Telegram does.
 func TestRunServesHealthzAndMetrics(t *testing.T) {
+	t.Parallel()
 	e := newTGEnv(t)
 	e.cfg.HTTP.Listen = "127.0.0.1:0"
+	// The failed polls that make /healthz say disconnected come 50 ms apart, not 2 s.
+	e.cfg.Retry.Backoff = config.Duration{Duration: 50 * time.Millisecond}
 	m, stop := e.startMain()
 	defer stop()
 	if m.HTTPAddr == "" {

@@ -199,6 +199,7 @@ func countRows(t testing.TB, cfg *config.Config, query string, args ...any) int 
 }
 
 func TestTelegramEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newTGEnv(t)
 	stop := e.start()
 
@@ -290,6 +291,7 @@ func TestTelegramEndToEnd(t *testing.T) {
 // A crash after an update's effects are committed but before its offset is confirmed: Telegram
 // delivers the update again, and it must not become a second report or a second reply.
 func TestTelegramRestartBetweenCommitAndOffset(t *testing.T) {
+	t.Parallel()
 	e := newTGEnv(t)
 	stop := e.start()
 	e.srv.AddUpdate(telegramtest.ContactShare(tgBudi, tgBudi.ID, "081300000001"))
@@ -331,6 +333,7 @@ func TestTelegramRestartBetweenCommitAndOffset(t *testing.T) {
 // Delivery: a 429 waits its retry_after, a user who blocked the bot is marked unreachable, and an
 // outbox message queued before a stop is sent after the next start.
 func TestTelegramDeliveryFailures(t *testing.T) {
+	t.Parallel()
 	e := newTGEnv(t)
 	stop := e.start()
 	e.srv.AddUpdate(telegramtest.ContactShare(tgBudi, tgBudi.ID, "081300000001"))
@@ -525,6 +528,7 @@ func TestTelegramUndownloadablePhotoDoesNotStopIntake(t *testing.T) {
 // is stored once. The burst is over the intake limit, which holds across the restart: one notice
 // in all, then silence.
 func TestTelegramStopDuringBurst(t *testing.T) {
+	t.Parallel()
 	e := newTGEnv(t)
 	e.cfg.Intake.MaxMessages = 5
 	stop := e.start()
@@ -577,6 +581,7 @@ func TestTelegramStopDuringBurst(t *testing.T) {
 // WhatsApp enabled but not linked: lapkin run says so, names the login command, and keeps serving
 // Telegram.
 func TestRunWhatsAppNotLinkedKeepsTelegram(t *testing.T) {
+	t.Parallel()
 	e := newTGEnv(t)
 	e.cfg.Set("whatsapp.enabled", true)
 	stop := e.start()
@@ -594,6 +599,7 @@ func TestRunWhatsAppNotLinkedKeepsTelegram(t *testing.T) {
 // lapkin run refuses a damaged database at start-up, naming the file, instead of failing later
 // in the middle of someone's report.
 func TestRunRefusesDamagedDatabase(t *testing.T) {
+	t.Parallel()
 	e := newTGEnv(t)
 	st, err := store.Open(context.Background(), e.cfg.DatabasePath())
 	if err != nil {
@@ -640,6 +646,7 @@ func TestRunRefusesDamagedDatabase(t *testing.T) {
 // on WhatsApp is saved, a choice between two targets comes with inline buttons, and a voice note
 // is answered with what to do instead.
 func TestTelegramFreeText(t *testing.T) {
+	t.Parallel()
 	e := newTGEnv(t)
 	stop := e.start()
 	e.srv.AddUpdate(telegramtest.ContactShare(tgBudi, tgBudi.ID, "+62 813-0000-0001"))

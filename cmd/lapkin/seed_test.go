@@ -9,6 +9,7 @@ import (
 )
 
 func TestSeedCommand(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "kota.db")
 	var out, errb bytes.Buffer
 	args := []string{"seed", "--asn", "120", "--opd", "3", "--days", "30", "--end", "2026-11-30", "--db", db}

@@ -38,6 +38,7 @@ func upkeepMain(t *testing.T, now time.Time) (*Main, *bot.ManualClock) {
 // [retention] attachment_days (never of a message still to send) and forgets inbound ids older
 // than inbound_days; by its ledger it does so once a day.
 func TestMaintenanceDropsOldAttachmentsAndIds(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 23, 1, 30, 0, 0, upkeepZone)
 	m, _ := upkeepMain(t, now)
 	ctx := context.Background()
@@ -113,6 +114,7 @@ func TestMaintenanceDropsOldAttachmentsAndIds(t *testing.T) {
 // Issue 26, item 4: outbox rows done with for longer than [retention] outbox_days are deleted (in
 // batches), never one still to send or parked; strangers' answers go the same way.
 func TestMaintenanceDeletesOldOutboxRows(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 23, 1, 30, 0, 0, upkeepZone)
 	m, _ := upkeepMain(t, now)
 	ctx := context.Background()
@@ -170,6 +172,7 @@ func TestMaintenanceDeletesOldOutboxRows(t *testing.T) {
 // The [backup] schedule, through the scheduler: one dated copy a day, private, in a private
 // folder; the oldest beyond keep removed, an operator's own files left alone.
 func TestScheduledBackupsKeepN(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 11, 20, 0, 30, 0, 0, upkeepZone)
 	m, _ := upkeepMain(t, start)
 	m.Config.Backup.Keep = 2

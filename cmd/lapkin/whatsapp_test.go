@@ -43,6 +43,7 @@ func TestDemoShowsWhatsApp(t *testing.T) {
 }
 
 func TestNewWhatsAppFromConfigWaitsForALink(t *testing.T) {
+	t.Parallel()
 	cfg := config.Default()
 	cfg.App.DataDir = t.TempDir()
 	wa, err := openWhatsApp(context.Background(), cfg, bot.SystemClock{}, nil)

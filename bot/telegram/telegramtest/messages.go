@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -135,12 +136,20 @@ func editTarget(p url.Values) (msgKey, *apiError) {
 // warmMarkup decodes each kind of reply_markup once, on one goroutine, before the server answers
 // anything: the race detector (Go 1.26.8) reported encoding/json's lazy, first-use construction of
 // a struct type's fields when two sends carrying markups were decoded side by side (see also
-// warmMarkupEncoders in package telegram, for the client's side).
-func warmMarkup() {
+// warmMarkupEncoders in package telegram, for the client's side). Once per process: servers
+// started side by side, by tests in parallel, raced the same way doing it each.
+// The answers' encoders are built the same way, for the same reason: the answers of two servers'
+// first sendMessage encoded side by side were reported too.
+var warmMarkup = sync.OnceFunc(func() {
 	_, _ = parseMarkup(`{"inline_keyboard":[[{"text":"x","callback_data":"x"}]]}`, false)
 	_, _ = parseMarkup(`{"keyboard":[[{"text":"x","request_contact":true}]],"one_time_keyboard":true}`, false)
 	_, _ = parseMarkup(`{"remove_keyboard":true}`, false)
-}
+	for _, result := range []any{tgbotapi.Message{}, &tgbotapi.Message{}, []tgbotapi.Update{}, tgbotapi.User{},
+		tgbotapi.File{}, tgbotapi.WebhookInfo{}, true, []tgbotapi.BotCommand{}, tgbotapi.MessageID{},
+		tgbotapi.Chat{}, &tgbotapi.Chat{}, tgbotapi.ChatMember{}, &tgbotapi.InlineKeyboardMarkup{}} {
+		_, _ = json.Marshal(response{OK: true, Result: result, Parameters: &tgbotapi.ResponseParameters{}})
+	}
+})
 
 // parseMarkup reads reply_markup. Only an inline keyboard comes back in the sent Message; a reply
 // keyboard, its removal or a force reply are accepted and not echoed, as Telegram does. An empty

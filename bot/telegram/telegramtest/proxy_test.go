@@ -14,6 +14,7 @@ import (
 // A 502 page from the proxy reaches the real client as an error that is not a *tgbotapi.Error
 // (the HTML does not decode), the call never reaches the server, and the next call goes through.
 func TestProxyBadGateway(t *testing.T) {
+	t.Parallel()
 	srv := telegramtest.New(token)
 	defer srv.Close()
 	proxy := telegramtest.NewProxy(srv)

@@ -47,6 +47,7 @@ func apiErr(t *testing.T, err error) *tgbotapi.Error {
 }
 
 func TestGetMe(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	if !reflect.DeepEqual(api.Self, srv.Bot()) {
 		t.Errorf("Self = %+v, want %+v", api.Self, srv.Bot())
@@ -63,6 +64,7 @@ func TestGetMe(t *testing.T) {
 }
 
 func TestWrongTokenIsUnauthorized(t *testing.T) {
+	t.Parallel()
 	srv := telegramtest.New(token)
 	defer srv.Close()
 	_, err := tgbotapi.NewBotAPIWithClient("999:WRONG", srv.Endpoint(), &http.Client{})
@@ -72,6 +74,7 @@ func TestWrongTokenIsUnauthorized(t *testing.T) {
 }
 
 func TestUnknownMethodIsNotFound(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	_, err := api.MakeRequest("sendSticker", tgbotapi.Params{"chat_id": "101"})
 	if e := apiErr(t, err); e.Code != 404 || e.Message != "Not Found" {
@@ -84,6 +87,7 @@ func TestUnknownMethodIsNotFound(t *testing.T) {
 }
 
 func TestGetUpdatesConfirmsByOffset(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	if id := srv.AddUpdate(telegramtest.PrivateText(budi, "/lapor 3 Verifikasi SPJ")); id != 1 {
 		t.Fatalf("first update id = %d, want 1", id)
@@ -147,6 +151,7 @@ func TestGetUpdatesConfirmsByOffset(t *testing.T) {
 }
 
 func TestLongPollReturnsWhenUpdateAdded(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	type result struct {
 		updates []tgbotapi.Update
@@ -174,6 +179,7 @@ func TestLongPollReturnsWhenUpdateAdded(t *testing.T) {
 }
 
 func TestLongPollIsCapped(t *testing.T) {
+	t.Parallel()
 	_, api := newBot(t)
 	start := time.Now()
 	got, err := api.GetUpdates(tgbotapi.UpdateConfig{Timeout: 50})
@@ -187,6 +193,7 @@ func TestLongPollIsCapped(t *testing.T) {
 }
 
 func TestSecondPollerEndsTheFirstWithConflict(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	first := make(chan error, 1)
 	go func() {
@@ -209,6 +216,7 @@ func TestSecondPollerEndsTheFirstWithConflict(t *testing.T) {
 }
 
 func TestSendMessageWithInlineKeyboard(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	markup := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
 		tgbotapi.NewInlineKeyboardButtonData("Setuju", "eval:ok:17"),
@@ -257,6 +265,7 @@ func TestSendMessageWithInlineKeyboard(t *testing.T) {
 }
 
 func TestSendMessageChecksLikeTelegram(t *testing.T) {
+	t.Parallel()
 	_, api := newBot(t)
 	long := tgbotapi.NewMessage(budi.ID, string(bytes.Repeat([]byte("a"), 4097)))
 	long2 := tgbotapi.NewMessage(budi.ID, "pilih")
@@ -287,6 +296,7 @@ func TestSendMessageChecksLikeTelegram(t *testing.T) {
 }
 
 func TestReplyToUserMessage(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	id := srv.AddUpdate(telegramtest.PrivateText(budi, "/lapor"))
 	u, ok := srv.Update(id)
@@ -305,6 +315,7 @@ func TestReplyToUserMessage(t *testing.T) {
 }
 
 func TestEditMessage(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	msg := tgbotapi.NewMessage(budi.ID, "Setujui cuti?")
 	msg.ReplyMarkup = tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("Ya", "cuti:ya")))
@@ -362,6 +373,7 @@ func testPNG(t *testing.T) []byte {
 }
 
 func TestSendPhotoUpload(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	data := testPNG(t)
 	photo := tgbotapi.NewPhoto(budi.ID, tgbotapi.FileBytes{Name: "rekap.png", Bytes: data})
@@ -422,6 +434,7 @@ func download(t *testing.T, srv *telegramtest.Server, api *tgbotapi.BotAPI, file
 }
 
 func TestGetFileAndDownload(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	data := []byte("\xff\xd8\xff foto bukti")
 	srv.AddFile("AgACfoto", data)
@@ -455,6 +468,7 @@ func TestGetFileAndDownload(t *testing.T) {
 }
 
 func TestFailTooManyRequests(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	srv.Fail("sendMessage", 1, 429, "Too Many Requests: retry after 3", 3)
 	_, err := api.Send(tgbotapi.NewMessage(budi.ID, "halo"))
@@ -475,6 +489,7 @@ func TestFailTooManyRequests(t *testing.T) {
 }
 
 func TestFailForbidden(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	srv.Fail("sendMessage", 1, 403, "Forbidden: bot was blocked by the user", 0)
 	_, err := api.Send(tgbotapi.NewMessage(budi.ID, "halo"))
@@ -500,6 +515,7 @@ func TestFailForbidden(t *testing.T) {
 // TestUploadErrorHasNoCode pins a quirk of tgbotapi v5.5.1: UploadFiles builds its *Error without
 // Code, so a failed photo upload must be classified by RetryAfter or by its message.
 func TestUploadErrorHasNoCode(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	srv.Fail("sendPhoto", 1, 429, "Too Many Requests: retry after 5", 5)
 	_, err := api.Send(tgbotapi.NewPhoto(budi.ID, tgbotapi.FileBytes{Name: "a.png", Bytes: testPNG(t)}))
@@ -512,6 +528,7 @@ func TestUploadErrorHasNoCode(t *testing.T) {
 }
 
 func TestAnswerCallbackQuery(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	id := srv.AddUpdate(telegramtest.Callback(budi, 5, "eval:ok:17"))
 	updates, err := api.GetUpdates(tgbotapi.UpdateConfig{})
@@ -543,6 +560,7 @@ func TestAnswerCallbackQuery(t *testing.T) {
 }
 
 func TestSetMyCommands(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	scope := tgbotapi.NewBotCommandScopeAllPrivateChats()
 	cmds := []tgbotapi.BotCommand{{Command: "lapor", Description: "Catat kegiatan hari ini"}, {Command: "cuti", Description: "Ajukan cuti"}}
@@ -583,6 +601,7 @@ func TestSetMyCommands(t *testing.T) {
 }
 
 func TestWebhookBlocksPolling(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	if _, err := api.MakeRequest("setWebhook", tgbotapi.Params{"url": "http://insecure.example/tg"}); apiErr(t, err).Code != 400 {
 		t.Errorf("http webhook accepted")
@@ -611,6 +630,7 @@ func TestWebhookBlocksPolling(t *testing.T) {
 }
 
 func TestUpdateHelpers(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	group := tgbotapi.Chat{ID: -1001234567890, Type: "supergroup", Title: "Tim Keuangan"}
 	srv.AddUpdate(telegramtest.ContactShare(budi, budi.ID, "+6281234567890"))
@@ -641,6 +661,7 @@ func TestUpdateHelpers(t *testing.T) {
 }
 
 func TestWaitCalls(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	go func() {
 		time.Sleep(100 * time.Millisecond)
@@ -669,6 +690,7 @@ func TestWaitCalls(t *testing.T) {
 }
 
 func TestCloseEndsLongPoll(t *testing.T) {
+	t.Parallel()
 	srv := telegramtest.New(token)
 	api, err := tgbotapi.NewBotAPIWithClient(token, srv.Endpoint(), &http.Client{})
 	if err != nil {
@@ -693,6 +715,7 @@ func TestCloseEndsLongPoll(t *testing.T) {
 // start of a second), 1 a second to a person, 20 a minute to a group; a send over any of them is
 // a 429 with the seconds until it would fit, is not delivered and is counted.
 func TestLimitsAreSlidingWindows(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	l := telegramtest.TelegramLimits
@@ -770,6 +793,7 @@ func TestLimitsAreSlidingWindows(t *testing.T) {
 // A hung chat holds its sends until the client gives up and delivers nothing; other chats and,
 // once lifted, the chat itself are answered as usual.
 func TestHangHoldsOneChat(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	srv.Hang(budi.ID, true)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
@@ -818,6 +842,7 @@ func (d ctxDoer) Do(r *http.Request) (*http.Response, error) {
 // Without history the server still delivers, confirms and answers (a reply to a message it did
 // not keep included), and keeps nothing once answered.
 func TestForgetHistoryKeepsNothing(t *testing.T) {
+	t.Parallel()
 	srv, api := newBot(t)
 	srv.ForgetHistory()
 	id := srv.AddUpdate(telegramtest.PrivateText(budi, "/lapor 3 Verifikasi SPJ"))
