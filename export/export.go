@@ -19,6 +19,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -484,6 +485,7 @@ func XLSX(ctx context.Context, st *store.Store, opt Options, w io.Writer) (Summa
 		if err != nil {
 			return err
 		}
+		warmXML()
 		f := excelize.NewFile()
 		defer f.Close()
 		sty, err := newStyles(f)
@@ -804,9 +806,31 @@ func CSV(ctx context.Context, st *store.Store, opt Options, w io.Writer) (Summar
 // Texts are cleaned when they arrive; this also covers rows stored before that.
 func defuse(s string) string { return sanitize.CSVCell(s) }
 
+// warmXML builds and writes a small workbook once per process, before any workbook of Lapkin's is
+// made. encoding/xml (and excelize's templates) build a type's description lazily on first use,
+// and the race detector (Go 1.26.8) reports two goroutines doing that side by side: /evaluate
+// semua writes two OPDs' workbooks at a time, and the tests run in parallel. Once the types are
+// known they are only read. (The same as telegram's warmMarkupEncoders for encoding/json.)
+var warmXML = sync.OnceFunc(func() {
+	f := excelize.NewFile()
+	defer f.Close()
+	sty, err := newStyles(f)
+	if err != nil {
+		return
+	}
+	if err := f.SetSheetName(f.GetSheetName(0), SheetEvaluations); err != nil {
+		return
+	}
+	if err := writeEvaluations(f, nil, sty, time.UTC, tally{}); err != nil {
+		return
+	}
+	_, _ = f.WriteTo(io.Discard)
+})
+
 // EvaluationsWorkbook is a workbook with the one sheet "Evaluasi" holding the given evaluations in
 // their order: the attachment an admin gets with /evaluate <OPD> or semua.
 func EvaluationsWorkbook(evals []store.ExportEvaluation, loc *time.Location) ([]byte, error) {
+	warmXML()
 	f := excelize.NewFile()
 	defer f.Close()
 	sty, err := newStyles(f)

@@ -77,6 +77,7 @@ type RecapSink interface {
 // NewRecapXLSX returns a sink that writes a workbook with the one sheet "Rekap Bulanan" to w, at
 // Close: NIPs as text, dates as Excel dates, numbers as numbers, a frozen header and a filter.
 func NewRecapXLSX(w io.Writer) (RecapSink, error) {
+	warmXML()
 	f := excelize.NewFile()
 	sty, err := newStyles(f)
 	if err != nil {
