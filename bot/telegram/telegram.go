@@ -162,6 +162,16 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Telegram, error) {
 var warmMarkupEncoders = sync.OnceFunc(func() {
 	_, _ = json.Marshal(tgbotapi.NewOneTimeReplyKeyboard(tgbotapi.NewKeyboardButtonRow(tgbotapi.NewKeyboardButtonContact("x"))))
 	_, _ = json.Marshal(tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("x", "x"))))
+	// The decoders of the Bot API's answers, for the same reason: two clients' first getMe
+	// decoded side by side were reported as well.
+	var resp tgbotapi.APIResponse
+	_ = json.Unmarshal([]byte(`{"ok":true,"result":{},"parameters":{}}`), &resp)
+	for _, v := range []any{&tgbotapi.User{}, &tgbotapi.Message{}, &tgbotapi.File{}, &tgbotapi.WebhookInfo{},
+		&tgbotapi.MessageID{}, &tgbotapi.Chat{}, &tgbotapi.ChatMember{}} {
+		_ = json.Unmarshal([]byte(`{}`), v)
+	}
+	_ = json.Unmarshal([]byte(`[{}]`), &[]tgbotapi.Update{})
+	_ = json.Unmarshal([]byte(`[{}]`), &[]tgbotapi.BotCommand{})
 })
 
 // Username is the bot's @name, as getMe told; "" until connected.

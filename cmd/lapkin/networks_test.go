@@ -1,8 +1,8 @@
 package main
 
 import (
-	"go/build"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -57,30 +57,24 @@ func TestNetworkTable(t *testing.T) {
 // store, not the flows, not another adapter (go list -deps ./bot/<name> | grep lapkin).
 func TestAdaptersImportOnlyTheEdge(t *testing.T) {
 	t.Parallel()
+	// go list, not go/build: the module's packages are found as the go command finds them, also
+	// in a binary built with -trimpath (CI), where go/build knows no GOROOT.
+	gocmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command on PATH to list the adapters' imports")
+	}
 	const module = "github.com/lapkin-id/lapkin"
 	for _, n := range networks {
 		pkg := reflect.TypeOf(n).PkgPath()
-		seen := map[string]bool{}
-		var walk func(path string)
-		walk = func(path string) {
-			if seen[path] {
-				return
-			}
-			seen[path] = true
-			p, err := build.Import(path, ".", 0)
-			if err != nil {
-				t.Fatalf("%s: %v", path, err)
-			}
-			for _, imp := range p.Imports {
-				if imp == module || strings.HasPrefix(imp, module+"/") {
-					if imp != module+"/chat" {
-						t.Errorf("%s links %s (through %s)", pkg, imp, path)
-					}
-					walk(imp)
-				}
+		out, err := exec.Command(gocmd, "list", "-deps", pkg).Output()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v", pkg, err)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			if (dep == module || strings.HasPrefix(dep, module+"/")) && dep != module+"/chat" && dep != pkg {
+				t.Errorf("%s links %s", pkg, dep)
 			}
 		}
-		walk(pkg)
 	}
 }
 
