@@ -15,7 +15,6 @@ import (
 // validation did; a superseded evaluation is marked and the summary counts people, each by their
 // latest result.
 func TestExportForBKPPD(t *testing.T) {
-	t.Parallel()
 	st := fixture(t)
 	// Siti's November result recomputed later (a late report): 82,5 → 85,333…, Baik; the first
 	// row is superseded, as the evaluation flow records it.
@@ -91,7 +90,6 @@ func TestExportForBKPPD(t *testing.T) {
 // as a date or text. Checked by reading it back as Excel id-ID splits it (UTF-8 with a BOM,
 // semicolons, decimal commas): every row keeps every column, and the quantity is "1,5".
 func TestCSVForIndonesianExcel(t *testing.T) {
-	t.Parallel()
 	st := fixture(t)
 	var buf bytes.Buffer
 	if _, err := CSV(context.Background(), st, Options{Location: wib, RequireApproval: true}, &buf); err != nil {

@@ -55,7 +55,6 @@ func hostileStore(t *testing.T) *store.Store {
 
 // No CSV cell a spreadsheet would read as a formula, and no control character or override in any.
 func TestCSVDefusesFormulasAndControls(t *testing.T) {
-	t.Parallel()
 	st := hostileStore(t)
 	var buf bytes.Buffer
 	if _, err := CSV(context.Background(), st, Options{Location: wib, OPD: "DINKES", From: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)}, &buf); err != nil {
@@ -95,7 +94,6 @@ func TestCSVDefusesFormulasAndControls(t *testing.T) {
 // is never a formula (excelize makes a formula only of Cell.Formula, an <f> element), and no
 // cell of the sheet has a formula at all.
 func TestXLSXTextIsNeverAFormula(t *testing.T) {
-	t.Parallel()
 	st := hostileStore(t)
 	f, raw, _ := exportXLSX(t, st, Options{OPD: "DINKES", From: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)})
 	if got := cell(t, f, "Laporan", "E2", false); got != hostile[0] {
