@@ -301,7 +301,7 @@ func Default() *Config {
 		},
 		Intake: Intake{
 			MaxMessages:            30,
-			Window:                 Duration{time.Minute},
+			Window:                 Duration{Duration: time.Minute},
 			StrangerRepliesPerHour: 1000,
 		},
 		Digest: Digest{
@@ -313,7 +313,7 @@ func Default() *Config {
 			OutboxDays:     90,
 		},
 		Roster: Roster{MaxRows: 100_000},
-		Retry:  Retry{Backoff: Duration{2 * time.Second}},
+		Retry:  Retry{Backoff: Duration{Duration: 2 * time.Second}},
 		Backup: Backup{
 			Schedule: "0 1 * * *",
 			Keep:     7,

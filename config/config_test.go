@@ -100,7 +100,7 @@ listen = "127.0.0.1:9090"
 `,
 			want: func(c *Config) {
 				c.App.Timezone = "Asia/Makassar"
-				c.Intake.Window = Duration{500 * time.Millisecond}
+				c.Intake.Window = Duration{Duration: 500 * time.Millisecond}
 				c.Schedule.Reminder = []string{"30 15 * * 1-6"}
 				c.Evaluation.WeightAchievement = 0.7
 				c.Evaluation.WeightCompliance = 0.3
@@ -376,7 +376,7 @@ func TestRedactedLoadsBack(t *testing.T) {
 	want := Default()
 	want.App.Timezone = "Asia/Makassar"
 	want.Holidays.Dates = []Holiday{{Date: calendar.New(2026, 8, 17), Name: "HUT RI"}}
-	want.Intake.Window = Duration{1500 * time.Millisecond}
+	want.Intake.Window = Duration{Duration: 1500 * time.Millisecond}
 	got, err := Load(writeFile(t, want.Redacted()))
 	if err != nil {
 		t.Fatal(err)
@@ -447,7 +447,7 @@ func TestSet(t *testing.T) {
 	if err := c.Section("email").Decode(&s); err != nil {
 		t.Fatal(err)
 	}
-	want := settings{Enabled: true, Host: "mail.kota.go.id", Port: 25, Interval: Duration{90 * time.Second}, IMAP: imap{Port: 993}}
+	want := settings{Enabled: true, Host: "mail.kota.go.id", Port: 25, Interval: Duration{Duration: 90 * time.Second}, IMAP: imap{Port: 993}}
 	if s != want {
 		t.Errorf("decoded %+v, want %+v", s, want)
 	}

@@ -24,6 +24,8 @@ type (
 	health    = chat.Health
 	sendError = chat.Error
 	contact   = chat.Contact
+	// duration is a section's duration string ("1m", "90s").
+	duration = chat.Duration
 	// returnedMsg is a bounce's news of a mail of Lapkin's that never arrived.
 	returnedMsg = chat.Returned
 )

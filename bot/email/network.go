@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/lapkin-id/lapkin/chat"
 )
@@ -75,19 +74,6 @@ type SMTPSettings struct {
 	User     string `toml:"user"`
 	Password string `toml:"password"`
 	From     string `toml:"from"`
-}
-
-// duration is a TOML string such as "90s" or "1m".
-type duration struct{ time.Duration }
-
-// UnmarshalText reads a Go duration.
-func (d *duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
-	if err != nil {
-		return fmt.Errorf("%q is not a duration such as \"1m\" or \"90s\"", b)
-	}
-	d.Duration = v
-	return nil
 }
 
 // Configure decodes [email] over the defaults, takes the passwords from the environment when it

@@ -90,10 +90,10 @@ func DefaultSettings() Settings {
 		Listen:      "127.0.0.1:8443",
 		// Telegram's flood limits, which it enforces with 429s.
 		SendRate:            30,
-		SendPrivateInterval: Duration{time.Second},
+		SendPrivateInterval: Duration{Duration: time.Second},
 		SendGroupPerMinute:  20,
 		SendConcurrency:     8,
-		SendTimeout:         Duration{10 * time.Second},
+		SendTimeout:         Duration{Duration: 10 * time.Second},
 	}
 }
 

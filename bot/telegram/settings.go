@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/lapkin-id/lapkin/chat"
 )
 
 // Bounds of the sender's settings.
@@ -93,23 +95,5 @@ func isWebhookSecret(s string) bool {
 	return true
 }
 
-// Duration is a time.Duration written in the config as a Go duration string ("1s", "500ms"),
-// because TOML has no duration type and a bare number would leave the unit to guesswork.
-type Duration struct {
-	time.Duration
-}
-
-// UnmarshalText parses a duration string such as "3s" or "500ms".
-func (d *Duration) UnmarshalText(text []byte) error {
-	v, err := time.ParseDuration(string(text))
-	if err != nil {
-		return fmt.Errorf("invalid duration %q: write a number with a unit, such as \"3s\" or \"500ms\"", text)
-	}
-	d.Duration = v
-	return nil
-}
-
-// MarshalText writes the duration in the form UnmarshalText reads.
-func (d Duration) MarshalText() ([]byte, error) {
-	return []byte(d.Duration.String()), nil
-}
+// Duration is a duration in the section, written as a Go duration string ("3s", "500ms").
+type Duration = chat.Duration

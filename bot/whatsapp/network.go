@@ -72,7 +72,7 @@ type Settings struct {
 
 // DefaultSettings are [whatsapp]'s defaults: what a file without the section gives.
 func DefaultSettings() Settings {
-	return Settings{SendInterval: Duration{3 * time.Second}, DailyCap: 40}
+	return Settings{SendInterval: Duration{Duration: 3 * time.Second}, DailyCap: 40}
 }
 
 // Configure decodes [whatsapp] over DefaultSettings and checks the result (Settings.Validate).
@@ -102,26 +102,8 @@ func (w Settings) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Duration is a time.Duration written in the config as a Go duration string ("3s", "500ms"),
-// because TOML has no duration type and a bare number would leave the unit to guesswork.
-type Duration struct {
-	time.Duration
-}
-
-// UnmarshalText parses a duration string such as "3s" or "500ms".
-func (d *Duration) UnmarshalText(text []byte) error {
-	v, err := time.ParseDuration(string(text))
-	if err != nil {
-		return fmt.Errorf("invalid duration %q: write a number with a unit, such as \"3s\" or \"500ms\"", text)
-	}
-	d.Duration = v
-	return nil
-}
-
-// MarshalText writes the duration in the form UnmarshalText reads.
-func (d Duration) MarshalText() ([]byte, error) {
-	return []byte(d.Duration.String()), nil
-}
+// Duration is a duration in the section, written as a Go duration string ("3s", "500ms").
+type Duration = chat.Duration
 
 // Setup is [whatsapp] read and checked.
 type Setup struct {
