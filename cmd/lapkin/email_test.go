@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,7 +19,6 @@ import (
 
 	"github.com/lapkin-id/lapkin/config"
 	"github.com/lapkin-id/lapkin/roster"
-	"github.com/lapkin-id/lapkin/store"
 )
 
 // mailEnv is `lapkin run` serving e-mail alone, on the real IMAP and SMTP servers that .ci/run
@@ -105,32 +103,11 @@ from = %q
 		}
 		b.WriteString(line + "\n")
 	}
-	st, err := store.Open(context.Background(), e.cfg.DatabasePath())
-	if err != nil {
-		t.Fatal(err)
-	}
 	rows, err := roster.Read(strings.NewReader(b.String()), "csv")
-	if err == nil {
-		_, err = roster.Import(context.Background(), st, rows, testNow)
-	}
-	contracts, cerr := sampleContracts(e.cfg)
-	if err == nil && cerr != nil {
-		err = cerr
-	}
-	if err == nil {
-		err = st.Update(context.Background(), func(tx *store.Tx) error {
-			for _, c := range contracts {
-				if _, err := tx.AddContract(context.Background(), c, testNow); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
-	st.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
+	seedSampleCity(t, e.cfg, rows)
 	return e
 }
 

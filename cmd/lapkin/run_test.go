@@ -92,14 +92,22 @@ func newTGEnv(t testing.TB) *tgEnv {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
+	rows, err := roster.ReadFile("sample/roster.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedSampleCity(t, cfg, rows)
+	return &tgEnv{t: t, srv: srv, cfg: cfg, log: &syncBuffer{}, logLevel: slog.LevelDebug}
+}
+
+// seedSampleCity imports the roster rows into cfg's database, with the sample city's contracts.
+func seedSampleCity(t testing.TB, cfg *config.Config, rows []roster.Row) {
+	t.Helper()
 	st, err := store.Open(context.Background(), cfg.DatabasePath())
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := roster.ReadFile("sample/roster.csv")
-	if err == nil {
-		_, err = roster.Import(context.Background(), st, rows, testNow)
-	}
+	_, err = roster.Import(context.Background(), st, rows, testNow)
 	contracts, cerr := sampleContracts(cfg)
 	if err == nil && cerr != nil {
 		err = cerr
@@ -118,7 +126,6 @@ func newTGEnv(t testing.TB) *tgEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &tgEnv{t: t, srv: srv, cfg: cfg, log: &syncBuffer{}, logLevel: slog.LevelDebug}
 }
 
 // start runs `lapkin run` until the returned stop is called; stop waits for Run to return.
